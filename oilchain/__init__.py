@@ -1,0 +1,65 @@
+"""oilchain: the camellia oil industry chain system of Youyang county."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import db  # noqa: F401  (sets the metadata naming convention before any model)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """A top-level folder (templates, static, migrations): inside the package
+    when installed from a wheel, beside it in a checkout."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    from . import config, i18n, labels, web
+    from .auth import setup as auth_setup
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .harvest.views import bp as harvest_bp
+    from .nursery.views import bp as nursery_bp
+    from .planting.views import bp as planting_bp
+    from .processing.views import bp as processing_bp
+    from .public.views import bp as public_bp
+    from .reports.views import bp as reports_bp
+    from .sales.views import bp as sales_bp
+    from .trace.views import bp as trace_bp
+
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    auth_setup.init_app(app)
+    web.init_app(app)
+    for blueprint in (
+        auth_bp,
+        admin_bp,
+        nursery_bp,
+        planting_bp,
+        harvest_bp,
+        processing_bp,
+        sales_bp,
+        trace_bp,
+        reports_bp,
+        public_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

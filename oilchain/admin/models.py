@@ -1,0 +1,42 @@
+"""Reference data an admin keeps: townships and varieties; and the audit trail
+of changes outside the ledger."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from .. import clock
+
+TOWNSHIP_KINDS = ("街道", "镇", "乡")
+
+
+class Township(SQLModel, table=True):
+    """A township-level division. Retired or merged townships stay, so the
+    records that name them keep their history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    kind: str = Field(max_length=8)
+    active: bool = Field(default=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="township.id")
+
+
+class Variety(SQLModel, table=True):
+    """An improved camellia variety (良种), e.g. 长林4号."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    active: bool = Field(default=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, for records the ledger does not cover."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=clock.utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    detail: str = Field(default="")

@@ -1,0 +1,82 @@
+"""Reference data (townships, varieties), organizations and users, for admins."""
+
+import json
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from ..errors import Invalid
+from .models import AuditEntry, Township, Variety
+
+
+def audit(session: Session, *, user_id: int | None, action: str, entity: str, entity_id: int | None, **detail) -> None:
+    """Record who changed what, for changes outside the ledger."""
+    session.add(
+        AuditEntry(
+            user_id=user_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=json.dumps(detail, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def active_townships(session: Session) -> list[Township]:
+    return list(session.exec(select(Township).where(Township.active.is_(True)).order_by(Township.id)))
+
+
+def all_townships(session: Session) -> list[Township]:
+    return list(session.exec(select(Township).order_by(Township.id)))
+
+
+def active_township(session: Session, township_id: int, field: str = "township_id") -> Township:
+    township = session.get(Township, township_id)
+    if township is None or not township.active:
+        raise Invalid(_l("Choose one of the county's current townships."), field=field)
+    return township
+
+
+def active_varieties(session: Session) -> list[Variety]:
+    return list(session.exec(select(Variety).where(Variety.active.is_(True)).order_by(Variety.name)))
+
+
+def active_variety(session: Session, variety_id: int, field: str = "variety_id") -> Variety:
+    variety = session.get(Variety, variety_id)
+    if variety is None or not variety.active:
+        raise Invalid(_l("Choose a variety from the list."), field=field)
+    return variety
+
+
+def rename_township(session: Session, *, user_id: int, township_id: int, name: str) -> Township:
+    township = session.get(Township, township_id)
+    name = name.strip()
+    if township is None:
+        raise Invalid(_l("Unknown township."), field="township_id")
+    if not name or len(name) > 40:
+        raise Invalid(_l("A township's name has 1 to 40 characters."), field="name")
+    clash = session.exec(select(Township).where(Township.name == name, Township.id != township.id)).first()
+    if clash:
+        raise Invalid(_l("Another township has this name."), field="name")
+    audit(session, user_id=user_id, action="rename", entity="township", entity_id=township.id, old=township.name, new=name)
+    township.name = name
+    session.add(township)
+    session.flush()
+    return township
+
+
+def retire_township(session: Session, *, user_id: int, township_id: int, merged_into_id: int | None = None) -> Township:
+    """Retire a township (or merge it into another): records that name it keep it."""
+    township = session.get(Township, township_id)
+    if township is None or not township.active:
+        raise Invalid(_l("Unknown or already retired township."), field="township_id")
+    if merged_into_id is not None:
+        target = session.get(Township, merged_into_id)
+        if target is None or not target.active or target.id == township.id:
+            raise Invalid(_l("Merge into another current township."), field="merged_into_id")
+    township.active = False
+    township.merged_into_id = merged_into_id
+    audit(session, user_id=user_id, action="retire", entity="township", entity_id=township.id, merged_into_id=merged_into_id)
+    session.add(township)
+    session.flush()
+    return township

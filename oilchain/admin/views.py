@@ -1,0 +1,160 @@
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlmodel import select
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+
+from .. import db
+from ..auth import services as auth_services
+from ..auth.access import roles_required
+from ..auth.models import Organization, User
+from ..forms import ChoiceField, Form, TextField
+from ..labels import ORG_KINDS, ROLES, choices
+from ..web import attempt, done, render_form
+from . import services
+from .models import Township
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class OrganizationForm(Form):
+    name = TextField(_l("Name"), 100)
+    kind = ChoiceField(_l("Kind"), coerce=str)
+    credit_code = TextField(_l("Unified social credit code"), 18, required=False)
+    township_id = ChoiceField(_l("Township"), required=False)
+
+
+class UserForm(Form):
+    username = TextField(_l("Username"), 40)
+    display_name = TextField(_l("Name"), 60)
+    role = ChoiceField(_l("Role"), coerce=str)
+    organization_id = ChoiceField(_l("Organization"))
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class TownshipForm(Form):
+    name = TextField(_l("Name"), 40)
+
+
+class RetireForm(Form):
+    merged_into_id = ChoiceField(_l("Merged into"), required=False)
+
+
+@bp.route("/")
+@roles_required("admin")
+def index():
+    session = db.session()
+    return render_template(
+        "admin/index.html",
+        orgs=list(session.exec(select(Organization).order_by(Organization.kind, Organization.name))),
+        users=list(
+            session.exec(select(User, Organization.name).join(Organization, Organization.id == User.organization_id).order_by(User.username))
+        ),
+        townships=services.all_townships(session),
+    )
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_organization():
+    session = db.session()
+    form = OrganizationForm()
+    form.kind.choices = choices(ORG_KINDS)
+    form.township_id.choices = [("", "—")] + [(t.id, t.name) for t in services.active_townships(session)]
+    form.township_id.coerce = optional_id
+    if form.validate_on_submit():
+        org = attempt(
+            form,
+            lambda: auth_services.create_organization(
+                session,
+                name=form.name.data,
+                kind=form.kind.data,
+                credit_code=form.credit_code.data or None,
+                township_id=form.township_id.data,
+            ),
+        )
+        if org:
+            return done(url_for("admin.index"), _("Organization %(name)s created.", name=org.name))
+    return render_form(form, "admin/organization_new.html", "admin/_organization_form.html")
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    session = db.session()
+    form = UserForm()
+    form.role.choices = choices(ROLES)
+    form.organization_id.choices = [(o.id, o.name) for o in session.exec(select(Organization).order_by(Organization.name))]
+    if form.validate_on_submit():
+        user = attempt(
+            form,
+            lambda: auth_services.create_user(
+                session,
+                username=form.username.data,
+                password=form.password.data,
+                role=form.role.data,
+                organization_id=form.organization_id.data,
+                display_name=form.display_name.data,
+            ),
+        )
+        if user:
+            return done(url_for("admin.index"), _("User %(name)s created.", name=user.username))
+    return render_form(form, "admin/user_new.html", "admin/_user_form.html")
+
+
+def optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def township_forms(session, township_id: int):
+    current = session.get(Township, township_id)
+    if current is None:
+        abort(404)
+    rename = TownshipForm(obj=current)
+    retire = RetireForm()
+    retire.merged_into_id.choices = [("", "—")] + [
+        (t.id, t.name) for t in services.active_townships(session) if t.id != current.id
+    ]
+    retire.merged_into_id.coerce = optional_id
+    return current, rename, retire
+
+
+@bp.route("/townships/<int:township_id>")
+@roles_required("admin")
+def township(township_id: int):
+    current, rename, retire = township_forms(db.session(), township_id)
+    return render_template("admin/township.html", township=current, form=rename, retire=retire)
+
+
+@bp.route("/townships/<int:township_id>/rename", methods=["POST"])
+@roles_required("admin")
+def rename_township(township_id: int):
+    session = db.session()
+    current, rename, retire = township_forms(session, township_id)
+    if rename.validate_on_submit():
+        done_ok = attempt(
+            rename,
+            lambda: services.rename_township(session, user_id=current_user.user_id, township_id=township_id, name=rename.name.data),
+        )
+        if done_ok:
+            return done(url_for("admin.index"), _("Township renamed."))
+    return render_template("admin/township.html", township=current, form=rename, retire=retire), 422
+
+
+@bp.route("/townships/<int:township_id>/retire", methods=["POST"])
+@roles_required("admin")
+def retire_township(township_id: int):
+    session = db.session()
+    current, rename, retire = township_forms(session, township_id)
+    if retire.validate_on_submit():
+        done_ok = attempt(
+            retire,
+            lambda: services.retire_township(
+                session, user_id=current_user.user_id, township_id=township_id, merged_into_id=retire.merged_into_id.data
+            ),
+        )
+        if done_ok:
+            return done(url_for("admin.index"), _("Township retired; records that name it keep it."))
+    return render_template("admin/township.html", township=current, form=rename, retire=retire), 422

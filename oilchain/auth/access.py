@@ -1,0 +1,23 @@
+"""Who may open what. Views declare the roles they serve; services check
+ownership of the records themselves."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def roles_required(*roles: str):
+    """Signed in, and one of `roles` (admins pass only where listed)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

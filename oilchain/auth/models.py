@@ -1,0 +1,38 @@
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from .. import clock
+
+ROLES = ("admin", "manager", "nursery", "cooperative", "processor")
+ORG_KINDS = ("bureau", "nursery", "cooperative", "processor")
+# The kind of organization each role works for.
+ROLE_ORG_KIND = {
+    "admin": "bureau",
+    "manager": "bureau",
+    "nursery": "nursery",
+    "cooperative": "cooperative",
+    "processor": "processor",
+}
+
+
+class Organization(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    kind: str = Field(max_length=20)
+    # 统一社会信用代码, 18 characters; needed for the GI mark.
+    credit_code: str | None = Field(default=None, max_length=18)
+    township_id: int | None = Field(default=None, foreign_key="township.id")
+    created_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)
+    display_name: str = Field(max_length=60)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    locale: str | None = Field(default=None, max_length=10)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=clock.utcnow)

@@ -1,0 +1,126 @@
+"""The `oilchain` command: a Flask CLI group made by the app factory, so an
+installed package needs no --app flag and no checkout."""
+
+import click
+from alembic import command
+from flask import current_app
+from flask.cli import FlaskGroup
+from sqlmodel import select
+
+from . import create_app, db, migrate
+from .auth import services as auth_services
+from .auth.models import ORG_KINDS, ROLES, Organization
+from .errors import DomainError
+from .reference import seed_reference_data
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main():
+    """oilchain: the camellia oil industry chain system of Youyang county."""
+
+
+def register_commands(app) -> None:
+    for group in (db_group, users_group, orgs_group):
+        app.cli.add_command(group)
+    app.cli.add_command(demo_command)
+
+
+@click.group("db", help="Database schema (Alembic) and reference data.")
+def db_group():
+    pass
+
+
+@db_group.command("upgrade", help="Apply the packaged migrations, then add missing reference data.")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    if revision == "head":
+        added = seed_reference_data(db.session())
+        click.echo(f"Database at head; reference data added: {added}")
+
+
+@db_group.command("downgrade", help="Step the schema back to REVISION (e.g. -1 or base).")
+@click.argument("revision")
+def db_downgrade(revision):
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_group.command("current", help="Show the schema's revision.")
+def db_current():
+    command.current(migrate.alembic_config(current_app.config["DATABASE_URL"]), verbose=True)
+
+
+@db_group.command("revision", help="Write a new migration from the models (developers).")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True)
+
+
+@click.group("orgs", help="Organizations.")
+def orgs_group():
+    pass
+
+
+@orgs_group.command("create")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(ORG_KINDS), required=True)
+@click.option("--credit-code", default=None, help="统一社会信用代码 (18 characters)")
+def orgs_create(name, kind, credit_code):
+    session = db.session()
+    try:
+        org = auth_services.create_organization(session, name=name, kind=kind, credit_code=credit_code)
+        session.commit()
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Organization {org.id}: {org.name} ({org.kind})")
+
+
+@click.group("users", help="User accounts.")
+def users_group():
+    pass
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--org", "org_name", required=True, help="Name of an existing organization")
+@click.option("--display-name", default="")
+@click.password_option()
+def users_create(username, role, org_name, display_name, password):
+    session = db.session()
+    org = session.exec(select(Organization).where(Organization.name == org_name)).first()
+    if org is None:
+        raise click.ClickException(f"No organization named {org_name!r}; create it with `oilchain orgs create`.")
+    try:
+        user = auth_services.create_user(
+            session, username=username, password=password, role=role, organization_id=org.id, display_name=display_name
+        )
+        session.commit()
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"User {user.username} ({user.role}) of {org.name} created.")
+
+
+@click.command("demo", help="Fill an empty database with a small Youyang year of demo data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
+@click.option("--reset", is_flag=True, help="Erase ALL data first, then load the demo.")
+@click.option("--yes", is_flag=True, help="Do not ask before --reset erases data.")
+def demo_command(if_empty, reset, yes):
+    from . import demo
+
+    session = db.session()
+    if reset:
+        if not yes:
+            click.confirm("This erases every record in the database. Continue?", abort=True)
+        demo.erase_all(session)
+        seed_reference_data(session)
+    elif demo.has_data(session):
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException(
+            "The database already has data, so the demo was not loaded. "
+            "Use --reset to erase everything and load the demo, or --if-empty to skip quietly."
+        )
+    summary = demo.load(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"])
+    click.echo(summary)

@@ -1,0 +1,348 @@
+"""A small, realistic Youyang year of demo data, made through the same
+services the forms use, so every rule of the ledger holds for it."""
+
+from datetime import date, timedelta
+from random import Random
+
+from sqlmodel import Session, select
+
+from . import clock, codes
+from .admin.models import Township, Variety
+from .auth import services as auth_services
+from .auth.models import Organization
+from .harvest import services as harvest
+from .ledger import services as ledger
+from .nursery import services as nursery
+from .planting import services as planting
+from .processing import services as processing
+from .public.services import bottle_url
+from .sales import services as sales
+
+DEMO_PASSWORD = "oilchain-demo"
+
+ORGANIZATIONS = [
+    # name, kind, township, credit code
+    ("酉阳县林业局", "bureau", "钟多街道", "11500242MB1520001K"),
+    ("酉阳县油茶良种苗圃", "nursery", "钟多街道", "12500242MB1520102T"),
+    ("酉阳县龙潭绿源油茶育苗基地", "nursery", "龙潭镇", "92500242MA60ABC12X"),
+    ("酉阳县麻旺镇兴旺油茶种植专业合作社", "cooperative", "麻旺镇", "93500242MA5U8QW21P"),
+    ("酉阳县龙潭镇青山油茶专业合作社", "cooperative", "龙潭镇", "93500242MA5YH7K33D"),
+    ("酉阳县兴隆镇金果油茶专业合作社", "cooperative", "兴隆镇", "93500242MA60CC4R9N"),
+    ("酉阳县黑水镇山花油茶专业合作社", "cooperative", "黑水镇", "93500242MA61DF5T2M"),
+    ("酉阳县桃花源茶油有限公司", "processor", "桃花源街道", "91500242MA5UXY8E7B"),
+    ("重庆酉州山茶油加工厂", "processor", "大溪镇", "91500242MA60GH6J4C"),
+]
+
+USERS = [
+    # username, role, organization, display name
+    ("admin", "admin", "酉阳县林业局", "系统管理员"),
+    ("manager", "manager", "酉阳县林业局", "冉科长"),
+    ("nursery", "nursery", "酉阳县油茶良种苗圃", "白技术员"),
+    ("nursery2", "nursery", "酉阳县龙潭绿源油茶育苗基地", "彭场长"),
+    ("coop", "cooperative", "酉阳县麻旺镇兴旺油茶种植专业合作社", "田社长"),
+    ("coop2", "cooperative", "酉阳县龙潭镇青山油茶专业合作社", "杨社长"),
+    ("coop3", "cooperative", "酉阳县兴隆镇金果油茶专业合作社", "何会计"),
+    ("coop4", "cooperative", "酉阳县黑水镇山花油茶专业合作社", "石社长"),
+    ("processor", "processor", "酉阳县桃花源茶油有限公司", "陈厂长"),
+    ("processor2", "processor", "重庆酉州山茶油加工厂", "罗经理"),
+]
+
+# Per cooperative: its plots as (name, village, area in mu, year planted, lat, lon).
+PLOTS = {
+    "酉阳县麻旺镇兴旺油茶种植专业合作社": [
+        ("老屋基油茶园", "麻旺村", "86.50", 2010, "28.652310", "108.931120"),
+        ("大坪油茶园", "红庄村", "54.00", 2013, "28.637800", "108.944600"),
+        ("新寨新造林地", "光明村", "30.00", None, "28.661500", "108.920700"),
+    ],
+    "酉阳县龙潭镇青山油茶专业合作社": [
+        ("青山坡油茶园", "梅树村", "120.00", 2009, "28.571200", "108.962400"),
+        ("后槽油茶园", "堰提村", "45.80", 2014, "28.560900", "108.978100"),
+        ("枫香坪新造林地", "清泉村", "25.00", None, "28.583300", "108.951800"),
+    ],
+    "酉阳县兴隆镇金果油茶专业合作社": [
+        ("金竹湾油茶园", "兴隆村", "72.30", 2012, "28.921400", "108.608300"),
+        ("柏香坡油茶园", "红花村", "38.60", 2015, "28.934700", "108.597200"),
+    ],
+    "酉阳县黑水镇山花油茶专业合作社": [
+        ("马鞍山油茶园", "黑水村", "64.00", 2011, "28.732800", "108.615900"),
+        ("山花新造林地", "大涵村", "40.00", None, "28.741100", "108.628400"),
+    ],
+}
+
+GTIN_BASES = {  # first 13 digits; the check digit is computed
+    "酉阳县桃花源茶油有限公司": [("桃花源 压榨山茶油 500ml", "0692000123450", 500, 458, 540), ("桃花源 压榨山茶油 1.8L 礼盒", "0692000123451", 1800, 1647, 540)],
+    "重庆酉州山茶油加工厂": [("酉州 一级山茶油 1L", "0692000567890", 1000, 915, 540)],
+}
+
+
+def has_data(session: Session) -> bool:
+    return session.exec(select(Organization.id).limit(1)).first() is not None
+
+
+def demo_year() -> int:
+    """The last full season before today, so every date lies in the past."""
+    return clock.today().year - 1
+
+
+def load(session: Session, public_base_url: str, serial_key: str) -> str:
+    rng = Random(20241)
+    year = demo_year()
+    townships = {t.name: t.id for t in session.exec(select(Township))}
+    varieties = {v.name: v.id for v in session.exec(select(Variety))}
+
+    orgs = {}
+    for name, kind, township, credit in ORGANIZATIONS:
+        orgs[name] = auth_services.create_organization(
+            session, name=name, kind=kind, credit_code=credit, township_id=townships[township]
+        )
+    actors = {}
+    for username, role, org_name, display in USERS:
+        user = auth_services.create_user(
+            session, username=username, password=DEMO_PASSWORD, role=role, organization_id=orgs[org_name].id, display_name=display
+        )
+        actors[username] = auth_services.actor_for(session, user.id)
+    coop_actor = {a.org_name: a for a in actors.values() if a.role == "cooperative"}
+    session.commit()
+
+    # Plots: bearing plots from earlier years, and this year's new-planting land.
+    plots = {}
+    for coop_name, rows in PLOTS.items():
+        coop_org = orgs[coop_name]
+        for name, village, area, planted, lat, lon in rows:
+            plots[name] = planting.create_plot(
+                session,
+                actor=coop_actor[coop_name],
+                name=name,
+                township_id=coop_org.township_id,
+                village=village,
+                area_centimu=int(area.replace(".", "")),
+                latitude_e6=int(lat.replace(".", "")),
+                longitude_e6=int(lon.replace(".", "")),
+                year_planted=planted or year,
+            )
+    session.commit()
+
+    # Nursery: graded batches in early spring.
+    batches = []
+    specs = [
+        ("nursery", "长林4号", "grafting", 180_000, 126_000, 41_000, "2025-0031", "YY-ZJ-0017"),
+        ("nursery", "长林40号", "grafting", 150_000, 99_000, 38_500, "2025-0031", "YY-ZJ-0018"),
+        ("nursery", "湘林210", "cutting", 60_000, 37_800, 15_600, "2025-0031", "YY-ZJ-0019"),
+        ("nursery2", "长林53号", "grafting", 90_000, 61_200, 20_100, "2025-0107", "YY-ZJ-0023"),
+    ]
+    for i, (who, variety, method, raised, g1, g2, licence, cert) in enumerate(specs):
+        batches.append(
+            nursery.register_batch(
+                session,
+                actor=actors[who],
+                variety_id=varieties[variety],
+                propagation=method,
+                raised_quantity=raised,
+                grade1=g1,
+                grade2=g2,
+                rejected=raised - g1 - g2,
+                licence_no=f"渝林种苗{licence}",
+                certificate_no=cert.replace("YY", f"{year}"),
+                graded_on=date(year, 1, 10 + i * 3),
+            )
+        )
+    session.commit()
+
+    # Dispatch and plant: new plantings at about 100 plants/mu, and
+    # replanting gaps on bearing plots (renovation) with improved varieties.
+    new_land = [("新寨新造林地", 0), ("枫香坪新造林地", 1), ("山花新造林地", 3)]
+    renovations = [("老屋基油茶园", 0, "20.00"), ("青山坡油茶园", 1, "35.00"), ("金竹湾油茶园", 2, "18.50"), ("马鞍山油茶园", 3, "22.00")]
+    day = date(year, 2, 20)
+    for plot_name, batch_index in new_land:
+        plot = plots[plot_name]
+        seedlings = plot.area_centimu * 105 // 100
+        batch = batches[batch_index]
+        who = "nursery2" if batch_index == 3 else "nursery"
+        dispatch = nursery.dispatch(session, actor=actors[who], batch_code=batch.code, plot_id=plot.id, quantity=seedlings, dispatched_on=day)
+        planting.record_planting(
+            session,
+            actor=coop_actor[org_name_of(session, plot.cooperative_id)],
+            plot_id=plot.id,
+            kind="new",
+            area_centimu=plot.area_centimu,
+            variety_id=varieties[variety_of(batch_index, specs)],
+            planted_on=day + timedelta(days=3),
+            dispatch_code=dispatch.code,
+            seedlings=seedlings,
+        )
+        day += timedelta(days=4)
+    for plot_name, batch_index, area in renovations:
+        plot = plots[plot_name]
+        area_centimu = int(area.replace(".", ""))
+        seedlings = area_centimu * 90 // 100
+        batch = batches[batch_index]
+        who = "nursery2" if batch_index == 3 else "nursery"
+        dispatch = nursery.dispatch(session, actor=actors[who], batch_code=batch.code, plot_id=plot.id, quantity=seedlings, dispatched_on=day)
+        planting.record_planting(
+            session,
+            actor=coop_actor[org_name_of(session, plot.cooperative_id)],
+            plot_id=plot.id,
+            kind="renovation",
+            area_centimu=area_centimu,
+            variety_id=varieties[variety_of(batch_index, specs)],
+            planted_on=day + timedelta(days=2),
+            dispatch_code=dispatch.code,
+            seedlings=seedlings,
+        )
+        day += timedelta(days=3)
+    session.commit()
+
+    # Harvest in late October and early November from the bearing plots.
+    fruit_by_coop: dict[str, list] = {}
+    for coop_name, rows in PLOTS.items():
+        for name, _village, _area, planted, *_ in rows:
+            if planted is None:
+                continue
+            plot = plots[name]
+            for pick in range(3):
+                kg_per_mu = rng.randint(150, 240)  # each of three pickings
+                weight = plot.area_centimu * kg_per_mu * 10  # g = centimu/100 * kg * 1000
+                lot = harvest.log_harvest(
+                    session,
+                    actor=coop_actor[coop_name],
+                    plot_id=plot.id,
+                    weight_g=weight,
+                    harvested_on=date(year, 10, 20) + timedelta(days=pick * 6 + rng.randint(0, 2)),
+                    pickers=rng.randint(6, 18),
+                )
+                fruit_by_coop.setdefault(coop_name, []).append(lot)
+    session.commit()
+
+    # Each cooperative dries and hulls its fruit into one or two seed lots.
+    seed_lots = {}
+    for coop_name, lots in fruit_by_coop.items():
+        halves = [lots[: len(lots) // 2], lots[len(lots) // 2 :]] if len(lots) > 3 else [lots]
+        for part, group in enumerate(halves):
+            total = sum(lot.remaining for lot in group)
+            outputs = harvest.dry_and_hull(
+                session,
+                actor=coop_actor[coop_name],
+                inputs=[(lot, lot.remaining) for lot in group],
+                seed_g=total * rng.randint(240, 265) // 1000,
+                husk_g=total * 40 // 100,
+                occurred_on=date(year, 11, 12 + part * 4),
+            )
+            seed_lots.setdefault(coop_name, []).append(outputs[0])
+    session.commit()
+
+    # Ship seed to the processors; most are weighed in, one stays in transit.
+    processor_a, processor_b = actors["processor"], actors["processor2"]
+    shipping_plan = [
+        ("酉阳县麻旺镇兴旺油茶种植专业合作社", processor_a),
+        ("酉阳县龙潭镇青山油茶专业合作社", processor_a),
+        ("酉阳县兴隆镇金果油茶专业合作社", processor_b),
+        ("酉阳县黑水镇山花油茶专业合作社", processor_b),
+    ]
+    received = {processor_a.org_id: [], processor_b.org_id: []}
+    in_transit = None
+    for coop_name, processor in shipping_plan:
+        for index, seed in enumerate(seed_lots[coop_name]):
+            ledger.ship_lot(session, actor=coop_actor[coop_name], code=seed.code, to_org_id=processor.org_id, occurred_on=date(year, 11, 22))
+            if coop_name == "酉阳县龙潭镇青山油茶专业合作社" and index == len(seed_lots[coop_name]) - 1:
+                in_transit = seed
+                continue
+            weighed = seed.remaining * rng.randint(992, 1004) // 1000
+            ledger.receive_lot(session, actor=processor, code=seed.code, weighed=weighed, occurred_on=date(year, 11, 23))
+            session.refresh(seed)
+            received[processor.org_id].append(seed)
+    session.commit()
+
+    # Press, test, bottle, sell.
+    products = {}
+    for org_name, items in GTIN_BASES.items():
+        owner = processor_a if orgs[org_name].id == processor_a.org_id else processor_b
+        for name, base, ml, fill, shelf in items:
+            gtin = base + str(codes.gtin_check_digit(base))
+            products[name] = processing.create_product(
+                session, actor=owner, name=name, gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=shelf
+            )
+    session.commit()
+
+    bottles = []
+    buyers = [
+        ("重庆永辉超市有限公司", "supermarket", 12800),
+        ("酉阳县桃花源景区旅游商品店", "retail", 13800),
+        ("京东自营山茶油旗舰店", "online", 12500),
+        ("成都红旗连锁股份有限公司", "wholesale", 11200),
+    ]
+    for processor, product_names in ((processor_a, ["桃花源 压榨山茶油 500ml", "桃花源 压榨山茶油 1.8L 礼盒"]), (processor_b, ["酉州 一级山茶油 1L"])):
+        seeds = received[processor.org_id]
+        inputs = [(lot, lot.remaining) for lot in seeds]
+        total = sum(amount for _, amount in inputs)
+        oil, cake = processing.press(
+            session,
+            actor=processor,
+            inputs=inputs,
+            oil_g=total * rng.randint(245, 275) // 1000,
+            cake_g=total * 67 // 100,
+            occurred_on=date(year, 11, 28),
+        )
+        processing.record_quality_test(
+            session,
+            actor=processor,
+            lot_code=oil.code,
+            tested_on=date(year, 12, 2),
+            acid_value_milli=rng.randint(600, 1400),
+            peroxide_value_milli=rng.randint(80, 190),
+            moisture_milli=rng.randint(40, 90),
+            laboratory="重庆市林产品质量检验检测中心",
+        )
+        remaining_oil = oil.remaining
+        for share, product_name in zip((60, 30), product_names):
+            product = products[product_name]
+            units = remaining_oil * share // 100 // product.fill_grams
+            oil_used = units * product.fill_grams * 1010 // 1000  # about 1% filling loss
+            lot = processing.bottle(
+                session,
+                actor=processor,
+                oil_code=oil.code,
+                product_id=product.id,
+                units=units,
+                oil_used_g=oil_used,
+                occurred_on=date(year, 12, 8),
+            )
+            bottles.append((lot, product))
+            for buyer, channel, price in rng.sample(buyers, 3):
+                sales.sell(
+                    session,
+                    actor=processor,
+                    lot_code=lot.code,
+                    buyer=buyer,
+                    channel=channel,
+                    quantity=max(1, units * rng.randint(8, 20) // 100),
+                    unit_price_fen=price * product.fill_grams // 458,
+                    sold_on=date(year, 12, 10) + timedelta(days=rng.randint(0, 15)),
+                )
+    session.commit()
+
+    lot, product = bottles[0]
+    product_lot = processing_product_lot(session, lot.id)
+    url = bottle_url(public_base_url, serial_key, product.gtin, lot.code, product_lot.serial_first + 7)
+    lines = [
+        f"Demo data loaded for {year}: {len(orgs)} organizations, {len(plots)} plots, {len(bottles)} product lots.",
+        f"Lot {in_transit.code} is shipped and waiting to be received by {processor_a.org_name}.",
+        "",
+        f"Demo logins (password for all: {DEMO_PASSWORD}):",
+    ]
+    lines += [f"  {username:<11} {role:<12} {org}" for username, role, org, _ in USERS]
+    lines += ["", "Consumer page of one demo bottle:", f"  {url}"]
+    return "\n".join(lines)
+
+
+def org_name_of(session: Session, org_id: int) -> str:
+    return session.get(Organization, org_id).name
+
+
+def variety_of(batch_index: int, specs) -> str:
+    return specs[batch_index][1]
+
+
+def processing_product_lot(session: Session, lot_id: int):
+    from .processing.models import ProductLot
+
+    return session.get(ProductLot, lot_id)

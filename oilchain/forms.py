@@ -1,0 +1,113 @@
+"""Form pieces every module uses: exact quantity fields, dates judged in the
+county's zone, and errors that a service raises shown next to their field."""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField  # noqa: F401
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError  # noqa: F401
+
+from . import clock
+from .units import NotExact, to_base
+
+
+class Form(FlaskForm):
+    """A FlaskForm that also holds errors for fields made on the fly (one
+    quantity field per input lot) and for the form as a whole."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra_errors: dict[str, list[str]] = {}
+        self.whole_form_errors: list[str] = []
+
+    def add_error(self, field_name: str | None, message) -> None:
+        field = getattr(self, field_name, None) if field_name else None
+        if field is not None and hasattr(field, "errors") and hasattr(field, "data"):
+            field.errors = list(field.errors) + [str(message)]
+        elif field_name:
+            self.extra_errors.setdefault(field_name, []).append(str(message))
+        else:
+            self.whole_form_errors.append(str(message))
+
+    def has_errors(self) -> bool:
+        return bool(self.extra_errors or self.whole_form_errors or any(field.errors for field in self))
+
+
+class Exact:
+    """An exact decimal: at most `decimals` places, more than `low` (or at
+    least, when `inclusive`), at most `high`."""
+
+    def __init__(self, decimals: int, low: Decimal = Decimal(0), high: Decimal | None = None, inclusive: bool = False):
+        self.decimals, self.low, self.high, self.inclusive = decimals, Decimal(low), high, inclusive
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        try:
+            to_base(field.data, self.decimals)
+        except NotExact:
+            raise ValidationError(_l("Use at most %(places)s decimal places.", places=self.decimals))
+        too_low = field.data < self.low if self.inclusive else field.data <= self.low
+        if too_low:
+            if self.inclusive:
+                raise ValidationError(_l("Must be at least %(low)s.", low=self.low))
+            raise ValidationError(_l("Must be more than %(low)s.", low=self.low))
+        if self.high is not None and field.data > self.high:
+            raise ValidationError(_l("Must be at most %(high)s.", high=self.high))
+
+
+def not_future(form, field):
+    if field.data and field.data > clock.today():
+        raise ValidationError(_l("The date cannot be in the future."))
+
+
+def KgField(label, high: Decimal = Decimal("10000000"), **kwargs):
+    """A weight in kilograms, to the gram."""
+    validators = [InputRequired(), Exact(3, high=high)]
+    return DecimalField(label, validators=validators, places=None, render_kw={"inputmode": "decimal"}, **kwargs)
+
+
+def MuField(label, high: Decimal = Decimal("100000")):
+    return DecimalField(label, validators=[InputRequired(), Exact(2, high=high)], places=None, render_kw={"inputmode": "decimal"})
+
+
+def YuanField(label, high: Decimal = Decimal("100000000")):
+    return DecimalField(label, validators=[InputRequired(), Exact(2, high=high)], places=None, render_kw={"inputmode": "decimal"})
+
+
+def CountField(label, low: int = 1, high: int = 100_000_000, required: bool = True):
+    validators = [InputRequired() if required else Optional(), NumberRange(min=low, max=high)]
+    return IntegerField(label, validators=validators, render_kw={"inputmode": "numeric"})
+
+
+def DayField(label):
+    """A calendar day, today by default, never in the future."""
+    return DateField(label, validators=[InputRequired(), not_future], default=clock.today)
+
+
+def TextField(label, max_length: int, required: bool = True):
+    validators = [DataRequired() if required else Optional(), Length(max=max_length)]
+    return StringField(label, validators=validators, filters=[lambda v: v.strip() if isinstance(v, str) else v])
+
+
+def ChoiceField(label, coerce=int, required: bool = True):
+    """A select whose choices the view fills; an unknown value is refused."""
+    return SelectField(label, coerce=coerce, validators=[InputRequired() if required else Optional()], validate_choice=True)
+
+
+def parse_lot_inputs(formdata, lots, decimals: int) -> tuple[list[tuple[object, int]], dict[str, str]]:
+    """Read one quantity field per candidate lot (`input-<code>`); blank means
+    the lot is not used. Returns (lot, base-unit amount) pairs and errors."""
+    chosen, errors = [], {}
+    for lot in lots:
+        raw = (formdata.get(f"input-{lot.code}") or "").strip()
+        if not raw:
+            continue
+        try:
+            amount = to_base(raw, decimals)
+        except NotExact:
+            errors[f"input-{lot.code}"] = str(_l("Enter a number with at most %(places)s decimal places.", places=decimals))
+            continue
+        chosen.append((lot, amount))
+    return chosen, errors

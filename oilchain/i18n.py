@@ -1,0 +1,85 @@
+"""Languages: Chinese by default, English on request. Strings in the code are
+English message ids; translations/zh_CN holds their Chinese."""
+
+from flask import request
+from flask_babel import Babel, format_decimal, get_locale
+from flask_login import current_user
+
+from . import clock
+from .units import centimu_to_mu, fen_to_yuan, from_base, g_to_kg, normalized
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+DEFAULT_LOCALE = "zh_CN"
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """An explicit ?lang=, then the user's saved choice, then the cookie, then Chinese."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in LANGUAGES:
+        return user_locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return DEFAULT_LOCALE
+
+
+def init_app(app) -> None:
+    from . import PACKAGE_DIR
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        kg=format_kg,
+        tonnes=lambda grams: _decimal(from_base(grams, 6), 3),
+        mu=format_mu,
+        yuan=format_yuan,
+        count=format_count,
+        local_time=format_local_time,
+        quantity=format_quantity,
+        coord=lambda e6: normalized(from_base(e6, 6)),
+        lab=lambda milli: normalized(from_base(milli, 3)),
+    )
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_locale=lambda: str(get_locale()))
+
+
+def _decimal(value, decimals: int) -> str:
+    return format_decimal(value, format="#,##0." + "#" * decimals) if decimals else format_decimal(value, "#,##0")
+
+
+def format_kg(grams) -> str:
+    return "" if grams is None else _decimal(g_to_kg(grams), 3)
+
+
+def format_mu(centimu) -> str:
+    return "" if centimu is None else _decimal(centimu_to_mu(centimu), 2)
+
+
+def format_yuan(fen) -> str:
+    return "" if fen is None else format_decimal(fen_to_yuan(fen), format="#,##0.00")
+
+
+def format_count(number) -> str:
+    return "" if number is None else _decimal(number, 0)
+
+
+def format_quantity(amount, unit: str) -> str:
+    """A lot quantity with its unit, in the reader's language."""
+    from flask_babel import gettext as _
+
+    if unit == "g":
+        return f"{format_kg(amount)} {_('kg')}"
+    if unit == "plant":
+        return f"{format_count(amount)} {_('plants')}"
+    if unit == "unit":
+        return f"{format_count(amount)} {_('units')}"
+    return f"{amount} {unit}"
+
+
+def format_local_time(stored_utc) -> str:
+    if stored_utc is None:
+        return ""
+    return clock.to_county(stored_utc).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,64 @@
+"""Display names of the codes stored in the database, in one place."""
+
+from flask_babel import lazy_gettext as _l
+
+from .ledger.services import kind_label, status_label  # noqa: F401  (re-exported for templates)
+
+PROPAGATION = {
+    "grafting": _l("Grafted seedlings"),
+    "cutting": _l("Cuttings"),
+    "seedling": _l("Seed-grown seedlings"),
+    "tissue_culture": _l("Tissue culture"),
+}
+PLANTING_KINDS = {"new": _l("New planting"), "renovation": _l("Renovation")}
+CHANNELS = {
+    "retail": _l("Retail"),
+    "wholesale": _l("Wholesale"),
+    "online": _l("Online shop"),
+    "supermarket": _l("Supermarket"),
+    "gift": _l("Gift boxes"),
+    "export": _l("Outside the province"),
+}
+EVENT_KINDS = {
+    "commission": _l("Batch registered"),
+    "dispatch": _l("Seedlings dispatched"),
+    "plant": _l("Planting"),
+    "harvest": _l("Harvest"),
+    "dry_hull": _l("Drying and hulling"),
+    "ship": _l("Shipped"),
+    "receive": _l("Received"),
+    "press": _l("Pressing"),
+    "bottle": _l("Bottling"),
+    "sell": _l("Sale"),
+    "reverse": _l("Correction (reversal)"),
+}
+ROLES = {
+    "admin": _l("Administrator"),
+    "manager": _l("Bureau manager"),
+    "nursery": _l("Nursery staff"),
+    "cooperative": _l("Cooperative"),
+    "processor": _l("Processor"),
+}
+ORG_KINDS = {
+    "bureau": _l("Forestry bureau"),
+    "nursery": _l("Nursery"),
+    "cooperative": _l("Cooperative"),
+    "processor": _l("Processor"),
+}
+
+
+def choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in mapping.items()]
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(
+        kind_label=kind_label,
+        status_label=status_label,
+        event_label=lambda kind: EVENT_KINDS.get(kind, kind),
+        propagation_label=lambda code: PROPAGATION.get(code, code),
+        planting_label=lambda code: PLANTING_KINDS.get(code, code),
+        channel_label=lambda code: CHANNELS.get(code, code),
+        role_label=lambda code: ROLES.get(code, code),
+        org_kind_label=lambda code: ORG_KINDS.get(code, code),
+    )

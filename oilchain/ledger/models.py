@@ -1,0 +1,128 @@
+"""The lot-and-event ledger shared by every module (DESIGN.md).
+
+A lot has one code, one kind, one unit and one owner. An event consumes
+quantities of input lots and creates output lots; each line is a signed
+delta on one lot, so a lot's remaining quantity is the sum of its lines.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column
+from sqlmodel import Field, SQLModel
+
+from .. import clock
+
+# kind -> unit. Grams for mass, plants for seedlings, units for bottles.
+LOT_UNITS = {
+    "seedling": "plant",  # a nursery's seedling batch
+    "dispatch": "plant",  # seedlings delivered to a plot
+    "fruit": "g",  # fresh fruit (鲜果)
+    "seed": "g",  # dried, hulled seed (茶籽)
+    "husk": "g",  # husks (茶壳), a by-product
+    "oil": "g",  # pressed oil (茶油)
+    "cake": "g",  # seed cake (茶粕), a by-product
+    "product": "unit",  # bottled product lot
+}
+BY_PRODUCT_KINDS = ("husk", "cake")
+# Letter in the lot code, e.g. YY-H24-000123 for a harvest (fruit) lot.
+LOT_CODE_LETTERS = {
+    "seedling": "S",
+    "dispatch": "D",
+    "fruit": "H",
+    "seed": "Z",
+    "husk": "K",
+    "oil": "O",
+    "cake": "C",
+    "product": "P",
+}
+LOT_STATUSES = ("active", "in_transit", "reversed")
+
+EVENT_KINDS = (
+    "commission",  # a seedling batch is registered
+    "dispatch",  # seedlings from a batch go to a plot
+    "plant",  # a planting record uses dispatched seedlings
+    "harvest",  # fresh fruit picked from a plot
+    "dry_hull",  # fruit -> seed + husk + loss
+    "ship",  # a lot leaves for another organization
+    "receive",  # the addressee weighs it in; ownership passes
+    "press",  # seed -> oil + cake + loss
+    "bottle",  # oil -> product units + loss
+    "sell",  # units leave a product lot
+    "reverse",  # undoes one earlier event
+)
+LINE_ROLES = ("input", "output", "adjust")
+
+
+class Lot(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("remaining >= 0", name="remaining_not_negative"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=12, index=True)
+    unit: str = Field(max_length=8)
+    # What the creating event made, and what is left after every later line.
+    quantity: int = Field(sa_type=BigInteger)
+    remaining: int = Field(sa_type=BigInteger)
+    owner_org_id: int = Field(foreign_key="organization.id", index=True)
+    status: str = Field(default="active", max_length=12)
+    produced_on: date
+    created_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12, index=True)
+    org_id: int = Field(foreign_key="organization.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    occurred_on: date = Field(index=True)
+    recorded_at: datetime = Field(default_factory=clock.utcnow)
+    # Where it happened, when at a plot (dispatch, plant, harvest).
+    plot_id: int | None = Field(default=None, foreign_key="plot.id", index=True)
+    # Mass that left the chain (moisture, husk dust, filter residue), in the inputs' unit.
+    loss: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    reverses_event_id: int | None = Field(default=None, foreign_key="event.id", unique=True)
+    reversed_by_event_id: int | None = Field(default=None, foreign_key="event.id", unique=True)
+    note: str = Field(default="", max_length=500)
+
+
+class EventLine(SQLModel, table=True):
+    __tablename__ = "event_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    lot_id: int = Field(foreign_key="lot.id", index=True)
+    role: str = Field(max_length=8)
+    # Signed change to the lot: output +q, input -q, adjust +/-.
+    delta: int = Field(sa_type=BigInteger)
+
+
+class Shipment(SQLModel, table=True):
+    """A whole lot sent to a named organization; ownership passes at receipt."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    lot_id: int = Field(foreign_key="lot.id", index=True)
+    from_org_id: int = Field(foreign_key="organization.id")
+    to_org_id: int = Field(foreign_key="organization.id", index=True)
+    declared_quantity: int = Field(sa_type=BigInteger)
+    ship_event_id: int = Field(foreign_key="event.id")
+    receive_event_id: int | None = Field(default=None, foreign_key="event.id")
+    received_quantity: int | None = Field(default=None, sa_type=BigInteger)
+    cancelled: bool = Field(default=False)
+
+
+class YieldBound(SQLModel, table=True):
+    """Plausible share of a transformation's input that becomes one output
+    kind, in per mille of the input. Editable data, not constants."""
+
+    __tablename__ = "yield_bound"
+    step: str = Field(max_length=12, primary_key=True)
+    output_kind: str = Field(max_length=12, primary_key=True)
+    min_permille: int
+    max_permille: int
+
+
+class Sequence(SQLModel, table=True):
+    """Counters for lot codes and serial ranges, one row per name."""
+
+    name: str = Field(max_length=40, primary_key=True)
+    next_value: int = Field(default=1, sa_type=BigInteger)

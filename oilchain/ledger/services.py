@@ -1,0 +1,498 @@
+"""The ledger's rules, shared by every module: ownership, mass balance, yield
+bounds, shipment and receipt, and corrections by reversing events.
+
+Module services call `record_event` for every step of the chain; nothing else
+writes lots or lines. A refused event raises before anything is committed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from .. import clock, codes
+from ..auth.actor import Actor
+from ..auth.models import Organization
+from ..errors import Forbidden, Invalid, NotFound
+from ..units import g_to_kg, normalized
+from .models import LOT_UNITS, Event, EventLine, Lot, Shipment, YieldBound
+
+RECEIVE_TOLERANCE_PERMILLE = 20  # 2%: a larger weighbridge difference needs a reason
+
+
+@dataclass
+class NewLot:
+    """An output of an event. `equivalent` is its amount in the inputs' unit
+    for the mass balance (bottling: units x fill grams); `field` names the
+    form field a refusal belongs to."""
+
+    kind: str
+    quantity: int
+    field: str | None = None
+    equivalent: int | None = None
+    owner_org_id: int | None = None
+
+    @property
+    def balance_amount(self) -> int:
+        return self.quantity if self.equivalent is None else self.equivalent
+
+
+@dataclass
+class Recorded:
+    event: Event
+    outputs: list[Lot] = field(default_factory=list)
+
+
+def input_field(lot: Lot) -> str:
+    """The form field that carries the quantity taken from `lot`."""
+    return f"input-{lot.code}"
+
+
+def show_quantity(amount: int, unit: str) -> str:
+    """A quantity for a message: grams as kg, others as they are."""
+    if unit == "g":
+        return f"{normalized(g_to_kg(amount))} kg"
+    return f"{amount:,}"
+
+
+def get_lot(session: Session, code: str) -> Lot:
+    lot = session.exec(select(Lot).where(Lot.code == codes.normalize_lot_code(code))).first()
+    if lot is None:
+        raise NotFound(_l("No lot has the code %(code)s.", code=code), field="code")
+    return lot
+
+
+def check_date(occurred_on: date, field_name: str = "occurred_on") -> None:
+    if occurred_on > clock.today():
+        raise Invalid(_l("The date %(day)s is in the future.", day=occurred_on.isoformat()), field=field_name)
+
+
+def owned_lots(session: Session, org_id: int, kinds: tuple[str, ...]) -> list[Lot]:
+    """An organization's lots of these kinds that have something left to use."""
+    return list(
+        session.exec(
+            select(Lot)
+            .where(Lot.owner_org_id == org_id, Lot.kind.in_(kinds), Lot.status == "active", Lot.remaining > 0)
+            .order_by(Lot.produced_on, Lot.id)
+        )
+    )
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    occurred_on: date,
+    inputs: list[tuple[Lot, int]] = (),
+    outputs: list[NewLot] = (),
+    step: str | None = None,
+    plot_id: int | None = None,
+    note: str = "",
+    input_fields: dict[int, str] | None = None,
+) -> Recorded:
+    """Write one event: consume `inputs`, create `outputs`.
+
+    When `step` names a transformation the inputs must balance: what goes in
+    equals what comes out plus loss, loss is not negative, and each output's
+    share of the input lies inside its yield bounds. `input_fields` names the
+    form field of an input lot when it is not the usual `input-<code>`."""
+    check_date(occurred_on)
+    fields = {lot.id: (input_fields or {}).get(lot.id) or input_field(lot) for lot, _ in inputs}
+    seen = set()
+    for lot, amount in inputs:
+        if lot.id in seen:
+            raise Invalid(_l("Lot %(code)s is listed twice.", code=lot.code), field=fields[lot.id])
+        seen.add(lot.id)
+        check_usable(lot, actor, amount, fields[lot.id])
+    loss = 0
+    if step is not None:
+        loss = check_balance(session, step, inputs, outputs)
+
+    event = Event(
+        kind=kind,
+        org_id=actor.org_id,
+        user_id=actor.user_id,
+        occurred_on=occurred_on,
+        plot_id=plot_id,
+        loss=loss,
+        note=note,
+    )
+    session.add(event)
+    session.flush()
+    for lot, amount in inputs:
+        take(session, event, lot, amount, fields[lot.id])
+    created = []
+    for spec in outputs:
+        lot = Lot(
+            code=codes.new_lot_code(session, spec.kind, occurred_on.year),
+            kind=spec.kind,
+            unit=LOT_UNITS[spec.kind],
+            quantity=spec.quantity,
+            remaining=spec.quantity,
+            owner_org_id=spec.owner_org_id or actor.org_id,
+            produced_on=occurred_on,
+        )
+        session.add(lot)
+        session.flush()
+        session.add(EventLine(event_id=event.id, lot_id=lot.id, role="output", delta=spec.quantity))
+        created.append(lot)
+    session.flush()
+    return Recorded(event=event, outputs=created)
+
+
+def check_usable(lot: Lot, actor: Actor, amount: int, field_name: str) -> None:
+    """May `actor` take `amount` from `lot`? Refusals name the lot and the numbers."""
+    if lot.owner_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field=field_name)
+    if lot.status == "in_transit":
+        raise Invalid(_l("Lot %(code)s has been shipped and is not yet received.", code=lot.code), field=field_name)
+    if lot.status == "reversed":
+        raise Invalid(_l("Lot %(code)s was reversed and cannot be used.", code=lot.code), field=field_name)
+    if amount <= 0:
+        raise Invalid(_l("The quantity taken from lot %(code)s must be more than zero.", code=lot.code), field=field_name)
+    if amount > lot.remaining:
+        raise Invalid(
+            _l(
+                "Lot %(code)s has only %(remaining)s left; %(asked)s were asked for.",
+                code=lot.code,
+                remaining=show_quantity(lot.remaining, lot.unit),
+                asked=show_quantity(amount, lot.unit),
+            ),
+            field=field_name,
+        )
+
+
+def take(session: Session, event: Event, lot: Lot, amount: int, field_name: str) -> None:
+    """Consume `amount` of `lot` in `event`. The guarded UPDATE is the last
+    word when two requests race for the same lot."""
+    result = session.execute(
+        update(Lot)
+        .where(Lot.id == lot.id, Lot.remaining >= amount, Lot.status == "active")
+        .values(remaining=Lot.remaining - amount)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(lot)
+        raise Invalid(
+            _l(
+                "Lot %(code)s has only %(remaining)s left; %(asked)s were asked for.",
+                code=lot.code,
+                remaining=show_quantity(lot.remaining, lot.unit),
+                asked=show_quantity(amount, lot.unit),
+            ),
+            field=field_name,
+        )
+    session.add(EventLine(event_id=event.id, lot_id=lot.id, role="input", delta=-amount))
+    session.refresh(lot)
+
+
+def yield_bounds(session: Session, step: str) -> dict[str, YieldBound]:
+    return {b.output_kind: b for b in session.exec(select(YieldBound).where(YieldBound.step == step))}
+
+
+def check_balance(session: Session, step: str, inputs, outputs) -> int:
+    """Return the loss that closes the balance, or refuse the transformation."""
+    total_in = sum(amount for _, amount in inputs)
+    if total_in <= 0:
+        raise Invalid(_l("Choose at least one input lot and a quantity."), field="inputs")
+    total_out = sum(spec.balance_amount for spec in outputs)
+    loss = total_in - total_out
+    unit = inputs[0][0].unit
+    if loss < 0:
+        raise Invalid(
+            _l(
+                "The outputs (%(out)s) weigh more than the inputs (%(in)s).",
+                out=show_quantity(total_out, unit),
+                **{"in": show_quantity(total_in, unit)},
+            ),
+            field=outputs[0].field if outputs else None,
+        )
+    bounds = yield_bounds(session, step)
+    shares = [(spec.kind, spec.balance_amount, spec.field) for spec in outputs] + [("loss", loss, None)]
+    for kind, amount, field_name in shares:
+        bound = bounds.get(kind)
+        if bound is None:
+            continue
+        # Exact integer comparison: amount / total_in within [min, max] per mille.
+        if not (bound.min_permille * total_in <= amount * 1000 <= bound.max_permille * total_in):
+            raise Invalid(
+                _l(
+                    "%(what)s of %(amount)s is %(share)s%% of the %(total)s put in, outside the plausible "
+                    "%(low)s%%–%(high)s%%.",
+                    what=kind_label(kind),
+                    amount=show_quantity(amount, unit),
+                    share=normalized(round_share(amount, total_in)),
+                    total=show_quantity(total_in, unit),
+                    low=normalized(g_to_kg(bound.min_permille * 100)),
+                    high=normalized(g_to_kg(bound.max_permille * 100)),
+                ),
+                field=field_name,
+            )
+    return loss
+
+
+def round_share(amount: int, total: int):
+    """amount/total as a percentage with one decimal, exactly (no floats)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return (Decimal(amount) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def kind_label(kind: str):
+    return {
+        "seedling": _l("Seedlings"),
+        "dispatch": _l("Dispatched seedlings"),
+        "fruit": _l("Fresh fruit"),
+        "seed": _l("Seed"),
+        "husk": _l("Husks"),
+        "oil": _l("Oil"),
+        "cake": _l("Seed cake"),
+        "product": _l("Bottled product"),
+        "loss": _l("Loss"),
+    }.get(kind, kind)
+
+
+# --- shipment and receipt -------------------------------------------------
+
+
+def ship_lot(session: Session, *, actor: Actor, code: str, to_org_id: int, occurred_on: date, note: str = "") -> Shipment:
+    lot = get_lot(session, code)
+    check_date(occurred_on)
+    if lot.owner_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field="code")
+    if lot.status != "active":
+        raise Invalid(_l("Lot %(code)s cannot be shipped: it is %(status)s.", code=lot.code, status=status_label(lot.status)), field="code")
+    if lot.remaining <= 0:
+        raise Invalid(_l("Lot %(code)s is used up.", code=lot.code), field="code")
+    to_org = session.get(Organization, to_org_id)
+    if to_org is None:
+        raise Invalid(_l("Choose an organization to ship to."), field="to_org_id")
+    if to_org.id == actor.org_id:
+        raise Invalid(_l("A lot cannot be shipped to its own owner."), field="to_org_id")
+    event = Event(kind="ship", org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, note=note)
+    session.add(event)
+    session.flush()
+    shipment = Shipment(
+        lot_id=lot.id,
+        from_org_id=actor.org_id,
+        to_org_id=to_org.id,
+        declared_quantity=lot.remaining,
+        ship_event_id=event.id,
+    )
+    lot.status = "in_transit"
+    session.add_all([shipment, lot])
+    session.flush()
+    return shipment
+
+
+def open_shipment(session: Session, lot: Lot) -> Shipment | None:
+    return session.exec(
+        select(Shipment).where(
+            Shipment.lot_id == lot.id, Shipment.receive_event_id.is_(None), Shipment.cancelled.is_(False)
+        )
+    ).first()
+
+
+def receive_lot(
+    session: Session, *, actor: Actor, code: str, weighed: int, occurred_on: date, note: str = ""
+) -> Shipment:
+    """The addressee weighs a shipped lot in; ownership passes now. A weight
+    that differs from the declared one beyond the tolerance needs a reason."""
+    lot = get_lot(session, code)
+    check_date(occurred_on)
+    shipment = open_shipment(session, lot)
+    if shipment is None:
+        if lot.owner_org_id == actor.org_id:
+            raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
+        raise Invalid(_l("Lot %(code)s has not been shipped to you.", code=lot.code), field="code")
+    if shipment.to_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s was shipped to another organization.", code=lot.code), field="code")
+    if weighed <= 0:
+        raise Invalid(_l("The weighed quantity must be more than zero."), field="weighed")
+    declared = shipment.declared_quantity
+    difference = weighed - declared
+    if abs(difference) * 1000 > RECEIVE_TOLERANCE_PERMILLE * declared and not note.strip():
+        raise Invalid(
+            _l(
+                "Weighed %(weighed)s differs from the declared %(declared)s by more than 2%%: give a reason.",
+                weighed=show_quantity(weighed, lot.unit),
+                declared=show_quantity(declared, lot.unit),
+            ),
+            field="note",
+        )
+    if difference > declared:  # more than double: a typo, not a weighbridge difference
+        raise Invalid(
+            _l("Weighed %(weighed)s is implausible for a lot declared as %(declared)s.",
+               weighed=show_quantity(weighed, lot.unit), declared=show_quantity(declared, lot.unit)),
+            field="weighed",
+        )
+    event = Event(kind="receive", org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, note=note)
+    session.add(event)
+    session.flush()
+    if difference:
+        session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=difference))
+        lot.remaining += difference
+    lot.owner_org_id = actor.org_id
+    lot.status = "active"
+    shipment.receive_event_id = event.id
+    shipment.received_quantity = weighed
+    session.add_all([lot, shipment])
+    session.flush()
+    return shipment
+
+
+def status_label(status: str):
+    return {"active": _l("in stock"), "in_transit": _l("in transit"), "reversed": _l("reversed")}.get(status, status)
+
+
+# --- corrections ------------------------------------------------------------
+
+
+class Blocked(Invalid):
+    """A reversal refused because later records depend on the event."""
+
+    def __init__(self, message, dependents: list[dict]):
+        super().__init__(message)
+        self.dependents = dependents
+
+
+def dependents_of(session: Session, event: Event) -> list[dict]:
+    """Later, standing records that rest on what `event` made or received."""
+    found = []
+    if event.kind == "ship":
+        shipment = session.exec(select(Shipment).where(Shipment.ship_event_id == event.id)).one()
+        if shipment.receive_event_id is not None:
+            found.append(describe_event(session, session.get(Event, shipment.receive_event_id)))
+        return found
+    if event.kind == "receive":
+        shipment = session.exec(select(Shipment).where(Shipment.receive_event_id == event.id)).one()
+        lot_ids = [shipment.lot_id]
+    else:
+        lot_ids = list(
+            session.exec(select(EventLine.lot_id).where(EventLine.event_id == event.id, EventLine.role == "output"))
+        )
+    if not lot_ids:
+        return found
+    later = session.exec(
+        select(Event)
+        .join(EventLine, EventLine.event_id == Event.id)
+        .where(
+            EventLine.lot_id.in_(lot_ids),
+            Event.id > event.id,
+            Event.reversed_by_event_id.is_(None),
+            Event.kind != "reverse",
+        )
+        .distinct()
+    ).all()
+    shipped = session.exec(
+        select(Event)
+        .join(Shipment, Shipment.ship_event_id == Event.id)
+        .where(Shipment.lot_id.in_(lot_ids), Event.id > event.id, Event.reversed_by_event_id.is_(None))
+    ).all()
+    for later_event in sorted({e.id: e for e in [*later, *shipped]}.values(), key=lambda e: e.id):
+        found.append(describe_event(session, later_event))
+    return found
+
+
+def describe_event(session: Session, event: Event) -> dict:
+    lots = session.exec(
+        select(Lot.code).join(EventLine, EventLine.lot_id == Lot.id).where(EventLine.event_id == event.id)
+    ).all()
+    if event.kind == "ship":
+        lots = session.exec(select(Lot.code).join(Shipment, Shipment.lot_id == Lot.id).where(Shipment.ship_event_id == event.id)).all()
+    return {"id": event.id, "kind": event.kind, "occurred_on": event.occurred_on.isoformat(), "lots": sorted(set(lots))}
+
+
+def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str) -> Event:
+    """Undo an event with a reversing event. Nothing is deleted; an event
+    that later records depend on is refused with the list of them."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(_l("No such event."))
+    if event.org_id != actor.org_id and actor.role != "admin":
+        raise Forbidden(_l("Only the organization that recorded an event can reverse it."))
+    if event.kind == "reverse":
+        raise Invalid(_l("A reversal cannot itself be reversed; record the step again instead."))
+    if event.reversed_by_event_id is not None:
+        raise Invalid(_l("This event has already been reversed."))
+    if not reason.strip():
+        raise Invalid(_l("Give the reason for the correction."), field="reason")
+    blockers = dependents_of(session, event)
+    if blockers:
+        raise Blocked(
+            _l(
+                "It cannot be reversed: %(count)s later records depend on it. Reverse them first: %(list)s.",
+                count=len(blockers),
+                list="; ".join(f"#{b['id']} {b['kind']} {b['occurred_on']} {', '.join(b['lots'])}" for b in blockers),
+            ),
+            dependents=blockers,
+        )
+    reversal = Event(
+        kind="reverse",
+        org_id=actor.org_id,
+        user_id=actor.user_id,
+        occurred_on=clock.today(),
+        plot_id=event.plot_id,
+        loss=-event.loss,
+        reverses_event_id=event.id,
+        note=reason.strip()[:500],
+    )
+    session.add(reversal)
+    session.flush()
+    lines = session.exec(select(EventLine).where(EventLine.event_id == event.id)).all()
+    for line in lines:
+        session.add(EventLine(event_id=reversal.id, lot_id=line.lot_id, role=line.role, delta=-line.delta))
+        lot = session.get(Lot, line.lot_id)
+        lot.remaining -= line.delta
+        if line.role == "output":
+            lot.status = "reversed"
+        session.add(lot)
+    if event.kind == "ship":
+        shipment = session.exec(select(Shipment).where(Shipment.ship_event_id == event.id)).one()
+        shipment.cancelled = True
+        lot = session.get(Lot, shipment.lot_id)
+        lot.status = "active"
+        session.add_all([shipment, lot])
+    elif event.kind == "receive":
+        shipment = session.exec(select(Shipment).where(Shipment.receive_event_id == event.id)).one()
+        lot = session.get(Lot, shipment.lot_id)
+        lot.owner_org_id = shipment.from_org_id
+        lot.status = "in_transit"
+        shipment.receive_event_id = None
+        shipment.received_quantity = None
+        session.add_all([shipment, lot])
+    event.reversed_by_event_id = reversal.id
+    session.add(event)
+    session.flush()
+    return reversal
+
+
+def lot_history(session: Session, lot: Lot) -> list[tuple[Event, EventLine | None]]:
+    """Every event that touched the lot, oldest first, with its line on the lot."""
+    rows = session.exec(
+        select(Event, EventLine)
+        .join(EventLine, EventLine.event_id == Event.id)
+        .where(EventLine.lot_id == lot.id)
+        .order_by(Event.id)
+    ).all()
+    shipments = session.exec(select(Shipment).where(Shipment.lot_id == lot.id)).all()
+    seen = {event.id for event, _ in rows}
+    extra = []
+    for shipment in shipments:
+        for event_id in (shipment.ship_event_id, shipment.receive_event_id):
+            if event_id and event_id not in seen:
+                extra.append((session.get(Event, event_id), None))
+                seen.add(event_id)
+    reversal_ids = [e.reversed_by_event_id for e, _ in rows + extra if e.reversed_by_event_id and e.reversed_by_event_id not in seen]
+    for reversal_id in reversal_ids:
+        extra.append((session.get(Event, reversal_id), None))
+    return sorted(rows + extra, key=lambda pair: pair[0].id)
+
+
+def remaining_from_lines(session: Session, lot_id: int) -> int:
+    """The remaining quantity as the sum of the lot's lines (the stored
+    `remaining` must always equal it)."""
+    return session.exec(select(func.coalesce(func.sum(EventLine.delta), 0)).where(EventLine.lot_id == lot_id)).one()

@@ -1,0 +1,41 @@
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from .. import clock
+
+PLANTING_KINDS = ("new", "renovation")
+
+
+class Plot(SQLModel, table=True):
+    """A place, not a lot: harvest lots name their plot, and a trace or a
+    recall may start from one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    village: str = Field(max_length=40)
+    cooperative_id: int = Field(foreign_key="organization.id", index=True)
+    area_centimu: int  # hundredths of a mu
+    # Microdegrees (WGS-84), exact integers like every other quantity.
+    latitude_e6: int
+    longitude_e6: int
+    year_planted: int
+    created_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class PlantingRecord(SQLModel, table=True):
+    """A new planting or a renovation on a plot."""
+
+    __tablename__ = "planting_record"
+    id: int | None = Field(default=None, primary_key=True)
+    plot_id: int = Field(foreign_key="plot.id", index=True)
+    kind: str = Field(max_length=12)
+    area_centimu: int
+    variety_id: int = Field(foreign_key="variety.id")
+    seedlings: int = 0
+    # The ledger event that consumed the dispatched seedlings, if any were used.
+    event_id: int | None = Field(default=None, foreign_key="event.id")
+    planted_on: date
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=clock.utcnow)

@@ -1,0 +1,133 @@
+from decimal import Decimal
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import DecimalField
+from wtforms.validators import InputRequired
+
+from .. import db
+from ..admin.services import active_townships, active_varieties
+from ..auth.access import roles_required
+from ..forms import ChoiceField, CountField, DayField, Exact, Form, MuField, TextField
+from ..labels import PLANTING_KINDS, choices
+from ..ledger.services import owned_lots
+from ..trace.services import plot_access
+from ..units import mu_to_centimu, to_base
+from ..web import attempt, done, render_form
+from . import queries, services
+from .models import Plot
+
+
+def CoordinateField(label, low, high):
+    return DecimalField(
+        label,
+        validators=[InputRequired(), Exact(6, low=Decimal(low), high=Decimal(high), inclusive=True)],
+        places=None,
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class PlotForm(Form):
+    name = TextField(_l("Plot name"), 60)
+    township_id = ChoiceField(_l("Township"))
+    village = TextField(_l("Village"), 40)
+    area = MuField(_l("Area (mu)"))
+    latitude = CoordinateField(_l("Latitude"), -90, 90)
+    longitude = CoordinateField(_l("Longitude"), -180, 180)
+    year_planted = CountField(_l("Year planted"), low=1900, high=2200)
+
+
+class PlantingForm(Form):
+    plot_id = ChoiceField(_l("Plot"))
+    kind = ChoiceField(_l("Kind"), coerce=str)
+    area = MuField(_l("Area (mu)"))
+    variety_id = ChoiceField(_l("Variety"))
+    dispatch_code = ChoiceField(_l("Seedlings from dispatch"), coerce=str, required=False)
+    seedlings = CountField(_l("Seedlings used"), low=0, required=False)
+    occurred_on = DayField(_l("Planted on"))
+
+
+bp = Blueprint("planting", __name__, url_prefix="/planting")
+
+
+@bp.route("/")
+@roles_required("cooperative")
+def index():
+    session = db.session()
+    return render_template(
+        "planting/index.html",
+        plots=queries.plot_rows(session, current_user.org_id),
+        plantings=queries.planting_rows(session, current_user.org_id),
+    )
+
+
+@bp.route("/plots/new", methods=["GET", "POST"])
+@roles_required("cooperative")
+def new_plot():
+    session = db.session()
+    form = PlotForm()
+    form.township_id.choices = [(t.id, t.name) for t in active_townships(session)]
+    if form.validate_on_submit():
+        plot = attempt(
+            form,
+            lambda: services.create_plot(
+                session,
+                actor=current_user,
+                name=form.name.data,
+                township_id=form.township_id.data,
+                village=form.village.data,
+                area_centimu=mu_to_centimu(form.area.data),
+                latitude_e6=to_base(form.latitude.data, 6),
+                longitude_e6=to_base(form.longitude.data, 6),
+                year_planted=form.year_planted.data,
+            ),
+        )
+        if plot:
+            return done(url_for("planting.plot", plot_id=plot.id), _("Plot %(name)s registered.", name=plot.name))
+    return render_form(form, "planting/plot_new.html", "planting/_plot_form.html")
+
+
+@bp.route("/plantings/new", methods=["GET", "POST"])
+@roles_required("cooperative")
+def new_planting():
+    session = db.session()
+    form = PlantingForm()
+    form.plot_id.choices = [(p.id, p.name) for p in services.plots_of(session, current_user.org_id)]
+    form.kind.choices = choices(PLANTING_KINDS)
+    form.variety_id.choices = [(v.id, v.name) for v in active_varieties(session)]
+    form.dispatch_code.choices = [("", _("None"))] + [
+        (lot.code, f"{lot.code} ({lot.remaining:,})") for lot in owned_lots(session, current_user.org_id, ("dispatch",))
+    ]
+    if form.validate_on_submit():
+        record = attempt(
+            form,
+            lambda: services.record_planting(
+                session,
+                actor=current_user,
+                plot_id=form.plot_id.data,
+                kind=form.kind.data,
+                area_centimu=mu_to_centimu(form.area.data),
+                variety_id=form.variety_id.data,
+                planted_on=form.occurred_on.data,
+                dispatch_code=form.dispatch_code.data or "",
+                seedlings=form.seedlings.data or 0,
+            ),
+        )
+        if record:
+            return done(url_for("planting.plot", plot_id=record.plot_id), _("Planting recorded."))
+    return render_form(form, "planting/planting_new.html", "planting/_planting_form.html")
+
+
+@bp.route("/plots/<int:plot_id>")
+@roles_required("cooperative", "manager", "admin", "nursery", "processor")
+def plot(plot_id: int):
+    session = db.session()
+    found = session.get(Plot, plot_id)
+    if found is None:
+        abort(404)
+    access = plot_access(session, current_user, found)
+    if access is None:
+        abort(403)
+    return render_template("planting/plot.html", **queries.plot_detail(session, found), access=access)

@@ -1,0 +1,49 @@
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from .. import clock
+
+
+class Product(SQLModel, table=True):
+    """A bottled product of a processor, identified by its GTIN-14."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=80)
+    gtin: str = Field(max_length=14, unique=True)
+    net_content_ml: int
+    # Oil per unit in grams: what bottling draws from the oil lot per unit.
+    fill_grams: int
+    shelf_life_days: int = 540
+
+
+class ProductLot(SQLModel, table=True):
+    """A bottled lot: its serials are the contiguous range first..last."""
+
+    __tablename__ = "product_lot"
+    lot_id: int = Field(foreign_key="lot.id", primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    serial_first: int
+    serial_last: int
+    best_before: date
+    # The origin story, the same for every bottle of the lot, computed when
+    # the lot is bottled rather than on every scan (JSON).
+    origin_story: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    story_updated_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class QualityTest(SQLModel, table=True):
+    """A lab test of an oil lot. Values are thousandths of their unit."""
+
+    __tablename__ = "quality_test"
+    id: int | None = Field(default=None, primary_key=True)
+    lot_id: int = Field(foreign_key="lot.id", index=True)
+    tested_on: date
+    acid_value_milli: int  # mg KOH/g x 1000
+    peroxide_value_milli: int  # g/100g x 1000
+    moisture_milli: int  # % x 1000
+    laboratory: str = Field(max_length=80)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=clock.utcnow)

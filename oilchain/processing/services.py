@@ -1,0 +1,175 @@
+"""Processing: pressing seed into oil and cake, quality tests, products and
+bottling into serial-numbered product lots. Receiving is the ledger's."""
+
+import json
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from .. import codes
+from ..auth.actor import Actor
+from ..errors import Forbidden, Invalid, NotFound
+from ..ledger.models import Lot
+from ..ledger.services import NewLot, check_date, get_lot, input_field, record_event
+from ..trace.services import origin_story, refresh_stories
+from .models import Product, ProductLot, QualityTest
+
+SERIAL_LIMIT = 10**codes.SERIAL_DIGITS
+# Ranges a lab value can take at all; outside them it is a typing error.
+LAB_LIMITS = {
+    "acid_value": 30_000,  # mg KOH/g x 1000
+    "peroxide_value": 5_000,  # g/100g x 1000
+    "moisture": 10_000,  # % x 1000
+}
+
+
+def press(
+    session: Session, *, actor: Actor, inputs: list[tuple[Lot, int]], oil_g: int, cake_g: int, occurred_on: date
+) -> list[Lot]:
+    """Seed lots the processor owns in; an oil lot and a seed-cake lot out;
+    the rest is loss, so the balance closes."""
+    if actor.role != "processor":
+        raise Forbidden(_l("Only a processor presses oil."))
+    for lot, _amount in inputs:
+        if lot.kind != "seed":
+            raise Invalid(_l("Lot %(code)s is not seed.", code=lot.code), field=input_field(lot))
+    if oil_g <= 0:
+        raise Invalid(_l("The oil weight must be more than zero."), field="oil")
+    if cake_g <= 0:
+        raise Invalid(_l("Pressing always leaves seed cake: give its weight."), field="cake")
+    recorded = record_event(
+        session,
+        actor=actor,
+        kind="press",
+        occurred_on=occurred_on,
+        inputs=inputs,
+        outputs=[NewLot("oil", oil_g, field="oil"), NewLot("cake", cake_g, field="cake")],
+        step="press",
+    )
+    return recorded.outputs
+
+
+def record_quality_test(
+    session: Session,
+    *,
+    actor: Actor,
+    lot_code: str,
+    tested_on: date,
+    acid_value_milli: int,
+    peroxide_value_milli: int,
+    moisture_milli: int,
+    laboratory: str,
+) -> QualityTest:
+    lot = get_lot(session, lot_code)
+    if lot.owner_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field="code")
+    if lot.kind != "oil":
+        raise Invalid(_l("Quality tests are recorded on oil lots; %(code)s is not one.", code=lot.code), field="code")
+    check_date(tested_on)
+    if tested_on < lot.produced_on:
+        raise Invalid(_l("The test cannot come before the oil was pressed."), field="occurred_on")
+    values = {"acid_value": acid_value_milli, "peroxide_value": peroxide_value_milli, "moisture": moisture_milli}
+    for name, value in values.items():
+        if not 0 <= value <= LAB_LIMITS[name]:
+            raise Invalid(_l("This value is outside what a test can give."), field=name)
+    test = QualityTest(
+        lot_id=lot.id,
+        tested_on=tested_on,
+        acid_value_milli=acid_value_milli,
+        peroxide_value_milli=peroxide_value_milli,
+        moisture_milli=moisture_milli,
+        laboratory=laboratory.strip(),
+        user_id=actor.user_id,
+    )
+    session.add(test)
+    session.flush()
+    refresh_stories(session, lot.id)  # bottles already made from this oil show the new test
+    return test
+
+
+def create_product(
+    session: Session, *, actor: Actor, name: str, gtin: str, net_content_ml: int, fill_grams: int, shelf_life_days: int
+) -> Product:
+    if actor.role != "processor":
+        raise Forbidden(_l("Only a processor registers products."))
+    gtin = gtin.strip()
+    if not codes.is_valid_gtin(gtin):
+        raise Invalid(_l("A GTIN-14 has 14 digits and a valid check digit."), field="gtin")
+    if session.exec(select(Product).where(Product.gtin == gtin)).first():
+        raise Invalid(_l("This GTIN is already registered."), field="gtin")
+    if not 1 <= net_content_ml <= 30_000:
+        raise Invalid(_l("The net content must lie between 1 ml and 30 l."), field="net_content_ml")
+    # Camellia oil weighs about 0.91 g/ml; allow for measuring at any temperature.
+    if not net_content_ml * 85 <= fill_grams * 100 <= net_content_ml * 95:
+        raise Invalid(_l("The oil per unit should be about 0.91 g per ml of net content."), field="fill_grams")
+    if not 30 <= shelf_life_days <= 1100:
+        raise Invalid(_l("The shelf life must lie between 30 and 1100 days."), field="shelf_life_days")
+    product = Product(
+        org_id=actor.org_id,
+        name=name.strip(),
+        gtin=gtin,
+        net_content_ml=net_content_ml,
+        fill_grams=fill_grams,
+        shelf_life_days=shelf_life_days,
+    )
+    session.add(product)
+    session.flush()
+    return product
+
+
+def bottle(
+    session: Session, *, actor: Actor, oil_code: str, product_id: int, units: int, oil_used_g: int, occurred_on: date
+) -> Lot:
+    """Oil into a product lot whose units get the next contiguous serial range."""
+    lot = get_lot(session, oil_code)
+    if lot.kind != "oil":
+        raise Invalid(_l("Lot %(code)s is not an oil lot.", code=lot.code), field="oil_code")
+    product = session.get(Product, product_id)
+    if product is None or product.org_id != actor.org_id:
+        raise NotFound(_l("Choose one of your products."), field="product_id")
+    if units <= 0:
+        raise Invalid(_l("The number of units must be more than zero."), field="units")
+    recorded = record_event(
+        session,
+        actor=actor,
+        kind="bottle",
+        occurred_on=occurred_on,
+        inputs=[(lot, oil_used_g)],
+        outputs=[NewLot("product", units, field="units", equivalent=units * product.fill_grams)],
+        step="bottle",
+        input_fields={lot.id: "oil_used"},
+    )
+    product_lot = recorded.outputs[0]
+    first = codes.allocate(session, f"serial:{product.gtin}", units)
+    last = first + units - 1
+    if last >= SERIAL_LIMIT:
+        raise Invalid(_l("This product has run out of serial numbers."), field="units")
+    session.add(
+        ProductLot(
+            lot_id=product_lot.id,
+            product_id=product.id,
+            serial_first=first,
+            serial_last=last,
+            best_before=occurred_on + timedelta(days=product.shelf_life_days),
+            origin_story=json.dumps(origin_story(session, product_lot.id), ensure_ascii=False),
+        )
+    )
+    session.flush()
+    return product_lot
+
+
+def products_of(session: Session, org_id: int) -> list[Product]:
+    return list(session.exec(select(Product).where(Product.org_id == org_id).order_by(Product.name)))
+
+
+def product_lots_of(session: Session, org_id: int) -> list[tuple[Lot, ProductLot, Product]]:
+    return list(
+        session.exec(
+            select(Lot, ProductLot, Product)
+            .join(ProductLot, ProductLot.lot_id == Lot.id)
+            .join(Product, Product.id == ProductLot.product_id)
+            .where(Lot.owner_org_id == org_id)
+            .order_by(Lot.id.desc())
+        )
+    )

@@ -1,0 +1,197 @@
+from decimal import Decimal
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import DecimalField
+from wtforms.validators import InputRequired
+
+from .. import codes, db
+from ..auth.access import roles_required
+from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField, parse_lot_inputs
+from ..ledger import services as ledger
+from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, kg_to_g, to_base
+from ..web import attempt, done, render_form
+from . import queries, services
+
+
+def LabField(label):
+    return DecimalField(
+        label, validators=[InputRequired(), Exact(LAB_DECIMALS, inclusive=True)], places=None, render_kw={"inputmode": "decimal"}
+    )
+
+
+class ReceiveForm(Form):
+    code = TextField(_l("Lot code"), 200)
+    weighed = KgField(_l("Weighed weight (kg)"))
+    occurred_on = DayField(_l("Received on"))
+    note = TextField(_l("Reason for a weight difference"), 500, required=False)
+
+
+class PressForm(Form):
+    oil = KgField(_l("Oil (kg)"))
+    cake = KgField(_l("Seed cake (kg)"))
+    occurred_on = DayField(_l("Pressed on"))
+
+
+class QualityForm(Form):
+    code = ChoiceField(_l("Oil lot"), coerce=str)
+    acid_value = LabField(_l("Acid value (mg KOH/g)"))
+    peroxide_value = LabField(_l("Peroxide value (g/100g)"))
+    moisture = LabField(_l("Moisture and volatiles (%)"))
+    laboratory = TextField(_l("Laboratory"), 80)
+    occurred_on = DayField(_l("Tested on"))
+
+
+class ProductForm(Form):
+    name = TextField(_l("Product name"), 80)
+    gtin = TextField(_l("GTIN-14"), 14)
+    net_content_ml = CountField(_l("Net content (ml)"), high=30000)
+    fill_grams = CountField(_l("Oil per unit (g)"), high=30000)
+    shelf_life_days = CountField(_l("Shelf life (days)"), low=1, high=3650)
+
+
+class BottleForm(Form):
+    oil_code = ChoiceField(_l("Oil lot"), coerce=str)
+    product_id = ChoiceField(_l("Product"))
+    units = CountField(_l("Units filled"), high=10_000_000)
+    oil_used = KgField(_l("Oil used (kg)"))
+    occurred_on = DayField(_l("Bottled on"))
+
+
+bp = Blueprint("processing", __name__, url_prefix="/processing")
+
+
+@bp.route("/")
+@roles_required("processor")
+def index():
+    session = db.session()
+    return render_template("processing/index.html", **queries.overview(session, current_user.org_id))
+
+
+@bp.route("/receive", methods=["GET", "POST"])
+@roles_required("processor")
+def receive():
+    session = db.session()
+    form = ReceiveForm(code=request.args.get("code"))
+    if form.validate_on_submit():
+        code = codes.normalize_lot_code(form.code.data)
+        shipment = attempt(
+            form,
+            lambda: ledger.receive_lot(
+                session,
+                actor=current_user,
+                code=code,
+                weighed=kg_to_g(form.weighed.data),
+                occurred_on=form.occurred_on.data,
+                note=form.note.data or "",
+            ),
+        )
+        if shipment:
+            return done(url_for("trace.lot", code=code), _("Lot %(code)s received.", code=code))
+    incoming = queries.incoming(session, current_user.org_id)
+    return render_form(form, "processing/receive.html", "processing/_receive_form.html", incoming=incoming)
+
+
+@bp.route("/press", methods=["GET", "POST"])
+@roles_required("processor")
+def press():
+    session = db.session()
+    form = PressForm()
+    lots = ledger.owned_lots(session, current_user.org_id, ("seed",))
+    if form.validate_on_submit():
+        inputs, errors = parse_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
+        for name, message in errors.items():
+            form.add_error(name, message)
+        if not errors:
+            outputs = attempt(
+                form,
+                lambda: services.press(
+                    session,
+                    actor=current_user,
+                    inputs=inputs,
+                    oil_g=kg_to_g(form.oil.data),
+                    cake_g=kg_to_g(form.cake.data),
+                    occurred_on=form.occurred_on.data,
+                ),
+            )
+            if outputs:
+                return done(url_for("trace.lot", code=outputs[0].code), _("Oil lot %(code)s pressed.", code=outputs[0].code))
+    return render_form(form, "processing/press.html", "processing/_press_form.html", lots=lots)
+
+
+@bp.route("/quality", methods=["GET", "POST"])
+@roles_required("processor")
+def quality():
+    session = db.session()
+    form = QualityForm(code=request.args.get("lot"))
+    form.code.choices = [(lot.code, lot.code) for lot in ledger.owned_lots(session, current_user.org_id, ("oil",))]
+    if form.validate_on_submit():
+        test = attempt(
+            form,
+            lambda: services.record_quality_test(
+                session,
+                actor=current_user,
+                lot_code=form.code.data,
+                tested_on=form.occurred_on.data,
+                acid_value_milli=to_base(form.acid_value.data, LAB_DECIMALS),
+                peroxide_value_milli=to_base(form.peroxide_value.data, LAB_DECIMALS),
+                moisture_milli=to_base(form.moisture.data, LAB_DECIMALS),
+                laboratory=form.laboratory.data,
+            ),
+        )
+        if test:
+            return done(url_for("trace.lot", code=form.code.data), _("Quality test recorded."))
+    return render_form(form, "processing/quality.html", "processing/_quality_form.html")
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@roles_required("processor")
+def new_product():
+    session = db.session()
+    form = ProductForm(shelf_life_days=540)
+    if form.validate_on_submit():
+        product = attempt(
+            form,
+            lambda: services.create_product(
+                session,
+                actor=current_user,
+                name=form.name.data,
+                gtin=form.gtin.data,
+                net_content_ml=form.net_content_ml.data,
+                fill_grams=form.fill_grams.data,
+                shelf_life_days=form.shelf_life_days.data,
+            ),
+        )
+        if product:
+            return done(url_for("processing.index"), _("Product %(name)s registered.", name=product.name))
+    return render_form(form, "processing/product_new.html", "processing/_product_form.html")
+
+
+@bp.route("/bottle", methods=["GET", "POST"])
+@roles_required("processor")
+def bottle():
+    session = db.session()
+    form = BottleForm(oil_code=request.args.get("lot"))
+    form.oil_code.choices = [
+        (lot.code, f"{lot.code} · {ledger.show_quantity(lot.remaining, lot.unit)}")
+        for lot in ledger.owned_lots(session, current_user.org_id, ("oil",))
+    ]
+    form.product_id.choices = [(p.id, f"{p.name} ({p.gtin})") for p in services.products_of(session, current_user.org_id)]
+    if form.validate_on_submit():
+        lot = attempt(
+            form,
+            lambda: services.bottle(
+                session,
+                actor=current_user,
+                oil_code=form.oil_code.data,
+                product_id=form.product_id.data,
+                units=form.units.data,
+                oil_used_g=kg_to_g(form.oil_used.data),
+                occurred_on=form.occurred_on.data,
+            ),
+        )
+        if lot:
+            return done(url_for("trace.lot", code=lot.code), _("Product lot %(code)s bottled.", code=lot.code))
+    return render_form(form, "processing/bottle.html", "processing/_bottle_form.html")

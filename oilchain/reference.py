@@ -1,0 +1,70 @@
+"""Reference data every database starts with: the county's townships, the
+improved varieties, the 2024 plan's targets and the yield bounds. Seeding is
+idempotent: it adds what is missing and never overwrites an admin's edits."""
+
+import csv
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from .admin.models import Township, Variety
+from .ledger.models import YieldBound
+from .reports.models import Target
+
+TOWNSHIPS_CSV = Path(__file__).parent / "data" / "youyang_townships.csv"
+
+VARIETIES = ("长林4号", "长林40号", "长林53号", "长林3号", "长林18号", "湘林210", "华鑫", "华金", "华硕", "赣无1号")
+
+# The county forestry bureau's 2024 work plan (DESIGN.md), in base units.
+PLAN_YEAR = 2024
+PLAN_TARGETS = {
+    "seedlings_raised": 15_000_000,  # plants
+    "planted_new": 30_000 * 100,  # mu -> hundredths
+    "renovated": 14_500 * 100,
+    "seed_processed": 13_000 * 1_000_000,  # t -> g
+    "output_value": 300_000_000 * 100,  # yuan -> fen
+    "by_products": 2,
+}
+
+# (step, output kind) -> plausible share of the input, per mille.
+YIELD_BOUNDS = {
+    ("dry_hull", "seed"): (150, 400),  # fresh fruit to dry seed, about 25%
+    ("dry_hull", "husk"): (0, 700),
+    ("dry_hull", "loss"): (0, 700),
+    ("press", "oil"): (150, 350),  # dry seed to oil, about 20-30%
+    ("press", "cake"): (500, 850),
+    ("press", "loss"): (0, 150),
+    ("bottle", "product"): (950, 1000),
+    ("bottle", "loss"): (0, 50),
+}
+
+
+def township_rows() -> list[dict]:
+    with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def seed_reference_data(session: Session) -> dict[str, int]:
+    added = {"townships": 0, "varieties": 0, "targets": 0, "yield_bounds": 0}
+    known = set(session.exec(select(Township.name)))
+    for row in township_rows():
+        if row["name"] not in known:
+            session.add(Township(name=row["name"], kind=row["kind"]))
+            added["townships"] += 1
+    known = set(session.exec(select(Variety.name)))
+    for name in VARIETIES:
+        if name not in known:
+            session.add(Variety(name=name))
+            added["varieties"] += 1
+    known = set(session.exec(select(Target.metric).where(Target.year == PLAN_YEAR)))
+    for metric, value in PLAN_TARGETS.items():
+        if metric not in known:
+            session.add(Target(year=PLAN_YEAR, metric=metric, value=value))
+            added["targets"] += 1
+    known = {(b.step, b.output_kind) for b in session.exec(select(YieldBound))}
+    for (step, kind), (low, high) in YIELD_BOUNDS.items():
+        if (step, kind) not in known:
+            session.add(YieldBound(step=step, output_kind=kind, min_permille=low, max_permille=high))
+            added["yield_bounds"] += 1
+    session.commit()
+    return added

@@ -1,0 +1,70 @@
+"""Sales: units of a product lot sold to a named buyer."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from ..auth.actor import Actor
+from ..errors import Invalid
+from ..ledger.models import Event, Lot
+from ..ledger.services import get_lot, record_event
+from .models import CHANNELS, Sale
+
+
+def sell(
+    session: Session,
+    *,
+    actor: Actor,
+    lot_code: str,
+    buyer: str,
+    channel: str,
+    quantity: int,
+    unit_price_fen: int,
+    sold_on: date,
+) -> Sale:
+    lot = get_lot(session, lot_code)
+    if lot.kind != "product":
+        raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    if not buyer.strip():
+        raise Invalid(_l("Name the buyer."), field="buyer")
+    if channel not in CHANNELS:
+        raise Invalid(_l("Choose a sales channel from the list."), field="channel")
+    if unit_price_fen < 0:
+        raise Invalid(_l("The price cannot be negative."), field="unit_price")
+    if sold_on < lot.produced_on:
+        raise Invalid(_l("The sale cannot come before the lot was bottled."), field="occurred_on")
+    recorded = record_event(
+        session,
+        actor=actor,
+        kind="sell",
+        occurred_on=sold_on,
+        inputs=[(lot, quantity)],
+        input_fields={lot.id: "quantity"},
+    )
+    sale = Sale(
+        event_id=recorded.event.id,
+        lot_id=lot.id,
+        buyer=buyer.strip(),
+        channel=channel,
+        quantity=quantity,
+        unit_price_fen=unit_price_fen,
+        amount_fen=quantity * unit_price_fen,
+        sold_on=sold_on,
+    )
+    session.add(sale)
+    session.flush()
+    return sale
+
+
+def sales_of(session: Session, org_id: int, limit: int = 200) -> list[tuple[Sale, Lot, Event]]:
+    return list(
+        session.exec(
+            select(Sale, Lot, Event)
+            .join(Lot, Lot.id == Sale.lot_id)
+            .join(Event, Event.id == Sale.event_id)
+            .where(Event.org_id == org_id)
+            .order_by(Sale.sold_on.desc(), Sale.id.desc())
+            .limit(limit)
+        )
+    )

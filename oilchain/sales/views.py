@@ -1,0 +1,58 @@
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import db
+from ..auth.access import roles_required
+from ..forms import ChoiceField, CountField, DayField, Form, TextField, YuanField
+from ..labels import CHANNELS, choices
+from ..ledger.services import owned_lots
+from ..units import yuan_to_fen
+from ..web import attempt, done, render_form
+from . import services
+
+bp = Blueprint("sales", __name__, url_prefix="/sales")
+
+
+class SaleForm(Form):
+    code = ChoiceField(_l("Product lot"), coerce=str)
+    buyer = TextField(_l("Buyer"), 100)
+    channel = ChoiceField(_l("Channel"), coerce=str)
+    quantity = CountField(_l("Units"), high=10_000_000)
+    unit_price = YuanField(_l("Unit price (yuan)"), high=100_000)
+    occurred_on = DayField(_l("Sold on"))
+
+
+@bp.route("/")
+@roles_required("processor")
+def index():
+    return render_template("sales/index.html", sales=services.sales_of(db.session(), current_user.org_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("processor")
+def new_sale():
+    session = db.session()
+    form = SaleForm(code=request.args.get("lot"))
+    form.code.choices = [
+        (lot.code, f"{lot.code} ({lot.remaining:,})") for lot in owned_lots(session, current_user.org_id, ("product",))
+    ]
+    form.channel.choices = choices(CHANNELS)
+    if form.validate_on_submit():
+        sale = attempt(
+            form,
+            lambda: services.sell(
+                session,
+                actor=current_user,
+                lot_code=form.code.data,
+                buyer=form.buyer.data,
+                channel=form.channel.data,
+                quantity=form.quantity.data,
+                unit_price_fen=yuan_to_fen(form.unit_price.data),
+                sold_on=form.occurred_on.data,
+            ),
+        )
+        if sale:
+            return done(url_for("sales.index"), _("Sale recorded."))
+    return render_form(form, "sales/sale_new.html", "sales/_sale_form.html")

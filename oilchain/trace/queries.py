@@ -1,0 +1,77 @@
+"""What the lot pages show."""
+
+from sqlalchemy import or_
+from sqlmodel import Session, func, select
+
+from ..admin.models import Township, Variety
+from ..auth.actor import Actor
+from ..auth.models import Organization, User
+from ..harvest.models import HarvestRecord
+from ..ledger.models import Event, EventLine, Lot, Shipment
+from ..ledger.services import lot_history
+from ..nursery.models import SeedlingBatch
+from ..planting.models import Plot
+from ..processing.models import Product, ProductLot, QualityTest
+
+PAGE_SIZE = 50
+
+
+def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str = "", page: int = 1) -> tuple[list, bool]:
+    """Lots the actor's organization holds or has held (all, for the bureau),
+    newest first, one page at a time. Returns (rows, more pages follow)."""
+    query = select(Lot, Organization.name).join(Organization, Organization.id == Lot.owner_org_id)
+    if not actor.is_bureau:
+        made_or_used = select(EventLine.lot_id).join(Event, Event.id == EventLine.event_id).where(Event.org_id == actor.org_id)
+        shipped = select(Shipment.lot_id).where(or_(Shipment.from_org_id == actor.org_id, Shipment.to_org_id == actor.org_id))
+        query = query.where(or_(Lot.owner_org_id == actor.org_id, Lot.id.in_(made_or_used), Lot.id.in_(shipped)))
+    if search.strip():
+        query = query.where(Lot.code.contains(search.strip().upper()))
+    if kind:
+        query = query.where(Lot.kind == kind)
+    rows = session.exec(query.order_by(Lot.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return list(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE
+
+
+def lot_detail(session: Session, lot: Lot) -> dict:
+    """Everything an owner or the bureau sees on a lot's page."""
+    detail = {"lot": lot, "owner": session.get(Organization, lot.owner_org_id)}
+    batch = session.exec(
+        select(SeedlingBatch, Variety.name).join(Variety, Variety.id == SeedlingBatch.variety_id).where(SeedlingBatch.lot_id == lot.id)
+    ).first()
+    detail["batch"] = batch
+    detail["harvest"] = session.exec(
+        select(HarvestRecord, Plot, Township.name)
+        .join(Plot, Plot.id == HarvestRecord.plot_id)
+        .join(Township, Township.id == Plot.township_id)
+        .where(HarvestRecord.lot_id == lot.id)
+    ).first()
+    detail["product_lot"] = session.exec(
+        select(ProductLot, Product).join(Product, Product.id == ProductLot.product_id).where(ProductLot.lot_id == lot.id)
+    ).first()
+    detail["tests"] = list(session.exec(select(QualityTest).where(QualityTest.lot_id == lot.id).order_by(QualityTest.tested_on.desc())))
+    detail["shipments"] = list(
+        session.exec(
+            select(Shipment, Organization.name)
+            .join(Organization, Organization.id == Shipment.to_org_id)
+            .where(Shipment.lot_id == lot.id)
+            .order_by(Shipment.id)
+        )
+    )
+    history = lot_history(session, lot)
+    user_ids = {event.user_id for event, _ in history if event.user_id}
+    org_ids = {event.org_id for event, _ in history}
+    detail["users"] = {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    detail["orgs"] = {o.id: o.name for o in session.exec(select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
+    detail["history"] = history
+    detail["dispatch_plot"] = None
+    if lot.kind == "dispatch":
+        detail["dispatch_plot"] = session.exec(
+            select(Plot)
+            .join(Event, Event.plot_id == Plot.id)
+            .join(EventLine, EventLine.event_id == Event.id)
+            .where(EventLine.lot_id == lot.id, EventLine.role == "output")
+        ).first()
+    detail["used_count"] = session.exec(
+        select(func.count()).select_from(EventLine).where(EventLine.lot_id == lot.id, EventLine.role == "input")
+    ).one()
+    return detail

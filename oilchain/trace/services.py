@@ -1,0 +1,242 @@
+"""Reading the chain: who may see a lot, its details, its trace, and the
+origin story that a bottle's page shows."""
+
+import json
+from collections import defaultdict
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from .. import clock
+from ..admin.models import Township, Variety
+from ..auth.actor import Actor
+from ..auth.models import Organization
+from ..harvest.models import HarvestRecord
+from ..ledger.models import Event, EventLine, Lot, Shipment
+from ..ledger.trace import Graph, downstream, upstream
+from ..nursery.models import SeedlingBatch
+from ..planting.models import PlantingRecord, Plot
+from ..processing.models import ProductLot, QualityTest
+from ..units import LAB_DECIMALS, centimu_to_mu, from_base, g_to_kg, normalized
+
+FULL, ORIGIN = "full", "origin"
+STORY_PLOT_LIMIT = 12
+
+
+def participated(session: Session, org_id: int, lot_ids: set[int]) -> bool:
+    """Did the organization own, make, use, ship or receive any of these lots?"""
+    if not lot_ids:
+        return False
+    owned = session.exec(select(Lot.id).where(Lot.id.in_(lot_ids), Lot.owner_org_id == org_id).limit(1)).first()
+    if owned is not None:
+        return True
+    acted = session.exec(
+        select(EventLine.id)
+        .join(Event, Event.id == EventLine.event_id)
+        .where(EventLine.lot_id.in_(lot_ids), Event.org_id == org_id)
+        .limit(1)
+    ).first()
+    if acted is not None:
+        return True
+    shipped = session.exec(
+        select(Shipment.id)
+        .where(Shipment.lot_id.in_(lot_ids), or_(Shipment.from_org_id == org_id, Shipment.to_org_id == org_id))
+        .limit(1)
+    ).first()
+    return shipped is not None
+
+
+def lot_access(session: Session, actor: Actor, lot: Lot) -> str | None:
+    """FULL for its owners past and present and the bureau; ORIGIN for those
+    who hold something made from it; None for everyone else."""
+    if actor.is_bureau or participated(session, actor.org_id, {lot.id}):
+        return FULL
+    below = downstream(session, ("lot", lot.id)).ids("lot") - {lot.id}
+    return ORIGIN if participated(session, actor.org_id, below) else None
+
+
+def plot_access(session: Session, actor: Actor, plot: Plot) -> str | None:
+    if actor.is_bureau or plot.cooperative_id == actor.org_id:
+        return FULL
+    below = downstream(session, ("plot", plot.id)).ids("lot")
+    return ORIGIN if participated(session, actor.org_id, below) else None
+
+
+def origin_story(session: Session, lot_id: int) -> dict:
+    """Where a lot came from, summarized by township and cooperative so that a
+    lot pooled from hundreds of plots still reads in a few lines."""
+    graph = upstream(session, ("lot", lot_id))
+    lot_ids = graph.ids("lot")
+    plot_ids = graph.ids("plot")
+    lots = {lot.id: lot for lot in session.exec(select(Lot).where(Lot.id.in_(lot_ids)))}
+
+    plots = {}
+    if plot_ids:
+        rows = session.exec(
+            select(Plot, Township, Organization)
+            .join(Township, Township.id == Plot.township_id)
+            .join(Organization, Organization.id == Plot.cooperative_id)
+            .where(Plot.id.in_(plot_ids))
+        ).all()
+        plots = {plot.id: (plot, township, coop) for plot, township, coop in rows}
+
+    harvests = list(session.exec(select(HarvestRecord).where(HarvestRecord.lot_id.in_(lot_ids))))
+    fruit_by_plot = defaultdict(int)
+    for record in harvests:
+        fruit_by_plot[record.plot_id] += lots[record.lot_id].quantity
+
+    townships: dict[str, dict] = {}
+    cooperatives: dict[str, dict] = {}
+    for plot_id, (plot, township, coop) in plots.items():
+        entry = townships.setdefault(
+            township.name, {"name": township.name, "plots": 0, "area_centimu": 0, "fruit_g": 0, "cooperatives": set()}
+        )
+        entry["plots"] += 1
+        entry["area_centimu"] += plot.area_centimu
+        entry["fruit_g"] += fruit_by_plot.get(plot_id, 0)
+        entry["cooperatives"].add(coop.name)
+        coop_entry = cooperatives.setdefault(coop.name, {"name": coop.name, "township": township.name, "plots": 0})
+        coop_entry["plots"] += 1
+
+    varieties = set()
+    if plot_ids:
+        planted = session.exec(
+            select(Variety.name)
+            .join(PlantingRecord, PlantingRecord.variety_id == Variety.id)
+            .join(Event, Event.id == PlantingRecord.event_id)
+            .where(PlantingRecord.plot_id.in_(plot_ids), Event.reversed_by_event_id.is_(None))
+        ).all()
+        varieties.update(planted)
+    batch_rows = session.exec(
+        select(SeedlingBatch, Variety.name)
+        .join(Variety, Variety.id == SeedlingBatch.variety_id)
+        .where(SeedlingBatch.lot_id.in_(lot_ids))
+    ).all()
+    varieties.update(name for _, name in batch_rows)
+    nurseries = set()
+    if batch_rows:
+        nurseries.update(
+            session.exec(
+                select(Organization.name)
+                .join(Event, Event.org_id == Organization.id)
+                .join(EventLine, EventLine.event_id == Event.id)
+                .where(EventLine.lot_id.in_([b.lot_id for b, _ in batch_rows]), EventLine.role == "output")
+            ).all()
+        )
+
+    pressings = session.exec(
+        select(Event, Organization.name)
+        .join(Organization, Organization.id == Event.org_id)
+        .where(Event.id.in_({e.event_id for e in graph.edges if e.kind == "press"}))
+    ).all()
+    oil_ids = [i for i, lot in lots.items() if lot.kind == "oil"]
+    test = None
+    if oil_ids:
+        test = session.exec(
+            select(QualityTest).where(QualityTest.lot_id.in_(oil_ids)).order_by(QualityTest.tested_on.desc(), QualityTest.id.desc())
+        ).first()
+
+    harvest_days = sorted(record.harvested_on for record in harvests)
+    press_days = sorted(event.occurred_on for event, _ in pressings)
+    plot_list = sorted(plots.values(), key=lambda row: -fruit_by_plot.get(row[0].id, 0))
+    return {
+        "townships": [
+            {
+                "name": t["name"],
+                "plots": t["plots"],
+                "area_mu": normalized(centimu_to_mu(t["area_centimu"])),
+                "fruit_kg": normalized(g_to_kg(t["fruit_g"])),
+                "cooperatives": sorted(t["cooperatives"]),
+            }
+            for t in sorted(townships.values(), key=lambda t: (-t["fruit_g"], t["name"]))
+        ],
+        "cooperatives": sorted(cooperatives.values(), key=lambda c: c["name"]),
+        "plots": [
+            {"name": plot.name, "village": plot.village, "township": township.name, "cooperative": coop.name}
+            for plot, township, coop in plot_list[:STORY_PLOT_LIMIT]
+        ],
+        "plot_count": len(plots),
+        "varieties": sorted(varieties),
+        "nurseries": sorted(nurseries),
+        "harvest_first": harvest_days[0].isoformat() if harvest_days else None,
+        "harvest_last": harvest_days[-1].isoformat() if harvest_days else None,
+        "processors": sorted({name for _, name in pressings}),
+        "pressed_first": press_days[0].isoformat() if press_days else None,
+        "pressed_last": press_days[-1].isoformat() if press_days else None,
+        "quality": None
+        if test is None
+        else {
+            "tested_on": test.tested_on.isoformat(),
+            "acid_value": normalized(from_base(test.acid_value_milli, LAB_DECIMALS)),
+            "peroxide_value": normalized(from_base(test.peroxide_value_milli, LAB_DECIMALS)),
+            "moisture": normalized(from_base(test.moisture_milli, LAB_DECIMALS)),
+            "laboratory": test.laboratory,
+        },
+    }
+
+
+def refresh_stories(session: Session, lot_id: int) -> int:
+    """Recompute the stored origin story of every product lot made from
+    `lot_id` (itself included); returns how many were refreshed."""
+    lot_ids = downstream(session, ("lot", lot_id)).ids("lot")
+    product_lots = session.exec(select(ProductLot).where(ProductLot.lot_id.in_(lot_ids))).all()
+    for product_lot in product_lots:
+        product_lot.origin_story = json.dumps(origin_story(session, product_lot.lot_id), ensure_ascii=False)
+        product_lot.story_updated_at = clock.utcnow()
+        session.add(product_lot)
+    session.flush()
+    return len(product_lots)
+
+
+def trace_rows(session: Session, graph: Graph) -> dict:
+    """The graph's nodes and edges with what a page needs to show them."""
+    lot_ids = graph.ids("lot")
+    plot_ids = graph.ids("plot")
+    lots = {lot.id: lot for lot in session.exec(select(Lot).where(Lot.id.in_(lot_ids)))} if lot_ids else {}
+    plots = {}
+    if plot_ids:
+        plots = {
+            plot.id: (plot, township)
+            for plot, township in session.exec(
+                select(Plot, Township).join(Township, Township.id == Plot.township_id).where(Plot.id.in_(plot_ids))
+            )
+        }
+    org_ids = {lot.owner_org_id for lot in lots.values()}
+    orgs = {o.id: o for o in session.exec(select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
+    events = {}
+    event_ids = {e.event_id for e in graph.edges}
+    if event_ids:
+        events = {e.id: e for e in session.exec(select(Event).where(Event.id.in_(event_ids)))}
+    return {"lots": lots, "plots": plots, "orgs": orgs, "events": events}
+
+
+def graph_json(session: Session, graph: Graph) -> dict:
+    rows = trace_rows(session, graph)
+
+    def node(n):
+        kind, node_id = n
+        if kind == "lot":
+            lot = rows["lots"][node_id]
+            return {"type": "lot", "code": lot.code, "kind": lot.kind, "unit": lot.unit, "quantity": lot.quantity,
+                    "owner": rows["orgs"][lot.owner_org_id].name}
+        plot, township = rows["plots"][node_id]
+        return {"type": "plot", "id": plot.id, "name": plot.name, "township": township.name}
+
+    def ref(n):
+        return rows["lots"][n[1]].code if n[0] == "lot" else f"plot:{n[1]}"
+
+    return {
+        "start": ref(graph.start),
+        "nodes": [node(n) for n in sorted(graph.nodes)],
+        "edges": [
+            {
+                "from": ref(e.source),
+                "to": ref(e.target),
+                "event": e.event_id,
+                "step": e.kind,
+                "date": rows["events"][e.event_id].occurred_on.isoformat(),
+                "quantity": e.quantity,
+            }
+            for e in graph.edges
+        ],
+    }

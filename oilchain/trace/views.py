@@ -1,0 +1,139 @@
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import db
+from ..auth.access import roles_required
+from ..errors import NotFound
+from ..forms import Form, TextField
+from ..ledger import services as ledger
+from ..ledger.models import LOT_UNITS, Lot
+from ..ledger.trace import downstream, upstream
+from ..planting.models import Plot
+from ..web import attempt, done, htmx
+from . import queries, services
+
+bp = Blueprint("trace", __name__)
+
+
+class ReverseForm(Form):
+    reason = TextField(_l("Reason for the correction"), 500)
+
+
+@bp.route("/lots")
+@login_required
+def lots():
+    session = db.session()
+    search = request.args.get("q", "")
+    kind = request.args.get("kind", "")
+    kind = kind if kind in LOT_UNITS else ""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, more = queries.visible_lots(session, current_user, search=search, kind=kind, page=page)
+    context = {"rows": rows, "more": more, "page": page, "q": search, "kind": kind, "kinds": list(LOT_UNITS)}
+    if htmx and not htmx.boosted:
+        return render_template("trace/_lot_rows.html", **context)
+    return render_template("trace/lots.html", **context)
+
+
+def lot_or_404(code: str) -> Lot:
+    try:
+        return ledger.get_lot(db.session(), code)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/l/<code>")
+@login_required
+def lot(code: str):
+    """A lot's page; its QR code carries this address."""
+    session = db.session()
+    found = lot_or_404(code)
+    access = services.lot_access(session, current_user, found)
+    if access is None:
+        abort(403)
+    return render_lot(found, access, ReverseForm())
+
+
+def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int = 200, reverse_event_id: int | None = None):
+    session = db.session()
+    context = {
+        "access": access,
+        "story": services.origin_story(session, found.id),
+        "reverse_form": reverse_form,
+        "reverse_event_id": reverse_event_id,
+        "lot_uri": f"{current_app.config['PUBLIC_BASE_URL']}/l/{found.code}",
+    }
+    if access == services.FULL:
+        context.update(queries.lot_detail(session, found))
+    else:
+        context["lot"] = found
+    return render_template("trace/lot.html", **context), status
+
+
+@bp.route("/events/<int:event_id>/reverse", methods=["POST"])
+@login_required
+def reverse(event_id: int):
+    session = db.session()
+    code = request.form.get("lot", "")
+    found = lot_or_404(code)
+    form = ReverseForm()
+    if form.validate_on_submit():
+        reversal = attempt(
+            form, lambda: ledger.reverse_event(session, actor=current_user, event_id=event_id, reason=form.reason.data)
+        )
+        if reversal:
+            return done(url_for("trace.lot", code=found.code), _("The entry was reversed."))
+    access = services.lot_access(session, current_user, found)
+    if access is None:
+        abort(403)
+    return render_lot(found, access, form, status=422, reverse_event_id=event_id)
+
+
+@bp.route("/l/<code>/trace")
+@login_required
+def lot_trace(code: str):
+    session = db.session()
+    found = lot_or_404(code)
+    if services.lot_access(session, current_user, found) != services.FULL:
+        abort(403)
+    return render_trace(("lot", found.id), title=found.code)
+
+
+@bp.route("/l/<code>/trace.json")
+@login_required
+def lot_trace_json(code: str):
+    session = db.session()
+    found = lot_or_404(code)
+    if services.lot_access(session, current_user, found) != services.FULL:
+        abort(403)
+    return jsonify(
+        upstream=services.graph_json(session, upstream(session, ("lot", found.id))),
+        downstream=services.graph_json(session, downstream(session, ("lot", found.id))),
+    )
+
+
+@bp.route("/plots/<int:plot_id>/trace")
+@roles_required("cooperative", "manager", "admin")
+def plot_trace(plot_id: int):
+    session = db.session()
+    plot = session.get(Plot, plot_id)
+    if plot is None:
+        abort(404)
+    if services.plot_access(session, current_user, plot) != services.FULL:
+        abort(403)
+    return render_trace(("plot", plot.id), title=plot.name)
+
+
+def render_trace(start, title: str):
+    session = db.session()
+    up = upstream(session, start)
+    down = downstream(session, start)
+    return render_template(
+        "trace/trace.html",
+        title=title,
+        up=up,
+        down=down,
+        up_rows=services.trace_rows(session, up),
+        down_rows=services.trace_rows(session, down),
+    )

@@ -1,0 +1,72 @@
+"""Exact quantities. The database holds integers in base units; Decimal lives
+only at the edges (form input, display). Never a float.
+
+| quantity | shown as | stored as          | decimals |
+| weight   | kg       | grams              | 3        |
+| area     | mu       | hundredths of a mu | 2        |
+| money    | yuan     | fen                | 2        |
+| lab value| as is    | thousandths        | 3        |
+"""
+
+from decimal import Decimal, InvalidOperation
+
+WEIGHT_DECIMALS = 3
+AREA_DECIMALS = 2
+MONEY_DECIMALS = 2
+LAB_DECIMALS = 3
+
+
+class NotExact(ValueError):
+    """The value has more decimals than its base unit can hold, or is not a number."""
+
+
+def to_base(value, decimals: int) -> int:
+    """Decimal (or str/int) in display units -> integer base units, refusing rounding."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise NotExact(value) from exc
+    if not number.is_finite():
+        raise NotExact(value)
+    scaled = number.scaleb(decimals)
+    if scaled != scaled.to_integral_value():
+        raise NotExact(value)
+    return int(scaled)
+
+
+def from_base(amount: int | None, decimals: int) -> Decimal | None:
+    if amount is None:
+        return None
+    return Decimal(int(amount)).scaleb(-decimals)
+
+
+def kg_to_g(kg) -> int:
+    return to_base(kg, WEIGHT_DECIMALS)
+
+
+def g_to_kg(grams: int | None) -> Decimal | None:
+    return from_base(grams, WEIGHT_DECIMALS)
+
+
+def mu_to_centimu(mu) -> int:
+    return to_base(mu, AREA_DECIMALS)
+
+
+def centimu_to_mu(centimu: int | None) -> Decimal | None:
+    return from_base(centimu, AREA_DECIMALS)
+
+
+def yuan_to_fen(yuan) -> int:
+    return to_base(yuan, MONEY_DECIMALS)
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    return from_base(fen, MONEY_DECIMALS)
+
+
+def normalized(value: Decimal | None) -> str:
+    """A Decimal without trailing zeros and never in exponent form: 12.500 -> '12.5'."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,96 @@
+"""What every view shares: running a service for a form, answering htmx and
+plain requests alike, and the error pages."""
+
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_htmx import HTMX
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import db
+from .errors import DomainError
+
+htmx = HTMX()
+
+
+def init_app(app) -> None:
+    htmx.init_app(app)
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    for status in (400, 403, 404, 405, 500):
+        app.register_error_handler(status, _http_error)
+    app.context_processor(lambda: {"nav": navigation()})
+
+
+def attempt(form, call):
+    """Run a service call for a valid form. On success commit its work; on a
+    refusal write nothing and put the message next to its field."""
+    session = db.session()
+    try:
+        result = call()
+        session.commit()
+        return result
+    except DomainError as error:
+        session.rollback()
+        form.add_error(error.field, error.message)
+        return None
+
+
+def render_form(form, page: str, partial: str, **context):
+    """The full page, or for htmx the partial the page includes; 422 when the
+    submission has errors so htmx swaps the messages in."""
+    status = 422 if form.has_errors() else 200
+    template = partial if htmx and not htmx.boosted else page
+    return render_template(template, form=form, **context), status
+
+
+def done(url: str, message: str):
+    """After a state-changing POST: 303 to the result (htmx: HX-Redirect)."""
+    flash(message, "success")
+    if htmx:
+        return htmx_response(redirect=url)
+    return redirect(url, code=303)
+
+
+def navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs for the signed-in user's menu."""
+    if not current_user.is_authenticated:
+        return []
+    items = {
+        "nursery": [("nursery.index", _("Seedling batches"))],
+        "cooperative": [("planting.index", _("Plots")), ("harvest.index", _("Harvest"))],
+        "processor": [("processing.index", _("Processing")), ("sales.index", _("Sales"))],
+        "manager": [("reports.dashboard", _("Dashboard")), ("trace.lots", _("Lots"))],
+        "admin": [("admin.index", _("Administration")), ("reports.dashboard", _("Dashboard"))],
+    }[current_user.role]
+    if current_user.role not in ("manager", "admin"):
+        items = items + [("trace.lots", _("Lots")), ("reports.dashboard", _("Dashboard"))]
+    return items
+
+
+def _domain_error(error: DomainError):
+    return render_template("error.html", status=error.status, message=str(error.message)), error.status
+
+
+def _csrf_error(error: CSRFError):
+    message = _("The form expired or came from elsewhere (CSRF check failed). Reload the page and try again.")
+    return render_template("error.html", status=400, message=message), 400
+
+
+def _http_error(error):
+    status = getattr(error, "code", 500) or 500
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You do not have access to this page."),
+        404: _("Nothing was found at this address."),
+        405: _("This address does not accept that kind of request."),
+        500: _("Something went wrong on the server. The error has been logged."),
+    }
+    if status == 500:
+        db.session().rollback()
+    return render_template("error.html", status=status, message=messages.get(status, str(error))), status
+
+
+def wants_partial() -> bool:
+    return bool(htmx) and not htmx.boosted and request.method == "GET"
