@@ -4,7 +4,7 @@ installed package needs no --app flag and no checkout."""
 import click
 from alembic import command
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import select
 
 from . import create_app, db, migrate
@@ -25,7 +25,7 @@ def register_commands(app) -> None:
     app.cli.add_command(demo_command)
 
 
-@click.group("db", help="Database schema (Alembic) and reference data.")
+@click.group("db", cls=AppGroup, help="Database schema (Alembic) and reference data.")
 def db_group():
     pass
 
@@ -56,7 +56,7 @@ def db_revision(message):
     command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True)
 
 
-@click.group("orgs", help="Organizations.")
+@click.group("orgs", cls=AppGroup, help="Organizations.")
 def orgs_group():
     pass
 
@@ -75,7 +75,7 @@ def orgs_create(name, kind, credit_code):
     click.echo(f"Organization {org.id}: {org.name} ({org.kind})")
 
 
-@click.group("users", help="User accounts.")
+@click.group("users", cls=AppGroup, help="User accounts.")
 def users_group():
     pass
 
@@ -105,6 +105,7 @@ def users_create(username, role, org_name, display_name, password):
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
 @click.option("--reset", is_flag=True, help="Erase ALL data first, then load the demo.")
 @click.option("--yes", is_flag=True, help="Do not ask before --reset erases data.")
+@with_appcontext
 def demo_command(if_empty, reset, yes):
     from . import demo
 
@@ -112,7 +113,7 @@ def demo_command(if_empty, reset, yes):
     if reset:
         if not yes:
             click.confirm("This erases every record in the database. Continue?", abort=True)
-        demo.erase_all(session)
+        db.erase_all(session)
         seed_reference_data(session)
     elif demo.has_data(session):
         if if_empty:

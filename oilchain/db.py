@@ -67,8 +67,7 @@ def session() -> Session:
 def _close_session(_exc=None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        db_session.rollback()
-        db_session.close()
+        db_session.close()  # rolls back whatever was not committed
 
 
 def erase_all(db_session: Session) -> None:

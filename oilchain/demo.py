@@ -16,6 +16,8 @@ from .nursery import services as nursery
 from .planting import services as planting
 from .processing import services as processing
 from .public.services import bottle_url
+from .reference import PLAN_TARGETS
+from .reports.models import Target
 from .sales import services as sales
 
 DEMO_PASSWORD = "oilchain-demo"
@@ -89,6 +91,12 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
     year = demo_year()
     townships = {t.name: t.id for t in session.exec(select(Township))}
     varieties = {v.name: v.id for v in session.exec(select(Variety))}
+
+    # The bureau carries the 2024 plan's targets into the demo year.
+    planned = set(session.exec(select(Target.metric).where(Target.year == year)))
+    for metric, value in PLAN_TARGETS.items():
+        if metric not in planned:
+            session.add(Target(year=year, metric=metric, value=value))
 
     orgs = {}
     for name, kind, township, credit in ORGANIZATIONS:

@@ -1,6 +1,7 @@
 """Languages: Chinese by default, English on request. Strings in the code are
 English message ids; translations/zh_CN holds their Chinese."""
 
+from babel import Locale
 from flask import request
 from flask_babel import Babel, format_decimal, get_locale
 from flask_login import current_user
@@ -13,18 +14,17 @@ DEFAULT_LOCALE = "zh_CN"
 LANG_COOKIE = "lang"
 
 
-def select_locale() -> str:
+# Babel reads zh_CN as zh_Hans_CN (CLDR adds the script), so the Chinese
+# catalogue lives in translations/zh_Hans_CN.
+LOCALES = {"zh_CN": Locale.parse("zh_CN"), "en": Locale.parse("en")}
+
+
+def select_locale() -> Locale:
     """An explicit ?lang=, then the user's saved choice, then the cookie, then Chinese."""
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        return asked
-    user_locale = getattr(current_user, "locale", None)
-    if user_locale in LANGUAGES:
-        return user_locale
-    cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in LANGUAGES:
-        return cookie
-    return DEFAULT_LOCALE
+    for choice in (request.args.get("lang"), getattr(current_user, "locale", None), request.cookies.get(LANG_COOKIE)):
+        if choice in LOCALES:
+            return LOCALES[choice]
+    return LOCALES[DEFAULT_LOCALE]
 
 
 def init_app(app) -> None:
@@ -43,7 +43,12 @@ def init_app(app) -> None:
         coord=lambda e6: normalized(from_base(e6, 6)),
         lab=lambda milli: normalized(from_base(milli, 3)),
     )
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_locale=lambda: str(get_locale()))
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_locale=current_locale)
+
+
+def current_locale() -> str:
+    """The request's language as one of LANGUAGES' keys."""
+    return DEFAULT_LOCALE if get_locale().language == "zh" else "en"
 
 
 def _decimal(value, decimals: int) -> str:
@@ -71,11 +76,11 @@ def format_quantity(amount, unit: str) -> str:
     from flask_babel import gettext as _
 
     if unit == "g":
-        return f"{format_kg(amount)} {_('kg')}"
+        return format_kg(amount) + " " + _("kg")
     if unit == "plant":
-        return f"{format_count(amount)} {_('plants')}"
+        return format_count(amount) + " " + _("plants")
     if unit == "unit":
-        return f"{format_count(amount)} {_('units')}"
+        return format_count(amount) + " " + _("units")
     return f"{amount} {unit}"
 
 

@@ -145,7 +145,7 @@ def origin_story(session: Session, lot_id: int) -> dict:
                 "name": t["name"],
                 "plots": t["plots"],
                 "area_mu": normalized(centimu_to_mu(t["area_centimu"])),
-                "fruit_kg": normalized(g_to_kg(t["fruit_g"])),
+                "fruit_g": t["fruit_g"],
                 "cooperatives": sorted(t["cooperatives"]),
             }
             for t in sorted(townships.values(), key=lambda t: (-t["fruit_g"], t["name"]))

@@ -1,0 +1,47 @@
+"""Screenshots of every page as each role sees it, for looking at what a
+person sees. Needs a running app with the demo loaded and Debian's chromium:
+
+    python scripts/screenshots.py http://127.0.0.1:5000 test-artifacts/screens
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+PASSWORD = "oilchain-demo"
+PAGES = {
+    None: ["/login"],
+    "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/dispatch"],
+    "coop": ["/planting/", "/planting/plots/new", "/planting/plantings/new", "/harvest/", "/harvest/new", "/harvest/dry-hull", "/harvest/ship"],
+    "processor": ["/processing/", "/processing/receive", "/processing/press", "/processing/quality", "/processing/products/new", "/processing/bottle", "/sales/", "/sales/new", "/lots"],
+    "manager": ["/reports/dashboard", "/lots", "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001"],
+    "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3"],
+}
+SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
+
+
+def main(base: str, out: str, extra: list[str]) -> None:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        for user, paths in PAGES.items():
+            for size_name, (width, height) in SIZES.items():
+                context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+                page = context.new_page()
+                if user:
+                    page.goto(base + "/login")
+                    page.fill("#username", user)
+                    page.fill("#password", PASSWORD)
+                    page.click("button.primary")
+                for path in paths + (extra if user == "manager" else []):
+                    page.goto(base + path)
+                    name = f"{user or 'anon'}{path.replace('/', '_')}_{size_name}.png"
+                    page.screenshot(path=str(folder / name), full_page=True)
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

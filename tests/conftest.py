@@ -1,0 +1,187 @@
+"""Fixtures in the shape of Flask's tutorial: app, client, runner, auth; plus
+a migrated database per test session (SQLite, or PostgreSQL when
+OILCHAIN_TEST_DATABASE_URL is set), emptied before every test, and the clock
+pinned to a day in the county."""
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from oilchain import clock, create_app, db, migrate
+from oilchain.auth import services as auth_services
+from oilchain.reference import seed_reference_data
+
+# "Today" for every test: a December day after the season's harvest.
+TODAY = datetime(2025, 12, 20, 10, 0)
+PASSWORD = "correct-horse-battery"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def _postgres_admin(url):
+    return create_engine(url.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _recreate_postgres_database(url, name: str) -> None:
+    admin = _postgres_admin(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def _drop_postgres_database(url, name: str) -> None:
+    admin = _postgres_admin(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id):
+    """Migrated from empty once per test session: a SQLite file, or a fresh
+    PostgreSQL database per xdist worker named after the run's database."""
+    base = os.environ.get("OILCHAIN_TEST_DATABASE_URL")
+    if not base:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "oilchain-test.db")
+        migrate.upgrade(url)
+        yield url
+        return
+    server = make_url(db.normalize_url(base))
+    name = f"{server.database}_{worker_id}"
+    _recreate_postgres_database(server, name)
+    url = server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    yield url
+    _drop_postgres_database(server, name)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with clock.frozen(TODAY):
+        yield
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SERIAL_KEY": "test-serial-key",
+                      "PUBLIC_BASE_URL": "https://trace.example.cn"})
+    with app.app_context():
+        session = db.session()
+        db.erase_all(session)
+        seed_reference_data(session)
+    yield app
+    app.extensions["oilchain.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """A database session inside an app context, for service tests."""
+    with app.app_context():
+        yield db.session()
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Sign in as a user and send forms with the page's CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+        self._token = None
+
+    def token(self) -> str:
+        if self._token is None:
+            self._token = csrf_token(self.client.get("/login").get_data(as_text=True))
+        return self._token
+
+    def login(self, username: str, password: str = PASSWORD):
+        self._token = None
+        response = self.client.post("/login", data={"username": username, "password": password, "csrf_token": self.token()})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.token()})
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        payload = {"csrf_token": self.token(), **(data or {})}
+        return self.client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@dataclass
+class World:
+    """A small county: one of each kind of organization (two cooperatives
+    and two processors, to test who may touch what), a user each, plots."""
+
+    orgs: dict
+    actors: dict
+    plots: dict
+
+
+@pytest.fixture
+def world(app):
+    from oilchain.admin.models import Township
+    from oilchain.planting import services as planting
+    from sqlmodel import select
+
+    with app.app_context():
+        session = db.session()
+        townships = {t.name: t.id for t in session.exec(select(Township))}
+        specs = {
+            "bureau": ("县林业局", "bureau", "manager"),
+            "admin": ("县林业局", "bureau", "admin"),
+            "nursery": ("良种苗圃", "nursery", "nursery"),
+            "coop": ("麻旺合作社", "cooperative", "cooperative"),
+            "coop2": ("龙潭合作社", "cooperative", "cooperative"),
+            "processor": ("桃花源茶油公司", "processor", "processor"),
+            "processor2": ("酉州加工厂", "processor", "processor"),
+        }
+        orgs, actors = {}, {}
+        for username, (org_name, kind, role) in specs.items():
+            if org_name not in {o.name for o in orgs.values()}:
+                orgs[username] = auth_services.create_organization(
+                    session, name=org_name, kind=kind, credit_code=None, township_id=townships["钟多街道"]
+                )
+                org = orgs[username]
+            else:
+                org = next(o for o in orgs.values() if o.name == org_name)
+            user = auth_services.create_user(
+                session, username=username, password=PASSWORD, role=role, organization_id=org.id, display_name=username
+            )
+            actors[username] = auth_services.actor_for(session, user.id)
+        plots = {
+            "mawang": planting.create_plot(
+                session, actor=actors["coop"], name="老屋基", township_id=townships["麻旺镇"], village="麻旺村",
+                area_centimu=5000, latitude_e6=28652310, longitude_e6=108931120, year_planted=2012,
+            ),
+            "longtan": planting.create_plot(
+                session, actor=actors["coop2"], name="青山坡", township_id=townships["龙潭镇"], village="梅树村",
+                area_centimu=3000, latitude_e6=28571200, longitude_e6=108962400, year_planted=2010,
+            ),
+        }
+        session.commit()
+    return World(orgs=orgs, actors=actors, plots=plots)

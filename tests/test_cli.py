@@ -1,0 +1,74 @@
+"""The `oilchain` command line."""
+
+from sqlmodel import func, select
+
+from oilchain import db
+from oilchain.auth.models import Organization, User
+from oilchain.ledger.models import Lot
+from oilchain.processing.models import ProductLot
+
+
+def test_demo_fills_an_empty_database_and_prints_logins_and_a_bottle(app, runner, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    for username in ("admin", "manager", "nursery", "coop", "processor"):
+        assert f"  {username} " in result.output
+    url = next(line.strip() for line in result.output.splitlines() if "/01/" in line)
+    path = url.split(app.config["PUBLIC_BASE_URL"], 1)[1]
+    page = client.get(path)
+    assert page.status_code == 200
+    with app.app_context():
+        session = db.session()
+        assert session.exec(select(func.count()).select_from(ProductLot)).one() >= 2
+        # Every lot of the demo obeys the ledger: remaining equals its lines.
+        from oilchain.ledger.services import remaining_from_lines
+
+        for lot in session.exec(select(Lot)):
+            assert lot.remaining == remaining_from_lines(session, lot.id), lot.code
+
+
+def test_demo_refuses_a_database_with_data_unless_told(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        before = db.session().exec(select(func.count()).select_from(Lot)).one()
+    refused = runner.invoke(args=["demo"])
+    assert refused.exit_code != 0
+    assert "already has data" in refused.output
+    skipped = runner.invoke(args=["demo", "--if-empty"])
+    assert skipped.exit_code == 0 and "not loaded" in skipped.output
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(Lot)).one() == before
+    reset = runner.invoke(args=["demo", "--reset", "--yes"])
+    assert reset.exit_code == 0, reset.output
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(Lot)).one() == before
+
+
+def test_users_create_hashes_the_password(app, runner):
+    assert runner.invoke(args=["orgs", "create", "县林业局", "--kind", "bureau"]).exit_code == 0
+    result = runner.invoke(
+        args=["users", "create", "ran", "--role", "manager", "--org", "县林业局", "--password", "s3cret-pass"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.username == "ran")).one()
+        assert user.password_hash != "s3cret-pass" and user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_users_create_refuses_bad_input_clearly(app, runner):
+    runner.invoke(args=["orgs", "create", "良种苗圃", "--kind", "nursery"])
+    unknown_org = runner.invoke(args=["users", "create", "a", "--role", "nursery", "--org", "无此单位", "--password", "longenough"])
+    assert unknown_org.exit_code != 0 and "No organization" in unknown_org.output
+    wrong_role = runner.invoke(args=["users", "create", "b", "--role", "processor", "--org", "良种苗圃", "--password", "longenough"])
+    assert wrong_role.exit_code != 0
+    short = runner.invoke(args=["users", "create", "c", "--role", "nursery", "--org", "良种苗圃", "--password", "short"])
+    assert short.exit_code != 0
+    with app.app_context():
+        assert db.session().exec(select(func.count()).select_from(User)).one() == 0
+        assert db.session().exec(select(func.count()).select_from(Organization)).one() == 1
+
+
+def test_db_upgrade_is_repeatable_and_adds_reference_data(app, runner):
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "'townships': 0" in result.output  # the fixture seeded them already; nothing doubled
