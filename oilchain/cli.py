@@ -1,6 +1,8 @@
 """The `oilchain` command: a Flask CLI group made by the app factory, so an
 installed package needs no --app flag and no checkout."""
 
+import sys
+
 import click
 from alembic import command
 from flask import current_app
@@ -8,6 +10,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import select
 
 from . import create_app, db, migrate
+from .config import ConfigError
 from .auth import services as auth_services
 from .auth.models import ORG_KINDS, ROLES, Organization
 from .errors import DomainError
@@ -15,8 +18,17 @@ from .reference import seed_reference_data
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
-def main():
+def cli():
     """oilchain: the camellia oil industry chain system of Youyang county."""
+
+
+def main():
+    """The console script: a configuration mistake is one clear line, not a traceback."""
+    try:
+        cli()
+    except ConfigError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
 
 def register_commands(app) -> None:

@@ -47,6 +47,13 @@ ORG_KINDS = {
 }
 
 
+def lot_state(lot):
+    """A lot's state as its owner would say it: a used-up lot is not "in stock"."""
+    if lot.status == "active" and lot.remaining == 0:
+        return _l("used up")
+    return status_label(lot.status)
+
+
 def choices(mapping: dict) -> list[tuple[str, str]]:
     return [(code, str(label)) for code, label in mapping.items()]
 
@@ -55,6 +62,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         kind_label=kind_label,
         status_label=status_label,
+        lot_state=lot_state,
         event_label=lambda kind: EVENT_KINDS.get(kind, kind),
         propagation_label=lambda code: PROPAGATION.get(code, code),
         planting_label=lambda code: PLANTING_KINDS.get(code, code),

@@ -101,3 +101,19 @@ def world_day():
     from datetime import date
 
     return date(2025, 10, 30)
+
+
+def test_the_command_line_reports_a_missing_production_secret_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OILCHAIN_")}
+    env["OILCHAIN_ENV"] = "production"
+    result = subprocess.run(
+        [sys.executable, "-c", "from oilchain.cli import main; main()", "db", "current"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: OILCHAIN_SECRET_KEY must be set")
+    assert "Traceback" not in result.stderr
