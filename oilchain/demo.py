@@ -156,48 +156,43 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
         )
     session.commit()
 
-    # Dispatch and plant: new plantings at about 100 plants/mu, and
+    # Dispatch and plant: new plantings at about 105 plants/mu, and
     # replanting gaps on bearing plots (renovation) with improved varieties.
-    new_land = [("新寨新造林地", 0), ("枫香坪新造林地", 1), ("山花新造林地", 3)]
-    renovations = [("老屋基油茶园", 0, "20.00"), ("青山坡油茶园", 1, "35.00"), ("金竹湾油茶园", 2, "18.50"), ("马鞍山油茶园", 3, "22.00")]
+    plantings = [  # plot, batch, kind, area in mu, plants per mu
+        ("新寨新造林地", 0, "new", None, 105),
+        ("枫香坪新造林地", 1, "new", None, 105),
+        ("山花新造林地", 3, "new", None, 105),
+        ("老屋基油茶园", 0, "renovation", "20.00", 90),
+        ("青山坡油茶园", 1, "renovation", "35.00", 90),
+        ("金竹湾油茶园", 2, "renovation", "18.50", 90),
+        ("马鞍山油茶园", 3, "renovation", "22.00", 90),
+    ]
     day = date(year, 2, 20)
-    for plot_name, batch_index in new_land:
+    for plot_name, batch_index, kind, area, density in plantings:
         plot = plots[plot_name]
-        seedlings = plot.area_centimu * 105 // 100
-        batch = batches[batch_index]
-        who = "nursery2" if batch_index == 3 else "nursery"
-        dispatch = nursery.dispatch(session, actor=actors[who], batch_code=batch.code, plot_id=plot.id, quantity=seedlings, dispatched_on=day)
+        area_centimu = int(area.replace(".", "")) if area else plot.area_centimu
+        seedlings = area_centimu * density // 100
+        nursery_user = specs[batch_index][0]
+        dispatch = nursery.dispatch(
+            session,
+            actor=actors[nursery_user],
+            batch_code=batches[batch_index].code,
+            plot_id=plot.id,
+            quantity=seedlings,
+            dispatched_on=day,
+        )
         planting.record_planting(
             session,
             actor=coop_actor[org_name_of(session, plot.cooperative_id)],
             plot_id=plot.id,
-            kind="new",
-            area_centimu=plot.area_centimu,
-            variety_id=varieties[variety_of(batch_index, specs)],
+            kind=kind,
+            area_centimu=area_centimu,
+            variety_id=varieties[specs[batch_index][1]],
             planted_on=day + timedelta(days=3),
             dispatch_code=dispatch.code,
             seedlings=seedlings,
         )
         day += timedelta(days=4)
-    for plot_name, batch_index, area in renovations:
-        plot = plots[plot_name]
-        area_centimu = int(area.replace(".", ""))
-        seedlings = area_centimu * 90 // 100
-        batch = batches[batch_index]
-        who = "nursery2" if batch_index == 3 else "nursery"
-        dispatch = nursery.dispatch(session, actor=actors[who], batch_code=batch.code, plot_id=plot.id, quantity=seedlings, dispatched_on=day)
-        planting.record_planting(
-            session,
-            actor=coop_actor[org_name_of(session, plot.cooperative_id)],
-            plot_id=plot.id,
-            kind="renovation",
-            area_centimu=area_centimu,
-            variety_id=varieties[variety_of(batch_index, specs)],
-            planted_on=day + timedelta(days=2),
-            dispatch_code=dispatch.code,
-            seedlings=seedlings,
-        )
-        day += timedelta(days=3)
     session.commit()
 
     # Harvest in late October and early November from the bearing plots.
@@ -344,10 +339,6 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
 
 def org_name_of(session: Session, org_id: int) -> str:
     return session.get(Organization, org_id).name
-
-
-def variety_of(batch_index: int, specs) -> str:
-    return specs[batch_index][1]
 
 
 def processing_product_lot(session: Session, lot_id: int):

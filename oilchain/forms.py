@@ -30,6 +30,14 @@ class Form(FlaskForm):
         else:
             self.whole_form_errors.append(str(message))
 
+    def read_lot_inputs(self, formdata, lots, decimals: int):
+        """The (lot, amount) pairs typed against candidate lots, or None when
+        any of them is not an exact number (its error is then on the form)."""
+        chosen, errors = parse_lot_inputs(formdata, lots, decimals)
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return None if errors else chosen
+
     def has_errors(self) -> bool:
         return bool(self.extra_errors or self.whole_form_errors or any(field.errors for field in self))
 

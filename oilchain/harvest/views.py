@@ -7,7 +7,7 @@ from sqlmodel import select
 from .. import db
 from ..auth.access import roles_required
 from ..auth.models import Organization
-from ..forms import ChoiceField, CountField, DayField, Form, KgField, TextField, parse_lot_inputs
+from ..forms import ChoiceField, CountField, DayField, Form, KgField, TextField
 from ..ledger import services as ledger
 from ..planting.services import plots_of
 from ..units import WEIGHT_DECIMALS, kg_to_g
@@ -79,10 +79,8 @@ def dry_hull():
     form = DryHullForm()
     lots = ledger.owned_lots(session, current_user.org_id, ("fruit",))
     if form.validate_on_submit():
-        inputs, errors = parse_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
-        for name, message in errors.items():
-            form.add_error(name, message)
-        if not errors:
+        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
+        if inputs is not None:
             outputs = attempt(
                 form,
                 lambda: services.dry_and_hull(

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired
 
 from .. import codes, db
 from ..auth.access import roles_required
-from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField, parse_lot_inputs
+from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField
 from ..ledger import services as ledger
 from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, kg_to_g, to_base
 from ..web import attempt, done, render_form
@@ -101,10 +101,8 @@ def press():
     form = PressForm()
     lots = ledger.owned_lots(session, current_user.org_id, ("seed",))
     if form.validate_on_submit():
-        inputs, errors = parse_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
-        for name, message in errors.items():
-            form.add_error(name, message)
-        if not errors:
+        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
+        if inputs is not None:
             outputs = attempt(
                 form,
                 lambda: services.press(
