@@ -25,9 +25,9 @@ class Form(FlaskForm):
         field = getattr(self, field_name, None) if field_name else None
         if field is not None and hasattr(field, "errors") and hasattr(field, "data"):
             field.errors = list(field.errors) + [str(message)]
-        elif field_name:
+        elif field_name and field_name.startswith("input-"):
             self.extra_errors.setdefault(field_name, []).append(str(message))
-        else:
+        else:  # no field of that name on this form: the message stands above it
             self.whole_form_errors.append(str(message))
 
     def read_lot_inputs(self, formdata, lots, decimals: int):

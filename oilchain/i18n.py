@@ -2,7 +2,7 @@
 English message ids; translations/zh_CN holds their Chinese."""
 
 from babel import Locale
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale
 from flask_login import current_user
 
@@ -20,7 +20,10 @@ LOCALES = {"zh_CN": Locale.parse("zh_CN"), "en": Locale.parse("en")}
 
 
 def select_locale() -> Locale:
-    """An explicit ?lang=, then the user's saved choice, then the cookie, then Chinese."""
+    """An explicit ?lang=, then the user's saved choice, then the cookie, then
+    Chinese (also outside a request: the CLI, the scheduler)."""
+    if not has_request_context():
+        return LOCALES[DEFAULT_LOCALE]
     for choice in (request.args.get("lang"), getattr(current_user, "locale", None), request.cookies.get(LANG_COOKIE)):
         if choice in LOCALES:
             return LOCALES[choice]

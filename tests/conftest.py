@@ -60,6 +60,13 @@ def database_url(tmp_path_factory, worker_id):
     _drop_postgres_database(server, name)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing():
+    """Real hashes, cheaper work factor: scrypt for every test user would
+    dominate the run. (tests/test_access.py checks hashes are stored.)"""
+    auth_services.PASSWORD_METHOD = "pbkdf2:sha256:1000"
+
+
 @pytest.fixture(autouse=True)
 def frozen_today():
     with clock.frozen(TODAY):

@@ -9,6 +9,9 @@ from .actor import Actor
 from .models import ORG_KINDS, ROLE_ORG_KIND, ROLES, Organization, User
 
 MIN_PASSWORD = 8
+# werkzeug's default (scrypt). The test suite lowers it: hashing dozens of
+# test users with scrypt would dominate its run time.
+PASSWORD_METHOD = "scrypt"
 
 
 def actor_for(session: Session, user_id: int) -> Actor | None:
@@ -72,7 +75,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         role=role,
         organization_id=org.id,
     )

@@ -64,7 +64,9 @@ def plot_access(session: Session, actor: Actor, plot: Plot) -> str | None:
 
 def origin_story(session: Session, lot_id: int) -> dict:
     """Where a lot came from, summarized by township and cooperative so that a
-    lot pooled from hundreds of plots still reads in a few lines."""
+    lot pooled from hundreds of plots still reads in a few lines. Only origin
+    facts: anyone downstream may read them. (Townships and plots are ordered
+    by the fruit harvested there, but no quantity is told.)"""
     graph = upstream(session, ("lot", lot_id))
     lot_ids = graph.ids("lot")
     plot_ids = graph.ids("plot")
@@ -145,7 +147,6 @@ def origin_story(session: Session, lot_id: int) -> dict:
                 "name": t["name"],
                 "plots": t["plots"],
                 "area_mu": normalized(centimu_to_mu(t["area_centimu"])),
-                "fruit_g": t["fruit_g"],
                 "cooperatives": sorted(t["cooperatives"]),
             }
             for t in sorted(townships.values(), key=lambda t: (-t["fruit_g"], t["name"]))

@@ -1,0 +1,269 @@
+"""Building blocks for tests: the chain's steps through the services, in
+integer base units (grams, plants, hundredths of a mu, fen), and a snapshot
+of the database to prove that a refusal wrote nothing."""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from oilchain import codes, db
+from oilchain.admin.models import Township, Variety
+from oilchain.harvest import services as harvest
+from oilchain.ledger import services as ledger
+from oilchain.ledger.models import Event, EventLine, Lot, Sequence
+from oilchain.nursery import services as nursery
+from oilchain.planting import services as planting
+from oilchain.processing import services as processing
+from oilchain.sales import services as sales
+
+KG = 1000  # grams
+
+# The season's dates, all before the pinned "today" (2025-12-20).
+GRADED_ON = date(2025, 2, 10)
+DISPATCHED_ON = date(2025, 2, 20)
+PLANTED_ON = date(2025, 3, 1)
+HARVESTED_ON = date(2025, 10, 25)
+HULLED_ON = date(2025, 11, 10)
+SHIPPED_ON = date(2025, 11, 20)
+RECEIVED_ON = date(2025, 11, 21)
+PRESSED_ON = date(2025, 11, 25)
+TESTED_ON = date(2025, 11, 28)
+BOTTLED_ON = date(2025, 12, 1)
+SOLD_ON = date(2025, 12, 5)
+
+
+def gtin(first13: str = "0692000123450") -> str:
+    """A GTIN-14 with its check digit computed from the first 13 digits."""
+    return first13 + str(codes.gtin_check_digit(first13))
+
+
+def wrong_check_digit(code: str) -> str:
+    """The same GTIN with its check digit changed."""
+    return code[:-1] + str((int(code[-1]) + 1) % 10)
+
+
+@contextmanager
+def db_session(app):
+    """A session of its own, in an app context of its own (for HTTP tests,
+    whose requests must not share the test's context)."""
+    with app.app_context():
+        yield db.session()
+
+
+def snapshot(session) -> dict:
+    """Row counts of every table, and the state of every lot, counter and
+    township: equal before and after means nothing was written."""
+    counts = {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in db.metadata.sorted_tables
+    }
+    lots = session.execute(select(Lot.code, Lot.remaining, Lot.status, Lot.owner_org_id).order_by(Lot.id)).all()
+    counters = session.execute(select(Sequence.name, Sequence.next_value).order_by(Sequence.name)).all()
+    townships = session.execute(select(Township.id, Township.name, Township.active).order_by(Township.id)).all()
+    return {"counts": counts, "lots": [tuple(r) for r in lots], "counters": [tuple(r) for r in counters],
+            "townships": [tuple(r) for r in townships]}
+
+
+def app_snapshot(app) -> dict:
+    with db_session(app) as session:
+        return snapshot(session)
+
+
+@contextmanager
+def nothing_written(app):
+    """Assert that the block leaves the database as it found it."""
+    before = app_snapshot(app)
+    yield
+    assert app_snapshot(app) == before
+
+
+def variety_id(session, name: str = "长林4号") -> int:
+    return session.exec(select(Variety).where(Variety.name == name)).one().id
+
+
+def township_id(session, name: str) -> int:
+    return session.exec(select(Township).where(Township.name == name)).one().id
+
+
+def lot_by_code(session, code: str) -> Lot:
+    """The lot as the database has it now (refreshing the session's copy)."""
+    return session.exec(select(Lot).where(Lot.code == code).execution_options(populate_existing=True)).one()
+
+
+def event_that_made(session, lot: Lot) -> Event:
+    """The event that made `lot` (not the reversal that may have undone it)."""
+    return session.exec(
+        select(Event)
+        .join(EventLine, EventLine.event_id == Event.id)
+        .where(EventLine.lot_id == lot.id, EventLine.role == "output", Event.kind != "reverse")
+    ).one()
+
+
+def events_using(session, lot: Lot, kind: str) -> list[Event]:
+    return list(
+        session.exec(
+            select(Event)
+            .join(EventLine, EventLine.event_id == Event.id)
+            .where(EventLine.lot_id == lot.id, Event.kind == kind)
+            .order_by(Event.id)
+        )
+    )
+
+
+# --- the chain's steps, each committed ------------------------------------------------
+
+
+def seedling_batch(session, world, *, raised=10_000, grade1=7_000, grade2=2_500, rejected=500, on=GRADED_ON) -> Lot:
+    lot = nursery.register_batch(
+        session, actor=world.actors["nursery"], variety_id=variety_id(session), propagation="grafting",
+        raised_quantity=raised, grade1=grade1, grade2=grade2, rejected=rejected,
+        licence_no="渝林种苗2025-0031", certificate_no="2025-ZJ-0017", graded_on=on,
+    )
+    session.commit()
+    return lot
+
+
+def dispatch(session, world, *, batch: Lot, plot="mawang", quantity=2_000, on=DISPATCHED_ON) -> Lot:
+    lot = nursery.dispatch(
+        session, actor=world.actors["nursery"], batch_code=batch.code, plot_id=world.plots[plot].id,
+        quantity=quantity, dispatched_on=on,
+    )
+    session.commit()
+    return lot
+
+
+def plant(session, world, *, dispatched: Lot, plot="mawang", coop="coop", seedlings=2_000, area_centimu=2_000,
+          kind="renovation", on=PLANTED_ON):
+    record = planting.record_planting(
+        session, actor=world.actors[coop], plot_id=world.plots[plot].id, kind=kind, area_centimu=area_centimu,
+        variety_id=variety_id(session), planted_on=on, dispatch_code=dispatched.code, seedlings=seedlings,
+    )
+    session.commit()
+    return record
+
+
+def harvest_lot(session, world, *, grams=8_000 * KG, plot="mawang", coop="coop", on=HARVESTED_ON, pickers=12) -> Lot:
+    lot = harvest.log_harvest(
+        session, actor=world.actors[coop], plot_id=world.plots[plot].id, weight_g=grams, harvested_on=on, pickers=pickers
+    )
+    session.commit()
+    return lot
+
+
+def dry_hull(session, world, *, inputs, seed, husk, actor="coop", on=HULLED_ON) -> tuple[Lot, Lot | None]:
+    outputs = harvest.dry_and_hull(
+        session, actor=world.actors[actor], inputs=inputs, seed_g=seed, husk_g=husk, occurred_on=on
+    )
+    session.commit()
+    return outputs[0], (outputs[1] if len(outputs) > 1 else None)
+
+
+def ship(session, world, *, lot: Lot, to="processor", actor="coop", on=SHIPPED_ON, note=""):
+    shipment = ledger.ship_lot(
+        session, actor=world.actors[actor], code=lot.code, to_org_id=world.orgs[to].id, occurred_on=on, note=note
+    )
+    session.commit()
+    return shipment
+
+
+def receive(session, world, *, lot: Lot, weighed: int, actor="processor", on=RECEIVED_ON, note=""):
+    shipment = ledger.receive_lot(
+        session, actor=world.actors[actor], code=lot.code, weighed=weighed, occurred_on=on, note=note
+    )
+    session.commit()
+    return shipment
+
+
+def press(session, world, *, inputs, oil, cake, actor="processor", on=PRESSED_ON) -> tuple[Lot, Lot]:
+    oil_lot, cake_lot = processing.press(
+        session, actor=world.actors[actor], inputs=inputs, oil_g=oil, cake_g=cake, occurred_on=on
+    )
+    session.commit()
+    return oil_lot, cake_lot
+
+
+def quality(session, world, *, oil: Lot, actor="processor", acid=850, peroxide=120, moisture=60, on=TESTED_ON):
+    test = processing.record_quality_test(
+        session, actor=world.actors[actor], lot_code=oil.code, tested_on=on, acid_value_milli=acid,
+        peroxide_value_milli=peroxide, moisture_milli=moisture, laboratory="重庆市林产品质量检验检测中心",
+    )
+    session.commit()
+    return test
+
+
+def product(session, world, *, actor="processor", code=None, name="桃花源 压榨山茶油 500ml", ml=500, fill=458):
+    made = processing.create_product(
+        session, actor=world.actors[actor], name=name, gtin=code or gtin(), net_content_ml=ml, fill_grams=fill,
+        shelf_life_days=540,
+    )
+    session.commit()
+    return made
+
+
+def bottle(session, world, *, oil: Lot, made, units=1_000, oil_used=None, actor="processor", on=BOTTLED_ON) -> Lot:
+    lot = processing.bottle(
+        session, actor=world.actors[actor], oil_code=oil.code, product_id=made.id, units=units,
+        oil_used_g=oil_used if oil_used is not None else units * made.fill_grams, occurred_on=on,
+    )
+    session.commit()
+    return lot
+
+
+def sell(session, world, *, lot: Lot, quantity=200, price_fen=12_800, actor="processor", on=SOLD_ON):
+    sale = sales.sell(
+        session, actor=world.actors[actor], lot_code=lot.code, buyer="重庆永辉超市", channel="supermarket",
+        quantity=quantity, unit_price_fen=price_fen, sold_on=on,
+    )
+    session.commit()
+    return sale
+
+
+@dataclass
+class Chain:
+    """One of everything, nursery to bottle, as the end-to-end test makes it."""
+
+    batch: Lot
+    dispatched: Lot
+    fruit: Lot
+    seed: Lot
+    husk: Lot
+    oil: Lot
+    cake: Lot
+    product: object
+    product_lot: Lot
+
+
+# The numbers of the standard chain, in base units.
+FRUIT_G = 8_000 * KG
+SEED_G = 2_000 * KG  # 25% of the fruit
+HUSK_G = 3_200 * KG
+RECEIVED_G = 1_990 * KG  # 0.5% less on the processor's weighbridge
+OIL_G = 500 * KG  # about 25% of the seed
+CAKE_G = 1_400 * KG
+UNITS = 1_000
+FILL_G = 458
+
+
+def seed_at_processor(session, world, *, to="processor") -> tuple[Lot, Lot, Lot, Lot, Lot]:
+    """Batch, dispatch, planting, harvest, hulling, shipment and receipt:
+    returns (batch, dispatch, fruit, seed, husk) with the seed received by `to`."""
+    batch = seedling_batch(session, world)
+    dispatched = dispatch(session, world, batch=batch)
+    plant(session, world, dispatched=dispatched)
+    fruit = harvest_lot(session, world, grams=FRUIT_G)
+    seed, husk = dry_hull(session, world, inputs=[(fruit, FRUIT_G)], seed=SEED_G, husk=HUSK_G)
+    ship(session, world, lot=seed, to=to)
+    receive(session, world, lot=seed, weighed=RECEIVED_G, actor=to)
+    return batch, dispatched, fruit, seed, husk
+
+
+def full_chain(session, world) -> Chain:
+    batch, dispatched, fruit, seed, husk = seed_at_processor(session, world)
+    oil, cake = press(session, world, inputs=[(lot_by_code(session, seed.code), RECEIVED_G)], oil=OIL_G, cake=CAKE_G)
+    quality(session, world, oil=oil)
+    made = product(session, world, fill=FILL_G)
+    product_lot = bottle(session, world, oil=oil, made=made, units=UNITS)
+    return Chain(batch, dispatched, fruit, seed, husk, oil, cake, made, product_lot)

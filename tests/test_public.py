@@ -1,0 +1,156 @@
+"""The consumer's page, /01/{gtin}/10/{lot}/21/{serial}: a genuine code
+shows product, processor and origin; every kind of wrong code is a 404 that
+says what is wrong; scans are counted; no JavaScript."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from sqlmodel import select
+
+from oilchain import clock, codes
+from oilchain.processing.models import ProductLot
+from oilchain.public.models import SerialScan
+
+from . import chain
+from .chain import db_session, nothing_written
+from .conftest import TODAY
+
+KEY = "test-serial-key"  # the app fixture's SERIAL_KEY
+
+
+@dataclass
+class Bottled:
+    gtin: str
+    lot: str
+    first: int  # the lot's serial range
+    last: int
+    built: chain.Chain
+
+
+@pytest.fixture
+def bottled(app, world) -> Bottled:
+    """The standard chain, bottled into one product lot."""
+    with db_session(app) as session:
+        built = chain.full_chain(session, world)
+        serials = session.get(ProductLot, built.product_lot.id)
+        return Bottled(built.product.gtin, built.product_lot.code, serials.serial_first, serials.serial_last, built)
+
+
+def url(gtin: str, lot: str, serial: str) -> str:
+    return f"/01/{gtin}/10/{lot}/21/{serial}?lang=en"
+
+
+def genuine(gtin: str, lot: str, number: int) -> str:
+    return url(gtin, lot, codes.serial_text(KEY, gtin, lot, number))
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def scans(app) -> list[tuple[int, int]]:
+    with db_session(app) as session:
+        return [(scan.serial, scan.count) for scan in session.exec(select(SerialScan).order_by(SerialScan.serial))]
+
+
+def test_a_genuine_serial_shows_product_processor_and_origin(app, client, bottled):
+    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    assert last - first + 1 == chain.UNITS
+    response = client.get(genuine(gtin, lot, first + 41))
+    assert response.status_code == 200
+    html = page(response)
+    assert "桃花源 压榨山茶油 500ml" in html  # the product
+    assert "桃花源茶油公司" in html  # the processor
+    for origin in ("麻旺镇", "麻旺合作社", "老屋基", "长林4号", "良种苗圃"):
+        assert origin in html, origin
+    assert lot in html
+    assert "0.85" in html  # the quality test's acid value
+    assert "first time" in html
+    assert "<script" not in html.lower()
+    assert scans(app) == [(first + 41, 1)]
+
+
+def test_the_first_and_last_serials_of_the_range_are_genuine(app, client, bottled):
+    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    assert client.get(genuine(gtin, lot, first)).status_code == 200
+    assert client.get(genuine(gtin, lot, last)).status_code == 200
+    # A scanner may hand over the lot in lower case.
+    assert client.get(genuine(gtin, lot, first + 1).replace(lot, lot.lower())).status_code == 200
+
+
+def test_every_kind_of_wrong_code_is_a_404_that_says_what_is_wrong(app, client, bottled):
+    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    serial = codes.serial_text(KEY, gtin, lot, first + 5)
+    unknown_gtin = chain.gtin("0692000999990")
+    forged = serial[:-1] + ("A" if serial[-1] != "A" else "B")
+    cases = [
+        (url(chain.wrong_check_digit(gtin), lot, serial), "wrong check digit"),
+        (url(unknown_gtin, lot, codes.serial_text(KEY, unknown_gtin, lot, first + 5)), "not known to the Youyang camellia oil system"),
+        (genuine(gtin, "YY-P25-999999", first + 5), "batch number is not known for this product"),
+        (url(gtin, lot, forged), "check code does not match"),
+        (url(gtin, lot, codes.serial_text("another-key", gtin, lot, first + 5)), "check code does not match"),
+        (genuine(gtin, lot, last + 1), "never issued to this batch"),
+        (genuine(gtin, lot, last + 1_000), "never issued to this batch"),
+        (url(gtin, lot, "garbage"), "check code does not match"),
+    ]
+    with nothing_written(app):
+        for address, message in cases:
+            response = client.get(address)
+            assert response.status_code == 404, address
+            html = page(response)
+            assert message in html, (address, html[-1500:])
+            assert "<script" not in html.lower()
+    assert scans(app) == []
+
+
+def test_a_serial_of_another_lot_of_the_same_product_is_not_issued_to_this_one(app, client, world, bottled):
+    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    with db_session(app) as session:
+        oil = chain.lot_by_code(session, bottled.built.oil.code)
+        second = chain.bottle(session, world, oil=oil, made=bottled.built.product, units=10)
+        second_range = session.get(ProductLot, second.id)
+        second_code = second.code
+    assert second_range.serial_first == last + 1  # ranges are contiguous per product
+    # The first lot's numbers, with check codes genuine for the second lot's code.
+    response = client.get(genuine(gtin, second_code, first))
+    assert response.status_code == 404
+    assert "never issued to this batch" in page(response)
+    assert client.get(genuine(gtin, second_code, second_range.serial_first)).status_code == 200
+
+
+def test_a_second_scan_shows_the_count_and_the_first_scan_time(app, client, bottled):
+    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    address = genuine(gtin, lot, first + 7)
+    assert "first time" in page(client.get(address))
+    with clock.frozen(datetime(2025, 12, 23, 16, 45)):
+        html = page(client.get(address))
+    assert "checked 2 times" in html
+    assert TODAY.strftime("%Y-%m-%d %H:%M") in html  # the first scan's time, not this one's
+    assert "2025-12-23 16:45" not in html
+    assert "<script" not in html.lower()
+    with clock.frozen(datetime(2025, 12, 24, 8, 0)):
+        html = page(client.get(address))
+    assert "checked 3 times" in html and TODAY.strftime("%Y-%m-%d %H:%M") in html
+    # Another bottle of the same lot has its own count.
+    assert "first time" in page(client.get(genuine(gtin, lot, first + 8)))
+    assert scans(app) == [(first + 7, 3), (first + 8, 1)]
+
+
+def test_a_quality_test_recorded_after_bottling_reaches_the_bottle_page(app, client, world):
+    """The origin story is stored at bottling and refreshed when something
+    upstream changes, such as a later quality test of the oil."""
+    with db_session(app) as session:
+        _batch, _dispatch, _fruit, seed, _husk = chain.seed_at_processor(session, world)
+        oil, _cake = chain.press(session, world, inputs=[(chain.lot_by_code(session, seed.code), chain.RECEIVED_G)],
+                                 oil=chain.OIL_G, cake=chain.CAKE_G)
+        made = chain.product(session, world)
+        lot = chain.bottle(session, world, oil=oil, made=made, units=100)
+        first = session.get(ProductLot, lot.id).serial_first
+        gtin, lot_code, oil_code = made.gtin, lot.code, oil.code
+    before = page(client.get(genuine(gtin, lot_code, first)))
+    assert "1.234" not in before and "Quality test" not in before
+    with db_session(app) as session:
+        chain.quality(session, world, oil=chain.lot_by_code(session, oil_code), acid=1_234, on=chain.BOTTLED_ON)
+    after = page(client.get(genuine(gtin, lot_code, first)))
+    assert "1.234" in after
