@@ -32,9 +32,10 @@ def main():
 
 
 def register_commands(app) -> None:
-    for group in (db_group, users_group, orgs_group):
+    for group in (db_group, users_group, orgs_group, jobs_group, reports_group):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(scheduler_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic) and reference data.")
@@ -137,3 +138,75 @@ def demo_command(if_empty, reset, yes):
         )
     summary = demo.load(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"])
     click.echo(summary)
+
+
+@click.command("scheduler", help="Run the scheduled jobs (its own process: the Procfile's clock: line).")
+@with_appcontext
+def scheduler_command():
+    from . import scheduler
+
+    scheduler.run(current_app._get_current_object())
+
+
+@click.group("jobs", cls=AppGroup, help="Scheduled jobs.")
+def jobs_group():
+    pass
+
+
+@jobs_group.command("list")
+def jobs_list():
+    from . import jobs
+
+    for job in jobs.JOBS.values():
+        last = jobs.recent_runs(db.session(), job.id, limit=1)
+        state = f"last: {last[0].period} {last[0].status}" if last else "never run"
+        click.echo(f"{job.id:<16} {job.cron}  {state}\n    {job.description}")
+
+
+@jobs_group.command("run", help="Run JOB now, for PERIOD (default: the period its last due time covers).")
+@click.argument("job_id")
+@click.option("--period", default=None, help="e.g. 2025-12-19 for the roll-up, 2025-11 for the monthly report")
+def jobs_run(job_id, period):
+    from . import clock, jobs
+
+    job = jobs.JOBS.get(job_id)
+    if job is None:
+        raise click.ClickException(f"No job {job_id!r}; jobs: {', '.join(jobs.JOBS)}")
+    period = period or job.period_of(job.last_due(clock.now()) or clock.now())
+    record = jobs.execute(db.session(), job, period, trigger="manual")
+    click.echo(f"{job.id} {record.period}: {record.status}\n{record.message}")
+    if record.status != "ok":
+        sys.exit(1)
+
+
+@click.group("reports", cls=AppGroup, help="Roll-up and printed output reports.")
+def reports_group():
+    pass
+
+
+@reports_group.command("rollup", help="Rebuild a year's daily actuals through a day (default: yesterday).")
+@click.option("--year", type=int, default=None)
+@click.option("--through", default=None, help="YYYY-MM-DD")
+def reports_rollup(year, through):
+    from datetime import date
+
+    from .reports import services as reports
+
+    day = date.fromisoformat(through) if through else reports.yesterday()
+    session = db.session()
+    rows = reports.rollup_year(session, year or day.year, day)
+    session.commit()
+    click.echo(f"{rows} daily rows for {year or day.year} through {day}")
+
+
+@reports_group.command("print", help="Write the output report PDF of a year or a month.")
+@click.option("--year", type=int, required=True)
+@click.option("--month", type=click.IntRange(1, 12), default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def reports_print(year, month, output):
+    from .reports import printing
+
+    pdf = printing.render(db.session(), year, month, printed_by="oilchain reports print")
+    with open(output, "wb") as handle:
+        handle.write(pdf)
+    click.echo(f"{output}: {len(pdf):,} bytes")

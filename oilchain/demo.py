@@ -12,11 +12,14 @@ from .auth import services as auth_services
 from .auth.models import Organization
 from .harvest import services as harvest
 from .ledger import services as ledger
+from .ledger.models import Lot
 from .nursery import services as nursery
 from .planting import services as planting
 from .processing import services as processing
 from .public.services import bottle_url
 from .reference import PLAN_TARGETS
+from .reports import printing
+from .reports import services as reports
 from .reports.models import Target
 from .sales import services as sales
 
@@ -53,12 +56,12 @@ USERS = [
 PLOTS = {
     "酉阳县麻旺镇兴旺油茶种植专业合作社": [
         ("老屋基油茶园", "麻旺村", "86.50", 2010, "28.652310", "108.931120"),
-        ("大坪油茶园", "红庄村", "54.00", 2013, "28.637800", "108.944600"),
+        ("大坪油茶园", "红庄村", "54.00", -6, "28.637800", "108.944600"),
         ("新寨新造林地", "光明村", "30.00", None, "28.661500", "108.920700"),
     ],
     "酉阳县龙潭镇青山油茶专业合作社": [
         ("青山坡油茶园", "梅树村", "120.00", 2009, "28.571200", "108.962400"),
-        ("后槽油茶园", "堰提村", "45.80", 2014, "28.560900", "108.978100"),
+        ("后槽油茶园", "堰提村", "45.80", -6, "28.560900", "108.978100"),
         ("枫香坪新造林地", "清泉村", "25.00", None, "28.583300", "108.951800"),
     ],
     "酉阳县兴隆镇金果油茶专业合作社": [
@@ -126,73 +129,75 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
                 area_centimu=int(area.replace(".", "")),
                 latitude_e6=int(lat.replace(".", "")),
                 longitude_e6=int(lon.replace(".", "")),
-                year_planted=planted or year,
+                year_planted=year + planted if planted and planted < 0 else planted or year,
             )
     session.commit()
 
-    # Nursery: graded batches in early spring.
-    batches = []
+    # Six years ago: a batch whose trees now bear on two plots planted then,
+    # so this season's bottles trace back to their nursery.
+    historic = nursery_batch(
+        session, actors["nursery"], varieties["长林4号"], "grafting", "国家油茶良种基地长林4号采穗圃", 60_000,
+        started=date(year - 7, 3, 10), graded=(date(year - 7, 11, 20), 38_000, 14_000, 5_000),
+        documents=("渝林种苗2018-0031", f"{year - 7}-ZJ-0009", f"{year - 7}-BQ-0009", f"渝检{year - 7}-0412"),
+    )
+    for plot_name in ("大坪油茶园", "后槽油茶园"):
+        plant_from_batch(session, actors, coop_actor, plots[plot_name], historic, varieties["长林4号"], "new", None, 100,
+                         date(year - 6, 2, 20), survival=915, accepted=date(year - 6, 11, 20))
+
+    # This season: batches grafted last spring, graded and certified in January.
     specs = [
-        ("nursery", "长林4号", "grafting", 180_000, 126_000, 41_000, "2025-0031", "YY-ZJ-0017"),
-        ("nursery", "长林40号", "grafting", 150_000, 99_000, 38_500, "2025-0031", "YY-ZJ-0018"),
-        ("nursery", "湘林210", "cutting", 60_000, 37_800, 15_600, "2025-0031", "YY-ZJ-0019"),
-        ("nursery2", "长林53号", "grafting", 90_000, 61_200, 20_100, "2025-0107", "YY-ZJ-0023"),
+        ("nursery", "长林4号", "grafting", "国家油茶良种基地长林4号采穗圃", 180_000, 126_000, 41_000, 6_500),
+        ("nursery", "长林40号", "grafting", "国家油茶良种基地长林40号采穗圃", 150_000, 99_000, 38_500, 5_900),
+        ("nursery", "湘林210", "cutting", "湖南省林科院湘林210采穗圃", 60_000, 37_800, 15_600, 3_300),
+        ("nursery2", "长林53号", "grafting", "酉阳县油茶良种采穗圃", 90_000, 61_200, 20_100, 4_200),
     ]
-    for i, (who, variety, method, raised, g1, g2, licence, cert) in enumerate(specs):
+    batches = []
+    for i, (who, variety, method, source, started, g1, g2, rejected) in enumerate(specs):
         batches.append(
-            nursery.register_batch(
-                session,
-                actor=actors[who],
-                variety_id=varieties[variety],
-                propagation=method,
-                raised_quantity=raised,
-                grade1=g1,
-                grade2=g2,
-                rejected=raised - g1 - g2,
-                licence_no=f"渝林种苗{licence}",
-                certificate_no=cert.replace("YY", f"{year}"),
-                graded_on=date(year, 1, 10 + i * 3),
+            nursery_batch(
+                session, actors[who], varieties[variety], method, source, started,
+                started=date(year - 1, 3, 5 + i * 3),
+                graded=(date(year, 1, 10 + i * 3), g1, g2, rejected),
+                documents=(f"渝林种苗{year - 1}-{31 + i:04d}", f"{year}-ZJ-{17 + i:04d}", f"{year}-BQ-{17 + i:04d}", f"渝检{year}-{101 + i:04d}"),
             )
         )
-    session.commit()
+    # And one grafted this spring, still growing.
+    nursery_batch(session, actors["nursery"], varieties["华鑫"], "grafting", "国家油茶良种基地华鑫采穗圃", 120_000,
+                  started=date(year, 3, 18), graded=None, documents=None)
 
-    # Dispatch and plant: new plantings at about 105 plants/mu, and
-    # replanting gaps on bearing plots (renovation) with improved varieties.
-    plantings = [  # plot, batch, kind, area in mu, plants per mu
-        ("新寨新造林地", 0, "new", None, 105),
-        ("枫香坪新造林地", 1, "new", None, 105),
-        ("山花新造林地", 3, "new", None, 105),
-        ("老屋基油茶园", 0, "renovation", "20.00", 90),
-        ("青山坡油茶园", 1, "renovation", "35.00", 90),
-        ("金竹湾油茶园", 2, "renovation", "18.50", 90),
-        ("马鞍山油茶园", 3, "renovation", "22.00", 90),
+    # Dispatch and plant: new plantings at about 105 plants/mu, and replanting
+    # gaps on bearing plots (renovation); survival checked in September, most
+    # accepted by the bureau in the autumn, one still waiting.
+    plantings = [  # plot, batch, kind, renovation method, area in mu, plants per mu, accepted share (%)
+        ("新寨新造林地", 0, "new", None, None, 105, 100),
+        ("枫香坪新造林地", 1, "new", None, None, 105, 92),
+        ("山花新造林地", 3, "new", None, None, 105, None),
+        ("老屋基油茶园", 0, "renovation", "replanting", "20.00", 90, 100),
+        ("青山坡油茶园", 1, "renovation", "replanting", "35.00", 90, 100),
+        ("金竹湾油茶园", 2, "renovation", "replanting", "18.50", 90, 100),
+        ("马鞍山油茶园", 3, "renovation", "replanting", "22.00", 90, 85),
     ]
     day = date(year, 2, 20)
-    for plot_name, batch_index, kind, area, density in plantings:
+    for plot_name, batch_index, kind, method, area, density, accepted_share in plantings:
         plot = plots[plot_name]
         area_centimu = int(area.replace(".", "")) if area else plot.area_centimu
-        seedlings = area_centimu * density // 100
-        nursery_user = specs[batch_index][0]
-        dispatch = nursery.dispatch(
-            session,
-            actor=actors[nursery_user],
-            batch_code=batches[batch_index].code,
-            plot_id=plot.id,
-            quantity=seedlings,
-            dispatched_on=day,
-        )
-        planting.record_planting(
-            session,
-            actor=coop_actor[org_name_of(session, plot.cooperative_id)],
-            plot_id=plot.id,
-            kind=kind,
-            area_centimu=area_centimu,
-            variety_id=varieties[specs[batch_index][1]],
-            planted_on=day + timedelta(days=3),
-            dispatch_code=dispatch.code,
-            seedlings=seedlings,
+        plant_from_batch(
+            session, actors, coop_actor, plot, batches[batch_index], varieties[specs[batch_index][1]], kind, method, density, day,
+            area_centimu=area_centimu, survival=880 + batch_index * 20,
+            accepted=date(year, 10, 15) if accepted_share else None, accepted_share=accepted_share,
         )
         day += timedelta(days=4)
+    # Tending (抚育) on a bearing plot needs no seedlings and no survival check.
+    tending = planting.record_planting(
+        session, actor=coop_actor["酉阳县兴隆镇金果油茶专业合作社"], plot_id=plots["柏香坡油茶园"].id, kind="renovation",
+        method="tending", area_centimu=3_860, variety_id=varieties["长林4号"], planted_on=date(year, 4, 12),
+    )
+    planting.accept_planting(session, actor=actors["manager"], planting_id=tending.id, accepted_area_centimu=3_860, accepted_on=date(year, 10, 20))
+    # Seedlings sold to a grower outside the county.
+    nursery.dispatch(
+        session, actor=actors["nursery"], batch_code=batches[0].code, grade=2, quantity=12_000, dispatched_on=date(year, 3, 20),
+        destination="贵州省铜仁市松桃苗族自治县 油茶种植大户 龙某",
+    )
     session.commit()
 
     # Harvest in late October and early November from the bearing plots.
@@ -323,6 +328,12 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
                 )
     session.commit()
 
+    # The figures managers see, as the nightly job and the monthly report would leave them.
+    reports.rollup_year(session, year, date(year, 12, 31))
+    for month in (11, 12):
+        printing.archive_month(session, year, month, created_by="oilchain demo")
+    session.commit()
+
     lot, product = bottles[0]
     product_lot = processing_product_lot(session, lot.id)
     url = bottle_url(public_base_url, serial_key, product.gtin, lot.code, product_lot.serial_first + 7)
@@ -335,6 +346,51 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
     lines += [f"  {username:<11} {role:<12} {org}" for username, role, org, _ in USERS]
     lines += ["", "Consumer page of one demo bottle:", f"  {url}"]
     return "\n".join(lines)
+
+
+def nursery_batch(session, actor, variety_id, method, source, quantity, *, started, graded, documents):
+    """A batch through the nursery's stages: started, growing, graded, certified."""
+    lot = nursery.register_batch(
+        session, actor=actor, variety_id=variety_id, propagation=method, seed_source=source, quantity=quantity, started_on=started
+    )
+    nursery.mark_growing(session, actor=actor, code=lot.code, on=started + timedelta(days=45))
+    if graded:
+        graded_on, grade1, grade2, rejected = graded
+        nursery.grade_batch(session, actor=actor, code=lot.code, grade1=grade1, grade2=grade2, rejected=rejected, graded_on=graded_on)
+        licence, certificate, label, quarantine = documents
+        nursery.certify_batch(
+            session, actor=actor, code=lot.code, licence_no=licence, certificate_no=certificate, label_no=label,
+            quarantine_no=quarantine, certified_on=graded_on + timedelta(days=10),
+        )
+    session.commit()
+    return lot
+
+
+def plant_from_batch(session, actors, coop_actor, plot, batch, variety_id, kind, method, density, day, *,
+                     area_centimu=None, survival=None, accepted=None, accepted_share=100):
+    """Dispatch grade I seedlings to a plot, plant them, count survivors,
+    and have the bureau accept (part of) the area."""
+    area_centimu = area_centimu or plot.area_centimu
+    seedlings = area_centimu * density // 100
+    nursery_actor = next(a for a in actors.values() if a.role == "nursery" and a.org_id == batch.owner_org_id)
+    record = nursery.dispatch(
+        session, actor=nursery_actor, batch_code=batch.code, grade=1, quantity=seedlings, plot_id=plot.id, dispatched_on=day
+    )
+    dispatched = session.get(Lot, record.dispatch_lot_id)
+    coop = coop_actor[org_name_of(session, plot.cooperative_id)]
+    planted = planting.record_planting(
+        session, actor=coop, plot_id=plot.id, kind=kind, method=method, area_centimu=area_centimu, variety_id=variety_id,
+        planted_on=day + timedelta(days=3), dispatch_code=dispatched.code, seedlings=seedlings,
+    )
+    if survival is not None:
+        planting.record_survival(session, actor=coop, planting_id=planted.id, checked_on=date(day.year, 9, 15), survival_permille=survival)
+    if accepted is not None:
+        planting.accept_planting(
+            session, actor=actors["manager"], planting_id=planted.id,
+            accepted_area_centimu=area_centimu * accepted_share // 100, accepted_on=accepted,
+        )
+    session.commit()
+    return planted
 
 
 def org_name_of(session: Session, org_id: int) -> str:

@@ -76,8 +76,10 @@ def KgField(label, high: Decimal = Decimal("10000000"), **kwargs):
     return DecimalField(label, validators=validators, places=None, render_kw={"inputmode": "decimal"}, **kwargs)
 
 
-def MuField(label, high: Decimal = Decimal("100000")):
-    return DecimalField(label, validators=[InputRequired(), Exact(2, high=high)], places=None, render_kw={"inputmode": "decimal"})
+def MuField(label, high: Decimal = Decimal("100000"), low: Decimal | None = None):
+    """An area in mu, to the hundredth; more than zero unless `low` allows it."""
+    exact = Exact(2, high=high) if low is None else Exact(2, low=low, high=high, inclusive=True)
+    return DecimalField(label, validators=[InputRequired(), exact], places=None, render_kw={"inputmode": "decimal"})
 
 
 def YuanField(label, high: Decimal = Decimal("100000000")):

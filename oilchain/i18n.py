@@ -38,6 +38,8 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         kg=format_kg,
         tonnes=lambda grams: _decimal(from_base(grams, 6), 3),
+        metric=format_metric,
+        day=format_day,
         mu=format_mu,
         yuan=format_yuan,
         count=format_count,
@@ -45,6 +47,7 @@ def init_app(app) -> None:
         quantity=format_quantity,
         coord=lambda e6: normalized(from_base(e6, 6)),
         lab=lambda milli: normalized(from_base(milli, 3)),
+        tenths=lambda value: normalized(from_base(value, 1)),
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_locale=current_locale)
 
@@ -87,7 +90,57 @@ def format_quantity(amount, unit: str) -> str:
     return f"{amount} {unit}"
 
 
+def format_metric(value, unit: str) -> str:
+    """A target or actual with its unit: tonnes, mu, yuan, plants or a count."""
+    from flask_babel import gettext as _
+
+    if value is None:
+        return "—"
+    if unit == "g":
+        return _decimal(from_base(value, 6), 3) + " " + _("t")
+    if unit == "centimu":
+        return format_mu(value) + " " + _("mu")
+    if unit == "fen":
+        return "¥" + format_yuan(value)
+    if unit == "plant":
+        return format_count(value) + " " + _("plants")
+    return format_count(value)
+
+
+def chart_value(value: int, unit: str) -> int:
+    """A bar's height in the unit its chart names (kg, mu, yuan, plants)."""
+    return {"g": value // 1000, "centimu": value // 100, "fen": value // 100}.get(unit, value)
+
+
+def chart_unit(unit: str) -> str:
+    from flask_babel import gettext as _
+
+    return {"g": _("kg"), "centimu": _("mu"), "fen": _("yuan"), "plant": _("plants")}.get(unit, "")
+
+
+def format_period(year: int, month: int | None) -> str:
+    """2025年11月 / Nov 2025, or the year alone."""
+    from datetime import date
+
+    from babel.dates import format_skeleton
+
+    if month is None:
+        return str(year)
+    return format_skeleton("yMMM", date(year, month, 1), locale=get_locale())
+
+
+def format_day(day) -> str:
+    """A calendar day in the reader's language: 2025年12月8日 / Dec 8, 2025."""
+    from flask_babel import format_date
+
+    return "" if day is None else format_date(day, "medium")
+
+
 def format_local_time(stored_utc) -> str:
+    """A stored moment in county time, in the reader's language."""
+    from babel.dates import format_date
+
     if stored_utc is None:
         return ""
-    return clock.to_county(stored_utc).strftime("%Y-%m-%d %H:%M")
+    moment = clock.to_county(stored_utc)
+    return f"{format_date(moment.date(), 'medium', locale=get_locale())} {moment:%H:%M}"

@@ -10,7 +10,17 @@ PROPAGATION = {
     "seedling": _l("Seed-grown seedlings"),
     "tissue_culture": _l("Tissue culture"),
 }
+STAGES = {
+    "sown": _l("Sown"),
+    "grafted": _l("Grafted"),
+    "growing": _l("Growing"),
+    "graded": _l("Graded"),
+    "certified": _l("Certified"),
+    "dispatched": _l("Dispatched"),
+}
+GRADE_NAMES = {1: _l("Grade I"), 2: _l("Grade II")}
 PLANTING_KINDS = {"new": _l("New planting"), "renovation": _l("Renovation")}
+RENOVATION_METHODS = {"replanting": _l("Replanting"), "top_grafting": _l("Top grafting"), "tending": _l("Tending")}
 CHANNELS = {
     "retail": _l("Retail"),
     "wholesale": _l("Wholesale"),
@@ -21,6 +31,7 @@ CHANNELS = {
 }
 EVENT_KINDS = {
     "commission": _l("Batch registered"),
+    "grade": _l("Grading"),
     "dispatch": _l("Seedlings dispatched"),
     "plant": _l("Planting"),
     "harvest": _l("Harvest"),
@@ -47,6 +58,10 @@ ORG_KINDS = {
 }
 
 
+RUN_STATUS = {"running": _l("running"), "ok": _l("succeeded"), "failed": _l("failed")}
+RUN_TRIGGER = {"schedule": _l("on schedule"), "catch-up": _l("catch-up after a restart"), "manual": _l("run by hand")}
+
+
 def lot_state(lot):
     """A lot's state as its owner would say it: a used-up lot is not "in stock"."""
     if lot.status == "active" and lot.remaining == 0:
@@ -65,8 +80,13 @@ def init_app(app) -> None:
         lot_state=lot_state,
         event_label=lambda kind: EVENT_KINDS.get(kind, kind),
         propagation_label=lambda code: PROPAGATION.get(code, code),
+        stage_label=lambda code: STAGES.get(code, code),
+        grade_label=lambda grade: GRADE_NAMES.get(grade, grade),
         planting_label=lambda code: PLANTING_KINDS.get(code, code),
+        method_label=lambda code: RENOVATION_METHODS.get(code, code or ""),
         channel_label=lambda code: CHANNELS.get(code, code),
         role_label=lambda code: ROLES.get(code, code),
+        run_status_label=lambda code: RUN_STATUS.get(code, code),
+        run_trigger_label=lambda code: RUN_TRIGGER.get(code, code),
         org_kind_label=lambda code: ORG_KINDS.get(code, code),
     )

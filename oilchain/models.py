@@ -3,13 +3,13 @@ Alembic and for the schema-drift test."""
 
 from .db import metadata  # noqa: F401  (first: it sets the naming convention)
 
-from .admin.models import AuditEntry, Township, Variety  # noqa: F401
+from .admin.models import AuditEntry, JobRun, Township, Variety  # noqa: F401
 from .auth.models import Organization, User  # noqa: F401
 from .harvest.models import HarvestRecord  # noqa: F401
 from .ledger.models import Event, EventLine, Lot, Sequence, Shipment, YieldBound  # noqa: F401
-from .nursery.models import SeedlingBatch  # noqa: F401
-from .planting.models import PlantingRecord, Plot  # noqa: F401
+from .nursery.models import GradingStandard, SeedlingBatch, SeedlingDispatch  # noqa: F401
+from .planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck  # noqa: F401
 from .processing.models import Product, ProductLot, QualityTest  # noqa: F401
 from .public.models import SerialScan  # noqa: F401
 from .sales.models import Sale  # noqa: F401
-from .reports.models import Target  # noqa: F401
+from .reports.models import DailyActual, ReportArchive, Rollup, Target  # noqa: F401

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from .admin.models import Township, Variety
 from .ledger.models import YieldBound
+from .nursery.models import GradingStandard
 from .reports.models import Target
 
 TOWNSHIPS_CSV = Path(__file__).parent / "data" / "youyang_townships.csv"
@@ -39,13 +40,18 @@ YIELD_BOUNDS = {
 }
 
 
+# grade -> (minimum height in mm, minimum ground diameter in tenths of a mm),
+# defaults for one-year grafted seedlings; the bureau edits them.
+GRADING_STANDARD = {1: (250, 35), 2: (180, 28)}
+
+
 def township_rows() -> list[dict]:
     with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
 def seed_reference_data(session: Session) -> dict[str, int]:
-    added = {"townships": 0, "varieties": 0, "targets": 0, "yield_bounds": 0}
+    added = {"townships": 0, "varieties": 0, "targets": 0, "yield_bounds": 0, "grading_standard": 0}
     known = set(session.exec(select(Township.name)))
     for row in township_rows():
         if row["name"] not in known:
@@ -66,5 +72,10 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         if (step, kind) not in known:
             session.add(YieldBound(step=step, output_kind=kind, min_permille=low, max_permille=high))
             added["yield_bounds"] += 1
+    known = set(session.exec(select(GradingStandard.grade)))
+    for grade, (height, diameter) in GRADING_STANDARD.items():
+        if grade not in known:
+            session.add(GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter))
+            added["grading_standard"] += 1
     session.commit()
     return added

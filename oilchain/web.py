@@ -57,16 +57,24 @@ def navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the signed-in user's menu."""
     if not current_user.is_authenticated:
         return []
-    items = {
-        "nursery": [("nursery.index", _("Seedling batches"))],
-        "cooperative": [("planting.index", _("Plots")), ("harvest.index", _("Harvest"))],
-        "processor": [("processing.index", _("Processing")), ("sales.index", _("Sales"))],
-        "manager": [("reports.dashboard", _("Dashboard")), ("trace.lots", _("Lots"))],
-        "admin": [("admin.index", _("Administration")), ("reports.dashboard", _("Dashboard"))],
+    return {
+        "nursery": [("nursery.index", _("Seedling batches")), ("trace.lots", _("Lots"))],
+        "cooperative": [("planting.index", _("Plots")), ("harvest.index", _("Harvest")), ("trace.lots", _("Lots"))],
+        "processor": [("processing.index", _("Processing")), ("sales.index", _("Sales")), ("trace.lots", _("Lots"))],
+        "manager": [
+            ("reports.dashboard", _("Dashboard")),
+            ("planting.acceptance", _("Acceptance")),
+            ("trace.lots", _("Lots")),
+            ("reports.archive", _("Reports")),
+            ("admin.grading", _("Grading standard")),
+        ],
+        "admin": [
+            ("admin.index", _("Administration")),
+            ("admin.jobs_page", _("Scheduled jobs")),
+            ("reports.dashboard", _("Dashboard")),
+            ("trace.lots", _("Lots")),
+        ],
     }[current_user.role]
-    if current_user.role not in ("manager", "admin"):
-        items = items + [("trace.lots", _("Lots")), ("reports.dashboard", _("Dashboard"))]
-    return items
 
 
 def _domain_error(error: DomainError):
@@ -90,7 +98,3 @@ def _http_error(error):
     if status == 500:
         db.session().rollback()
     return render_template("error.html", status=status, message=messages.get(status, str(error))), status
-
-
-def wants_partial() -> bool:
-    return bool(htmx) and not htmx.boosted and request.method == "GET"

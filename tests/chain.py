@@ -21,10 +21,14 @@ from oilchain.sales import services as sales
 
 KG = 1000  # grams
 
-# The season's dates, all before the pinned "today" (2025-12-20).
-GRADED_ON = date(2025, 2, 10)
-DISPATCHED_ON = date(2025, 2, 20)
-PLANTED_ON = date(2025, 3, 1)
+# The chain's dates, all before the pinned "today" (2025-12-20). The trees
+# are planted years before the harvest: only bearing trees link a harvest to
+# its plot's nursery batches.
+STARTED_ON = date(2020, 3, 10)
+GRADED_ON = date(2020, 11, 20)
+CERTIFIED_ON = date(2020, 12, 1)
+DISPATCHED_ON = date(2021, 2, 20)
+PLANTED_ON = date(2021, 3, 1)
 HARVESTED_ON = date(2025, 10, 25)
 HULLED_ON = date(2025, 11, 10)
 SHIPPED_ON = date(2025, 11, 20)
@@ -116,29 +120,42 @@ def events_using(session, lot: Lot, kind: str) -> list[Event]:
 # --- the chain's steps, each committed ------------------------------------------------
 
 
-def seedling_batch(session, world, *, raised=10_000, grade1=7_000, grade2=2_500, rejected=500, on=GRADED_ON) -> Lot:
+def registered_batch(session, world, *, quantity=10_000, on=STARTED_ON) -> Lot:
+    """A batch just grafted: not yet graded or certified."""
     lot = nursery.register_batch(
         session, actor=world.actors["nursery"], variety_id=variety_id(session), propagation="grafting",
-        raised_quantity=raised, grade1=grade1, grade2=grade2, rejected=rejected,
-        licence_no="渝林种苗2025-0031", certificate_no="2025-ZJ-0017", graded_on=on,
+        seed_source="国家油茶良种基地长林4号采穗圃", quantity=quantity, started_on=on,
     )
     session.commit()
     return lot
 
 
-def dispatch(session, world, *, batch: Lot, plot="mawang", quantity=2_000, on=DISPATCHED_ON) -> Lot:
-    lot = nursery.dispatch(
-        session, actor=world.actors["nursery"], batch_code=batch.code, plot_id=world.plots[plot].id,
+def seedling_batch(session, world, *, raised=10_000, grade1=7_000, grade2=2_500, rejected=500, on=GRADED_ON) -> Lot:
+    """A batch through grading and certification, ready to dispatch."""
+    lot = registered_batch(session, world, quantity=raised)
+    nursery.grade_batch(session, actor=world.actors["nursery"], code=lot.code, grade1=grade1, grade2=grade2, rejected=rejected, graded_on=on)
+    nursery.certify_batch(
+        session, actor=world.actors["nursery"], code=lot.code, licence_no="渝林种苗2020-0031", certificate_no="2020-ZJ-0017",
+        label_no="2020-BQ-0017", quarantine_no="渝检2020-0412", certified_on=max(on, CERTIFIED_ON),
+    )
+    session.commit()
+    return lot_by_code(session, lot.code)
+
+
+def dispatch(session, world, *, batch: Lot, plot="mawang", quantity=2_000, on=DISPATCHED_ON, grade=1) -> Lot:
+    """Grade I seedlings to a plot: returns the cooperative's dispatch lot."""
+    record = nursery.dispatch(
+        session, actor=world.actors["nursery"], batch_code=batch.code, grade=grade, plot_id=world.plots[plot].id,
         quantity=quantity, dispatched_on=on,
     )
     session.commit()
-    return lot
+    return session.get(Lot, record.dispatch_lot_id)
 
 
 def plant(session, world, *, dispatched: Lot, plot="mawang", coop="coop", seedlings=2_000, area_centimu=2_000,
-          kind="renovation", on=PLANTED_ON):
+          kind="renovation", method="replanting", on=PLANTED_ON):
     record = planting.record_planting(
-        session, actor=world.actors[coop], plot_id=world.plots[plot].id, kind=kind, area_centimu=area_centimu,
+        session, actor=world.actors[coop], plot_id=world.plots[plot].id, kind=kind, method=method, area_centimu=area_centimu,
         variety_id=variety_id(session), planted_on=on, dispatch_code=dispatched.code, seedlings=seedlings,
     )
     session.commit()

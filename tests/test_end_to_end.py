@@ -28,26 +28,34 @@ def test_bottle_traces_back_to_plot_cooperative_and_nursery(app, client, world):
         from oilchain.admin.models import Variety
 
         variety = db.session().exec(select(Variety).where(Variety.name == "长林4号")).one()
+    # The trees were planted years ago: only bearing trees link a harvest to
+    # the nursery batch they came from.
     batch = lot_code_from(
         nursery.post(
             "/nursery/batches/new",
-            {
-                "variety_id": variety.id, "propagation": "grafting", "raised_quantity": "10000",
-                "grade1": "7000", "grade2": "2500", "rejected": "500",
-                "licence_no": "渝林种苗2025-0031", "certificate_no": "2025-ZJ-0017", "occurred_on": "2025-02-10",
-            },
+            {"variety_id": variety.id, "propagation": "grafting", "seed_source": "国家油茶良种基地长林4号采穗圃",
+             "quantity": "10000", "occurred_on": "2020-03-10"},
         )
     )
+    for url, form in (
+        ("/nursery/growing", {"code": batch, "occurred_on": "2020-04-20"}),
+        ("/nursery/grade", {"code": batch, "grade1": "7000", "grade2": "2500", "rejected": "300", "occurred_on": "2020-11-20"}),
+        ("/nursery/certify", {"code": batch, "licence_no": "渝林种苗2020-0031", "certificate_no": "2020-ZJ-0017",
+                              "label_no": "2020-BQ-0017", "quarantine_no": "渝检2020-0412", "occurred_on": "2020-12-01"}),
+    ):
+        response = nursery.post(url, form)
+        assert response.status_code == 303, response.get_data(as_text=True)
     dispatch = lot_code_from(
-        nursery.post("/nursery/dispatch", {"batch_code": batch, "plot_id": plot.id, "quantity": "2000", "occurred_on": "2025-02-20"})
+        nursery.post("/nursery/dispatch", {"batch_code": batch, "grade": "1", "plot_id": plot.id, "quantity": "2000",
+                                            "destination": "", "occurred_on": "2021-02-20"})
     )
     nursery.logout()
 
     coop.login("coop")
     response = coop.post(
         "/planting/plantings/new",
-        {"plot_id": plot.id, "kind": "renovation", "area": "20", "variety_id": variety.id,
-         "dispatch_code": dispatch, "seedlings": "2000", "occurred_on": "2025-03-01"},
+        {"plot_id": plot.id, "kind": "renovation", "method": "replanting", "area": "20", "variety_id": variety.id,
+         "dispatch_code": dispatch, "seedlings": "2000", "occurred_on": "2021-03-01"},
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     fruit = lot_code_from(

@@ -94,46 +94,13 @@ def refuse(app, auth, url, data, fragment, status=422):
 
 
 def batch_form(app, **changes) -> dict:
+    """Registering a batch as it is grafted (tests/test_nursery.py walks the rest)."""
     with db_session(app) as session:
         variety = chain.variety_id(session)
-    form = {
-        "variety_id": variety, "propagation": "grafting", "raised_quantity": "10000", "grade1": "7000", "grade2": "2500",
-        "rejected": "500", "licence_no": "渝林种苗2025-0031", "certificate_no": "2025-ZJ-0017", "occurred_on": "2025-02-10",
-    }
+    form = {"variety_id": variety, "propagation": "grafting", "seed_source": "国家油茶良种基地长林4号采穗圃",
+            "quantity": "10000", "occurred_on": "2025-03-10"}
     form.update(changes)
     return form
-
-
-def test_nursery_batch(app, auth, world):
-    auth.login("nursery")
-    url = "/nursery/batches/new"
-    refuse(app, auth, url, batch_form(app, rejected="400"),
-           "Grade I (7000) + grade II (2500) + rejected (400) must add up to the 10000 raised.")
-    refuse(app, auth, url, batch_form(app, raised_quantity="-10000"), "Number must be between 1 and")
-    refuse(app, auth, url, batch_form(app, occurred_on=FUTURE), "The date cannot be in the future.")
-
-    code = lot_code_from(auth.post(url, batch_form(app)))
-    lot = a_lot(app, code)
-    assert (lot.kind, lot.quantity, lot.owner_org_id) == ("seedling", 7000 + 2500, world.orgs["nursery"].id)
-    batch = rows(app, SeedlingBatch, SeedlingBatch.lot_id == lot.id)[0]
-    assert (batch.raised_quantity, batch.grade1, batch.grade2, batch.rejected) == (10000, 7000, 2500, 500)
-
-
-def test_nursery_dispatch(app, auth, world):
-    batch = build(app, lambda s: chain.seedling_batch(s, world))
-    plot = world.plots["mawang"].id
-    auth.login("nursery")
-    url = "/nursery/dispatch"
-    form = {"batch_code": batch.code, "plot_id": plot, "quantity": "2000", "occurred_on": "2025-02-20"}
-    refuse(app, auth, url, {**form, "quantity": "20000"}, f"Lot {batch.code} has only 9,500 left; 20,000 were asked for.")
-    refuse(app, auth, url, {**form, "quantity": "0"}, "Number must be between 1 and")
-    refuse(app, auth, url, {**form, "occurred_on": FUTURE}, "The date cannot be in the future.")
-    refuse(app, auth, url, {**form, "batch_code": "YY-S25-999999"}, "Not a valid choice")
-
-    code = lot_code_from(auth.post(url, form))
-    dispatched = a_lot(app, code)
-    assert (dispatched.kind, dispatched.quantity, dispatched.owner_org_id) == ("dispatch", 2000, world.orgs["coop"].id)
-    assert a_lot(app, batch.code).remaining == 9500 - 2000
 
 
 # --- planting ------------------------------------------------------------------------------
@@ -173,9 +140,10 @@ def test_planting_record(app, auth, world):
         variety = chain.variety_id(session)
     auth.login("coop")
     url = "/planting/plantings/new"
-    form = {"plot_id": world.plots["mawang"].id, "kind": "renovation", "area": "20", "variety_id": variety,
+    form = {"plot_id": world.plots["mawang"].id, "kind": "renovation", "method": "replanting", "area": "20", "variety_id": variety,
             "dispatch_code": dispatched.code, "seedlings": "2000", "occurred_on": "2025-03-01"}
     refuse(app, auth, url, {**form, "plot_id": world.plots["longtan"].id}, "Not a valid choice")
+    refuse(app, auth, url, {**form, "method": ""}, "Choose how the plantation is renovated.")
     refuse(app, auth, url, {**form, "seedlings": "1500", "area": "1"},
            "1500 seedlings on this area is outside the plausible {} to {} plants per mu.".format(*DENSITY_RANGE))
     refuse(app, auth, url, {**form, "area": "51"}, "The area is larger than the plot itself.")
@@ -185,7 +153,7 @@ def test_planting_record(app, auth, world):
     location = redirected_to(auth.post(url, form))
     assert location.endswith(f"/planting/plots/{world.plots['mawang'].id}")
     record = rows(app, PlantingRecord)[0]
-    assert (record.kind, record.area_centimu, record.seedlings) == ("renovation", 2000, 2000)
+    assert (record.kind, record.method, record.area_centimu, record.seedlings) == ("renovation", "replanting", 2000, 2000)
     assert a_lot(app, dispatched.code).remaining == 0
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:22:27.513877
+Create Date: 2026-11-28 14:54:21.160613
 """
 
 from alembic import op
@@ -17,6 +17,42 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('grading_standard',
+    sa.Column('grade', sa.Integer(), nullable=False),
+    sa.Column('min_height_mm', sa.Integer(), nullable=False),
+    sa.Column('min_diameter_dmm', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('grade', name=op.f('pk_grading_standard'))
+    )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('message', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('trigger', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run'))
+    )
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_run_job_id'), ['job_id'], unique=False)
+
+    op.create_table('report_archive',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=True),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_archive')),
+    sa.UniqueConstraint('year', 'month', name=op.f('uq_report_archive_year_month'))
+    )
+    op.create_table('rollup',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('through_day', sa.Date(), nullable=False),
+    sa.Column('computed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_rollup'))
+    )
     op.create_table('sequence',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('next_value', sa.BigInteger(), nullable=False),
@@ -54,6 +90,19 @@ def upgrade() -> None:
     sa.Column('max_permille', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('step', 'output_kind', name=op.f('pk_yield_bound'))
     )
+    op.create_table('daily_actual',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('metric', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=True),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_daily_actual_township_id_township')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_daily_actual')),
+    sa.UniqueConstraint('day', 'metric', 'township_id', name=op.f('uq_daily_actual_day_metric_township_id'))
+    )
+    with op.batch_alter_table('daily_actual', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_daily_actual_day'), ['day'], unique=False)
+
     op.create_table('organization',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -218,21 +267,6 @@ def upgrade() -> None:
     with op.batch_alter_table('quality_test', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quality_test_lot_id'), ['lot_id'], unique=False)
 
-    op.create_table('seedling_batch',
-    sa.Column('lot_id', sa.Integer(), nullable=False),
-    sa.Column('variety_id', sa.Integer(), nullable=False),
-    sa.Column('propagation', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('raised_quantity', sa.Integer(), nullable=False),
-    sa.Column('grade1', sa.Integer(), nullable=False),
-    sa.Column('grade2', sa.Integer(), nullable=False),
-    sa.Column('rejected', sa.Integer(), nullable=False),
-    sa.Column('licence_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('certificate_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('graded_on', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_seedling_batch_lot_id_lot')),
-    sa.ForeignKeyConstraint(['variety_id'], ['variety.id'], name=op.f('fk_seedling_batch_variety_id_variety')),
-    sa.PrimaryKeyConstraint('lot_id', name=op.f('pk_seedling_batch'))
-    )
     op.create_table('serial_scan',
     sa.Column('lot_id', sa.Integer(), nullable=False),
     sa.Column('serial', sa.Integer(), nullable=False),
@@ -260,6 +294,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plot_id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('area_centimu', sa.Integer(), nullable=False),
     sa.Column('variety_id', sa.Integer(), nullable=False),
     sa.Column('seedlings', sa.Integer(), nullable=False),
@@ -294,6 +329,54 @@ def upgrade() -> None:
     with op.batch_alter_table('sale', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sale_lot_id'), ['lot_id'], unique=False)
 
+    op.create_table('seedling_batch',
+    sa.Column('lot_id', sa.Integer(), nullable=False),
+    sa.Column('variety_id', sa.Integer(), nullable=False),
+    sa.Column('propagation', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('seed_source', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('started_on', sa.Date(), nullable=False),
+    sa.Column('started_quantity', sa.Integer(), nullable=False),
+    sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('growing_on', sa.Date(), nullable=True),
+    sa.Column('graded_on', sa.Date(), nullable=True),
+    sa.Column('grade_event_id', sa.Integer(), nullable=True),
+    sa.Column('grade1', sa.Integer(), nullable=True),
+    sa.Column('grade2', sa.Integer(), nullable=True),
+    sa.Column('rejected', sa.Integer(), nullable=True),
+    sa.Column('grade1_min_height_mm', sa.Integer(), nullable=True),
+    sa.Column('grade1_min_diameter_dmm', sa.Integer(), nullable=True),
+    sa.Column('grade2_min_height_mm', sa.Integer(), nullable=True),
+    sa.Column('grade2_min_diameter_dmm', sa.Integer(), nullable=True),
+    sa.Column('certified_on', sa.Date(), nullable=True),
+    sa.Column('licence_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('certificate_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('label_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('quarantine_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['grade_event_id'], ['event.id'], name=op.f('fk_seedling_batch_grade_event_id_event')),
+    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_seedling_batch_lot_id_lot')),
+    sa.ForeignKeyConstraint(['variety_id'], ['variety.id'], name=op.f('fk_seedling_batch_variety_id_variety')),
+    sa.PrimaryKeyConstraint('lot_id', name=op.f('pk_seedling_batch'))
+    )
+    op.create_table('seedling_dispatch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('batch_lot_id', sa.Integer(), nullable=False),
+    sa.Column('grade', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('plot_id', sa.Integer(), nullable=True),
+    sa.Column('dispatch_lot_id', sa.Integer(), nullable=True),
+    sa.Column('destination', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('dispatched_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_lot_id'], ['lot.id'], name=op.f('fk_seedling_dispatch_batch_lot_id_lot')),
+    sa.ForeignKeyConstraint(['dispatch_lot_id'], ['lot.id'], name=op.f('fk_seedling_dispatch_dispatch_lot_id_lot')),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_seedling_dispatch_event_id_event')),
+    sa.ForeignKeyConstraint(['plot_id'], ['plot.id'], name=op.f('fk_seedling_dispatch_plot_id_plot')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_seedling_dispatch')),
+    sa.UniqueConstraint('event_id', name=op.f('uq_seedling_dispatch_event_id'))
+    )
+    with op.batch_alter_table('seedling_dispatch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_seedling_dispatch_batch_lot_id'), ['batch_lot_id'], unique=False)
+
     op.create_table('shipment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('lot_id', sa.Integer(), nullable=False),
@@ -315,14 +398,51 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_shipment_lot_id'), ['lot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_shipment_to_org_id'), ['to_org_id'], unique=False)
 
+    op.create_table('acceptance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('planting_id', sa.Integer(), nullable=False),
+    sa.Column('accepted_on', sa.Date(), nullable=False),
+    sa.Column('accepted_area_centimu', sa.Integer(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['planting_id'], ['planting_record.id'], name=op.f('fk_acceptance_planting_id_planting_record')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_acceptance_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_acceptance')),
+    sa.UniqueConstraint('planting_id', name=op.f('uq_acceptance_planting_id'))
+    )
+    op.create_table('survival_check',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('planting_id', sa.Integer(), nullable=False),
+    sa.Column('checked_on', sa.Date(), nullable=False),
+    sa.Column('survival_permille', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['planting_id'], ['planting_record.id'], name=op.f('fk_survival_check_planting_id_planting_record')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_survival_check_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survival_check'))
+    )
+    with op.batch_alter_table('survival_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survival_check_planting_id'), ['planting_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('survival_check', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survival_check_planting_id'))
+
+    op.drop_table('survival_check')
+    op.drop_table('acceptance')
     with op.batch_alter_table('shipment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_shipment_to_org_id'))
         batch_op.drop_index(batch_op.f('ix_shipment_lot_id'))
 
     op.drop_table('shipment')
+    with op.batch_alter_table('seedling_dispatch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_seedling_dispatch_batch_lot_id'))
+
+    op.drop_table('seedling_dispatch')
+    op.drop_table('seedling_batch')
     with op.batch_alter_table('sale', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sale_lot_id'))
 
@@ -337,7 +457,6 @@ def downgrade() -> None:
 
     op.drop_table('event_line')
     op.drop_table('serial_scan')
-    op.drop_table('seedling_batch')
     with op.batch_alter_table('quality_test', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quality_test_lot_id'))
 
@@ -377,8 +496,19 @@ def downgrade() -> None:
 
     op.drop_table('lot')
     op.drop_table('organization')
+    with op.batch_alter_table('daily_actual', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_daily_actual_day'))
+
+    op.drop_table('daily_actual')
     op.drop_table('yield_bound')
     op.drop_table('variety')
     op.drop_table('township')
     op.drop_table('target')
     op.drop_table('sequence')
+    op.drop_table('rollup')
+    op.drop_table('report_archive')
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_run_job_id'))
+
+    op.drop_table('job_run')
+    op.drop_table('grading_standard')

@@ -40,3 +40,18 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: int | None = None
     detail: str = Field(default="")
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a scheduled job for one period (a day, a month). A period
+    with a successful run is done; the scheduler catches up the others."""
+
+    __tablename__ = "job_run"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=40, index=True)
+    period: str = Field(max_length=20)
+    started_at: datetime = Field(default_factory=clock.utcnow)
+    finished_at: datetime | None = None
+    status: str = Field(default="running", max_length=10)  # running, ok, failed
+    message: str = Field(default="", max_length=2000)
+    trigger: str = Field(default="schedule", max_length=20)  # schedule, catch-up, manual

@@ -80,3 +80,23 @@ def retire_township(session: Session, *, user_id: int, township_id: int, merged_
     session.add(township)
     session.flush()
     return township
+
+
+def set_grading_standard(session: Session, *, user_id: int, thresholds: dict[int, tuple[int, int]]) -> bool:
+    """Grade I must ask at least as much as grade II; heights in mm, ground
+    diameters in tenths of a mm."""
+    from ..nursery.models import GradingStandard
+
+    (h1, d1), (h2, d2) = thresholds[1], thresholds[2]
+    if min(h1, d1, h2, d2) <= 0:
+        raise Invalid(_l("Every threshold must be more than zero."))
+    if h1 < h2 or d1 < d2:
+        raise Invalid(_l("Grade I cannot ask less than grade II."))
+    for grade, (height, diameter) in thresholds.items():
+        standard = session.get(GradingStandard, grade) or GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter)
+        audit(session, user_id=user_id, action="grading", entity="grading_standard", entity_id=grade,
+              old=[standard.min_height_mm, standard.min_diameter_dmm], new=[height, diameter])
+        standard.min_height_mm, standard.min_diameter_dmm = height, diameter
+        session.add(standard)
+    session.flush()
+    return True

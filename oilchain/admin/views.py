@@ -1,12 +1,15 @@
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
-from wtforms import PasswordField
-from wtforms.validators import DataRequired
+from wtforms import DecimalField, PasswordField
+from wtforms.validators import DataRequired, InputRequired
 
-from .. import db
+from .. import clock, db, jobs
+from ..forms import Exact
+from ..nursery import services as nursery_services
+from ..units import from_base, to_base
 from ..auth import services as auth_services
 from ..auth.access import roles_required
 from ..auth.models import Organization, User
@@ -158,3 +161,58 @@ def retire_township(township_id: int):
         if done_ok:
             return done(url_for("admin.index"), _("Township retired; records that name it keep it."))
     return render_template("admin/township.html", township=current, form=rename, retire=retire), 422
+
+
+@bp.route("/jobs")
+@roles_required("admin")
+def jobs_page():
+    """Each scheduled job with its schedule and its last runs, failures included."""
+    session = db.session()
+    rows = [(job, jobs.recent_runs(session, job.id)) for job in jobs.JOBS.values()]
+    return render_template("admin/jobs.html", rows=rows)
+
+
+@bp.route("/jobs/<job_id>/run", methods=["POST"])
+@roles_required("admin")
+def run_job(job_id: str):
+    job = jobs.JOBS.get(job_id)
+    form = Form()
+    if job is None or not form.validate_on_submit():
+        abort(404 if job is None else 400)
+    due = job.last_due(clock.now()) or clock.now()
+    record = jobs.execute(db.session(), job, job.period_of(due), trigger="manual")
+    return done(url_for("admin.jobs_page"), _("%(job)s ran for %(period)s: %(status)s.", job=job.id, period=record.period, status=record.status))
+
+
+class StandardForm(Form):
+    grade1_height = DecimalField(_l("Grade I: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade1_diameter = DecimalField(_l("Grade I: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade2_height = DecimalField(_l("Grade II: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade2_diameter = DecimalField(_l("Grade II: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
+
+
+@bp.route("/grading", methods=["GET", "POST"])
+@roles_required("admin", "manager")
+def grading():
+    """The seedling grading standard's thresholds (data the bureau keeps)."""
+    session = db.session()
+    current = nursery_services.standards(session)
+    form = StandardForm(
+        grade1_height=from_base(current[1].min_height_mm, 1), grade1_diameter=from_base(current[1].min_diameter_dmm, 1),
+        grade2_height=from_base(current[2].min_height_mm, 1), grade2_diameter=from_base(current[2].min_diameter_dmm, 1),
+    ) if request.method == "GET" and len(current) == 2 else StandardForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            form,
+            lambda: services.set_grading_standard(
+                session,
+                user_id=current_user.user_id,
+                thresholds={
+                    1: (to_base(form.grade1_height.data, 1), to_base(form.grade1_diameter.data, 1)),
+                    2: (to_base(form.grade2_height.data, 1), to_base(form.grade2_diameter.data, 1)),
+                },
+            ),
+        )
+        if saved:
+            return done(url_for("admin.grading"), _("Grading standard saved."))
+    return render_form(form, "admin/grading.html", "admin/_grading_form.html")

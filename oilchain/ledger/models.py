@@ -38,7 +38,8 @@ LOT_CODE_LETTERS = {
 LOT_STATUSES = ("active", "in_transit", "reversed")
 
 EVENT_KINDS = (
-    "commission",  # a seedling batch is registered
+    "commission",  # a seedling batch is registered (sown or grafted)
+    "grade",  # the batch is graded: rejects and dead plants leave it
     "dispatch",  # seedlings from a batch go to a plot
     "plant",  # a planting record uses dispatched seedlings
     "harvest",  # fresh fruit picked from a plot

@@ -92,13 +92,17 @@ def record_event(
     plot_id: int | None = None,
     note: str = "",
     input_fields: dict[int, str] | None = None,
+    adjustments: list[tuple[Lot, int]] = (),
+    loss: int = 0,
 ) -> Recorded:
     """Write one event: consume `inputs`, create `outputs`.
 
     When `step` names a transformation the inputs must balance: what goes in
     equals what comes out plus loss, loss is not negative, and each output's
     share of the input lies inside its yield bounds. `input_fields` names the
-    form field of an input lot when it is not the usual `input-<code>`."""
+    form field of an input lot when it is not the usual `input-<code>`.
+    `adjustments` change a lot the actor owns by a signed amount (a grading's
+    rejects); `loss` records what left the chain when no step computes it."""
     check_date(occurred_on)
     fields = {lot.id: (input_fields or {}).get(lot.id) or input_field(lot) for lot, _ in inputs}
     seen = set()
@@ -107,7 +111,11 @@ def record_event(
             raise Invalid(_l("Lot %(code)s is listed twice.", code=lot.code), field=fields[lot.id])
         seen.add(lot.id)
         check_usable(lot, actor, amount, fields[lot.id])
-    loss = 0
+    for lot, delta in adjustments:
+        if lot.owner_org_id != actor.org_id:
+            raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code))
+        if lot.remaining + delta < 0:
+            raise Invalid(_l("Lot %(code)s cannot hold less than nothing.", code=lot.code))
     if step is not None:
         loss = check_balance(session, step, inputs, outputs)
 
@@ -124,6 +132,10 @@ def record_event(
     session.flush()
     for lot, amount in inputs:
         take(session, event, lot, amount, fields[lot.id])
+    for lot, delta in adjustments:
+        session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=delta))
+        lot.remaining += delta
+        session.add(lot)
     created = []
     for spec in outputs:
         lot = Lot(
@@ -360,22 +372,21 @@ class Blocked(Invalid):
 
 
 def dependents_of(session: Session, event: Event) -> list[dict]:
-    """Later, standing records that rest on what `event` made or received."""
-    found = []
+    """Later, standing records that rest on what `event` made, changed or received."""
     if event.kind == "ship":
         shipment = session.exec(select(Shipment).where(Shipment.ship_event_id == event.id)).one()
-        if shipment.receive_event_id is not None:
-            found.append(describe_event(session, session.get(Event, shipment.receive_event_id)))
-        return found
-    if event.kind == "receive":
-        shipment = session.exec(select(Shipment).where(Shipment.receive_event_id == event.id)).one()
-        lot_ids = [shipment.lot_id]
-    else:
-        lot_ids = list(
-            session.exec(select(EventLine.lot_id).where(EventLine.event_id == event.id, EventLine.role == "output"))
+        if shipment.receive_event_id is None:
+            return []
+        return [describe_event(session, session.get(Event, shipment.receive_event_id))]
+    lot_ids = set(
+        session.exec(
+            select(EventLine.lot_id).where(EventLine.event_id == event.id, EventLine.role.in_(("output", "adjust")))
         )
+    )
+    if event.kind == "receive":
+        lot_ids |= set(session.exec(select(Shipment.lot_id).where(Shipment.receive_event_id == event.id)))
     if not lot_ids:
-        return found
+        return []
     later = session.exec(
         select(Event)
         .join(EventLine, EventLine.event_id == Event.id)
@@ -392,9 +403,7 @@ def dependents_of(session: Session, event: Event) -> list[dict]:
         .join(Shipment, Shipment.ship_event_id == Event.id)
         .where(Shipment.lot_id.in_(lot_ids), Event.id > event.id, Event.reversed_by_event_id.is_(None))
     ).all()
-    for later_event in sorted({e.id: e for e in [*later, *shipped]}.values(), key=lambda e: e.id):
-        found.append(describe_event(session, later_event))
-    return found
+    return [describe_event(session, e) for e in sorted({e.id: e for e in [*later, *shipped]}.values(), key=lambda e: e.id)]
 
 
 def describe_event(session: Session, event: Event) -> dict:
@@ -404,6 +413,19 @@ def describe_event(session: Session, event: Event) -> dict:
     if event.kind == "ship":
         lots = session.exec(select(Lot.code).join(Shipment, Shipment.lot_id == Lot.id).where(Shipment.ship_event_id == event.id)).all()
     return {"id": event.id, "kind": event.kind, "occurred_on": event.occurred_on.isoformat(), "lots": sorted(set(lots))}
+
+
+# Modules whose own records follow an event register here what a reversal of
+# that kind of event must also undo in them (e.g. a batch's grading).
+REVERSAL_HOOKS: dict[str, list] = {}
+
+
+def on_reverse(kind: str):
+    def register(hook):
+        REVERSAL_HOOKS.setdefault(kind, []).append(hook)
+        return hook
+
+    return register
 
 
 def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str) -> Event:
@@ -466,6 +488,8 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         session.add_all([shipment, lot])
     event.reversed_by_event_id = reversal.id
     session.add(event)
+    for hook in REVERSAL_HOOKS.get(event.kind, []):
+        hook(session, event)
     session.flush()
     return reversal
 

@@ -4,18 +4,26 @@ The graph's nodes are lots and plots. Lot-to-lot edges come from events
 that consume inputs and create outputs; a planting consumes dispatched
 seedlings at a plot (lot -> plot) and a harvest creates fruit at a plot
 (plot -> lot). Reversed events and reversals are not part of the chain.
+
+Trees bear only years after they are planted, so a harvest is linked to the
+plantings on its plot that are at least BEARING_YEARS older than it (and a
+planting to the harvests at least that much younger). A plot that starts a
+walk is linked to all of them.
+
 The walk goes one level per query, so its cost grows with the depth of the
 chain (about eight steps), not with the number of lots.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from .models import Event, EventLine
 
 Node = tuple[str, int]  # ("lot", id) or ("plot", id)
+BEARING_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,10 @@ class Graph:
     start: Node
     nodes: set[Node] = field(default_factory=set)
     edges: list[Edge] = field(default_factory=list)
+    # Per plot reached through the chain: the date that bounds which plantings
+    # (upstream: the latest harvest) or harvests (downstream: the earliest
+    # planting) belong to this walk.
+    plot_dates: dict[int, date] = field(default_factory=dict)
 
     def ids(self, kind: str) -> set[int]:
         return {node_id for node_kind, node_id in self.nodes if node_kind == kind}
@@ -40,21 +52,41 @@ class Graph:
 STANDING = and_(Event.reversed_by_event_id.is_(None), Event.kind != "reverse")
 
 
+def years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def upstream(session: Session, start: Node) -> Graph:
-    return _walk(session, start, _upstream_step)
+    return _walk(session, start, _upstream_step, later=True)
 
 
 def downstream(session: Session, start: Node) -> Graph:
-    return _walk(session, start, _downstream_step)
+    return _walk(session, start, _downstream_step, later=False)
 
 
-def _walk(session: Session, start: Node, step) -> Graph:
+def _walk(session: Session, start: Node, step, later: bool) -> Graph:
+    """Breadth first. A plot is walked again when a new path through the chain
+    widens its date bound (a later harvest upstream, an earlier planting
+    downstream)."""
     graph = Graph(start=start, nodes={start})
+    seen_edges: set[Edge] = set()
     frontier = {start}
     while frontier:
-        edges = step(session, frontier)
+        edges, plot_dates = step(session, frontier, graph)
         frontier = set()
+        for plot_id, day in plot_dates.items():
+            known = graph.plot_dates.get(plot_id)
+            if known is None or (day > known if later else day < known):
+                graph.plot_dates[plot_id] = day
+                if ("plot", plot_id) in graph.nodes and ("plot", plot_id) != start:
+                    frontier.add(("plot", plot_id))
         for edge in edges:
+            if edge in seen_edges:
+                continue
+            seen_edges.add(edge)
             graph.edges.append(edge)
             for node in (edge.source, edge.target):
                 if node not in graph.nodes:
@@ -63,61 +95,84 @@ def _walk(session: Session, start: Node, step) -> Graph:
     return graph
 
 
-def _upstream_step(session: Session, frontier: set[Node]) -> list[Edge]:
+def _plot_bound(graph: Graph, plot_id: int):
+    """None for the walk's own start plot: everything on it counts."""
+    if graph.start == ("plot", plot_id):
+        return None
+    return graph.plot_dates.get(plot_id)
+
+
+def _upstream_step(session: Session, frontier: set[Node], graph: Graph):
     lot_ids = [i for k, i in frontier if k == "lot"]
     plot_ids = [i for k, i in frontier if k == "plot"]
-    edges = []
+    edges, plot_dates = [], {}
     if lot_ids:
         made = select(EventLine.event_id, EventLine.lot_id).where(
             EventLine.lot_id.in_(lot_ids), EventLine.role == "output"
         ).subquery()
         rows = session.exec(
-            select(made.c.lot_id, Event.id, Event.kind, Event.plot_id, EventLine.lot_id, EventLine.delta)
+            select(made.c.lot_id, Event.id, Event.kind, Event.plot_id, Event.occurred_on, EventLine.lot_id, EventLine.delta)
             .join(Event, Event.id == made.c.event_id)
             .outerjoin(EventLine, and_(EventLine.event_id == Event.id, EventLine.role == "input"))
             .where(STANDING)
         ).all()
-        for made_lot, event_id, kind, plot_id, input_lot, delta in rows:
+        for made_lot, event_id, kind, plot_id, occurred_on, input_lot, delta in rows:
             if input_lot is not None:
                 edges.append(Edge(("lot", input_lot), ("lot", made_lot), event_id, kind, -delta))
             if kind == "harvest" and plot_id is not None:
                 edges.append(Edge(("plot", plot_id), ("lot", made_lot), event_id, kind, 0))
+                plot_dates[plot_id] = max(occurred_on, plot_dates.get(plot_id, occurred_on))
     if plot_ids:
+        clauses = []
+        for plot_id in plot_ids:
+            bound = _plot_bound(graph, plot_id)
+            if bound is None:
+                clauses.append(Event.plot_id == plot_id)
+            else:  # plantings old enough to bear by the latest harvest
+                clauses.append(and_(Event.plot_id == plot_id, Event.occurred_on <= years_later(bound, -BEARING_YEARS)))
         rows = session.exec(
             select(Event.plot_id, Event.id, Event.kind, EventLine.lot_id, EventLine.delta)
             .join(EventLine, EventLine.event_id == Event.id)
-            .where(Event.plot_id.in_(plot_ids), Event.kind == "plant", EventLine.role == "input", STANDING)
+            .where(or_(*clauses), Event.kind == "plant", EventLine.role == "input", STANDING)
         ).all()
         for plot_id, event_id, kind, lot_id, delta in rows:
             edges.append(Edge(("lot", lot_id), ("plot", plot_id), event_id, kind, -delta))
-    return edges
+    return edges, plot_dates
 
 
-def _downstream_step(session: Session, frontier: set[Node]) -> list[Edge]:
+def _downstream_step(session: Session, frontier: set[Node], graph: Graph):
     lot_ids = [i for k, i in frontier if k == "lot"]
     plot_ids = [i for k, i in frontier if k == "plot"]
-    edges = []
+    edges, plot_dates = [], {}
     if lot_ids:
         used = select(EventLine.event_id, EventLine.lot_id, EventLine.delta).where(
             EventLine.lot_id.in_(lot_ids), EventLine.role == "input"
         ).subquery()
         rows = session.exec(
-            select(used.c.lot_id, used.c.delta, Event.id, Event.kind, Event.plot_id, EventLine.lot_id)
+            select(used.c.lot_id, used.c.delta, Event.id, Event.kind, Event.plot_id, Event.occurred_on, EventLine.lot_id)
             .join(Event, Event.id == used.c.event_id)
             .outerjoin(EventLine, and_(EventLine.event_id == Event.id, EventLine.role == "output"))
             .where(STANDING)
         ).all()
-        for used_lot, delta, event_id, kind, plot_id, output_lot in rows:
+        for used_lot, delta, event_id, kind, plot_id, occurred_on, output_lot in rows:
             if output_lot is not None:
                 edges.append(Edge(("lot", used_lot), ("lot", output_lot), event_id, kind, -delta))
             if kind == "plant" and plot_id is not None:
                 edges.append(Edge(("lot", used_lot), ("plot", plot_id), event_id, kind, -delta))
+                plot_dates[plot_id] = min(occurred_on, plot_dates.get(plot_id, occurred_on))
     if plot_ids:
+        clauses = []
+        for plot_id in plot_ids:
+            bound = _plot_bound(graph, plot_id)
+            if bound is None:
+                clauses.append(Event.plot_id == plot_id)
+            else:  # harvests from trees old enough to bear
+                clauses.append(and_(Event.plot_id == plot_id, Event.occurred_on >= years_later(bound, BEARING_YEARS)))
         rows = session.exec(
             select(Event.plot_id, Event.id, Event.kind, EventLine.lot_id, EventLine.delta)
             .join(EventLine, EventLine.event_id == Event.id)
-            .where(Event.plot_id.in_(plot_ids), Event.kind == "harvest", EventLine.role == "output", STANDING)
+            .where(or_(*clauses), Event.kind == "harvest", EventLine.role == "output", STANDING)
         ).all()
         for plot_id, event_id, kind, lot_id, delta in rows:
             edges.append(Edge(("plot", plot_id), ("lot", lot_id), event_id, kind, delta))
-    return edges
+    return edges, plot_dates

@@ -1,18 +1,27 @@
-"""Nursery: seedling batches and their dispatch to plots."""
+"""Nursery: seedling batches as the seedling regulations run them.
+
+A batch is registered when it is sown or grafted, grows, is graded against
+the grading standard, is certified with its documents, and only then may its
+grade I and grade II plants be dispatched: to a plot in the county or to a
+buyer outside it, never more than remain of the grade.
+"""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..admin.models import Variety
-from ..admin.services import active_variety
+from ..admin.services import active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
-from ..ledger.models import Lot
-from ..ledger.services import NewLot, get_lot, record_event
+from ..ledger.models import Event, Lot
+from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event
 from ..planting.models import Plot
-from .models import PROPAGATION_METHODS, SeedlingBatch
+from .models import GRADES, PROPAGATION_METHODS, GradingStandard, SeedlingBatch, SeedlingDispatch
+
+DISPATCHABLE_STAGES = ("certified", "dispatched")
 
 
 def register_batch(
@@ -21,40 +30,22 @@ def register_batch(
     actor: Actor,
     variety_id: int,
     propagation: str,
-    raised_quantity: int,
-    grade1: int,
-    grade2: int,
-    rejected: int,
-    licence_no: str,
-    certificate_no: str,
-    graded_on: date,
+    seed_source: str,
+    quantity: int,
+    started_on: date,
 ) -> Lot:
-    """A graded batch: its lot holds the grade I and II plants, the ones that may be dispatched."""
+    """A batch sown or grafted: its lot holds every plant started."""
     if actor.role != "nursery":
         raise Forbidden(_l("Only a nursery registers seedling batches."))
     active_variety(session, variety_id)
     if propagation not in PROPAGATION_METHODS:
         raise Invalid(_l("Choose a propagation method from the list."), field="propagation")
-    if raised_quantity <= 0:
-        raise Invalid(_l("The number of seedlings raised must be more than zero."), field="raised_quantity")
-    if min(grade1, grade2, rejected) < 0:
-        raise Invalid(_l("Grade counts cannot be negative."), field="grade1")
-    if grade1 + grade2 + rejected != raised_quantity:
-        raise Invalid(
-            _l(
-                "Grade I (%(g1)s) + grade II (%(g2)s) + rejected (%(rej)s) must add up to the %(total)s raised.",
-                g1=grade1, g2=grade2, rej=rejected, total=raised_quantity,
-            ),
-            field="rejected",
-        )
-    if grade1 + grade2 == 0:
-        raise Invalid(_l("A batch with no grade I or II seedlings has nothing to dispatch."), field="grade1")
+    if not seed_source.strip():
+        raise Invalid(_l("Name the seed source (scion orchard or seed stand)."), field="seed_source")
+    if quantity <= 0:
+        raise Invalid(_l("The number of plants must be more than zero."), field="quantity")
     recorded = record_event(
-        session,
-        actor=actor,
-        kind="commission",
-        occurred_on=graded_on,
-        outputs=[NewLot("seedling", grade1 + grade2)],
+        session, actor=actor, kind="commission", occurred_on=started_on, outputs=[NewLot("seedling", quantity, field="quantity")]
     )
     lot = recorded.outputs[0]
     session.add(
@@ -62,38 +53,233 @@ def register_batch(
             lot_id=lot.id,
             variety_id=variety_id,
             propagation=propagation,
-            raised_quantity=raised_quantity,
-            grade1=grade1,
-            grade2=grade2,
-            rejected=rejected,
-            licence_no=licence_no.strip(),
-            certificate_no=certificate_no.strip(),
-            graded_on=graded_on,
+            seed_source=seed_source.strip(),
+            started_on=started_on,
+            started_quantity=quantity,
+            stage="grafted" if propagation == "grafting" else "sown",
         )
     )
     session.flush()
     return lot
 
 
-def dispatch(session: Session, *, actor: Actor, batch_code: str, plot_id: int, quantity: int, dispatched_on: date) -> Lot:
-    """Seedlings leave the nursery for a plot: a dispatch lot owned by the plot's cooperative."""
-    lot = get_lot(session, batch_code)
-    if lot.kind != "seedling":
-        raise Invalid(_l("Lot %(code)s is not a seedling batch.", code=lot.code), field="batch_code")
-    plot = session.get(Plot, plot_id)
-    if plot is None:
-        raise NotFound(_l("Choose a plot from the list."), field="plot_id")
+def own_batch(session: Session, actor: Actor, code: str, field: str = "code") -> tuple[Lot, SeedlingBatch]:
+    lot = get_lot(session, code)
+    batch = session.get(SeedlingBatch, lot.id)
+    if batch is None:
+        raise Invalid(_l("Lot %(code)s is not a seedling batch.", code=lot.code), field=field)
+    if lot.owner_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field=field)
+    return lot, batch
+
+
+def mark_growing(session: Session, *, actor: Actor, code: str, on: date) -> SeedlingBatch:
+    lot, batch = own_batch(session, actor, code)
+    check_date(on)
+    if batch.stage not in ("sown", "grafted"):
+        raise Invalid(_l("Only a batch just sown or grafted can move to growing."), field="code")
+    if on < batch.started_on:
+        raise Invalid(_l("The date cannot come before the batch was started."), field="occurred_on")
+    batch.stage, batch.growing_on = "growing", on
+    audit(session, user_id=actor.user_id, action="growing", entity="seedling_batch", entity_id=lot.id, on=on)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def standards(session: Session) -> dict[int, GradingStandard]:
+    return {s.grade: s for s in session.exec(select(GradingStandard))}
+
+
+def grade_batch(
+    session: Session, *, actor: Actor, code: str, grade1: int, grade2: int, rejected: int, graded_on: date
+) -> SeedlingBatch:
+    """Count the plants by grade against the standard in force. Rejects and
+    plants that died leave the lot; grade I and II stay in it."""
+    lot, batch = own_batch(session, actor, code)
+    if batch.stage not in ("sown", "grafted", "growing"):
+        raise Invalid(_l("This batch has been graded already; reverse the grading to grade it again."), field="code")
+    if min(grade1, grade2, rejected) < 0:
+        raise Invalid(_l("Grade counts cannot be negative."), field="grade1")
+    counted = grade1 + grade2 + rejected
+    if counted > lot.remaining:
+        raise Invalid(
+            _l(
+                "Grade I (%(g1)s) + grade II (%(g2)s) + rejected (%(rej)s) is more than the %(total)s plants in the batch.",
+                g1=grade1, g2=grade2, rej=rejected, total=lot.remaining,
+            ),
+            field="rejected",
+        )
+    if grade1 + grade2 == 0:
+        raise Invalid(_l("A batch with no grade I or II seedlings has nothing to dispatch."), field="grade1")
+    if graded_on < batch.started_on:
+        raise Invalid(_l("The date cannot come before the batch was started."), field="occurred_on")
+    thresholds = standards(session)
+    if set(thresholds) != set(GRADES):
+        raise Invalid(_l("The grading standard is not set; ask the bureau to enter it."))
+    keep = grade1 + grade2
+    recorded = record_event(
+        session,
+        actor=actor,
+        kind="grade",
+        occurred_on=graded_on,
+        adjustments=[(lot, keep - lot.remaining)],
+        loss=lot.remaining - keep,  # rejected, and plants that died while growing
+    )
+    batch.stage, batch.graded_on, batch.grade_event_id = "graded", graded_on, recorded.event.id
+    batch.grade1, batch.grade2, batch.rejected = grade1, grade2, rejected
+    batch.grade1_min_height_mm = thresholds[1].min_height_mm
+    batch.grade1_min_diameter_dmm = thresholds[1].min_diameter_dmm
+    batch.grade2_min_height_mm = thresholds[2].min_height_mm
+    batch.grade2_min_diameter_dmm = thresholds[2].min_diameter_dmm
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+@on_reverse("grade")
+def _ungrade(session: Session, event: Event) -> None:
+    batch = session.exec(select(SeedlingBatch).where(SeedlingBatch.grade_event_id == event.id)).one()
+    batch.stage = "growing" if batch.growing_on else ("grafted" if batch.propagation == "grafting" else "sown")
+    batch.graded_on = batch.grade_event_id = batch.grade1 = batch.grade2 = batch.rejected = None
+    batch.grade1_min_height_mm = batch.grade1_min_diameter_dmm = None
+    batch.grade2_min_height_mm = batch.grade2_min_diameter_dmm = None
+    batch.certified_on = None
+    session.add(batch)
+
+
+def certify_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    code: str,
+    licence_no: str,
+    certificate_no: str,
+    label_no: str,
+    quarantine_no: str,
+    certified_on: date,
+) -> SeedlingBatch:
+    """The documents that let a graded batch leave the nursery ("两证一签" and quarantine)."""
+    lot, batch = own_batch(session, actor, code)
+    check_date(certified_on)
+    if batch.stage != "graded":
+        raise Invalid(_l("Only a graded batch can be certified."), field="code")
+    documents = {"licence_no": licence_no, "certificate_no": certificate_no, "label_no": label_no, "quarantine_no": quarantine_no}
+    for name, value in documents.items():
+        if not (value or "").strip():
+            raise Invalid(_l("This document number is required before seedlings can leave the nursery."), field=name)
+    if certified_on < batch.graded_on:
+        raise Invalid(_l("The batch cannot be certified before it was graded."), field="occurred_on")
+    for name, value in documents.items():
+        setattr(batch, name, value.strip())
+    batch.stage, batch.certified_on = "certified", certified_on
+    audit(session, user_id=actor.user_id, action="certify", entity="seedling_batch", entity_id=lot.id, **documents)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def dispatched_by_grade(session: Session, batch_lot_id: int) -> dict[int, int]:
+    rows = session.exec(
+        select(SeedlingDispatch.grade, func.sum(SeedlingDispatch.quantity))
+        .join(Event, Event.id == SeedlingDispatch.event_id)
+        .where(SeedlingDispatch.batch_lot_id == batch_lot_id, Event.reversed_by_event_id.is_(None))
+        .group_by(SeedlingDispatch.grade)
+    ).all()
+    sent = {grade: 0 for grade in GRADES}
+    sent.update({grade: int(total) for grade, total in rows})
+    return sent
+
+
+def remaining_by_grade(session: Session, batch: SeedlingBatch) -> dict[int, int]:
+    if batch.grade1 is None:
+        return {grade: 0 for grade in GRADES}
+    sent = dispatched_by_grade(session, batch.lot_id)
+    return {1: batch.grade1 - sent[1], 2: batch.grade2 - sent[2]}
+
+
+def dispatch(
+    session: Session,
+    *,
+    actor: Actor,
+    batch_code: str,
+    grade: int,
+    quantity: int,
+    dispatched_on: date,
+    plot_id: int | None = None,
+    destination: str = "",
+) -> SeedlingDispatch:
+    """Certified seedlings of one grade to a plot in the county (they become a
+    dispatch lot of the plot's cooperative) or to a named buyer outside it."""
+    lot, batch = own_batch(session, actor, batch_code, field="batch_code")
+    if batch.stage not in DISPATCHABLE_STAGES:
+        raise Invalid(_l("Only a certified batch can be dispatched; this one is %(stage)s.", stage=stage_label(batch.stage)), field="batch_code")
+    if grade not in GRADES:
+        raise Invalid(_l("Choose grade I or grade II."), field="grade")
+    left = remaining_by_grade(session, batch)[grade]
+    if quantity > left:
+        raise Invalid(
+            _l("Only %(left)s grade %(grade)s seedlings of batch %(code)s remain; %(asked)s were asked for.",
+               left=left, grade="I" if grade == 1 else "II", code=lot.code, asked=quantity),
+            field="quantity",
+        )
+    if dispatched_on < batch.certified_on:
+        raise Invalid(_l("Seedlings cannot leave before the batch was certified."), field="occurred_on")
+    plot = None
+    if plot_id is not None:
+        plot = session.get(Plot, plot_id)
+        if plot is None:
+            raise NotFound(_l("Choose a plot from the list."), field="plot_id")
+    elif not destination.strip():
+        raise Invalid(_l("Choose a plot in the county, or name the buyer and place outside it."), field="destination")
+    outputs = [NewLot("dispatch", quantity, owner_org_id=plot.cooperative_id)] if plot else []
     recorded = record_event(
         session,
         actor=actor,
         kind="dispatch",
         occurred_on=dispatched_on,
         inputs=[(lot, quantity)],
-        outputs=[NewLot("dispatch", quantity, owner_org_id=plot.cooperative_id)],
-        plot_id=plot.id,
+        outputs=outputs,
+        plot_id=plot.id if plot else None,
         input_fields={lot.id: "quantity"},
+        note="" if plot else destination.strip()[:500],
     )
-    return recorded.outputs[0]
+    record = SeedlingDispatch(
+        event_id=recorded.event.id,
+        batch_lot_id=lot.id,
+        grade=grade,
+        quantity=quantity,
+        plot_id=plot.id if plot else None,
+        dispatch_lot_id=recorded.outputs[0].id if outputs else None,
+        destination="" if plot else destination.strip(),
+        dispatched_on=dispatched_on,
+    )
+    session.add(record)
+    session.flush()
+    update_dispatched_stage(session, lot, batch)
+    return record
+
+
+def update_dispatched_stage(session: Session, lot: Lot, batch: SeedlingBatch) -> None:
+    """A certified batch with nothing left reads "dispatched"; a reversal brings it back."""
+    session.refresh(lot)
+    if batch.stage in DISPATCHABLE_STAGES:
+        batch.stage = "dispatched" if lot.remaining == 0 else "certified"
+        session.add(batch)
+        session.flush()
+
+
+@on_reverse("dispatch")
+def _undispatch(session: Session, event: Event) -> None:
+    record = session.exec(select(SeedlingDispatch).where(SeedlingDispatch.event_id == event.id)).one()
+    lot = session.get(Lot, record.batch_lot_id)
+    update_dispatched_stage(session, lot, session.get(SeedlingBatch, lot.id))
+
+
+def stage_label(stage: str):
+    from ..labels import STAGES
+
+    return STAGES.get(stage, stage)
 
 
 def batches(session: Session, org_id: int) -> list[tuple[Lot, SeedlingBatch, str]]:
@@ -105,5 +291,28 @@ def batches(session: Session, org_id: int) -> list[tuple[Lot, SeedlingBatch, str
             .join(Variety, Variety.id == SeedlingBatch.variety_id)
             .where(Lot.owner_org_id == org_id)
             .order_by(Lot.id.desc())
+        )
+    )
+
+
+def batches_at(session: Session, org_id: int, stages: tuple[str, ...]) -> list[tuple[Lot, SeedlingBatch]]:
+    return list(
+        session.exec(
+            select(Lot, SeedlingBatch)
+            .join(SeedlingBatch, SeedlingBatch.lot_id == Lot.id)
+            .where(Lot.owner_org_id == org_id, SeedlingBatch.stage.in_(stages))
+            .order_by(Lot.id)
+        )
+    )
+
+
+def dispatches_of(session: Session, batch_lot_id: int) -> list[tuple[SeedlingDispatch, Event, Plot | None]]:
+    return list(
+        session.exec(
+            select(SeedlingDispatch, Event, Plot)
+            .join(Event, Event.id == SeedlingDispatch.event_id)
+            .outerjoin(Plot, Plot.id == SeedlingDispatch.plot_id)
+            .where(SeedlingDispatch.batch_lot_id == batch_lot_id)
+            .order_by(SeedlingDispatch.id)
         )
     )

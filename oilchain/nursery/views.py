@@ -2,42 +2,73 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
 from .. import db
 from ..admin.services import active_varieties
 from ..auth.access import roles_required
 from ..forms import ChoiceField, CountField, DayField, Form, TextField
-from ..labels import PROPAGATION, choices
-from ..ledger.services import owned_lots
+from ..labels import GRADE_NAMES, PROPAGATION, choices
+from ..ledger.models import Lot
 from ..planting.queries import plot_choices
 from ..web import attempt, done, render_form
 from . import services
-
-bp = Blueprint("nursery", __name__, url_prefix="/nursery")
 
 
 class BatchForm(Form):
     variety_id = ChoiceField(_l("Variety"))
     propagation = ChoiceField(_l("Propagation method"), coerce=str)
-    raised_quantity = CountField(_l("Seedlings raised"))
+    seed_source = TextField(_l("Seed source"), 100)
+    quantity = CountField(_l("Plants sown or grafted"))
+    occurred_on = DayField(_l("Sown or grafted on"))
+
+
+class GrowingForm(Form):
+    code = ChoiceField(_l("Seedling batch"), coerce=str)
+    occurred_on = DayField(_l("Date"))
+
+
+class GradeForm(Form):
+    code = ChoiceField(_l("Seedling batch"), coerce=str)
     grade1 = CountField(_l("Grade I"), low=0)
     grade2 = CountField(_l("Grade II"), low=0)
     rejected = CountField(_l("Rejected"), low=0)
+    occurred_on = DayField(_l("Graded on"))
+
+
+class CertifyForm(Form):
+    code = ChoiceField(_l("Seedling batch"), coerce=str)
     licence_no = TextField(_l("Production and operation licence no."), 40)
     certificate_no = TextField(_l("Quality certificate no."), 40)
-    occurred_on = DayField(_l("Graded on"))
+    label_no = TextField(_l("Label no."), 40)
+    quarantine_no = TextField(_l("Quarantine certificate no."), 40)
+    occurred_on = DayField(_l("Certified on"))
 
 
 class DispatchForm(Form):
     batch_code = ChoiceField(_l("Seedling batch"), coerce=str)
-    plot_id = ChoiceField(_l("Destination plot"))
+    grade = ChoiceField(_l("Grade"))
     quantity = CountField(_l("Seedlings"))
+    plot_id = ChoiceField(_l("Destination plot in the county"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, required=False)
+    destination = TextField(_l("Or: buyer and place outside the county"), 200, required=False)
     occurred_on = DayField(_l("Dispatched on"))
+
+
+bp = Blueprint("nursery", __name__, url_prefix="/nursery")
 
 
 @bp.route("/")
 @roles_required("nursery")
 def index():
-    return render_template("nursery/index.html", batches=services.batches(db.session(), current_user.org_id))
+    session = db.session()
+    rows = [
+        (lot, batch, variety, services.remaining_by_grade(session, batch))
+        for lot, batch, variety in services.batches(session, current_user.org_id)
+    ]
+    return render_template("nursery/index.html", batches=rows)
+
+
+def batch_choices(stages: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(lot.code, f"{lot.code} ({lot.remaining:,})") for lot, _ in services.batches_at(db.session(), current_user.org_id, stages)]
 
 
 @bp.route("/batches/new", methods=["GET", "POST"])
@@ -55,13 +86,9 @@ def new_batch():
                 actor=current_user,
                 variety_id=form.variety_id.data,
                 propagation=form.propagation.data,
-                raised_quantity=form.raised_quantity.data,
-                grade1=form.grade1.data,
-                grade2=form.grade2.data,
-                rejected=form.rejected.data,
-                licence_no=form.licence_no.data,
-                certificate_no=form.certificate_no.data,
-                graded_on=form.occurred_on.data,
+                seed_source=form.seed_source.data,
+                quantity=form.quantity.data,
+                started_on=form.occurred_on.data,
             ),
         )
         if lot:
@@ -69,27 +96,91 @@ def new_batch():
     return render_form(form, "nursery/batch_new.html", "nursery/_batch_form.html")
 
 
+@bp.route("/growing", methods=["GET", "POST"])
+@roles_required("nursery")
+def growing():
+    form = GrowingForm(code=request.args.get("batch"))
+    form.code.choices = batch_choices(("sown", "grafted"))
+    if form.validate_on_submit():
+        batch = attempt(form, lambda: services.mark_growing(db.session(), actor=current_user, code=form.code.data, on=form.occurred_on.data))
+        if batch:
+            return done(url_for("trace.lot", code=form.code.data), _("The batch is growing."))
+    return render_form(form, "nursery/growing.html", "nursery/_growing_form.html")
+
+
+@bp.route("/grade", methods=["GET", "POST"])
+@roles_required("nursery")
+def grade():
+    session = db.session()
+    form = GradeForm(code=request.args.get("batch"))
+    form.code.choices = batch_choices(("sown", "grafted", "growing"))
+    if form.validate_on_submit():
+        batch = attempt(
+            form,
+            lambda: services.grade_batch(
+                session,
+                actor=current_user,
+                code=form.code.data,
+                grade1=form.grade1.data,
+                grade2=form.grade2.data,
+                rejected=form.rejected.data,
+                graded_on=form.occurred_on.data,
+            ),
+        )
+        if batch:
+            return done(url_for("trace.lot", code=form.code.data), _("The batch is graded."))
+    return render_form(form, "nursery/grade.html", "nursery/_grade_form.html", standards=services.standards(session))
+
+
+@bp.route("/certify", methods=["GET", "POST"])
+@roles_required("nursery")
+def certify():
+    session = db.session()
+    form = CertifyForm(code=request.args.get("batch"))
+    form.code.choices = batch_choices(("graded",))
+    if form.validate_on_submit():
+        batch = attempt(
+            form,
+            lambda: services.certify_batch(
+                session,
+                actor=current_user,
+                code=form.code.data,
+                licence_no=form.licence_no.data,
+                certificate_no=form.certificate_no.data,
+                label_no=form.label_no.data,
+                quarantine_no=form.quarantine_no.data,
+                certified_on=form.occurred_on.data,
+            ),
+        )
+        if batch:
+            return done(url_for("trace.lot", code=form.code.data), _("The batch is certified and may be dispatched."))
+    return render_form(form, "nursery/certify.html", "nursery/_certify_form.html")
+
+
 @bp.route("/dispatch", methods=["GET", "POST"])
 @roles_required("nursery")
 def dispatch():
     session = db.session()
     form = DispatchForm(batch_code=request.args.get("batch"))
-    form.batch_code.choices = [
-        (lot.code, f"{lot.code} ({lot.remaining:,})") for lot in owned_lots(session, current_user.org_id, ("seedling",))
-    ]
-    form.plot_id.choices = plot_choices(session)
+    form.batch_code.choices = batch_choices(services.DISPATCHABLE_STAGES)
+    form.grade.choices = [(grade, str(label)) for grade, label in GRADE_NAMES.items()]
+    form.plot_id.choices = [("", _("— outside the county —"))] + plot_choices(session)
     if form.validate_on_submit():
-        lot = attempt(
+        record = attempt(
             form,
             lambda: services.dispatch(
                 session,
                 actor=current_user,
                 batch_code=form.batch_code.data,
-                plot_id=form.plot_id.data,
+                grade=form.grade.data,
                 quantity=form.quantity.data,
                 dispatched_on=form.occurred_on.data,
+                plot_id=form.plot_id.data,
+                destination=form.destination.data or "",
             ),
         )
-        if lot:
-            return done(url_for("trace.lot", code=lot.code), _("Dispatch %(code)s recorded.", code=lot.code))
+        if record:
+            # In the county the seedlings became the cooperative's dispatch lot: show it.
+            target = session.get(Lot, record.dispatch_lot_id).code if record.dispatch_lot_id else form.batch_code.data
+            return done(url_for("trace.lot", code=target), _("Dispatch recorded."))
     return render_form(form, "nursery/dispatch.html", "nursery/_dispatch_form.html")

@@ -5,6 +5,10 @@ from sqlmodel import Field, SQLModel
 from .. import clock
 
 PLANTING_KINDS = ("new", "renovation")
+# How a low-yield plantation is renovated (低产林改造).
+RENOVATION_METHODS = ("replanting", "top_grafting", "tending")
+# Methods whose young trees are counted at a survival check before acceptance.
+NEEDS_SURVIVAL_CHECK = ("new", "replanting", "top_grafting")
 
 
 class Plot(SQLModel, table=True):
@@ -31,11 +35,37 @@ class PlantingRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plot_id: int = Field(foreign_key="plot.id", index=True)
     kind: str = Field(max_length=12)
+    method: str | None = Field(default=None, max_length=20)  # renovations only
     area_centimu: int
     variety_id: int = Field(foreign_key="variety.id")
     seedlings: int = 0
     # The ledger event that consumed the dispatched seedlings, if any were used.
     event_id: int | None = Field(default=None, foreign_key="event.id")
     planted_on: date
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class SurvivalCheck(SQLModel, table=True):
+    """Young trees counted some months after planting (成活率检查)."""
+
+    __tablename__ = "survival_check"
+    id: int | None = Field(default=None, primary_key=True)
+    planting_id: int = Field(foreign_key="planting_record.id", index=True)
+    checked_on: date
+    survival_permille: int  # 0..1000
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class Acceptance(SQLModel, table=True):
+    """The bureau's acceptance (验收) of a planting: only the accepted area
+    counts toward the year's targets."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    planting_id: int = Field(foreign_key="planting_record.id", unique=True)
+    accepted_on: date
+    accepted_area_centimu: int
+    note: str = Field(default="", max_length=500)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=clock.utcnow)

@@ -7,7 +7,10 @@ from ..admin.models import Township, Variety
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
 from ..ledger.models import Event, Lot
-from .models import PlantingRecord, Plot
+from flask import abort
+
+from ..units import from_base, normalized
+from .models import Acceptance, PlantingRecord, Plot, SurvivalCheck
 
 
 def plot_choices(session: Session) -> list[tuple[int, str]]:
@@ -32,16 +35,117 @@ def plot_rows(session: Session, org_id: int) -> list[tuple[Plot, str]]:
     )
 
 
-def planting_rows(session: Session, org_id: int, plot_id: int | None = None) -> list[tuple[PlantingRecord, Plot, str, Event]]:
+def latest_survival_subquery():
+    """Each planting's latest survival check."""
+    latest = (
+        select(SurvivalCheck.planting_id, func.max(SurvivalCheck.id).label("check_id"))
+        .group_by(SurvivalCheck.planting_id)
+        .subquery()
+    )
+    return latest
+
+
+def planting_rows(session: Session, org_id: int, plot_id: int | None = None) -> list:
+    """(record, plot, variety, event, latest survival check, acceptance), newest first."""
+    latest = latest_survival_subquery()
     query = (
-        select(PlantingRecord, Plot, Variety.name, Event)
+        select(PlantingRecord, Plot, Variety.name, Event, SurvivalCheck, Acceptance)
         .join(Plot, Plot.id == PlantingRecord.plot_id)
         .join(Variety, Variety.id == PlantingRecord.variety_id)
         .join(Event, Event.id == PlantingRecord.event_id)
+        .outerjoin(latest, latest.c.planting_id == PlantingRecord.id)
+        .outerjoin(SurvivalCheck, SurvivalCheck.id == latest.c.check_id)
+        .outerjoin(Acceptance, Acceptance.planting_id == PlantingRecord.id)
         .order_by(PlantingRecord.planted_on.desc(), PlantingRecord.id.desc())
     )
     query = query.where(Plot.id == plot_id) if plot_id is not None else query.where(Plot.cooperative_id == org_id)
     return list(session.exec(query))
+
+
+def planting_or_404(session: Session, planting_id: int) -> PlantingRecord:
+    record = session.get(PlantingRecord, planting_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool) -> list:
+    """Standing plantings across the county, waiting for acceptance or done:
+    (record, plot, township, cooperative, variety, latest survival check, acceptance)."""
+    latest = latest_survival_subquery()
+    query = (
+        select(PlantingRecord, Plot, Township.name, Organization.name, Variety.name, SurvivalCheck, Acceptance)
+        .join(Plot, Plot.id == PlantingRecord.plot_id)
+        .join(Township, Township.id == Plot.township_id)
+        .join(Organization, Organization.id == Plot.cooperative_id)
+        .join(Variety, Variety.id == PlantingRecord.variety_id)
+        .join(Event, Event.id == PlantingRecord.event_id)
+        .outerjoin(latest, latest.c.planting_id == PlantingRecord.id)
+        .outerjoin(SurvivalCheck, SurvivalCheck.id == latest.c.check_id)
+        .outerjoin(Acceptance, Acceptance.planting_id == PlantingRecord.id)
+        .where(Event.reversed_by_event_id.is_(None))
+        .order_by(PlantingRecord.planted_on, PlantingRecord.id)
+    )
+    query = query.where(Acceptance.id.is_(None)) if waiting else query.where(Acceptance.id.is_not(None))
+    if township_id:
+        query = query.where(Plot.township_id == township_id)
+    return list(session.exec(query))
+
+
+# The county's bounding box for the plot map (microdegrees), as the plot
+# form's own bounds.
+MAP_BOUNDS = (28_000_000, 29_600_000, 108_000_000, 109_600_000)
+
+
+def plot_map(session: Session, org_id: int | None) -> list[dict]:
+    """Plot positions as SVG coordinates in a 1000 x 1000 box over the county
+    (north up), for a map drawn without any tile service."""
+    south, north, west, east = MAP_BOUNDS
+    query = select(Plot, Township.name).join(Township, Township.id == Plot.township_id)
+    if org_id is not None:
+        query = query.where(Plot.cooperative_id == org_id)
+    points = []
+    for plot, township in session.exec(query):
+        points.append(
+            {
+                "id": plot.id,
+                "name": plot.name,
+                "township": township,
+                "x": (plot.longitude_e6 - west) * 1000 // (east - west),
+                "y": (north - plot.latitude_e6) * 1000 // (north - south),
+            }
+        )
+    return points
+
+
+def plots_geojson(session: Session, org_id: int | None) -> dict:
+    query = select(Plot, Township.name, Organization.name).join(Township, Township.id == Plot.township_id).join(
+        Organization, Organization.id == Plot.cooperative_id
+    )
+    if org_id is not None:
+        query = query.where(Plot.cooperative_id == org_id)
+    features = []
+    for plot, township, coop in session.exec(query.order_by(Plot.id)):
+        features.append(
+            {
+                "type": "Feature",
+                # GeoJSON wants numbers; microdegrees as exact decimals, written out.
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(normalized(from_base(plot.longitude_e6, 6))), float(normalized(from_base(plot.latitude_e6, 6)))],
+                },
+                "properties": {
+                    "id": plot.id,
+                    "name": plot.name,
+                    "township": township,
+                    "village": plot.village,
+                    "cooperative": coop,
+                    "area_mu": normalized(from_base(plot.area_centimu, 2)),
+                    "year_planted": plot.year_planted,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def plot_detail(session: Session, plot: Plot) -> dict:

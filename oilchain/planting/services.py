@@ -9,8 +9,18 @@ from .. import clock
 from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
-from ..ledger.services import get_lot, record_event
-from .models import PLANTING_KINDS, PlantingRecord, Plot
+from ..ledger.models import Event
+from ..ledger.services import check_date, get_lot, on_reverse, record_event
+from ..units import centimu_to_mu, normalized
+from .models import (
+    NEEDS_SURVIVAL_CHECK,
+    PLANTING_KINDS,
+    RENOVATION_METHODS,
+    Acceptance,
+    PlantingRecord,
+    Plot,
+    SurvivalCheck,
+)
 
 # Youyang county lies within these bounds (WGS-84, microdegrees), with a margin.
 LATITUDE_RANGE = (28_000_000, 29_600_000)
@@ -79,12 +89,18 @@ def record_planting(
     planted_on: date,
     dispatch_code: str = "",
     seedlings: int = 0,
+    method: str | None = None,
 ) -> PlantingRecord:
-    """A new planting or a renovation. Seedlings come from a dispatch lot the
-    cooperative holds, so each tree's nursery batch stays known."""
+    """A new planting or a renovation (replanting, top grafting, tending).
+    Seedlings come from a dispatch lot the cooperative holds, so each tree's
+    nursery batch stays known."""
     plot = own_plot(session, actor, plot_id)
     if kind not in PLANTING_KINDS:
         raise Invalid(_l("Choose new planting or renovation."), field="kind")
+    if kind == "renovation" and method not in RENOVATION_METHODS:
+        raise Invalid(_l("Choose how the plantation is renovated."), field="method")
+    if kind == "new":
+        method = None
     active_variety(session, variety_id)
     if area_centimu <= 0:
         raise Invalid(_l("The area must be more than zero."), field="area")
@@ -110,8 +126,8 @@ def record_planting(
                 field="seedlings",
             )
         inputs = [(lot, seedlings)]
-    elif kind == "new":
-        raise Invalid(_l("A new planting needs the seedlings it used."), field="seedlings")
+    elif kind == "new" or method == "replanting":
+        raise Invalid(_l("Planting needs the seedlings it used."), field="seedlings")
     recorded = record_event(
         session,
         actor=actor,
@@ -124,6 +140,7 @@ def record_planting(
     record = PlantingRecord(
         plot_id=plot.id,
         kind=kind,
+        method=method,
         area_centimu=area_centimu,
         variety_id=variety_id,
         seedlings=seedlings,
@@ -134,6 +151,86 @@ def record_planting(
     session.add(record)
     session.flush()
     return record
+
+
+def needs_survival_check(record: PlantingRecord) -> bool:
+    return (record.method or record.kind) in NEEDS_SURVIVAL_CHECK
+
+
+def standing_planting(session: Session, planting_id: int) -> tuple[PlantingRecord, Event]:
+    record = session.get(PlantingRecord, planting_id)
+    if record is None:
+        raise NotFound(_l("No such planting record."))
+    event = session.get(Event, record.event_id)
+    if event.reversed_by_event_id is not None:
+        raise Invalid(_l("This planting record was reversed."))
+    return record, event
+
+
+def record_survival(session: Session, *, actor: Actor, planting_id: int, checked_on: date, survival_permille: int) -> SurvivalCheck:
+    """The cooperative counts the young trees some months after planting."""
+    record, _event = standing_planting(session, planting_id)
+    own_plot(session, actor, record.plot_id)
+    check_date(checked_on)
+    if not 0 <= survival_permille <= 1000:
+        raise Invalid(_l("A survival rate lies between 0 and 100%."), field="survival")
+    if checked_on <= record.planted_on:
+        raise Invalid(_l("A survival check comes after the planting."), field="occurred_on")
+    if session.exec(select(Acceptance).where(Acceptance.planting_id == record.id)).first():
+        raise Invalid(_l("This planting has been accepted already."))
+    check = SurvivalCheck(planting_id=record.id, checked_on=checked_on, survival_permille=survival_permille, user_id=actor.user_id)
+    session.add(check)
+    session.flush()
+    return check
+
+
+def latest_survival(session: Session, planting_id: int) -> SurvivalCheck | None:
+    return session.exec(
+        select(SurvivalCheck).where(SurvivalCheck.planting_id == planting_id).order_by(SurvivalCheck.checked_on.desc(), SurvivalCheck.id.desc())
+    ).first()
+
+
+def accept_planting(
+    session: Session, *, actor: Actor, planting_id: int, accepted_area_centimu: int, accepted_on: date, note: str = ""
+) -> Acceptance:
+    """A bureau manager accepts (验收) a planting fully or partly; only the
+    accepted area counts toward the year's targets."""
+    if actor.role != "manager":
+        raise Forbidden(_l("Only a bureau manager accepts plantings."))
+    record, _event = standing_planting(session, planting_id)
+    check_date(accepted_on)
+    if session.exec(select(Acceptance).where(Acceptance.planting_id == record.id)).first():
+        raise Invalid(_l("This planting has been accepted already."))
+    if accepted_area_centimu < 0:
+        raise Invalid(_l("The accepted area cannot be negative."), field="accepted_area")
+    if accepted_area_centimu > record.area_centimu:
+        raise Invalid(
+            _l("The accepted area is more than the %(area)s mu planted.", area=normalized(centimu_to_mu(record.area_centimu))),
+            field="accepted_area",
+        )
+    if accepted_on < record.planted_on:
+        raise Invalid(_l("A planting cannot be accepted before it was planted."), field="occurred_on")
+    if needs_survival_check(record) and latest_survival(session, record.id) is None:
+        raise Invalid(_l("Record a survival check before accepting this planting."))
+    acceptance = Acceptance(
+        planting_id=record.id,
+        accepted_on=accepted_on,
+        accepted_area_centimu=accepted_area_centimu,
+        note=note.strip()[:500],
+        user_id=actor.user_id,
+    )
+    session.add(acceptance)
+    audit(session, user_id=actor.user_id, action="accept", entity="planting_record", entity_id=record.id,
+          accepted_area_centimu=accepted_area_centimu)
+    session.flush()
+    return acceptance
+
+
+@on_reverse("plant")
+def _refuse_reversing_accepted(session: Session, event: Event) -> None:
+    record = session.exec(select(PlantingRecord).where(PlantingRecord.event_id == event.id)).one()
+    if session.exec(select(Acceptance).where(Acceptance.planting_id == record.id)).first():
+        raise Invalid(_l("This planting has been accepted by the bureau and can no longer be reversed."))
 
 
 def plots_of(session: Session, org_id: int) -> list[Plot]:

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,11 +11,11 @@ from .. import db
 from ..admin.services import active_townships, active_varieties
 from ..auth.access import roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, MuField, TextField
-from ..labels import PLANTING_KINDS, choices
+from ..labels import PLANTING_KINDS, RENOVATION_METHODS, choices
 from ..ledger.services import owned_lots
 from ..trace.services import plot_access
-from ..units import mu_to_centimu, to_base
-from ..web import attempt, done, render_form
+from ..units import centimu_to_mu, mu_to_centimu, to_base
+from ..web import attempt, done, htmx, render_form
 from . import queries, services
 from .models import Plot
 
@@ -42,11 +42,28 @@ class PlotForm(Form):
 class PlantingForm(Form):
     plot_id = ChoiceField(_l("Plot"))
     kind = ChoiceField(_l("Kind"), coerce=str)
+    method = ChoiceField(_l("Renovation method"), coerce=str, required=False)
     area = MuField(_l("Area (mu)"))
     variety_id = ChoiceField(_l("Variety"))
     dispatch_code = ChoiceField(_l("Seedlings from dispatch"), coerce=str, required=False)
     seedlings = CountField(_l("Seedlings used"), low=0, required=False)
     occurred_on = DayField(_l("Planted on"))
+
+
+class SurvivalForm(Form):
+    survival = DecimalField(
+        _l("Survival rate (%)"),
+        validators=[InputRequired(), Exact(1, low=Decimal(0), high=Decimal(100), inclusive=True)],
+        places=None,
+        render_kw={"inputmode": "decimal"},
+    )
+    occurred_on = DayField(_l("Checked on"))
+
+
+class AcceptanceForm(Form):
+    accepted_area = MuField(_l("Accepted area (mu)"), low=Decimal(0))
+    occurred_on = DayField(_l("Accepted on"))
+    note = TextField(_l("Note"), 500, required=False)
 
 
 bp = Blueprint("planting", __name__, url_prefix="/planting")
@@ -60,6 +77,7 @@ def index():
         "planting/index.html",
         plots=queries.plot_rows(session, current_user.org_id),
         plantings=queries.planting_rows(session, current_user.org_id),
+        map=queries.plot_map(session, current_user.org_id),
     )
 
 
@@ -96,6 +114,7 @@ def new_planting():
     form = PlantingForm()
     form.plot_id.choices = [(p.id, p.name) for p in services.plots_of(session, current_user.org_id)]
     form.kind.choices = choices(PLANTING_KINDS)
+    form.method.choices = [("", "—")] + choices(RENOVATION_METHODS)
     form.variety_id.choices = [(v.id, v.name) for v in active_varieties(session)]
     form.dispatch_code.choices = [("", _("None"))] + [
         (lot.code, f"{lot.code} ({lot.remaining:,})") for lot in owned_lots(session, current_user.org_id, ("dispatch",))
@@ -113,6 +132,7 @@ def new_planting():
                 planted_on=form.occurred_on.data,
                 dispatch_code=form.dispatch_code.data or "",
                 seedlings=form.seedlings.data or 0,
+                method=form.method.data or None,
             ),
         )
         if record:
@@ -131,3 +151,74 @@ def plot(plot_id: int):
     if access is None:
         abort(403)
     return render_template("planting/plot.html", **queries.plot_detail(session, found), access=access)
+
+
+@bp.route("/plantings/<int:planting_id>/survival", methods=["GET", "POST"])
+@roles_required("cooperative")
+def survival(planting_id: int):
+    session = db.session()
+    record = queries.planting_or_404(session, planting_id)
+    form = SurvivalForm()
+    if form.validate_on_submit():
+        check = attempt(
+            form,
+            lambda: services.record_survival(
+                session,
+                actor=current_user,
+                planting_id=planting_id,
+                checked_on=form.occurred_on.data,
+                survival_permille=to_base(form.survival.data, 1),
+            ),
+        )
+        if check:
+            return done(url_for("planting.plot", plot_id=record.plot_id), _("Survival check recorded."))
+    return render_form(form, "planting/survival.html", "planting/_survival_form.html", record=record)
+
+
+@bp.route("/acceptance")
+@roles_required("manager", "admin")
+def acceptance():
+    """Plantings waiting for the bureau's acceptance, and those accepted."""
+    session = db.session()
+    township_id = request.args.get("township", type=int)
+    state = request.args.get("state", "waiting")
+    rows = queries.acceptance_rows(session, township_id=township_id, waiting=state != "done")
+    context = {"rows": rows, "township_id": township_id, "state": state, "townships": active_townships(session)}
+    if htmx and not htmx.boosted:
+        return render_template("planting/_acceptance_rows.html", **context)
+    return render_template("planting/acceptance.html", **context)
+
+
+@bp.route("/plantings/<int:planting_id>/accept", methods=["GET", "POST"])
+@roles_required("manager")
+def accept(planting_id: int):
+    session = db.session()
+    record = queries.planting_or_404(session, planting_id)
+    form = AcceptanceForm(accepted_area=centimu_to_mu(record.area_centimu))
+    if form.validate_on_submit():
+        accepted = attempt(
+            form,
+            lambda: services.accept_planting(
+                session,
+                actor=current_user,
+                planting_id=planting_id,
+                accepted_area_centimu=mu_to_centimu(form.accepted_area.data),
+                accepted_on=form.occurred_on.data,
+                note=form.note.data or "",
+            ),
+        )
+        if accepted:
+            return done(url_for("planting.acceptance"), _("Planting accepted."))
+    return render_form(
+        form, "planting/accept.html", "planting/_accept_form.html", record=record,
+        survival=services.latest_survival(session, planting_id),
+    )
+
+
+@bp.route("/plots.geojson")
+@roles_required("cooperative", "manager", "admin")
+def plots_geojson():
+    """Plot positions for any map: the cooperative's own, or all for the bureau."""
+    session = db.session()
+    org_id = None if current_user.is_bureau else current_user.org_id
+    return jsonify(queries.plots_geojson(session, org_id))

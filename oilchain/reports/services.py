@@ -1,27 +1,68 @@
-"""The year's targets against the actuals the ledger holds."""
+"""The year's targets against the actuals: the nightly roll-up, the figures
+the dashboard and the printed report read from it, the records behind each
+figure, and the managers' editing of targets."""
 
-from dataclasses import dataclass
-from datetime import date
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from .. import clock
-from ..ledger.models import BY_PRODUCT_KINDS, Event, EventLine, Lot
-from ..planting.models import PlantingRecord
-from ..sales.models import Sale
-from .models import METRICS, Target
+from ..admin.models import Township
+from ..admin.services import audit
+from ..auth.actor import Actor
+from ..errors import Forbidden, Invalid
+from .metrics import METRICS
+from .models import DailyActual, Rollup, Target
 
-METRIC_LABELS = {
-    "seedlings_raised": _l("Improved-variety seedlings raised"),
-    "planted_new": _l("New plantations"),
-    "renovated": _l("Renovated low-yield plantations"),
-    "seed_processed": _l("Seed processed"),
-    "oil_output": _l("Oil pressed"),
-    "output_value": _l("Processing output value"),
-    "by_products": _l("By-products developed"),
-}
+METRIC_LABELS = {key: metric.label for key, metric in METRICS.items()}
+
+
+# --- the roll-up ----------------------------------------------------------------
+
+
+def rollup_year(session: Session, year: int, through: date) -> int:
+    """Rebuild the daily actuals of `year` from 1 January through `through`:
+    delete and insert in one transaction, so running it again for the same
+    day gives the same rows. Returns the number of rows written."""
+    start = date(year, 1, 1)
+    through = min(through, date(year, 12, 31))
+    session.execute(delete(DailyActual).where(DailyActual.day.between(start, date(year, 12, 31))))
+    written = 0
+    for key, metric in METRICS.items():
+        rows = metric.rows(start, through).subquery()
+        grouped = session.execute(
+            select(rows.c.day, rows.c.township_id, func.sum(rows.c.value))
+            .group_by(rows.c.day, rows.c.township_id)
+            .order_by(rows.c.day, rows.c.township_id)
+        ).all()
+        for day, township_id, value in grouped:
+            session.add(DailyActual(day=day, metric=key, township_id=township_id, value=int(value)))
+            written += 1
+    state = session.get(Rollup, year) or Rollup(year=year, through_day=through)
+    state.through_day, state.computed_at = through, clock.utcnow()
+    session.add(state)
+    session.flush()
+    return written
+
+
+def nightly_rollup(session: Session, day: date) -> int:
+    """The nightly job for `day` (yesterday): its year through that day, and in
+    January the whole previous year too, for entries made late."""
+    written = rollup_year(session, day.year, day)
+    if day.month == 1:
+        written += rollup_year(session, day.year - 1, date(day.year - 1, 12, 31))
+    return written
+
+
+def rollup_state(session: Session, year: int) -> Rollup | None:
+    return session.get(Rollup, year)
+
+
+# --- figures -----------------------------------------------------------------------
 
 
 @dataclass
@@ -30,70 +71,125 @@ class Progress:
     unit: str
     target: int | None
     actual: int
+    period_actual: int | None = None  # for a month report: that month alone
 
     @property
     def percent(self) -> int | None:
-        """Whole percent reached, exact integer arithmetic."""
+        """Whole percent of the target reached (exact integer arithmetic)."""
         if not self.target:
             return None
         return self.actual * 100 // self.target
 
 
-def _year(column, year: int):
-    return column.between(date(year, 1, 1), date(year, 12, 31))
+@dataclass
+class Figures:
+    """Everything the dashboard and the printed report show for a period."""
+
+    year: int
+    month: int | None
+    through: date | None
+    computed_at: object
+    rows: list[Progress]
+    townships: list[dict] = field(default_factory=list)
+    monthly: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(row.actual for row in self.rows)
 
 
-STANDING = Event.reversed_by_event_id.is_(None)
+def period_bounds(year: int, month: int | None) -> tuple[date, date]:
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def actuals(session: Session, year: int) -> dict[str, int]:
-    """Each metric's actual for a calendar year, from standing events only."""
+def sums(session: Session, start: date, end: date, by_township: bool = False) -> dict:
+    columns = [DailyActual.metric] + ([DailyActual.township_id] if by_township else [])
+    rows = session.exec(
+        select(*columns, func.sum(DailyActual.value)).where(DailyActual.day.between(start, end)).group_by(*columns)
+    ).all()
+    if by_township:
+        return {(metric, township): int(total) for metric, township, total in rows}
+    return {metric: int(total) for metric, total in rows}
 
-    def scalar(query) -> int:
-        return int(session.exec(query).one() or 0)
 
-    def lines(kind: str, role: str, lot_kinds=None):
-        query = (
-            select(func.coalesce(func.sum(EventLine.delta), 0))
-            .join(Event, Event.id == EventLine.event_id)
-            .where(Event.kind == kind, EventLine.role == role, _year(Event.occurred_on, year), STANDING)
+def figures(session: Session, year: int, month: int | None = None) -> Figures:
+    """Targets against the roll-up: for a year, the year; for a month, that
+    month and the year to its end."""
+    targets = targets_of(session, year)
+    start, end = period_bounds(year, month)
+    to_date = sums(session, date(year, 1, 1), end)
+    in_period = sums(session, start, end) if month else None
+    rows = [
+        Progress(key, metric.unit, targets.get(key), to_date.get(key, 0), None if in_period is None else in_period.get(key, 0))
+        for key, metric in METRICS.items()
+    ]
+    state = rollup_state(session, year)
+    return Figures(
+        year=year,
+        month=month,
+        through=state.through_day if state else None,
+        computed_at=state.computed_at if state else None,
+        rows=rows,
+        townships=township_table(session, start, end),
+        monthly=monthly(session, year, end.month if month else 12),
+    )
+
+
+def township_table(session: Session, start: date, end: date) -> list[dict]:
+    """One row per township with any actual in the period (all metrics)."""
+    totals = sums(session, start, end, by_township=True)
+    township_ids = {township for _, township in totals}
+    names = {t.id: t.name for t in session.exec(select(Township))}
+    table = []
+    for township_id in sorted(township_ids, key=lambda t: (t is None, t or 0)):
+        table.append(
+            {
+                "township_id": township_id,
+                "name": names.get(township_id) if township_id is not None else None,
+                "values": {key: totals.get((key, township_id), 0) for key in METRICS},
+            }
         )
-        if lot_kinds:
-            query = query.join(Lot, Lot.id == EventLine.lot_id).where(Lot.kind.in_(lot_kinds))
-        return query
-
-    def planted(kind: str):
-        return (
-            select(func.coalesce(func.sum(PlantingRecord.area_centimu), 0))
-            .join(Event, Event.id == PlantingRecord.event_id)
-            .where(PlantingRecord.kind == kind, _year(PlantingRecord.planted_on, year), STANDING)
-        )
-
-    by_product_kinds = session.exec(
-        select(func.count(func.distinct(Lot.kind)))
-        .join(EventLine, EventLine.lot_id == Lot.id)
-        .join(Event, Event.id == EventLine.event_id)
-        .where(Lot.kind.in_(BY_PRODUCT_KINDS), EventLine.role == "output", _year(Event.occurred_on, year), STANDING)
-    ).one()
-    return {
-        "seedlings_raised": scalar(lines("commission", "output")),
-        "planted_new": scalar(planted("new")),
-        "renovated": scalar(planted("renovation")),
-        "seed_processed": -scalar(lines("press", "input")),
-        "oil_output": scalar(lines("press", "output", ("oil",))),
-        "output_value": scalar(
-            select(func.coalesce(func.sum(Sale.amount_fen), 0))
-            .join(Event, Event.id == Sale.event_id)
-            .where(_year(Sale.sold_on, year), STANDING)
-        ),
-        "by_products": int(by_product_kinds or 0),
-    }
+    return table
 
 
-def progress(session: Session, year: int) -> list[Progress]:
-    targets = {t.metric: t.value for t in session.exec(select(Target).where(Target.year == year))}
-    actual = actuals(session, year)
-    return [Progress(metric, unit, targets.get(metric), actual[metric]) for metric, unit in METRICS.items()]
+def monthly(session: Session, year: int, last_month: int = 12) -> dict[str, list[int]]:
+    """Each metric's actual per month, January to `last_month`."""
+    month_of = func.extract("month", DailyActual.day)
+    rows = session.exec(
+        select(DailyActual.metric, month_of, func.sum(DailyActual.value))
+        .where(DailyActual.day.between(date(year, 1, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])))
+        .group_by(DailyActual.metric, month_of)
+    ).all()
+    series = {key: [0] * last_month for key in METRICS}
+    for metric, month, total in rows:
+        series[metric][int(month) - 1] = int(total)
+    return series
+
+
+def records(session: Session, metric_key: str, year: int, month: int | None = None, township_id: int | None = None,
+            unassigned: bool = False) -> tuple[list, int]:
+    """The records behind a figure: the metric's rows of the year through the
+    roll-up's day, inside the period and township. Returns (rows, total)."""
+    metric = METRICS.get(metric_key)
+    if metric is None:
+        raise Invalid(_l("Unknown metric."), field="metric")
+    state = rollup_state(session, year)
+    if state is None:
+        return [], 0
+    start, end = period_bounds(year, month)
+    rows = metric.rows(date(year, 1, 1), state.through_day).subquery()
+    query = select(rows).where(rows.c.day.between(start, min(end, state.through_day)))
+    if unassigned:
+        query = query.where(rows.c.township_id.is_(None))
+    elif township_id is not None:
+        query = query.where(rows.c.township_id == township_id)
+    found = session.execute(query.order_by(rows.c.day)).all()
+    return found, sum(int(row.value) for row in found)
+
+
+# --- targets -----------------------------------------------------------------------
 
 
 def target_years(session: Session) -> list[int]:
@@ -105,3 +201,38 @@ def default_year(session: Session) -> int:
     this_year = clock.today().year
     years = [y for y in target_years(session) if y <= this_year]
     return years[0] if years else this_year
+
+
+def targets_of(session: Session, year: int) -> dict[str, int]:
+    return {t.metric: t.value for t in session.exec(select(Target).where(Target.year == year))}
+
+
+def set_targets(session: Session, *, actor: Actor, year: int, values: dict[str, int | None]) -> bool:
+    """Managers set the year's targets; None removes a metric's target."""
+    if actor.role not in ("manager", "admin"):
+        raise Forbidden(_l("Only the bureau sets targets."))
+    if not 2000 <= year <= 2100:
+        raise Invalid(_l("Choose a year between 2000 and 2100."), field="year")
+    for metric, value in values.items():
+        if metric not in METRICS:
+            raise Invalid(_l("Unknown metric %(metric)s: a target must name one of the metrics listed.", metric=metric))
+        if value is not None and value < 0:
+            raise Invalid(_l("A target cannot be negative."), field=metric)
+    existing = {t.metric: t for t in session.exec(select(Target).where(Target.year == year))}
+    for metric, value in values.items():
+        target = existing.get(metric)
+        old = target.value if target else None
+        if value is None and target is not None:
+            session.delete(target)
+        elif value is not None:
+            target = target or Target(year=year, metric=metric, value=value)
+            target.value = value
+            session.add(target)
+        if old != value:
+            audit(session, user_id=actor.user_id, action="target", entity="target", entity_id=year, metric=metric, old=old, new=value)
+    session.flush()
+    return True
+
+
+def yesterday() -> date:
+    return clock.today() - timedelta(days=1)

@@ -1,23 +1,220 @@
-from flask import Blueprint, render_template, request
-from flask_login import login_required
+import csv
+import io
 
-from .. import db
-from . import services
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from .. import clock, db
+from ..admin.models import Township
+from ..auth.access import roles_required
+from ..forms import Form
+from ..i18n import chart_unit, chart_value, format_period
+from ..units import NotExact, from_base, to_base
+from ..web import attempt, done, htmx
+from . import printing, services
+from .metrics import METRICS
+from .models import ReportArchive
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+BUREAU = ("manager", "admin")
+# Decimal places of each unit's display form (t, mu, yuan): how targets are typed.
+DISPLAY_DECIMALS = {"g": 6, "centimu": 2, "fen": 2, "plant": 0, "count": 0}
+YEARS = range(2000, 2101)
+
+
+def chosen_period(session) -> tuple[int, int | None]:
+    year = request.args.get("year", type=int) or services.default_year(session)
+    month = request.args.get("month", type=int)
+    if year not in YEARS or (month is not None and not 1 <= month <= 12):
+        abort(404)
+    return year, month
 
 
 @bp.route("/dashboard")
-@login_required
+@roles_required(*BUREAU)
 def dashboard():
-    """The year's targets against the ledger's actuals (open to every signed-in user)."""
+    """Targets against actuals from the nightly roll-up, by township and month."""
     session = db.session()
-    years = services.target_years(session)
-    year = request.args.get("year", type=int) or services.default_year(session)
-    return render_template(
-        "reports/dashboard.html",
-        year=year,
-        years=years,
-        rows=services.progress(session, year),
-        labels=services.METRIC_LABELS,
-    )
+    year, month = chosen_period(session)
+    found = services.figures(session, year, month)
+    context = {
+        "found": found,
+        "year": year,
+        "month": month,
+        "years": sorted(set(services.target_years(session)) | {clock.today().year}, reverse=True),
+        "metrics": METRICS,
+        "charts": charts(found),
+        "period": format_period(year, month),
+    }
+    if htmx and not htmx.boosted:
+        return render_template("reports/_dashboard_body.html", **context)
+    return render_template("reports/dashboard.html", **context)
+
+
+def charts(found) -> list[dict]:
+    """Monthly bars per metric as SVG-ready numbers (0..100 of the tallest)."""
+    targets = {row.metric: row.target for row in found.rows}
+    drawn = []
+    for key, series in found.monthly.items():
+        unit = METRICS[key].unit
+        values = [chart_value(v, unit) for v in series]
+        per_month = chart_value(targets[key] // 12, unit) if targets.get(key) else None
+        top = max(values + [per_month or 0, 1])
+        drawn.append(
+            {
+                "metric": key,
+                "unit": chart_unit(unit),
+                "bars": [(i + 1, v, v * 100 // top, series[i]) for i, v in enumerate(values)],
+                "target_y": None if per_month is None else 100 - per_month * 100 // top,
+            }
+        )
+    return drawn
+
+
+@bp.route("/dashboard.csv")
+@roles_required(*BUREAU)
+def dashboard_csv():
+    session = db.session()
+    year, month = chosen_period(session)
+    found = services.figures(session, year, month)
+    table = request.args.get("table", "targets")
+    if table == "townships":
+        header = [_("Township")] + [str(METRICS[key].label) for key in METRICS]
+        rows = [[entry["name"] or _("(no township)")] + [plain(entry["values"][key], METRICS[key].unit) for key in METRICS]
+                for entry in found.townships]
+    elif table == "monthly":
+        header = [_("Metric")] + [str(m) for m in range(1, len(next(iter(found.monthly.values()))) + 1)]
+        rows = [[str(METRICS[key].label)] + [plain(v, METRICS[key].unit) for v in series] for key, series in found.monthly.items()]
+    else:
+        header = [_("Metric"), _("Unit"), _("Target"), _("Actual"), _("Progress (%)")]
+        rows = [[str(METRICS[r.metric].label), unit_name(r.unit), plain(r.target, r.unit), plain(r.actual, r.unit),
+                 "" if r.percent is None else r.percent] for r in found.rows]
+    return csv_response(f"oilchain-{table}-{year}{'-%02d' % month if month else ''}.csv", header, rows)
+
+
+def plain(value, unit: str) -> str:
+    """A figure for a spreadsheet: display units, exact, no grouping."""
+    if value is None:
+        return ""
+    return format(from_base(value, DISPLAY_DECIMALS[unit]).normalize(), "f") if DISPLAY_DECIMALS[unit] else str(value)
+
+
+def unit_name(unit: str) -> str:
+    return {"g": _("t"), "centimu": _("mu"), "fen": _("yuan"), "plant": _("plants"), "count": ""}[unit]
+
+
+def csv_response(filename: str, header: list, rows: list) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")  # so that spreadsheet programs read the Chinese as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/records")
+@roles_required(*BUREAU)
+def records():
+    """The records a dashboard figure sums, with their total."""
+    session = db.session()
+    year, month = chosen_period(session)
+    metric = request.args.get("metric", "")
+    if metric not in METRICS:
+        abort(404)
+    township = request.args.get("township", "")
+    unassigned = township == "none"
+    township_id = int(township) if township.isdigit() else None
+    rows, total = services.records(session, metric, year, month, township_id, unassigned)
+    context = {
+        "metric": METRICS[metric],
+        "rows": rows,
+        "total": total,
+        "year": year,
+        "month": month,
+        "period": format_period(year, month),
+        "township": session.get(Township, township_id) if township_id else None,
+        "unassigned": unassigned,
+        "through": (services.rollup_state(session, year) or None),
+    }
+    if request.args.get("format") == "csv":
+        header = [_("Date"), _("Township"), str(METRICS[metric].label)] + [str(c) for c in METRICS[metric].columns]
+        names = {t.id: t.name for t in session.exec(select(Township))}
+        data = [[row[0].isoformat(), names.get(row[1], ""), plain(row[2], METRICS[metric].unit)] + [cell_text(c) for c in row[3:]]
+                for row in rows]
+        return csv_response(f"oilchain-{metric}-{year}.csv", header, data)
+    return render_template("reports/records.html", **context)
+
+
+def cell_text(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@bp.route("/rollup", methods=["POST"])
+@roles_required(*BUREAU)
+def rollup_now():
+    """Bring a year's figures up to today without waiting for the night."""
+    session = db.session()
+    year = request.form.get("year", type=int)
+    if year not in YEARS:
+        abort(400)
+    form = Form()
+    if form.validate_on_submit() and attempt(form, lambda: services.rollup_year(session, year, clock.today()) or True):
+        return done(url_for("reports.dashboard", year=year), _("Figures updated."))
+    abort(400)
+
+
+@bp.route("/targets", methods=["GET", "POST"])
+@roles_required(*BUREAU)
+def targets():
+    """The year's targets, one field per metric in its display unit; a blank
+    field removes the metric's target."""
+    session = db.session()
+    year = request.values.get("year", type=int) or services.default_year(session)
+    if year not in YEARS:
+        abort(404)
+    form = Form()
+    if form.validate_on_submit():
+        typed = {key: (value or "").strip().replace(",", "") for key, value in request.form.items() if key not in ("csrf_token", "year")}
+        values = {}
+        for key, raw in typed.items():
+            decimals = DISPLAY_DECIMALS[METRICS[key].unit] if key in METRICS else 0
+            try:
+                values[key] = to_base(raw, decimals) if raw else None
+            except NotExact:
+                form.add_error(f"target-{key}", _("Enter a number with at most %(places)s decimal places.", places=decimals))
+        if not form.has_errors() and attempt(form, lambda: services.set_targets(session, actor=current_user, year=year, values=values)):
+            return done(url_for("reports.dashboard", year=year), _("Targets saved."))
+    else:
+        current = services.targets_of(session, year)
+        typed = {key: plain(current.get(key), METRICS[key].unit) for key in METRICS}
+    units = {key: unit_name(metric.unit) for key, metric in METRICS.items()}
+    page = render_template("reports/targets.html", form=form, year=year, typed=typed, metrics=METRICS, units=units)
+    return page, (422 if form.has_errors() else 200)
+
+
+@bp.route("/output.pdf")
+@roles_required(*BUREAU)
+def output_pdf():
+    session = db.session()
+    year, month = chosen_period(session)
+    pdf = printing.render(session, year, month, printed_by=f"{current_user.display_name} · {current_user.org_name}")
+    name = f"oilchain-report-{year}{'-%02d' % month if month else ''}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
+
+
+@bp.route("/archive")
+@roles_required(*BUREAU)
+def archive():
+    return render_template("reports/archive.html", entries=printing.archived(db.session()))
+
+
+@bp.route("/archive/<int:entry_id>.pdf")
+@roles_required(*BUREAU)
+def archived_pdf(entry_id: int):
+    entry = db.session().get(ReportArchive, entry_id)
+    if entry is None:
+        abort(404)
+    name = f"oilchain-report-{entry.year}{'-%02d' % entry.month if entry.month else ''}.pdf"
+    return Response(entry.pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})

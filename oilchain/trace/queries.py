@@ -39,6 +39,11 @@ def lot_detail(session: Session, lot: Lot) -> dict:
         select(SeedlingBatch, Variety.name).join(Variety, Variety.id == SeedlingBatch.variety_id).where(SeedlingBatch.lot_id == lot.id)
     ).first()
     detail["batch"] = batch
+    if batch is not None:
+        from ..nursery.services import dispatches_of, remaining_by_grade
+
+        detail["grade_left"] = remaining_by_grade(session, batch[0])
+        detail["dispatches"] = dispatches_of(session, lot.id)
     detail["harvest"] = session.exec(
         select(HarvestRecord, Plot, Township.name)
         .join(Plot, Plot.id == HarvestRecord.plot_id)
@@ -75,3 +80,29 @@ def lot_detail(session: Session, lot: Lot) -> dict:
         select(func.count()).select_from(EventLine).where(EventLine.lot_id == lot.id, EventLine.role == "input")
     ).one()
     return detail
+
+
+def label_lines(session: Session, lot: Lot) -> list[str]:
+    """A few facts for a lot's label, in the reader's language."""
+    from ..i18n import format_day, format_quantity
+    from ..labels import kind_label
+
+    lines = [f"{kind_label(lot.kind)} · {format_day(lot.produced_on)}", format_quantity(lot.quantity, lot.unit)]
+    harvest = session.exec(
+        select(Plot.name, Plot.village, Township.name)
+        .join(HarvestRecord, HarvestRecord.plot_id == Plot.id)
+        .join(Township, Township.id == Plot.township_id)
+        .where(HarvestRecord.lot_id == lot.id)
+    ).first()
+    if harvest:
+        lines.append(f"{harvest[2]} {harvest[1]} · {harvest[0]}")
+    batch = session.exec(
+        select(Variety.name).join(SeedlingBatch, SeedlingBatch.variety_id == Variety.id).where(SeedlingBatch.lot_id == lot.id)
+    ).first()
+    if batch:
+        lines.append(batch)
+    product = session.exec(select(Product.name).join(ProductLot, ProductLot.product_id == Product.id).where(ProductLot.lot_id == lot.id)).first()
+    if product:
+        lines.append(product)
+    lines.append(session.get(Organization, lot.owner_org_id).name)
+    return lines

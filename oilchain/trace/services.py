@@ -100,15 +100,17 @@ def origin_story(session: Session, lot_id: int) -> dict:
         coop_entry = cooperatives.setdefault(coop.name, {"name": coop.name, "township": township.name, "plots": 0})
         coop_entry["plots"] += 1
 
+    # Varieties of the plantings this walk reached (old enough to bear the fruit).
     varieties = set()
-    if plot_ids:
-        planted = session.exec(
-            select(Variety.name)
-            .join(PlantingRecord, PlantingRecord.variety_id == Variety.id)
-            .join(Event, Event.id == PlantingRecord.event_id)
-            .where(PlantingRecord.plot_id.in_(plot_ids), Event.reversed_by_event_id.is_(None))
-        ).all()
-        varieties.update(planted)
+    plant_events = {e.event_id for e in graph.edges if e.kind == "plant"}
+    if plant_events:
+        varieties.update(
+            session.exec(
+                select(Variety.name)
+                .join(PlantingRecord, PlantingRecord.variety_id == Variety.id)
+                .where(PlantingRecord.event_id.in_(plant_events))
+            ).all()
+        )
     batch_rows = session.exec(
         select(SeedlingBatch, Variety.name)
         .join(Variety, Variety.id == SeedlingBatch.variety_id)

@@ -1,10 +1,11 @@
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db
 from ..auth.access import roles_required
+from ..documents import labels, qr
 from ..errors import NotFound
 from ..forms import Form, TextField
 from ..ledger import services as ledger
@@ -62,7 +63,7 @@ def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int =
         "story": services.origin_story(session, found.id),
         "reverse_form": reverse_form,
         "reverse_event_id": reverse_event_id,
-        "lot_uri": f"{current_app.config['PUBLIC_BASE_URL']}/l/{found.code}",
+        "lot_uri": lot_uri(found),
     }
     if access == services.FULL:
         context.update(queries.lot_detail(session, found))
@@ -137,3 +138,43 @@ def render_trace(start, title: str):
         up_rows=services.trace_rows(session, up),
         down_rows=services.trace_rows(session, down),
     )
+
+
+def full_access_lot(code: str) -> Lot:
+    found = lot_or_404(code)
+    if services.lot_access(db.session(), current_user, found) != services.FULL:
+        abort(403)
+    return found
+
+
+def lot_uri(found: Lot) -> str:
+    """The lot's address, also its EPC identifier: what its QR code carries."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/l/{found.code}"
+
+
+@bp.route("/l/<code>/qr.png")
+@login_required
+def lot_qr_png(code: str):
+    found = full_access_lot(code)
+    return document(qr.png(lot_uri(found)), "image/png", f"{found.code}.png")
+
+
+@bp.route("/l/<code>/qr.svg")
+@login_required
+def lot_qr_svg(code: str):
+    found = full_access_lot(code)
+    return document(qr.svg(lot_uri(found)), "image/svg+xml", f"{found.code}.svg")
+
+
+@bp.route("/l/<code>/label.pdf")
+@login_required
+def lot_label(code: str):
+    """A 50 x 30 mm label for a portable label printer."""
+    found = full_access_lot(code)
+    pdf = labels.lot_label(url=lot_uri(found), code=found.code, lines=queries.label_lines(db.session(), found))
+    return document(pdf, "application/pdf", f"{found.code}-label.pdf", inline=True)
+
+
+def document(body: bytes, mimetype: str, filename: str, inline: bool = False):
+    disposition = "inline" if inline else "attachment"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"{disposition}; filename={filename}"})

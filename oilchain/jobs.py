@@ -1,0 +1,122 @@
+"""Scheduled jobs, declared as data in one place (as Redash's
+tasks/schedule.py does). Each job covers a period that follows from the
+time it fires (the nightly roll-up at 01:30 covers yesterday), is safe to
+run twice for the same period, and is recorded in `job_run`."""
+
+import traceback
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+from apscheduler.triggers.cron import CronTrigger
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from . import clock
+from .admin.models import JobRun
+from .reports import printing, services as reports
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    cron: dict  # APScheduler cron fields, in the county's time zone
+    period_of: Callable[[datetime], str]  # fire time -> the period it covers
+    run: Callable[[Session, str], str]  # (session, period) -> a line for the record
+    description: object  # a lazy translatable string
+
+    def trigger(self) -> CronTrigger:
+        return CronTrigger(timezone=clock.COUNTY_TZ, **self.cron)
+
+    def last_due(self, now: datetime) -> datetime | None:
+        """The latest time this job should have fired at or before `now`."""
+        trigger, last, moment = self.trigger(), None, now - timedelta(days=40)
+        fire = trigger.get_next_fire_time(None, moment)
+        while fire is not None and fire <= now:
+            last, fire = fire, trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        return last
+
+
+def _previous_day(fired: datetime) -> str:
+    return (fired.astimezone(clock.COUNTY_TZ).date() - timedelta(days=1)).isoformat()
+
+
+def _previous_month(fired: datetime) -> str:
+    first = fired.astimezone(clock.COUNTY_TZ).date().replace(day=1)
+    last_month = first - timedelta(days=1)
+    return f"{last_month.year:04d}-{last_month.month:02d}"
+
+
+def run_rollup(session: Session, period: str) -> str:
+    rows = reports.nightly_rollup(session, date.fromisoformat(period))
+    return f"{rows} daily rows through {period}"
+
+
+def run_monthly_report(session: Session, period: str) -> str:
+    year, month = (int(part) for part in period.split("-"))
+    entry = printing.archive_month(session, year, month, created_by="scheduler")
+    return f"report {period} archived ({len(entry.pdf):,} bytes)"
+
+
+JOBS = {
+    job.id: job
+    for job in (
+        Job(
+            id="nightly_rollup",
+            cron={"hour": 1, "minute": 30},
+            period_of=_previous_day,
+            run=run_rollup,
+            description=_l("Every night at 01:30: yesterday's actuals per target and township (the whole year rebuilt)."),
+        ),
+        Job(
+            id="monthly_report",
+            cron={"day": 1, "hour": 2, "minute": 0},
+            period_of=_previous_month,
+            run=run_monthly_report,
+            description=_l("On the 1st of each month at 02:00: last month's output report PDF into the archive."),
+        ),
+    )
+}
+
+
+def execute(session: Session, job: Job, period: str, trigger: str = "schedule") -> JobRun:
+    """Run one job for one period and record how it went; a failure is
+    recorded (with its traceback's last lines), never raised."""
+    record = JobRun(job_id=job.id, period=period, trigger=trigger)
+    session.add(record)
+    session.commit()
+    try:
+        record.message = job.run(session, period)[:2000]
+        record.status = "ok"
+        session.commit()
+    except Exception:  # a job's failure must be recorded, whatever it is
+        session.rollback()
+        record = session.get(JobRun, record.id)
+        record.status = "failed"
+        record.message = traceback.format_exc()[-2000:]
+    record.finished_at = clock.utcnow()
+    session.add(record)
+    session.commit()
+    return record
+
+
+def done(session: Session, job: Job, period: str) -> bool:
+    return (
+        session.exec(select(JobRun.id).where(JobRun.job_id == job.id, JobRun.period == period, JobRun.status == "ok")).first()
+        is not None
+    )
+
+
+def catch_up(session: Session, now: datetime | None = None) -> list[JobRun]:
+    """After a (re)start: run each job whose last due period has no successful run."""
+    now = now or clock.now()
+    runs = []
+    for job in JOBS.values():
+        due = job.last_due(now)
+        if due is not None and not done(session, job, job.period_of(due)):
+            runs.append(execute(session, job, job.period_of(due), trigger="catch-up"))
+    return runs
+
+
+def recent_runs(session: Session, job_id: str, limit: int = 10) -> list[JobRun]:
+    return list(session.exec(select(JobRun).where(JobRun.job_id == job_id).order_by(JobRun.id.desc()).limit(limit)))

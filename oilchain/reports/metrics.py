@@ -1,0 +1,172 @@
+"""What each target counts, in one place: for every metric a query of the
+records it sums, each with its day, township and value. The nightly roll-up
+groups those rows by day and township; the dashboard's figures link back to
+the same rows, so a figure and its records always agree.
+
+Townships: seedlings count where the nursery is, plantings where the plot
+is, processing and sales where the processor is.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.sql import Select
+
+from ..admin.models import Variety
+from ..auth.models import Organization
+from ..ledger.models import BY_PRODUCT_KINDS, Event, EventLine, Lot
+from ..nursery.models import SeedlingBatch
+from ..planting.models import Acceptance, PlantingRecord, Plot
+from ..sales.models import Sale
+
+STANDING = Event.reversed_by_event_id.is_(None)
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    unit: str  # plant, centimu, g, fen, count
+    label: object
+    # rows(start, end) -> a SELECT whose first columns are day, township_id,
+    # value, followed by what a person reads in the record list.
+    rows: Callable[[date, date], Select]
+    columns: tuple  # labels of the reading columns after day, township, value
+
+
+def _seedlings(start: date, end: date) -> Select:
+    return (
+        select(
+            SeedlingBatch.graded_on.label("day"),
+            Organization.township_id.label("township_id"),
+            (SeedlingBatch.grade1 + SeedlingBatch.grade2).label("value"),
+            Lot.code,
+            Variety.name,
+            Organization.name,
+        )
+        .join(Lot, Lot.id == SeedlingBatch.lot_id)
+        .join(Event, Event.id == SeedlingBatch.grade_event_id)
+        .join(Organization, Organization.id == Event.org_id)
+        .join(Variety, Variety.id == SeedlingBatch.variety_id)
+        .where(STANDING, SeedlingBatch.graded_on.between(start, end))
+    )
+
+
+def _accepted(kind: str):
+    def rows(start: date, end: date) -> Select:
+        return (
+            select(
+                PlantingRecord.planted_on.label("day"),
+                Plot.township_id.label("township_id"),
+                Acceptance.accepted_area_centimu.label("value"),
+                Plot.name,
+                Organization.name,
+                PlantingRecord.area_centimu,
+                Acceptance.accepted_on,
+            )
+            .join(Acceptance, Acceptance.planting_id == PlantingRecord.id)
+            .join(Event, Event.id == PlantingRecord.event_id)
+            .join(Plot, Plot.id == PlantingRecord.plot_id)
+            .join(Organization, Organization.id == Plot.cooperative_id)
+            .where(STANDING, PlantingRecord.kind == kind, PlantingRecord.planted_on.between(start, end))
+        )
+
+    return rows
+
+
+def _pressing(role: str, lot_kinds: tuple[str, ...]):
+    sign = -1 if role == "input" else 1
+
+    def rows(start: date, end: date) -> Select:
+        return (
+            select(
+                Event.occurred_on.label("day"),
+                Organization.township_id.label("township_id"),
+                (EventLine.delta * sign).label("value"),
+                Lot.code,
+                Organization.name,
+            )
+            .join(Event, Event.id == EventLine.event_id)
+            .join(Lot, Lot.id == EventLine.lot_id)
+            .join(Organization, Organization.id == Event.org_id)
+            .where(
+                STANDING,
+                Event.kind == "press",
+                EventLine.role == role,
+                Lot.kind.in_(lot_kinds),
+                Event.occurred_on.between(start, end),
+            )
+        )
+
+    return rows
+
+
+def _sales(start: date, end: date) -> Select:
+    return (
+        select(
+            Sale.sold_on.label("day"),
+            Organization.township_id.label("township_id"),
+            Sale.amount_fen.label("value"),
+            Lot.code,
+            Organization.name,
+            Sale.buyer,
+            Sale.quantity,
+        )
+        .join(Event, Event.id == Sale.event_id)
+        .join(Lot, Lot.id == Sale.lot_id)
+        .join(Organization, Organization.id == Event.org_id)
+        .where(STANDING, Sale.sold_on.between(start, end))
+    )
+
+
+def _by_products(start: date, end: date) -> Select:
+    """A by-product kind counts once, on the day it was first made in the
+    period: the first lot of each kind."""
+    made = (
+        select(
+            Lot.kind.label("kind"),
+            func.min(Lot.id).label("first_lot_id"),
+        )
+        .join(EventLine, and_(EventLine.lot_id == Lot.id, EventLine.role == "output"))
+        .join(Event, Event.id == EventLine.event_id)
+        .where(STANDING, Lot.kind.in_(BY_PRODUCT_KINDS), Event.occurred_on.between(start, end))
+        .group_by(Lot.kind)
+        .subquery()
+    )
+    return (
+        select(
+            Lot.produced_on.label("day"),
+            Organization.township_id.label("township_id"),
+            literal(1).label("value"),
+            Lot.code,
+            Organization.name,
+            Lot.kind,
+        )
+        .join(made, made.c.first_lot_id == Lot.id)
+        .join(EventLine, and_(EventLine.lot_id == Lot.id, EventLine.role == "output"))
+        .join(Event, Event.id == EventLine.event_id)
+        .join(Organization, Organization.id == Event.org_id)
+    )
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("seedlings_raised", "plant", _l("Improved-variety seedlings raised"), _seedlings,
+               (_l("Batch"), _l("Variety"), _l("Nursery"))),
+        Metric("planted_new", "centimu", _l("New plantations"), _accepted("new"),
+               (_l("Plot"), _l("Cooperative"), _l("Area planted"), _l("Accepted on"))),
+        Metric("renovated", "centimu", _l("Renovated low-yield plantations"), _accepted("renovation"),
+               (_l("Plot"), _l("Cooperative"), _l("Area planted"), _l("Accepted on"))),
+        Metric("seed_processed", "g", _l("Seed processed"), _pressing("input", ("seed",)),
+               (_l("Seed lot"), _l("Processor"))),
+        Metric("oil_output", "g", _l("Oil pressed"), _pressing("output", ("oil",)),
+               (_l("Oil lot"), _l("Processor"))),
+        Metric("output_value", "fen", _l("Processing output value"), _sales,
+               (_l("Product lot"), _l("Processor"), _l("Buyer"), _l("Units"))),
+        Metric("by_products", "count", _l("By-products developed"), _by_products,
+               (_l("First lot"), _l("Processor"), _l("Kind"))),
+    )
+}

@@ -1,0 +1,92 @@
+"""The printed output report: figures from the roll-up, translated and
+formatted for the reader, rendered by documents.report, and archived."""
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from .. import clock
+from ..documents.report import Chart, ReportData, output_report
+from ..i18n import chart_unit, chart_value, format_day, format_local_time, format_metric, format_period
+from .metrics import METRICS
+from .models import ReportArchive
+from .services import figures, rollup_year
+
+
+def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
+    found = figures(session, year, month)
+    labels = {key: str(metric.label) for key, metric in METRICS.items()}
+    units = {key: metric.unit for key, metric in METRICS.items()}
+    if month:
+        targets_header = [_("Metric"), _("Target for the year"), _("This month"), _("Year to date"), _("Progress")]
+    else:
+        targets_header = [_("Metric"), _("Target"), _("Actual"), _("Progress")]
+    targets = []
+    for row in found.rows:
+        cells = [labels[row.metric], format_metric(row.target, row.unit)]
+        if month:
+            cells.append(format_metric(row.period_actual, row.unit))
+        cells += [format_metric(row.actual, row.unit), "—" if row.percent is None else f"{row.percent}%"]
+        targets.append(cells)
+    townships = [
+        [entry["name"] or _("(no township)")] + [format_metric(entry["values"][key], units[key]) for key in METRICS]
+        for entry in found.townships
+    ]
+    month_names = [str(m) for m in range(1, len(next(iter(found.monthly.values()))) + 1)]
+    targets_by_metric = {row.metric: row.target for row in found.rows}
+    charts = [
+        Chart(
+            title=f"{labels[key]} ({chart_unit(units[key])})" if chart_unit(units[key]) else labels[key],
+            months=month_names,
+            values=[chart_value(v, units[key]) for v in series],
+            target_per_month=chart_value(targets_by_metric[key] // 12, units[key]) if targets_by_metric.get(key) else None,
+        )
+        for key, series in found.monthly.items()
+        if key != "by_products"
+    ]
+    notes = [_("Only accepted planting area counts. Reversed entries do not count.")]
+    if found.empty:
+        notes.insert(0, _("No activity was recorded in this period."))
+    return ReportData(
+        title=_("Youyang camellia oil industry: output report"),
+        subtitle=_("Period: %(period)s", period=format_period(year, month)),
+        meta=[
+            _("Printed by %(name)s", name=printed_by),
+            _("Printed at %(when)s", when=format_local_time(clock.utcnow())),
+            _("Figures through %(day)s", day=format_day(found.through)) if found.through else _("Figures not yet computed"),
+        ],
+        targets_header=targets_header,
+        targets=targets,
+        townships_title=_("By township"),
+        townships_header=[_("Township")] + [labels[key] for key in METRICS],
+        townships=townships,
+        charts_title=_("Month by month (dashed line: a twelfth of the year's target)"),
+        charts=charts,
+        notes=notes,
+        page_label=_("Page %(page)s", page="%(page)s"),
+    )
+
+
+def render(session: Session, year: int, month: int | None, printed_by: str) -> bytes:
+    return output_report(report_data(session, year, month, printed_by))
+
+
+def archive_month(session: Session, year: int, month: int, created_by: str) -> ReportArchive:
+    """Bring the roll-up up to the month's end, render its report and keep it
+    (replacing an earlier copy): running it twice leaves one archived report."""
+    from .services import period_bounds
+
+    _start, end = period_bounds(year, month)
+    rollup_year(session, year, min(end, clock.today()))
+    pdf = render(session, year, month, created_by)
+    entry = session.exec(select(ReportArchive).where(ReportArchive.year == year, ReportArchive.month == month)).first()
+    entry = entry or ReportArchive(year=year, month=month, pdf=pdf)
+    entry.pdf, entry.created_at, entry.created_by = pdf, clock.utcnow(), created_by
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def archived(session: Session) -> list:
+    """The archive's entries without their PDFs, newest period first."""
+    columns = (ReportArchive.id, ReportArchive.year, ReportArchive.month, ReportArchive.created_at, ReportArchive.created_by)
+    return list(session.exec(select(*columns).order_by(ReportArchive.year.desc(), ReportArchive.month.desc())))
