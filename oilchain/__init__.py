@@ -40,11 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    web.init_app(app)  # first: the blueprints' rules use its URL converter
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     auth_setup.init_app(app)
-    web.init_app(app)
     for blueprint in (
         auth_bp,
         admin_bp,

@@ -12,10 +12,10 @@ from sqlmodel import Session
 from .db import insert_for
 from .ledger.models import LOT_CODE_LETTERS, Sequence
 
-LOT_CODE_RE = re.compile(r"^YY-([A-Z])(\d{2})-(\d{6})$")
 SERIAL_DIGITS = 8
 CHECK_LENGTH = 4
-SERIAL_RE = re.compile(r"^(\d{%d})([A-Z2-7]{%d})$" % (SERIAL_DIGITS, CHECK_LENGTH))
+# ASCII digits only: \d would also take full-width and other Unicode digits.
+SERIAL_RE = re.compile(r"^([0-9]{%d})([A-Z2-7]{%d})$" % (SERIAL_DIGITS, CHECK_LENGTH))
 
 
 def allocate(session: Session, name: str, count: int = 1) -> int:
@@ -42,7 +42,7 @@ def new_lot_code(session: Session, kind: str, year: int) -> str:
     return f"YY-{letter}{yy:02d}-{number:06d}"
 
 
-def normalize_lot_code(raw: str, public_base_url: str = "") -> str:
+def normalize_lot_code(raw: str) -> str:
     """What a scanner or a person typed -> a lot code: the bare code or the
     lot's full URL, any case, stray spaces dropped."""
     value = (raw or "").strip()
@@ -57,7 +57,7 @@ def gtin_check_digit(first13: str) -> int:
 
 
 def is_valid_gtin(gtin: str) -> bool:
-    return bool(re.fullmatch(r"\d{14}", gtin or "")) and gtin_check_digit(gtin[:13]) == int(gtin[13])
+    return bool(re.fullmatch(r"[0-9]{14}", gtin or "")) and gtin_check_digit(gtin[:13]) == int(gtin[13])
 
 
 def serial_check(key: str, gtin: str, lot_code: str, number: int) -> str:
@@ -74,7 +74,7 @@ def serial_text(key: str, gtin: str, lot_code: str, number: int) -> str:
 def parse_serial(key: str, gtin: str, lot_code: str, serial: str) -> int | None:
     """The sequence number of a genuine serial, or None when the check code
     does not match (guessed or altered)."""
-    match = SERIAL_RE.match(serial or "")
+    match = SERIAL_RE.fullmatch(serial or "")
     if not match:
         return None
     number = int(match.group(1))

@@ -9,7 +9,8 @@ from wtforms import DateField, DecimalField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError  # noqa: F401
 
 from . import clock
-from .units import NotExact, to_base
+from .errors import DomainError
+from .units import MAX_DIGITS, NotExact, to_base
 
 
 class Form(FlaskForm):
@@ -30,13 +31,28 @@ class Form(FlaskForm):
         else:  # no field of that name on this form: the message stands above it
             self.whole_form_errors.append(str(message))
 
-    def read_lot_inputs(self, formdata, lots, decimals: int):
-        """The (lot, amount) pairs typed against candidate lots, or None when
-        any of them is not an exact number (its error is then on the form)."""
-        chosen, errors = parse_lot_inputs(formdata, lots, decimals)
-        for name, message in errors.items():
-            self.add_error(name, message)
-        return None if errors else chosen
+    def read_lot_inputs(self, formdata, lots, decimals: int, lookup):
+        """The (lot, amount) pairs typed in `input-<code>` fields, or None when
+        any is not an exact number or names no lot (its error is then on the
+        form). Codes that are not among the offered `lots` are looked up with
+        `lookup(code)`, so the service refuses them by name (another
+        organization's lot, one used up) instead of their being dropped."""
+        offered = {lot.code: lot for lot in lots}
+        chosen, failed = [], False
+        for name, raw in formdata.items():
+            if not name.startswith("input-") or not (raw or "").strip():
+                continue
+            code = name[len("input-"):]
+            try:
+                lot = offered.get(code) or lookup(code)
+                chosen.append((lot, to_base(raw, decimals)))
+            except NotExact:
+                self.add_error(name, _l("Enter a number with at most %(places)s decimal places.", places=decimals))
+                failed = True
+            except DomainError as error:
+                self.add_error(name, error.message)
+                failed = True
+        return None if failed else chosen
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors or self.whole_form_errors or any(field.errors for field in self))
@@ -55,6 +71,8 @@ class Exact:
         try:
             to_base(field.data, self.decimals)
         except NotExact:
+            if field.data.is_finite() and field.data.adjusted() + self.decimals >= MAX_DIGITS:
+                raise ValidationError(_l("This number is far too large."))
             raise ValidationError(_l("Use at most %(places)s decimal places.", places=self.decimals))
         too_low = field.data < self.low if self.inclusive else field.data <= self.low
         if too_low:
@@ -70,9 +88,9 @@ def not_future(form, field):
         raise ValidationError(_l("The date cannot be in the future."))
 
 
-def KgField(label, high: Decimal = Decimal("10000000"), **kwargs):
-    """A weight in kilograms, to the gram."""
-    validators = [InputRequired(), Exact(3, high=high)]
+def KgField(label, high: Decimal = Decimal("10000000"), zero_allowed: bool = False, **kwargs):
+    """A weight in kilograms, to the gram; more than zero unless `zero_allowed`."""
+    validators = [InputRequired(), Exact(3, high=high, inclusive=zero_allowed)]
     return DecimalField(label, validators=validators, places=None, render_kw={"inputmode": "decimal"}, **kwargs)
 
 
@@ -104,20 +122,3 @@ def TextField(label, max_length: int, required: bool = True):
 def ChoiceField(label, coerce=int, required: bool = True):
     """A select whose choices the view fills; an unknown value is refused."""
     return SelectField(label, coerce=coerce, validators=[InputRequired() if required else Optional()], validate_choice=True)
-
-
-def parse_lot_inputs(formdata, lots, decimals: int) -> tuple[list[tuple[object, int]], dict[str, str]]:
-    """Read one quantity field per candidate lot (`input-<code>`); blank means
-    the lot is not used. Returns (lot, base-unit amount) pairs and errors."""
-    chosen, errors = [], {}
-    for lot in lots:
-        raw = (formdata.get(f"input-{lot.code}") or "").strip()
-        if not raw:
-            continue
-        try:
-            amount = to_base(raw, decimals)
-        except NotExact:
-            errors[f"input-{lot.code}"] = str(_l("Enter a number with at most %(places)s decimal places.", places=decimals))
-            continue
-        chosen.append((lot, amount))
-    return chosen, errors

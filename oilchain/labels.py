@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .ledger.services import kind_label, status_label  # noqa: F401  (re-exported for templates)
+from .ledger.services import event_label, kind_label, status_label  # noqa: F401  (re-exported for templates)
 
 PROPAGATION = {
     "grafting": _l("Grafted seedlings"),
@@ -28,20 +28,6 @@ CHANNELS = {
     "supermarket": _l("Supermarket"),
     "gift": _l("Gift boxes"),
     "export": _l("Outside the province"),
-}
-EVENT_KINDS = {
-    "commission": _l("Batch registered"),
-    "grade": _l("Grading"),
-    "dispatch": _l("Seedlings dispatched"),
-    "plant": _l("Planting"),
-    "harvest": _l("Harvest"),
-    "dry_hull": _l("Drying and hulling"),
-    "ship": _l("Shipped"),
-    "receive": _l("Received"),
-    "press": _l("Pressing"),
-    "bottle": _l("Bottling"),
-    "sell": _l("Sale"),
-    "reverse": _l("Correction (reversal)"),
 }
 ROLES = {
     "admin": _l("Administrator"),
@@ -78,7 +64,7 @@ def init_app(app) -> None:
         kind_label=kind_label,
         status_label=status_label,
         lot_state=lot_state,
-        event_label=lambda kind: EVENT_KINDS.get(kind, kind),
+        event_label=event_label,
         propagation_label=lambda code: PROPAGATION.get(code, code),
         stage_label=lambda code: STAGES.get(code, code),
         grade_label=lambda grade: GRADE_NAMES.get(grade, grade),

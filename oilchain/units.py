@@ -20,13 +20,18 @@ class NotExact(ValueError):
     """The value has more decimals than its base unit can hold, or is not a number."""
 
 
+# No quantity here needs more than 18 digits before the point (a BIGINT
+# holds 9.2e18); anything longer is refused before any arithmetic on it.
+MAX_DIGITS = 18
+
+
 def to_base(value, decimals: int) -> int:
     """Decimal (or str/int) in display units -> integer base units, refusing rounding."""
     try:
         number = Decimal(str(value).strip())
-    except InvalidOperation as exc:
+    except (InvalidOperation, ValueError) as exc:
         raise NotExact(value) from exc
-    if not number.is_finite():
+    if not number.is_finite() or number.adjusted() + decimals >= MAX_DIGITS or number.as_tuple().exponent < -MAX_DIGITS:
         raise NotExact(value)
     scaled = number.scaleb(decimals)
     if scaled != scaled.to_integral_value():

@@ -7,6 +7,7 @@ from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from . import db
 from .errors import DomainError
@@ -14,7 +15,16 @@ from .errors import DomainError
 htmx = HTMX()
 
 
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive integer a BIGINT column can hold
+    (anything longer is a 404, not an overflow)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
 def init_app(app) -> None:
+    app.url_map.converters["id"] = IdConverter
     htmx.init_app(app)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)

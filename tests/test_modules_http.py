@@ -268,10 +268,11 @@ def test_processing_press(app, auth, world):
     url = "/processing/press"
     field = f"input-{seed.code}"
     form = {field: "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25"}
-    # A lot shipped to us but not received cannot be pressed.
+    # A lot shipped to us but not received cannot be pressed: the refusal names it.
     with nothing_written(app):
         response = auth.post(url, {f"input-{not_received.code}": "2000", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25"})
-        assert_refused(response, "Choose at least one input lot and a quantity.")
+        assert_refused(response, f"Lot {not_received.code} does not belong to your organization.")
+    refuse(app, auth, url, {**form, "input-YY-Z25-999999": "5"}, "No lot has the code YY-Z25-999999.")
     refuse(app, auth, url, {**form, field: "2500"}, f"Lot {seed.code} has only 1990 kg left; 2500 kg were asked for.")
     refuse(app, auth, url, {**form, "oil": "800", "cake": "1000"},
            f"Oil of 800 kg is 40.2% of the 1990 kg put in, outside the plausible {plausible('press', 'oil')}.")
@@ -283,8 +284,8 @@ def test_processing_press(app, auth, world):
     assert (oil.kind, oil.quantity, oil.owner_org_id) == ("oil", 500 * KG, world.orgs["processor"].id)
     assert a_lot(app, seed.code).remaining == 0
     assert a_lot(app, not_received.code).status == "in_transit"
-    # The lot is used up now: it is no longer offered, and asking for it again is refused.
-    refuse(app, auth, url, form, "Choose at least one input lot and a quantity.")
+    # The lot is used up now: it is no longer offered, and asking for it again is refused by name.
+    refuse(app, auth, url, form, f"Lot {seed.code} has only 0 kg left; 1990 kg were asked for.")
 
 
 def pressed_oil(app, world):
@@ -554,7 +555,7 @@ def test_trace_reverse(app, auth, world):
     refuse(app, auth, f"/events/{made_by(app, used)}/reverse", {"lot": used, "reason": "录错"},
            "It cannot be reversed: 1 later records depend on it.")
     response = auth.post(f"/events/{made_by(app, used)}/reverse", {"lot": used, "reason": "录错"})
-    assert f"#{hulling} dry_hull" in page(response)
+    assert f"#{hulling} Drying and hulling" in page(response)
 
     assert redirected_to(auth.post(f"/events/{made_by(app, spare)}/reverse", {"lot": spare, "reason": "重复录入"})).endswith(f"/l/{spare}")
     reversed_lot = a_lot(app, spare)

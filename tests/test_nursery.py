@@ -6,6 +6,7 @@ more than remain of the grade, to a plot or outside the county."""
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlmodel import select
 
 from oilchain.errors import Invalid
@@ -21,8 +22,11 @@ from .test_modules_http import assert_refused, lot_code_from, redirected_to
 
 
 @pytest.fixture(autouse=True)
-def english(client):
+def english(session, client):
+    """Messages in English, for pages and (in the session's app context) for services."""
     client.set_cookie("lang", "en")
+    with force_locale("en"):
+        yield
 
 
 def grade(session, world, code, g1=7_000, g2=2_500, rejected=300, on=date(2025, 11, 20)):
@@ -75,7 +79,7 @@ def test_grading_cannot_count_more_plants_than_the_batch_holds(session, world):
 def test_never_more_than_remain_of_the_grade(session, world):
     lot = chain.seedling_batch(session, world)  # grade I 7,000, grade II 2,500
     chain.dispatch(session, world, batch=lot, quantity=6_000)
-    with pytest.raises(Invalid, match="Only 1000 grade I seedlings"):
+    with pytest.raises(Invalid, match="Only 1000 Grade I seedlings"):
         chain.dispatch(session, world, batch=lot, quantity=1_001)
     session.rollback()
     # Grade II is counted apart: 2,500 of it remain although only 1,000 grade I do.
@@ -157,7 +161,7 @@ def test_the_stages_through_http(app, auth, world):
     redirected_to(auth.post("/nursery/certify", {**certify, "quarantine_no": "渝检2025-0412"}))
     with nothing_written(app):
         assert_refused(auth.post("/nursery/dispatch", {**dispatch, "quantity": "7001"}),
-                       f"Only 7000 grade I seedlings of batch {code} remain; 7001 were asked for.")
+                       f"Only 7000 Grade I seedlings of batch {code} remain; 7001 were asked for.")
     dispatched = lot_code_from(auth.post("/nursery/dispatch", dispatch))
     assert dispatched.startswith("YY-D25-")
     page = auth.client.get(f"/l/{code}").get_data(as_text=True)

@@ -124,14 +124,14 @@ def township_forms(session, township_id: int):
     return current, rename, retire
 
 
-@bp.route("/townships/<int:township_id>")
+@bp.route("/townships/<id:township_id>")
 @roles_required("admin")
 def township(township_id: int):
     current, rename, retire = township_forms(db.session(), township_id)
     return render_template("admin/township.html", township=current, form=rename, retire=retire)
 
 
-@bp.route("/townships/<int:township_id>/rename", methods=["POST"])
+@bp.route("/townships/<id:township_id>/rename", methods=["POST"])
 @roles_required("admin")
 def rename_township(township_id: int):
     session = db.session()
@@ -146,7 +146,7 @@ def rename_township(township_id: int):
     return render_template("admin/township.html", township=current, form=rename, retire=retire), 422
 
 
-@bp.route("/townships/<int:township_id>/retire", methods=["POST"])
+@bp.route("/townships/<id:township_id>/retire", methods=["POST"])
 @roles_required("admin")
 def retire_township(township_id: int):
     session = db.session()

@@ -26,7 +26,7 @@ class HarvestForm(Form):
 
 class DryHullForm(Form):
     seed = KgField(_l("Dry seed (kg)"))
-    husk = KgField(_l("Husks (kg)"))
+    husk = KgField(_l("Husks (kg)"), zero_allowed=True)
     occurred_on = DayField(_l("Date"))
 
 
@@ -79,7 +79,7 @@ def dry_hull():
     form = DryHullForm()
     lots = ledger.owned_lots(session, current_user.org_id, ("fruit",))
     if form.validate_on_submit():
-        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
+        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS, lambda code: ledger.get_lot(session, code))
         if inputs is not None:
             outputs = attempt(
                 form,

@@ -20,6 +20,7 @@ from ..units import g_to_kg, normalized
 from .models import LOT_UNITS, Event, EventLine, Lot, Shipment, YieldBound
 
 RECEIVE_TOLERANCE_PERMILLE = 20  # 2%: a larger weighbridge difference needs a reason
+RECEIVE_GAIN_LIMIT_PERMILLE = 50  # more than 5% heavier than declared is refused
 
 
 @dataclass
@@ -64,9 +65,53 @@ def get_lot(session: Session, code: str) -> Lot:
     return lot
 
 
-def check_date(occurred_on: date, field_name: str = "occurred_on") -> None:
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def check_date(occurred_on: date, field_name: str = "occurred_on", not_before: date | None = None) -> None:
+    """Not in the future (county time), not before 2000, and not before the
+    date of what the step acts on (`not_before`)."""
     if occurred_on > clock.today():
         raise Invalid(_l("The date %(day)s is in the future.", day=occurred_on.isoformat()), field=field_name)
+    if occurred_on < EARLIEST_DATE:
+        raise Invalid(_l("The date %(day)s is too early to be right.", day=occurred_on.isoformat()), field=field_name)
+    if not_before is not None and occurred_on < not_before:
+        raise Invalid(
+            _l("The date %(day)s comes before %(earlier)s, the date of what it acts on.",
+               day=occurred_on.isoformat(), earlier=not_before.isoformat()),
+            field=field_name,
+        )
+
+
+def require_owned(lot: Lot, actor: Actor, field_name: str = "code") -> None:
+    if lot.owner_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field=field_name)
+
+
+def too_little(lot: Lot, amount: int, field_name: str) -> Invalid:
+    return Invalid(
+        _l(
+            "Lot %(code)s has only %(remaining)s left; %(asked)s were asked for.",
+            code=lot.code,
+            remaining=show_quantity(lot.remaining, lot.unit),
+            asked=show_quantity(amount, lot.unit),
+        ),
+        field=field_name,
+    )
+
+
+def change_remaining(session: Session, lot: Lot, delta: int, *, only_active: bool = False) -> bool:
+    """Add `delta` to a lot's remaining quantity in one guarded UPDATE, so two
+    requests racing for the same lot can neither overdraw it nor lose a
+    change. Returns False (and changes nothing) when it would go below zero."""
+    condition = [Lot.id == lot.id, Lot.remaining + delta >= 0]
+    if only_active:
+        condition.append(Lot.status == "active")
+    result = session.execute(
+        update(Lot).where(*condition).values(remaining=Lot.remaining + delta).execution_options(synchronize_session=False)
+    )
+    session.refresh(lot)
+    return result.rowcount == 1
 
 
 def owned_lots(session: Session, org_id: int, kinds: tuple[str, ...]) -> list[Lot]:
@@ -103,7 +148,8 @@ def record_event(
     form field of an input lot when it is not the usual `input-<code>`.
     `adjustments` change a lot the actor owns by a signed amount (a grading's
     rejects); `loss` records what left the chain when no step computes it."""
-    check_date(occurred_on)
+    acted_on = [lot.produced_on for lot, _ in [*inputs, *adjustments]]
+    check_date(occurred_on, not_before=max(acted_on) if acted_on else None)
     fields = {lot.id: (input_fields or {}).get(lot.id) or input_field(lot) for lot, _ in inputs}
     seen = set()
     for lot, amount in inputs:
@@ -112,10 +158,7 @@ def record_event(
         seen.add(lot.id)
         check_usable(lot, actor, amount, fields[lot.id])
     for lot, delta in adjustments:
-        if lot.owner_org_id != actor.org_id:
-            raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code))
-        if lot.remaining + delta < 0:
-            raise Invalid(_l("Lot %(code)s cannot hold less than nothing.", code=lot.code))
+        require_owned(lot, actor, field_name=None)
     if step is not None:
         loss = check_balance(session, step, inputs, outputs)
 
@@ -133,9 +176,9 @@ def record_event(
     for lot, amount in inputs:
         take(session, event, lot, amount, fields[lot.id])
     for lot, delta in adjustments:
+        if not change_remaining(session, lot, delta, only_active=True):
+            raise too_little(lot, -delta, None)
         session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=delta))
-        lot.remaining += delta
-        session.add(lot)
     created = []
     for spec in outputs:
         lot = Lot(
@@ -157,8 +200,7 @@ def record_event(
 
 def check_usable(lot: Lot, actor: Actor, amount: int, field_name: str) -> None:
     """May `actor` take `amount` from `lot`? Refusals name the lot and the numbers."""
-    if lot.owner_org_id != actor.org_id:
-        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field=field_name)
+    require_owned(lot, actor, field_name)
     if lot.status == "in_transit":
         raise Invalid(_l("Lot %(code)s has been shipped and is not yet received.", code=lot.code), field=field_name)
     if lot.status == "reversed":
@@ -166,39 +208,15 @@ def check_usable(lot: Lot, actor: Actor, amount: int, field_name: str) -> None:
     if amount <= 0:
         raise Invalid(_l("The quantity taken from lot %(code)s must be more than zero.", code=lot.code), field=field_name)
     if amount > lot.remaining:
-        raise Invalid(
-            _l(
-                "Lot %(code)s has only %(remaining)s left; %(asked)s were asked for.",
-                code=lot.code,
-                remaining=show_quantity(lot.remaining, lot.unit),
-                asked=show_quantity(amount, lot.unit),
-            ),
-            field=field_name,
-        )
+        raise too_little(lot, amount, field_name)
 
 
 def take(session: Session, event: Event, lot: Lot, amount: int, field_name: str) -> None:
     """Consume `amount` of `lot` in `event`. The guarded UPDATE is the last
     word when two requests race for the same lot."""
-    result = session.execute(
-        update(Lot)
-        .where(Lot.id == lot.id, Lot.remaining >= amount, Lot.status == "active")
-        .values(remaining=Lot.remaining - amount)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.refresh(lot)
-        raise Invalid(
-            _l(
-                "Lot %(code)s has only %(remaining)s left; %(asked)s were asked for.",
-                code=lot.code,
-                remaining=show_quantity(lot.remaining, lot.unit),
-                asked=show_quantity(amount, lot.unit),
-            ),
-            field=field_name,
-        )
+    if not change_remaining(session, lot, -amount, only_active=True):
+        raise too_little(lot, amount, field_name)
     session.add(EventLine(event_id=event.id, lot_id=lot.id, role="input", delta=-amount))
-    session.refresh(lot)
 
 
 def yield_bounds(session: Session, step: str) -> dict[str, YieldBound]:
@@ -267,14 +285,30 @@ def kind_label(kind: str):
     }.get(kind, kind)
 
 
+def event_label(kind: str):
+    return {
+        "commission": _l("Batch registered"),
+        "grade": _l("Grading"),
+        "dispatch": _l("Seedlings dispatched"),
+        "plant": _l("Planting"),
+        "harvest": _l("Harvest"),
+        "dry_hull": _l("Drying and hulling"),
+        "ship": _l("Shipped"),
+        "receive": _l("Received"),
+        "press": _l("Pressing"),
+        "bottle": _l("Bottling"),
+        "sell": _l("Sale"),
+        "reverse": _l("Correction (reversal)"),
+    }.get(kind, kind)
+
+
 # --- shipment and receipt -------------------------------------------------
 
 
 def ship_lot(session: Session, *, actor: Actor, code: str, to_org_id: int, occurred_on: date, note: str = "") -> Shipment:
     lot = get_lot(session, code)
-    check_date(occurred_on)
-    if lot.owner_org_id != actor.org_id:
-        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field="code")
+    check_date(occurred_on, not_before=lot.produced_on)
+    require_owned(lot, actor)
     if lot.status != "active":
         raise Invalid(_l("Lot %(code)s cannot be shipped: it is %(status)s.", code=lot.code, status=status_label(lot.status)), field="code")
     if lot.remaining <= 0:
@@ -314,7 +348,6 @@ def receive_lot(
     """The addressee weighs a shipped lot in; ownership passes now. A weight
     that differs from the declared one beyond the tolerance needs a reason."""
     lot = get_lot(session, code)
-    check_date(occurred_on)
     shipment = open_shipment(session, lot)
     if shipment is None:
         if lot.owner_org_id == actor.org_id:
@@ -322,6 +355,7 @@ def receive_lot(
         raise Invalid(_l("Lot %(code)s has not been shipped to you.", code=lot.code), field="code")
     if shipment.to_org_id != actor.org_id:
         raise Forbidden(_l("Lot %(code)s was shipped to another organization.", code=lot.code), field="code")
+    check_date(occurred_on, not_before=session.get(Event, shipment.ship_event_id).occurred_on)
     if weighed <= 0:
         raise Invalid(_l("The weighed quantity must be more than zero."), field="weighed")
     declared = shipment.declared_quantity
@@ -335,9 +369,10 @@ def receive_lot(
             ),
             field="note",
         )
-    if difference > declared:  # more than double: a typo, not a weighbridge difference
+    if difference * 1000 > RECEIVE_GAIN_LIMIT_PERMILLE * declared:
+        # Seed and fruit do not gain weight in transit: this is a weighing or typing error.
         raise Invalid(
-            _l("Weighed %(weighed)s is implausible for a lot declared as %(declared)s.",
+            _l("Weighed %(weighed)s is more than 5%% above the declared %(declared)s: check the weighing.",
                weighed=show_quantity(weighed, lot.unit), declared=show_quantity(declared, lot.unit)),
             field="weighed",
         )
@@ -345,8 +380,9 @@ def receive_lot(
     session.add(event)
     session.flush()
     if difference:
+        if not change_remaining(session, lot, difference):
+            raise too_little(lot, -difference, "weighed")
         session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=difference))
-        lot.remaining += difference
     lot.owner_org_id = actor.org_id
     lot.status = "active"
     shipment.receive_event_id = event.id
@@ -406,6 +442,16 @@ def dependents_of(session: Session, event: Event) -> list[dict]:
     return [describe_event(session, e) for e in sorted({e.id: e for e in [*later, *shipped]}.values(), key=lambda e: e.id)]
 
 
+def inputs_gone(session: Session, event: Event) -> list[Lot]:
+    """Input lots the recording organization no longer holds (shipped away,
+    in transit, or reversed): giving their quantities back would hand mass to
+    someone who never had it."""
+    lots = session.exec(
+        select(Lot).join(EventLine, EventLine.lot_id == Lot.id).where(EventLine.event_id == event.id, EventLine.role == "input")
+    ).all()
+    return [lot for lot in lots if lot.owner_org_id != event.org_id or lot.status != "active"]
+
+
 def describe_event(session: Session, event: Event) -> dict:
     lots = session.exec(
         select(Lot.code).join(EventLine, EventLine.lot_id == Lot.id).where(EventLine.event_id == event.id)
@@ -434,7 +480,7 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
     event = session.get(Event, event_id)
     if event is None:
         raise NotFound(_l("No such event."))
-    if event.org_id != actor.org_id and actor.role != "admin":
+    if event.org_id != actor.org_id:
         raise Forbidden(_l("Only the organization that recorded an event can reverse it."))
     if event.kind == "reverse":
         raise Invalid(_l("A reversal cannot itself be reversed; record the step again instead."))
@@ -448,9 +494,19 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
             _l(
                 "It cannot be reversed: %(count)s later records depend on it. Reverse them first: %(list)s.",
                 count=len(blockers),
-                list="; ".join(f"#{b['id']} {b['kind']} {b['occurred_on']} {', '.join(b['lots'])}" for b in blockers),
+                list="; ".join(f"#{b['id']} {event_label(b['kind'])} {b['occurred_on']} {', '.join(b['lots'])}" for b in blockers),
             ),
             dependents=blockers,
+        )
+    gone = inputs_gone(session, event)
+    if gone:
+        raise Blocked(
+            _l(
+                "It cannot be reversed: what it used has left your organization since (%(lots)s); "
+                "the quantities cannot be given back.",
+                lots=", ".join(lot.code for lot in gone),
+            ),
+            dependents=[],
         )
     reversal = Event(
         kind="reverse",
@@ -466,12 +522,13 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
     session.flush()
     lines = session.exec(select(EventLine).where(EventLine.event_id == event.id)).all()
     for line in lines:
-        session.add(EventLine(event_id=reversal.id, lot_id=line.lot_id, role=line.role, delta=-line.delta))
         lot = session.get(Lot, line.lot_id)
-        lot.remaining -= line.delta
+        if not change_remaining(session, lot, -line.delta):
+            raise too_little(lot, line.delta, None)
+        session.add(EventLine(event_id=reversal.id, lot_id=line.lot_id, role=line.role, delta=-line.delta))
         if line.role == "output":
             lot.status = "reversed"
-        session.add(lot)
+            session.add(lot)
     if event.kind == "ship":
         shipment = session.exec(select(Shipment).where(Shipment.ship_event_id == event.id)).one()
         shipment.cancelled = True

@@ -16,6 +16,7 @@ from ..admin.models import Variety
 from ..admin.services import active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
+from ..labels import GRADE_NAMES, STAGES
 from ..ledger.models import Event, Lot
 from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event
 from ..planting.models import Plot
@@ -219,8 +220,8 @@ def dispatch(
     left = remaining_by_grade(session, batch)[grade]
     if quantity > left:
         raise Invalid(
-            _l("Only %(left)s grade %(grade)s seedlings of batch %(code)s remain; %(asked)s were asked for.",
-               left=left, grade="I" if grade == 1 else "II", code=lot.code, asked=quantity),
+            _l("Only %(left)s %(grade)s seedlings of batch %(code)s remain; %(asked)s were asked for.",
+               left=left, grade=GRADE_NAMES[grade], code=lot.code, asked=quantity),
             field="quantity",
         )
     if dispatched_on < batch.certified_on:
@@ -277,8 +278,6 @@ def _undispatch(session: Session, event: Event) -> None:
 
 
 def stage_label(stage: str):
-    from ..labels import STAGES
-
     return STAGES.get(stage, stage)
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import clock
@@ -106,6 +107,18 @@ def record_planting(
         raise Invalid(_l("The area must be more than zero."), field="area")
     if area_centimu > plot.area_centimu:
         raise Invalid(_l("The area is larger than the plot itself."), field="area")
+    already = area_this_year(session, plot.id, kind, method, planted_on.year)
+    if already + area_centimu > plot.area_centimu:
+        raise Invalid(
+            _l(
+                "This plot already has %(done)s mu of this work recorded in %(year)s; with %(area)s mu more it would exceed its %(plot)s mu.",
+                done=normalized(centimu_to_mu(already)),
+                year=planted_on.year,
+                area=normalized(centimu_to_mu(area_centimu)),
+                plot=normalized(centimu_to_mu(plot.area_centimu)),
+            ),
+            field="area",
+        )
     inputs = []
     if seedlings < 0:
         raise Invalid(_l("The number of seedlings cannot be negative."), field="seedlings")
@@ -151,6 +164,22 @@ def record_planting(
     session.add(record)
     session.flush()
     return record
+
+
+def area_this_year(session: Session, plot_id: int, kind: str, method: str | None, year: int) -> int:
+    """Standing plantings of one kind (and renovation method) on a plot in a year."""
+    total = session.exec(
+        select(func.coalesce(func.sum(PlantingRecord.area_centimu), 0))
+        .join(Event, Event.id == PlantingRecord.event_id)
+        .where(
+            PlantingRecord.plot_id == plot_id,
+            PlantingRecord.kind == kind,
+            PlantingRecord.method == method if method else PlantingRecord.method.is_(None),
+            PlantingRecord.planted_on.between(date(year, 1, 1), date(year, 12, 31)),
+            Event.reversed_by_event_id.is_(None),
+        )
+    ).one()
+    return int(total)
 
 
 def needs_survival_check(record: PlantingRecord) -> bool:

@@ -140,7 +140,7 @@ def new_planting():
     return render_form(form, "planting/planting_new.html", "planting/_planting_form.html")
 
 
-@bp.route("/plots/<int:plot_id>")
+@bp.route("/plots/<id:plot_id>")
 @roles_required("cooperative", "manager", "admin", "nursery", "processor")
 def plot(plot_id: int):
     session = db.session()
@@ -153,7 +153,7 @@ def plot(plot_id: int):
     return render_template("planting/plot.html", **queries.plot_detail(session, found), access=access)
 
 
-@bp.route("/plantings/<int:planting_id>/survival", methods=["GET", "POST"])
+@bp.route("/plantings/<id:planting_id>/survival", methods=["GET", "POST"])
 @roles_required("cooperative")
 def survival(planting_id: int):
     session = db.session()
@@ -189,7 +189,7 @@ def acceptance():
     return render_template("planting/acceptance.html", **context)
 
 
-@bp.route("/plantings/<int:planting_id>/accept", methods=["GET", "POST"])
+@bp.route("/plantings/<id:planting_id>/accept", methods=["GET", "POST"])
 @roles_required("manager")
 def accept(planting_id: int):
     session = db.session()

@@ -101,7 +101,7 @@ def press():
     form = PressForm()
     lots = ledger.owned_lots(session, current_user.org_id, ("seed",))
     if form.validate_on_submit():
-        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS)
+        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS, lambda code: ledger.get_lot(session, code))
         if inputs is not None:
             outputs = attempt(
                 form,

@@ -45,6 +45,8 @@ def resolve(session: Session, *, key: str, gtin: str, lot_code: str, serial: str
     if row is None:
         raise NotFound(_l("This batch number is not known for this product."))
     lot, product_lot = row
+    if lot.status == "reversed":
+        raise NotFound(_l("This batch was withdrawn by its producer as recorded in error; its codes are not valid."))
     number = codes.parse_serial(key, gtin, lot.code, serial.upper())
     if number is None:
         raise NotFound(_l("This serial number is not genuine: its check code does not match. The bottle may be counterfeit."))

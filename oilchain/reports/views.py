@@ -210,7 +210,7 @@ def archive():
     return render_template("reports/archive.html", entries=printing.archived(db.session()))
 
 
-@bp.route("/archive/<int:entry_id>.pdf")
+@bp.route("/archive/<id:entry_id>.pdf")
 @roles_required(*BUREAU)
 def archived_pdf(entry_id: int):
     entry = db.session().get(ReportArchive, entry_id)

@@ -29,7 +29,7 @@ def lots():
     search = request.args.get("q", "")
     kind = request.args.get("kind", "")
     kind = kind if kind in LOT_UNITS else ""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     rows, more = queries.visible_lots(session, current_user, search=search, kind=kind, page=page)
     context = {"rows": rows, "more": more, "page": page, "q": search, "kind": kind, "kinds": list(LOT_UNITS)}
     if htmx and not htmx.boosted:
@@ -72,7 +72,7 @@ def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int =
     return render_template("trace/lot.html", **context), status
 
 
-@bp.route("/events/<int:event_id>/reverse", methods=["POST"])
+@bp.route("/events/<id:event_id>/reverse", methods=["POST"])
 @login_required
 def reverse(event_id: int):
     session = db.session()
@@ -114,7 +114,7 @@ def lot_trace_json(code: str):
     )
 
 
-@bp.route("/plots/<int:plot_id>/trace")
+@bp.route("/plots/<id:plot_id>/trace")
 @roles_required("cooperative", "manager", "admin")
 def plot_trace(plot_id: int):
     session = db.session()
