@@ -302,7 +302,8 @@ def test_processing_quality(app, auth, world):
             "laboratory": "重庆市林产品质量检验检测中心", "occurred_on": "2025-11-28"}
     refuse(app, auth, url, {**form, "acid_value": "-1"}, "Must be at least 0")
     refuse(app, auth, url, {**form, "acid_value": "50"}, "This value is outside what a test can give.")
-    refuse(app, auth, url, {**form, "occurred_on": "2025-11-01"}, "The test cannot come before the oil was pressed.")
+    refuse(app, auth, url, {**form, "occurred_on": "2025-11-01"},
+           f"The date 2025-11-01 comes before {oil.produced_on.isoformat()}, the date of what it acts on.")
     refuse(app, auth, url, {**form, "occurred_on": FUTURE}, "The date cannot be in the future.")
 
     assert redirected_to(auth.post(url, form)).endswith(f"/l/{oil.code}")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:54:21.160613
+Create Date: 2026-11-28 15:09:21.359722
 """
 
 from alembic import op
@@ -260,8 +260,12 @@ def upgrade() -> None:
     sa.Column('laboratory', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('withdrawn_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_by', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_quality_test_lot_id_lot')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_quality_test_user_id_user')),
+    sa.ForeignKeyConstraint(['withdrawn_by'], ['user.id'], name=op.f('fk_quality_test_withdrawn_by_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quality_test'))
     )
     with op.batch_alter_table('quality_test', schema=None) as batch_op:

@@ -183,4 +183,17 @@ def dispatch():
             # In the county the seedlings became the cooperative's dispatch lot: show it.
             target = session.get(Lot, record.dispatch_lot_id).code if record.dispatch_lot_id else form.batch_code.data
             return done(url_for("trace.lot", code=target), _("Dispatch recorded."))
-    return render_form(form, "nursery/dispatch.html", "nursery/_dispatch_form.html")
+    row = next((r for r in services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES) if r[0].code == form.batch_code.data), None)
+    left = services.remaining_by_grade(session, row[1]) if row else None
+    return render_form(form, "nursery/dispatch.html", "nursery/_dispatch_form.html", left=left)
+
+
+@bp.route("/batch-left")
+@roles_required("nursery")
+def batch_left():
+    """The chosen batch's grade I and II seedlings still to dispatch (inline)."""
+    session = db.session()
+    code = request.args.get("batch_code", "")
+    row = next((r for r in services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES) if r[0].code == code), None)
+    left = services.remaining_by_grade(session, row[1]) if row else None
+    return render_template("nursery/_batch_left.html", left=left)

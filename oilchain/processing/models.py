@@ -47,3 +47,7 @@ class QualityTest(SQLModel, table=True):
     laboratory: str = Field(max_length=80)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=clock.utcnow)
+    # A wrong test is withdrawn, never deleted; bottles then show the latest standing one.
+    withdrawn_at: datetime | None = None
+    withdrawn_by: int | None = Field(default=None, foreign_key="user.id")
+    withdrawn_reason: str = Field(default="", max_length=500)

@@ -1,5 +1,6 @@
 """Read-only views for the processor's pages."""
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from ..auth.models import Organization
@@ -27,4 +28,35 @@ def overview(session: Session, org_id: int) -> dict:
         "stock": owned_lots(session, org_id, ("fruit", "seed", "husk", "oil", "cake")),
         "products": products_of(session, org_id),
         "product_lots": product_lots_of(session, org_id),
+    }
+
+
+def shipment_for_receipt(session: Session, actor, raw_code: str) -> dict:
+    """What a receive form should say about a typed or scanned code: the
+    shipment with the lot's origin, or the reason it cannot be received."""
+    from ..codes import normalize_lot_code
+    from ..errors import DomainError
+    from ..ledger.services import get_lot, open_shipment
+    from ..trace.services import origin_story
+
+    code = normalize_lot_code(raw_code)
+    try:
+        lot = get_lot(session, code)
+    except DomainError as error:
+        return {"code": code, "error": str(error.message)}
+    shipment = open_shipment(session, lot)
+    problem = None
+    if shipment is None:
+        problem = _l("Lot %(code)s is already yours: it was received before.", code=lot.code) if lot.owner_org_id == actor.org_id \
+            else _l("Lot %(code)s has not been shipped to you.", code=lot.code)
+    elif shipment.to_org_id != actor.org_id:
+        problem = _l("Lot %(code)s was shipped to another organization.", code=lot.code)
+    if problem:
+        return {"code": lot.code, "error": str(problem)}
+    return {
+        "code": lot.code,
+        "lot": lot,
+        "shipment": shipment,
+        "sender": session.get(Organization, shipment.from_org_id),
+        "story": origin_story(session, lot.id),
     }

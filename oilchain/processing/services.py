@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import codes
+from .. import clock, codes
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import NewLot, check_date, get_lot, input_field, record_event
+from ..ledger.services import NewLot, check_date, get_lot, input_field, record_event, require_owned
 from ..trace.services import origin_story, refresh_stories
 from .models import Product, ProductLot, QualityTest
 
@@ -62,13 +62,10 @@ def record_quality_test(
     laboratory: str,
 ) -> QualityTest:
     lot = get_lot(session, lot_code)
-    if lot.owner_org_id != actor.org_id:
-        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field="code")
+    require_owned(lot, actor)
     if lot.kind != "oil":
         raise Invalid(_l("Quality tests are recorded on oil lots; %(code)s is not one.", code=lot.code), field="code")
-    check_date(tested_on)
-    if tested_on < lot.produced_on:
-        raise Invalid(_l("The test cannot come before the oil was pressed."), field="occurred_on")
+    check_date(tested_on, not_before=lot.produced_on)
     values = {"acid_value": acid_value_milli, "peroxide_value": peroxide_value_milli, "moisture": moisture_milli}
     for name, value in values.items():
         if not 0 <= value <= LAB_LIMITS[name]:
@@ -85,6 +82,25 @@ def record_quality_test(
     session.add(test)
     session.flush()
     refresh_stories(session, lot.id)  # bottles already made from this oil show the new test
+    return test
+
+
+def withdraw_quality_test(session: Session, *, actor: Actor, test_id: int, reason: str) -> QualityTest:
+    """A wrong test result is withdrawn with a reason (never deleted); the
+    bottles made from the oil show the latest standing test again."""
+    test = session.get(QualityTest, test_id)
+    if test is None:
+        raise NotFound(_l("No such quality test."))
+    lot = session.get(Lot, test.lot_id)
+    require_owned(lot, actor, field_name=None)
+    if test.withdrawn_at is not None:
+        raise Invalid(_l("This test has been withdrawn already."))
+    if not reason.strip():
+        raise Invalid(_l("Give the reason for the correction."), field="reason")
+    test.withdrawn_at, test.withdrawn_by, test.withdrawn_reason = clock.utcnow(), actor.user_id, reason.strip()[:500]
+    session.add(test)
+    session.flush()
+    refresh_stories(session, lot.id)
     return test
 
 

@@ -1,6 +1,4 @@
-from decimal import Decimal
-
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -91,7 +89,9 @@ def receive():
         if shipment:
             return done(url_for("trace.lot", code=code), _("Lot %(code)s received.", code=code))
     incoming = queries.incoming(session, current_user.org_id)
-    return render_form(form, "processing/receive.html", "processing/_receive_form.html", incoming=incoming)
+    # A code in the address (a scanned label's link) shows its shipment at once.
+    lookup = queries.shipment_for_receipt(session, current_user, form.code.data) if (form.code.data or "").strip() else None
+    return render_form(form, "processing/receive.html", "processing/_receive_form.html", incoming=incoming, lookup=lookup)
 
 
 @bp.route("/press", methods=["GET", "POST"])
@@ -193,3 +193,22 @@ def bottle():
         if lot:
             return done(url_for("trace.lot", code=lot.code), _("Product lot %(code)s bottled.", code=lot.code))
     return render_form(form, "processing/bottle.html", "processing/_bottle_form.html")
+
+
+@bp.route("/receive/lookup")
+@roles_required("processor")
+def receive_lookup():
+    """As the code is typed or scanned: the shipment it names, or what is
+    wrong with it (inline, before the weighed weight is entered)."""
+    session = db.session()
+    raw = request.args.get("code", "")
+    found = queries.shipment_for_receipt(session, current_user, raw) if raw.strip() else None
+    return render_template("processing/_receive_lookup.html", found=found)
+
+
+@bp.route("/products/check-gtin")
+@roles_required("processor")
+def check_gtin():
+    """Inline check of a GTIN-14 as it is typed."""
+    gtin = request.args.get("gtin", "").strip()
+    return render_template("processing/_gtin_check.html", gtin=gtin, valid=codes.is_valid_gtin(gtin))

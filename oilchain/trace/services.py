@@ -23,27 +23,30 @@ FULL, ORIGIN = "full", "origin"
 STORY_PLOT_LIMIT = 12
 
 
-def participated(session: Session, org_id: int, lot_ids: set[int]) -> bool:
-    """Did the organization own, make, use, ship or receive any of these lots?"""
+def participated_in(session: Session, org_id: int, lot_ids: set[int]) -> set[int]:
+    """Those of the lots the organization owns, made, used, shipped or received."""
     if not lot_ids:
-        return False
-    owned = session.exec(select(Lot.id).where(Lot.id.in_(lot_ids), Lot.owner_org_id == org_id).limit(1)).first()
-    if owned is not None:
-        return True
+        return set()
+    owned = session.exec(select(Lot.id).where(Lot.id.in_(lot_ids), Lot.owner_org_id == org_id)).all()
     acted = session.exec(
-        select(EventLine.id)
-        .join(Event, Event.id == EventLine.event_id)
-        .where(EventLine.lot_id.in_(lot_ids), Event.org_id == org_id)
-        .limit(1)
-    ).first()
-    if acted is not None:
-        return True
+        select(EventLine.lot_id).join(Event, Event.id == EventLine.event_id).where(EventLine.lot_id.in_(lot_ids), Event.org_id == org_id)
+    ).all()
     shipped = session.exec(
-        select(Shipment.id)
-        .where(Shipment.lot_id.in_(lot_ids), or_(Shipment.from_org_id == org_id, Shipment.to_org_id == org_id))
-        .limit(1)
-    ).first()
-    return shipped is not None
+        select(Shipment.lot_id).where(Shipment.lot_id.in_(lot_ids), or_(Shipment.from_org_id == org_id, Shipment.to_org_id == org_id))
+    ).all()
+    return set(owned) | set(acted) | set(shipped)
+
+
+def participated(session: Session, org_id: int, lot_ids: set[int]) -> bool:
+    return bool(participated_in(session, org_id, lot_ids))
+
+
+def fully_visible(session: Session, actor: Actor, graph: Graph) -> set[int]:
+    """The lots of a trace the actor may see in full: all for the bureau, else
+    those its organization took part in. Upstream of those, a trace shows the
+    others' origin facts only; downstream, it leaves them out."""
+    lot_ids = graph.ids("lot")
+    return set(lot_ids) if actor.is_bureau else participated_in(session, actor.org_id, lot_ids)
 
 
 def lot_access(session: Session, actor: Actor, lot: Lot) -> str | None:
@@ -137,7 +140,9 @@ def origin_story(session: Session, lot_id: int) -> dict:
     test = None
     if oil_ids:
         test = session.exec(
-            select(QualityTest).where(QualityTest.lot_id.in_(oil_ids)).order_by(QualityTest.tested_on.desc(), QualityTest.id.desc())
+            select(QualityTest)
+            .where(QualityTest.lot_id.in_(oil_ids), QualityTest.withdrawn_at.is_(None))
+            .order_by(QualityTest.tested_on.desc(), QualityTest.id.desc())
         ).first()
 
     harvest_days = sorted(record.harvested_on for record in harvests)
@@ -213,33 +218,55 @@ def trace_rows(session: Session, graph: Graph) -> dict:
     return {"lots": lots, "plots": plots, "orgs": orgs, "events": events}
 
 
-def graph_json(session: Session, graph: Graph) -> dict:
+def visible_trace(session: Session, actor: Actor, graph: Graph, upstream_walk: bool) -> dict:
+    """What of a trace the actor may see: every node and edge in full for
+    lots it took part in; upstream, the other lots as origin facts (kind and
+    holder, no code or quantity); downstream, nothing of the others but a count."""
+    full = fully_visible(session, actor, graph)
     rows = trace_rows(session, graph)
+
+    def shown(node) -> bool:
+        return node[0] == "plot" or node[1] in full or upstream_walk
+
+    edges = [e for e in graph.edges if shown(e.source) and shown(e.target)]
+    hidden = {n for n in graph.nodes if not shown(n)}
+    return {**rows, "edges": edges, "full": full, "hidden": len(hidden)}
+
+
+def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool) -> dict:
+    view = visible_trace(session, actor, graph, upstream_walk)
+    full = view["full"]
 
     def node(n):
         kind, node_id = n
-        if kind == "lot":
-            lot = rows["lots"][node_id]
-            return {"type": "lot", "code": lot.code, "kind": lot.kind, "unit": lot.unit, "quantity": lot.quantity,
-                    "owner": rows["orgs"][lot.owner_org_id].name}
-        plot, township = rows["plots"][node_id]
-        return {"type": "plot", "id": plot.id, "name": plot.name, "township": township.name}
+        if kind == "plot":
+            plot, township = view["plots"][node_id]
+            return {"type": "plot", "id": plot.id, "name": plot.name, "township": township.name}
+        lot = view["lots"][node_id]
+        facts = {"type": "lot", "kind": lot.kind, "owner": view["orgs"][lot.owner_org_id].name}
+        if node_id in full:
+            facts.update(code=lot.code, unit=lot.unit, quantity=lot.quantity)
+        return facts
 
     def ref(n):
-        return rows["lots"][n[1]].code if n[0] == "lot" else f"plot:{n[1]}"
+        if n[0] == "plot":
+            return f"plot:{n[1]}"
+        return view["lots"][n[1]].code if n[1] in full else f"lot:{n[1]}"
 
+    nodes = {n for e in view["edges"] for n in (e.source, e.target)} | {graph.start}
     return {
         "start": ref(graph.start),
-        "nodes": [node(n) for n in sorted(graph.nodes)],
+        "nodes": [dict(node(n), ref=ref(n)) for n in sorted(nodes)],
         "edges": [
             {
                 "from": ref(e.source),
                 "to": ref(e.target),
                 "event": e.event_id,
                 "step": e.kind,
-                "date": rows["events"][e.event_id].occurred_on.isoformat(),
-                "quantity": e.quantity,
+                "date": view["events"][e.event_id].occurred_on.isoformat(),
+                "quantity": e.quantity if e.source[0] == "plot" or e.source[1] in full else None,
             }
-            for e in graph.edges
+            for e in view["edges"]
         ],
+        "not_shown": view["hidden"],
     }

@@ -12,6 +12,8 @@ from ..ledger import services as ledger
 from ..ledger.models import LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
 from ..planting.models import Plot
+from ..processing import services as processing
+from ..processing.models import QualityTest
 from ..web import attempt, done, htmx
 from . import queries, services
 
@@ -56,13 +58,15 @@ def lot(code: str):
     return render_lot(found, access, ReverseForm())
 
 
-def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int = 200, reverse_event_id: int | None = None):
+def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int = 200, reverse_event_id: int | None = None,
+               test_form: ReverseForm | None = None):
     session = db.session()
     context = {
         "access": access,
         "story": services.origin_story(session, found.id),
         "reverse_form": reverse_form,
         "reverse_event_id": reverse_event_id,
+        "test_form": test_form,
         "lot_uri": lot_uri(found),
     }
     if access == services.FULL:
@@ -91,6 +95,26 @@ def reverse(event_id: int):
     return render_lot(found, access, form, status=422, reverse_event_id=event_id)
 
 
+@bp.route("/quality-tests/<id:test_id>/withdraw", methods=["POST"])
+@roles_required("processor")
+def withdraw_test(test_id: int):
+    """A wrong test result is withdrawn with a reason, from the oil lot's page."""
+    session = db.session()
+    test = session.get(QualityTest, test_id)
+    if test is None:
+        abort(404)
+    found = session.get(Lot, test.lot_id)
+    form = ReverseForm()
+    if form.validate_on_submit() and attempt(
+        form, lambda: processing.withdraw_quality_test(session, actor=current_user, test_id=test_id, reason=form.reason.data)
+    ):
+        return done(url_for("trace.lot", code=found.code), _("The test was withdrawn."))
+    access = services.lot_access(session, current_user, found)
+    if access is None:
+        abort(403)
+    return render_lot(found, access, ReverseForm(formdata=None), status=422, test_form=form)
+
+
 @bp.route("/l/<code>/trace")
 @login_required
 def lot_trace(code: str):
@@ -109,8 +133,8 @@ def lot_trace_json(code: str):
     if services.lot_access(session, current_user, found) != services.FULL:
         abort(403)
     return jsonify(
-        upstream=services.graph_json(session, upstream(session, ("lot", found.id))),
-        downstream=services.graph_json(session, downstream(session, ("lot", found.id))),
+        upstream=services.graph_json(session, current_user, upstream(session, ("lot", found.id)), upstream_walk=True),
+        downstream=services.graph_json(session, current_user, downstream(session, ("lot", found.id)), upstream_walk=False),
     )
 
 
@@ -133,10 +157,8 @@ def render_trace(start, title: str):
     return render_template(
         "trace/trace.html",
         title=title,
-        up=up,
-        down=down,
-        up_rows=services.trace_rows(session, up),
-        down_rows=services.trace_rows(session, down),
+        up=services.visible_trace(session, current_user, up, upstream_walk=True),
+        down=services.visible_trace(session, current_user, down, upstream_walk=False),
     )
 
 
