@@ -9,14 +9,19 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PASSWORD = "oilchain-demo"
+PASSWORD = "oilchain-demo"  # the demo's; lot codes below are the demo year 2025's
 PAGES = {
     None: ["/login"],
-    "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/dispatch"],
-    "coop": ["/planting/", "/planting/plots/new", "/planting/plantings/new", "/harvest/", "/harvest/new", "/harvest/dry-hull", "/harvest/ship"],
-    "processor": ["/processing/", "/processing/receive", "/processing/press", "/processing/quality", "/processing/products/new", "/processing/bottle", "/sales/", "/sales/new", "/lots"],
-    "manager": ["/reports/dashboard", "/lots", "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001"],
-    "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3"],
+    "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/grade", "/nursery/certify", "/nursery/dispatch", "/l/YY-S25-000002"],
+    "coop": ["/planting/", "/planting/plots/new", "/planting/plantings/new", "/harvest/", "/harvest/new", "/harvest/dry-hull",
+             "/harvest/ship", "/l/YY-H25-000001", "/l/YY-H25-000001/trace"],
+    "processor": ["/processing/", "/processing/receive", "/processing/receive?code=YY-Z25-000004", "/processing/press",
+                  "/processing/quality", "/processing/products/new", "/processing/bottle", "/sales/", "/sales/new", "/lots",
+                  "/l/YY-O25-000001"],
+    "manager": ["/reports/dashboard", "/reports/dashboard?year=2025&month=11", "/reports/records?metric=seed_processed&year=2025",
+                "/reports/targets?year=2025", "/reports/archive", "/planting/acceptance", "/admin/grading", "/lots",
+                "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001"],
+    "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3", "/admin/jobs"],
 }
 SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
 

@@ -92,30 +92,38 @@ def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool)
     return list(session.exec(query))
 
 
-# The county's bounding box for the plot map (microdegrees), as the plot
-# form's own bounds.
-MAP_BOUNDS = (28_000_000, 29_600_000, 108_000_000, 109_600_000)
+# The county's bounding box (microdegrees), as the plot form's own bounds.
+COUNTY_BOUNDS = (28_000_000, 29_600_000, 108_000_000, 109_600_000)
+MAP_MARGIN = 20_000  # about 2 km around the plots shown
 
 
-def plot_map(session: Session, org_id: int | None) -> list[dict]:
-    """Plot positions as SVG coordinates in a 1000 x 1000 box over the county
-    (north up), for a map drawn without any tile service."""
-    south, north, west, east = MAP_BOUNDS
+def plot_map(session: Session, org_id: int | None) -> dict:
+    """Plot positions as SVG coordinates in a 1000 x 1000 box (north up),
+    framed on the plots shown, for a map drawn without any tile service."""
     query = select(Plot, Township.name).join(Township, Township.id == Plot.township_id)
     if org_id is not None:
         query = query.where(Plot.cooperative_id == org_id)
-    points = []
-    for plot, township in session.exec(query):
-        points.append(
-            {
-                "id": plot.id,
-                "name": plot.name,
-                "township": township,
-                "x": (plot.longitude_e6 - west) * 1000 // (east - west),
-                "y": (north - plot.latitude_e6) * 1000 // (north - south),
-            }
-        )
-    return points
+    rows = list(session.exec(query))
+    if not rows:
+        return {"points": [], "bounds": COUNTY_BOUNDS}
+    south = max(min(p.latitude_e6 for p, _ in rows) - MAP_MARGIN, COUNTY_BOUNDS[0])
+    north = min(max(p.latitude_e6 for p, _ in rows) + MAP_MARGIN, COUNTY_BOUNDS[1])
+    west = max(min(p.longitude_e6 for p, _ in rows) - MAP_MARGIN, COUNTY_BOUNDS[2])
+    east = min(max(p.longitude_e6 for p, _ in rows) + MAP_MARGIN, COUNTY_BOUNDS[3])
+    span = max(north - south, east - west)  # square frame: one scale for both axes
+    south, west = south - (span - (north - south)) // 2, west - (span - (east - west)) // 2  # centred
+    north = south + span
+    points = [
+        {
+            "id": plot.id,
+            "name": plot.name,
+            "township": township,
+            "x": (plot.longitude_e6 - west) * 1000 // span,
+            "y": (north - plot.latitude_e6) * 1000 // span,
+        }
+        for plot, township in rows
+    ]
+    return {"points": points, "bounds": (south, north, west, east)}
 
 
 def plots_geojson(session: Session, org_id: int | None) -> dict:

@@ -186,7 +186,7 @@ def acceptance():
     context = {"rows": rows, "township_id": township_id, "state": state, "townships": active_townships(session)}
     if htmx and not htmx.boosted:
         return render_template("planting/_acceptance_rows.html", **context)
-    return render_template("planting/acceptance.html", **context)
+    return render_template("planting/acceptance.html", map=queries.plot_map(session, None), **context)
 
 
 @bp.route("/plantings/<id:planting_id>/accept", methods=["GET", "POST"])

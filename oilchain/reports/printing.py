@@ -9,7 +9,7 @@ from ..documents.report import Chart, ReportData, output_report
 from ..i18n import chart_unit, chart_value, format_day, format_local_time, format_metric, format_period
 from .metrics import METRICS
 from .models import ReportArchive
-from .services import figures, rollup_year
+from .services import figures, rollup_state, rollup_year, yesterday
 
 
 def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
@@ -76,7 +76,11 @@ def archive_month(session: Session, year: int, month: int, created_by: str) -> R
     from .services import period_bounds
 
     _start, end = period_bounds(year, month)
-    rollup_year(session, year, min(end, clock.today()))
+    # Through the month's end at least, but never back from where the nightly
+    # roll-up already reached (and never past yesterday: today is not over).
+    state = rollup_state(session, year)
+    reached = state.through_day if state else end
+    rollup_year(session, year, min(max(end, reached), yesterday()))
     pdf = render(session, year, month, created_by)
     entry = session.exec(select(ReportArchive).where(ReportArchive.year == year, ReportArchive.month == month)).first()
     entry = entry or ReportArchive(year=year, month=month, pdf=pdf)
