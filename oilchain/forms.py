@@ -10,12 +10,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from . import clock
 from .errors import DomainError
-from .units import MAX_DIGITS, NotExact, to_base
+from .units import ASCII_NUMBER, MAX_DIGITS, NotExact, to_base
 
 
 class Form(FlaskForm):
     """A FlaskForm that also holds errors for fields made on the fly (one
-    quantity field per input lot) and for the form as a whole."""
+    quantity field per input lot, `dynamic_fields`) and for the form as a whole."""
+
+    dynamic_fields: frozenset = frozenset()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +28,7 @@ class Form(FlaskForm):
         field = getattr(self, field_name, None) if field_name else None
         if field is not None and hasattr(field, "errors") and hasattr(field, "data"):
             field.errors = list(field.errors) + [str(message)]
-        elif field_name and field_name.startswith("input-"):
+        elif field_name and (field_name.startswith("input-") or field_name in self.dynamic_fields):
             self.extra_errors.setdefault(field_name, []).append(str(message))
         else:  # no field of that name on this form: the message stands above it
             self.whole_form_errors.append(str(message))
@@ -47,7 +49,7 @@ class Form(FlaskForm):
                 lot = offered.get(code) or lookup(code)
                 chosen.append((lot, to_base(raw, decimals)))
             except NotExact:
-                self.add_error(name, _l("Enter a number with at most %(places)s decimal places.", places=decimals))
+                self.add_error(name, not_exact_message(raw, decimals))
                 failed = True
             except DomainError as error:
                 self.add_error(name, error.message)
@@ -68,12 +70,11 @@ class Exact:
     def __call__(self, form, field):
         if field.data is None:
             return
+        raw = field.raw_data[0] if field.raw_data else str(field.data)
         try:
-            to_base(field.data, self.decimals)
+            to_base(raw, self.decimals)
         except NotExact:
-            if field.data.is_finite() and field.data.adjusted() + self.decimals >= MAX_DIGITS:
-                raise ValidationError(_l("This number is far too large."))
-            raise ValidationError(_l("Use at most %(places)s decimal places.", places=self.decimals))
+            raise ValidationError(not_exact_message(raw, self.decimals))
         too_low = field.data < self.low if self.inclusive else field.data <= self.low
         if too_low:
             if self.inclusive:
@@ -81,6 +82,21 @@ class Exact:
             raise ValidationError(_l("Must be more than %(low)s.", low=self.low))
         if self.high is not None and field.data > self.high:
             raise ValidationError(_l("Must be at most %(high)s.", high=self.high))
+
+
+def not_exact_message(raw, decimals: int):
+    """Why a typed number cannot be an exact quantity, in the reader's language."""
+    from decimal import Decimal, InvalidOperation
+
+    if not ASCII_NUMBER.fullmatch(str(raw).strip()):
+        return _l("Enter a number, in digits 0-9.")
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return _l("Enter a number, in digits 0-9.")
+    if number.adjusted() + decimals >= MAX_DIGITS:
+        return _l("This number is far too large.")
+    return _l("Use at most %(places)s decimal places.", places=decimals)
 
 
 def not_future(form, field):

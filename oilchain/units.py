@@ -8,6 +8,7 @@ only at the edges (form input, display). Never a float.
 | lab value| as is    | thousandths        | 3        |
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 WEIGHT_DECIMALS = 3
@@ -25,8 +26,15 @@ class NotExact(ValueError):
 MAX_DIGITS = 18
 
 
+# What a person types as a quantity: ASCII digits only (Decimal would also
+# take full-width digits and underscores), an optional sign, point and exponent.
+ASCII_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def to_base(value, decimals: int) -> int:
     """Decimal (or str/int) in display units -> integer base units, refusing rounding."""
+    if isinstance(value, str) and not ASCII_NUMBER.fullmatch(value.strip()):
+        raise NotExact(value)
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:

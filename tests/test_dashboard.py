@@ -131,7 +131,7 @@ def test_a_manager_edits_targets_in_display_units(app, auth, world):
     assert response.status_code == 422
     assert "Unknown metric bogus_metric" in response.get_data(as_text=True)
     response = auth.post("/reports/targets?year=2026", {"seed_processed": "1.0000001"})
-    assert response.status_code == 422 and "at most 6 decimal places" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Use at most 6 decimal places." in response.get_data(as_text=True)
     with app.app_context():
         assert reports.targets_of(db.session(), 2026)["seed_processed"] == 13_500_500_000
 

@@ -41,7 +41,8 @@ def county(app):
         coop = session.exec(select(User).where(User.username == "coop")).one()
         plot = session.exec(select(Plot.id).where(Plot.cooperative_id == coop.organization_id)).first()
         data = data_strings(session)
-    return {"lots": lots, "waiting_planting": waiting, "archive": archive, "year": year, "plot": plot, "data": data}
+        township = session.exec(select(Township.id).where(Township.name == "龙潭镇")).one()
+    return {"township": township, "lots": lots, "waiting_planting": waiting, "archive": archive, "year": year, "plot": plot, "data": data}
 
 
 def data_strings(session) -> list[str]:
@@ -76,7 +77,7 @@ def pages_for(role: str, county: dict) -> list[str]:
                     f"/reports/targets?year={year}", "/reports/archive", "/planting/acceptance", "/planting/acceptance?state=done",
                     f"/planting/plantings/{county['waiting_planting']}/accept", "/admin/grading", f"/l/{lots['product']}",
                     f"/l/{lots['product']}/trace", f"/l/{lots['seedling']}"] + common,
-        "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3", "/admin/jobs",
+        "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", f"/admin/townships/{county['township']}", "/admin/jobs",
                   f"/reports/dashboard?year={year}"],
         None: ["/login"],
     }[role]

@@ -119,7 +119,7 @@ def _chart(chart: Chart, font: str, width: float, height: float) -> Drawing:
     bars.categoryAxis.labels.fontSize = 6
     bars.valueAxis.labels.fontName = font
     bars.valueAxis.labels.fontSize = 6
-    top = max(max(chart.values or [0]), chart.target_per_month or 0, 1)
+    top = max(max(chart.values or [0]), chart.target_per_month or 0, 5)  # an empty chart still reads 0..5
     bars.valueAxis.valueMin = 0
     bars.valueAxis.valueMax = top * 1.1
     bars.valueAxis.labelTextFormat = _compact

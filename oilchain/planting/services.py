@@ -239,8 +239,14 @@ def accept_planting(
         )
     if accepted_on < record.planted_on:
         raise Invalid(_l("A planting cannot be accepted before it was planted."), field="occurred_on")
-    if needs_survival_check(record) and latest_survival(session, record.id) is None:
+    survival = latest_survival(session, record.id)
+    if needs_survival_check(record) and survival is None:
         raise Invalid(_l("Record a survival check before accepting this planting."))
+    if survival is not None and accepted_on < survival.checked_on:
+        raise Invalid(
+            _l("The acceptance cannot come before the survival check of %(day)s.", day=survival.checked_on.isoformat()),
+            field="occurred_on",
+        )
     acceptance = Acceptance(
         planting_id=record.id,
         accepted_on=accepted_on,

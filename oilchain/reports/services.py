@@ -50,11 +50,11 @@ def rollup_year(session: Session, year: int, through: date) -> int:
 
 
 def nightly_rollup(session: Session, day: date) -> int:
-    """The nightly job for `day` (yesterday): its year through that day, and in
-    January the whole previous year too, for entries made late."""
+    """The nightly job for `day` (yesterday): its year through that day, and
+    the whole previous year again, for what is entered or accepted late (a
+    planting of last autumn accepted this spring counts toward last year)."""
     written = rollup_year(session, day.year, day)
-    if day.month == 1:
-        written += rollup_year(session, day.year - 1, date(day.year - 1, 12, 31))
+    written += rollup_year(session, day.year - 1, date(day.year - 1, 12, 31))
     return written
 
 
@@ -95,6 +95,9 @@ class Figures:
 
     @property
     def empty(self) -> bool:
+        """Nothing in the period: the month for a month report, else the year."""
+        if self.month:
+            return not any(row.period_actual for row in self.rows)
         return not any(row.actual for row in self.rows)
 
 

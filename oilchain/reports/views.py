@@ -9,7 +9,7 @@ from sqlmodel import select
 from .. import clock, db
 from ..admin.models import Township
 from ..auth.access import roles_required
-from ..forms import Form
+from ..forms import Form, not_exact_message
 from ..i18n import chart_unit, chart_value, format_period
 from ..units import NotExact, from_base, to_base
 from ..web import attempt, done, htmx
@@ -165,6 +165,12 @@ def rollup_now():
     abort(400)
 
 
+class TargetsForm(Form):
+    """One field per metric, named by the metric; errors stand next to them."""
+
+    dynamic_fields = frozenset(METRICS)
+
+
 @bp.route("/targets", methods=["GET", "POST"])
 @roles_required(*BUREAU)
 def targets():
@@ -174,7 +180,7 @@ def targets():
     year = request.values.get("year", type=int) or services.default_year(session)
     if year not in YEARS:
         abort(404)
-    form = Form()
+    form = TargetsForm()
     if form.validate_on_submit():
         typed = {key: (value or "").strip().replace(",", "") for key, value in request.form.items() if key not in ("csrf_token", "year")}
         values = {}
@@ -183,7 +189,7 @@ def targets():
             try:
                 values[key] = to_base(raw, decimals) if raw else None
             except NotExact:
-                form.add_error(f"target-{key}", _("Enter a number with at most %(places)s decimal places.", places=decimals))
+                form.add_error(key, not_exact_message(raw, decimals))
         if not form.has_errors() and attempt(form, lambda: services.set_targets(session, actor=current_user, year=year, values=values)):
             return done(url_for("reports.dashboard", year=year), _("Targets saved."))
     else:
