@@ -462,7 +462,7 @@ def test_a_post_without_csrf_token_is_refused_and_writes_nothing(app, client, au
 # --- htmx ------------------------------------------------------------------------------------------
 
 FORM_PAGES = {
-    "nursery": ["/nursery/batches/new", "/nursery/dispatch"],
+    "nursery": ["/nursery/batches/new", "/nursery/growing", "/nursery/grade", "/nursery/certify", "/nursery/dispatch"],
     "coop": ["/planting/plots/new", "/planting/plantings/new", "/harvest/new", "/harvest/dry-hull", "/harvest/ship"],
     "processor": ["/processing/receive", "/processing/press", "/processing/quality", "/processing/products/new",
                   "/processing/bottle", "/sales/new"],

@@ -1,0 +1,101 @@
+"""htmx where it helps: lists that filter and page in place, partial
+updates of the dashboard, and inline lookups while a form is filled in.
+Each answer to an htmx request is the partial alone, not a page."""
+
+from datetime import date
+
+import pytest
+
+from oilchain import db
+from oilchain.reports import services as reports
+
+from . import chain
+from .chain import KG, db_session
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.set_cookie("lang", "en")
+
+
+def body(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_lot_list_filters_and_pages_in_place(app, auth, world):
+    with db_session(app) as session:
+        fruit = chain.harvest_lot(session, world, grams=500 * KG)
+        chain.harvest_lot(session, world, grams=600 * KG)
+    auth.login("coop")
+    full = auth.client.get("/lots")
+    assert "<html" in body(full) and 'id="lot-rows"' in body(full)
+    rows = auth.client.get(f"/lots?q={fruit.code.lower()}", headers=HX)
+    assert "<html" not in body(rows)
+    assert fruit.code in body(rows) and body(rows).count("<tr") == 2  # header + the one lot
+    assert "No lots match." in body(auth.client.get("/lots?kind=oil", headers=HX))
+
+
+def test_the_dashboard_swaps_its_body_for_another_period(app, auth, world):
+    with app.app_context():
+        session = db.session()
+        chain.seedling_batch(session, world, on=date(2025, 11, 20))
+        reports.rollup_year(session, 2025, date(2025, 12, 19))
+        session.commit()
+    auth.login("bureau")
+    partial = auth.client.get("/reports/dashboard?year=2025&month=11", headers=HX)
+    html = body(partial)
+    assert partial.status_code == 200 and "<html" not in html
+    # grade I + II graded in November: this month's figure and the year to date
+    assert "This month" in html and html.count("9,500 plants") == 2
+    october = body(auth.client.get("/reports/dashboard?year=2025&month=10", headers=HX))
+    assert "9,500 plants" not in october  # nothing yet by the end of October
+
+
+def test_the_receive_form_looks_up_a_scanned_code_as_it_arrives(app, auth, world):
+    with db_session(app) as session:
+        fruit = chain.harvest_lot(session, world, grams=4_000 * KG)
+        seed, _husk = chain.dry_hull(session, world, inputs=[(fruit, 4_000 * KG)], seed=1_000 * KG, husk=1_600 * KG)
+        chain.ship(session, world, lot=seed, to="processor")
+    auth.login("processor")
+    found = auth.client.get(f"/processing/receive/lookup?code=https://trace.example.cn/l/{seed.code.lower()}", headers=HX)
+    html = body(found)
+    assert "<html" not in html and seed.code in html and "麻旺合作社" in html and "1,000 kg" in html
+    assert "麻旺镇" in html  # the origin, before the weighing
+    unknown = body(auth.client.get("/processing/receive/lookup?code=YY-Z25-999999", headers=HX))
+    assert "No lot has the code YY-Z25-999999." in unknown
+    auth.login("processor2")
+    elsewhere = body(auth.client.get(f"/processing/receive/lookup?code={seed.code}", headers=HX))
+    assert f"Lot {seed.code} was shipped to another organization." in elsewhere
+
+
+def test_the_gtin_field_checks_its_check_digit_while_typed(auth, world):
+    auth.login("processor")
+    good = body(auth.client.get(f"/processing/products/check-gtin?gtin={chain.gtin()}", headers=HX))
+    bad = body(auth.client.get(f"/processing/products/check-gtin?gtin={chain.wrong_check_digit(chain.gtin())}", headers=HX))
+    assert "Valid GTIN-14" in good and "error" not in good
+    assert "A GTIN-14 has 14 digits and a valid check digit." in bad
+
+
+def test_the_dispatch_form_shows_what_remains_of_each_grade(app, auth, world):
+    with db_session(app) as session:
+        batch = chain.seedling_batch(session, world)
+        chain.dispatch(session, world, batch=batch, quantity=2_000)
+    auth.login("nursery")
+    html = body(auth.client.get(f"/nursery/batch-left?batch_code={batch.code}", headers=HX))
+    assert "<html" not in html and "grade I 5,000, grade II 2,500" in html
+
+
+def test_the_chosen_language_is_remembered_on_the_account(app, client, world):
+    from .conftest import AuthActions
+
+    first = AuthActions(client)
+    first.login("coop")
+    client.post("/language", data={"lang": "en", "next": "/harvest/", "csrf_token": first.token()})
+    first.logout()
+    fresh = app.test_client()  # another device: no language cookie
+    other = AuthActions(fresh)
+    other.login("coop")
+    page = body(fresh.get("/harvest/"))
+    assert 'lang="en"' in page and "Log a harvest" in page
