@@ -1,7 +1,10 @@
 """What every view shares: running a service for a form, answering htmx and
 plain requests alike, and the error pages."""
 
-from flask import flash, redirect, render_template, request
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
@@ -61,6 +64,16 @@ def done(url: str, message: str):
     if htmx:
         return htmx_response(redirect=url)
     return redirect(url, code=303)
+
+
+def csv_response(filename: str, header: list, rows: list) -> Response:
+    """A table as a CSV download that spreadsheet programs open as UTF-8."""
+    out = io.StringIO()
+    out.write("\ufeff")  # the byte-order mark Excel needs to read Chinese as UTF-8
+    writer = csv.writer(out)
+    writer.writerow([str(cell) for cell in header])
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def navigation() -> list[tuple[str, str]]:

@@ -100,3 +100,17 @@ def test_the_chosen_language_is_remembered_on_the_account(app, client, world):
     other.login("coop")
     page = body(fresh.get("/harvest/"))
     assert 'lang="en"' in page and "Log a harvest" in page
+
+
+def test_tables_export_as_csv(app, auth, world):
+    with db_session(app) as session:
+        built = chain.full_chain(session, world)
+        chain.sell(session, world, lot=chain.lot_by_code(session, built.product_lot.code), quantity=12)
+    auth.login("processor")
+    lots = auth.client.get("/lots?format=csv")
+    assert lots.mimetype == "text/csv"
+    text = lots.get_data(as_text=True)
+    assert text.startswith("\ufeffLot,Kind,Date") and built.oil.code in text
+    sales = auth.client.get("/sales/?format=csv").get_data(as_text=True)
+    assert "Buyer" in sales.splitlines()[0]
+    assert f"{built.product_lot.code},重庆永辉超市,Supermarket,12,128.00,1536.00,recorded" in sales

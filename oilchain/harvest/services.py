@@ -50,19 +50,16 @@ def log_harvest(session: Session, *, actor: Actor, plot_id: int, weight_g: int, 
     return lot
 
 
-def harvested_from(session: Session, plot: Plot, year: int) -> int:
-    """Fresh fruit logged on a plot in a year, reversed entries left out."""
-    total = session.exec(
+def harvested_from(session: Session, plot: Plot, year: int | None = None) -> int:
+    """Fresh fruit logged on a plot (in a year, or ever), reversed entries left out."""
+    query = (
         select(func.coalesce(func.sum(Lot.quantity), 0))
         .join(HarvestRecord, HarvestRecord.lot_id == Lot.id)
-        .where(
-            HarvestRecord.plot_id == plot.id,
-            HarvestRecord.harvested_on >= date(year, 1, 1),
-            HarvestRecord.harvested_on <= date(year, 12, 31),
-            Lot.status != "reversed",
-        )
-    ).one()
-    return int(total)
+        .where(HarvestRecord.plot_id == plot.id, Lot.status != "reversed")
+    )
+    if year is not None:
+        query = query.where(HarvestRecord.harvested_on.between(date(year, 1, 1), date(year, 12, 31)))
+    return int(session.exec(query).one())
 
 
 def dry_and_hull(

@@ -7,7 +7,7 @@ delta on one lot, so a lot's remaining quantity is the sum of its lines.
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column
+from sqlalchemy import BigInteger, CheckConstraint, Column, and_
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -127,3 +127,7 @@ class Sequence(SQLModel, table=True):
 
     name: str = Field(max_length=40, primary_key=True)
     next_value: int = Field(default=1, sa_type=BigInteger)
+
+
+# Events that count: not reversed, and not reversals themselves.
+STANDING = and_(Event.reversed_by_event_id.is_(None), Event.kind != "reverse")

@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
-from .models import Event, EventLine
+from .models import STANDING, Event, EventLine
 
 Node = tuple[str, int]  # ("lot", id) or ("plot", id)
 BEARING_YEARS = 3
@@ -47,9 +47,6 @@ class Graph:
 
     def ids(self, kind: str) -> set[int]:
         return {node_id for node_kind, node_id in self.nodes if node_kind == kind}
-
-
-STANDING = and_(Event.reversed_by_event_id.is_(None), Event.kind != "reverse")
 
 
 def years_later(day: date, years: int) -> date:

@@ -17,7 +17,7 @@ from ..admin.services import active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..labels import GRADE_NAMES, STAGES
-from ..ledger.models import Event, Lot
+from ..ledger.models import STANDING, Event, Lot
 from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event
 from ..planting.models import Plot
 from .models import GRADES, PROPAGATION_METHODS, GradingStandard, SeedlingBatch, SeedlingDispatch
@@ -184,7 +184,7 @@ def dispatched_by_grade(session: Session, batch_lot_id: int) -> dict[int, int]:
     rows = session.exec(
         select(SeedlingDispatch.grade, func.sum(SeedlingDispatch.quantity))
         .join(Event, Event.id == SeedlingDispatch.event_id)
-        .where(SeedlingDispatch.batch_lot_id == batch_lot_id, Event.reversed_by_event_id.is_(None))
+        .where(SeedlingDispatch.batch_lot_id == batch_lot_id, STANDING)
         .group_by(SeedlingDispatch.grade)
     ).all()
     sent = {grade: 0 for grade in GRADES}

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from ..admin.models import Township, Variety
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
-from ..ledger.models import Event, Lot
+from ..ledger.models import STANDING, Event, Lot
 from flask import abort
 
 from ..units import from_base, normalized
@@ -83,7 +83,7 @@ def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool)
         .outerjoin(latest, latest.c.planting_id == PlantingRecord.id)
         .outerjoin(SurvivalCheck, SurvivalCheck.id == latest.c.check_id)
         .outerjoin(Acceptance, Acceptance.planting_id == PlantingRecord.id)
-        .where(Event.reversed_by_event_id.is_(None))
+        .where(STANDING)
         .order_by(PlantingRecord.planted_on, PlantingRecord.id)
     )
     query = query.where(Acceptance.id.is_(None)) if waiting else query.where(Acceptance.id.is_not(None))
@@ -165,11 +165,9 @@ def plot_detail(session: Session, plot: Plot) -> dict:
         .where(HarvestRecord.plot_id == plot.id)
         .order_by(HarvestRecord.harvested_on.desc())
     ).all()
-    fruit_total = session.exec(
-        select(func.coalesce(func.sum(Lot.quantity), 0))
-        .join(HarvestRecord, HarvestRecord.lot_id == Lot.id)
-        .where(HarvestRecord.plot_id == plot.id, Lot.status != "reversed")
-    ).one()
+    from ..harvest.services import harvested_from
+
+    fruit_total = harvested_from(session, plot)
     return {
         "plot": plot,
         "township": township,

@@ -10,7 +10,7 @@ from .. import clock
 from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
-from ..ledger.models import Event
+from ..ledger.models import STANDING, Event
 from ..ledger.services import check_date, get_lot, on_reverse, record_event
 from ..units import centimu_to_mu, normalized
 from .models import (
@@ -176,7 +176,7 @@ def area_this_year(session: Session, plot_id: int, kind: str, method: str | None
             PlantingRecord.kind == kind,
             PlantingRecord.method == method if method else PlantingRecord.method.is_(None),
             PlantingRecord.planted_on.between(date(year, 1, 1), date(year, 12, 31)),
-            Event.reversed_by_event_id.is_(None),
+            STANDING,
         )
     ).one()
     return int(total)

@@ -17,13 +17,10 @@ from sqlalchemy.sql import Select
 
 from ..admin.models import Variety
 from ..auth.models import Organization
-from ..ledger.models import BY_PRODUCT_KINDS, Event, EventLine, Lot
+from ..ledger.models import BY_PRODUCT_KINDS, STANDING, Event, EventLine, Lot
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Acceptance, PlantingRecord, Plot
 from ..sales.models import Sale
-
-STANDING = Event.reversed_by_event_id.is_(None)
-
 
 @dataclass(frozen=True)
 class Metric:

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +9,7 @@ from ..auth.access import roles_required
 from ..forms import Form, not_exact_message
 from ..i18n import chart_unit, chart_value, format_period
 from ..units import NotExact, from_base, to_base
-from ..web import attempt, done, htmx
+from ..web import attempt, csv_response, done, htmx
 from . import printing, services
 from .metrics import METRICS
 from .models import ReportArchive
@@ -103,15 +100,6 @@ def plain(value, unit: str) -> str:
 
 def unit_name(unit: str) -> str:
     return {"g": _("t"), "centimu": _("mu"), "fen": _("yuan"), "plant": _("plants"), "count": ""}[unit]
-
-
-def csv_response(filename: str, header: list, rows: list) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # so that spreadsheet programs read the Chinese as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.route("/records")

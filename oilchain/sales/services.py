@@ -57,14 +57,13 @@ def sell(
     return sale
 
 
-def sales_of(session: Session, org_id: int, limit: int = 200) -> list[tuple[Sale, Lot, Event]]:
-    return list(
-        session.exec(
-            select(Sale, Lot, Event)
-            .join(Lot, Lot.id == Sale.lot_id)
-            .join(Event, Event.id == Sale.event_id)
-            .where(Event.org_id == org_id)
-            .order_by(Sale.sold_on.desc(), Sale.id.desc())
-            .limit(limit)
-        )
+def sales_of(session: Session, org_id: int, limit: int | None = 200) -> list[tuple[Sale, Lot, Event]]:
+    """The organization's sales, newest first (the latest `limit`, or all)."""
+    query = (
+        select(Sale, Lot, Event)
+        .join(Lot, Lot.id == Sale.lot_id)
+        .join(Event, Event.id == Sale.event_id)
+        .where(Event.org_id == org_id)
+        .order_by(Sale.sold_on.desc(), Sale.id.desc())
     )
+    return list(session.exec(query if limit is None else query.limit(limit)))

@@ -8,8 +8,8 @@ from ..auth.access import roles_required
 from ..forms import ChoiceField, CountField, DayField, Form, TextField, YuanField
 from ..labels import CHANNELS, choices
 from ..ledger.services import owned_lots
-from ..units import yuan_to_fen
-from ..web import attempt, done, render_form
+from ..units import fen_to_yuan, yuan_to_fen
+from ..web import attempt, csv_response, done, render_form
 from . import services
 
 bp = Blueprint("sales", __name__, url_prefix="/sales")
@@ -27,7 +27,14 @@ class SaleForm(Form):
 @bp.route("/")
 @roles_required("processor")
 def index():
-    return render_template("sales/index.html", sales=services.sales_of(db.session(), current_user.org_id))
+    sales = services.sales_of(db.session(), current_user.org_id, limit=None if request.args.get("format") == "csv" else 200)
+    if request.args.get("format") == "csv":
+        header = [_("Date"), _("Lot"), _("Buyer"), _("Channel"), _("Units"), _("Unit price (yuan)"), _("Amount (yuan)"), _("State")]
+        rows = [[sale.sold_on.isoformat(), lot.code, sale.buyer, str(CHANNELS[sale.channel]), sale.quantity,
+                 format(fen_to_yuan(sale.unit_price_fen), "f"), format(fen_to_yuan(sale.amount_fen), "f"),
+                 _("reversed") if event.reversed_by_event_id else _("recorded")] for sale, lot, event in sales]
+        return csv_response("oilchain-sales.csv", header, rows)
+    return render_template("sales/index.html", sales=sales)
 
 
 @bp.route("/new", methods=["GET", "POST"])

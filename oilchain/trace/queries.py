@@ -16,9 +16,10 @@ from ..processing.models import Product, ProductLot, QualityTest
 PAGE_SIZE = 50
 
 
-def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str = "", page: int = 1) -> tuple[list, bool]:
+def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str = "", page: int | None = 1) -> tuple[list, bool]:
     """Lots the actor's organization holds or has held (all, for the bureau),
-    newest first, one page at a time. Returns (rows, more pages follow)."""
+    newest first, one page at a time (page None: all of them). Returns
+    (rows, more pages follow)."""
     query = select(Lot, Organization.name).join(Organization, Organization.id == Lot.owner_org_id)
     if not actor.is_bureau:
         made_or_used = select(EventLine.lot_id).join(Event, Event.id == EventLine.event_id).where(Event.org_id == actor.org_id)
@@ -28,7 +29,10 @@ def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str 
         query = query.where(Lot.code.contains(search.strip().upper()))
     if kind:
         query = query.where(Lot.kind == kind)
-    rows = session.exec(query.order_by(Lot.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    query = query.order_by(Lot.id.desc())
+    if page is None:
+        return list(session.exec(query)), False
+    rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
     return list(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE
 
 

@@ -14,7 +14,8 @@ from ..ledger.trace import downstream, upstream
 from ..planting.models import Plot
 from ..processing import services as processing
 from ..processing.models import QualityTest
-from ..web import attempt, done, htmx
+from ..labels import kind_label, lot_state
+from ..web import attempt, csv_response, done, htmx
 from . import queries, services
 
 bp = Blueprint("trace", __name__)
@@ -32,6 +33,12 @@ def lots():
     kind = request.args.get("kind", "")
     kind = kind if kind in LOT_UNITS else ""
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+    if request.args.get("format") == "csv":
+        rows, _more = queries.visible_lots(session, current_user, search=search, kind=kind, page=None)
+        header = [_("Lot"), _("Kind"), _("Date"), _("Owner"), _("Quantity"), _("Remaining"), _("Unit"), _("State")]
+        data = [[lot.code, str(kind_label(lot.kind)), lot.produced_on.isoformat(), owner, lot.quantity, lot.remaining,
+                 lot.unit, str(lot_state(lot))] for lot, owner in rows]
+        return csv_response("oilchain-lots.csv", header, data)
     rows, more = queries.visible_lots(session, current_user, search=search, kind=kind, page=page)
     context = {"rows": rows, "more": more, "page": page, "q": search, "kind": kind, "kinds": list(LOT_UNITS)}
     if htmx and not htmx.boosted:
