@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import setup as auth_setup
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .harvest import field  # noqa: F401  (the field app's routes, on the harvest blueprint)
     from .harvest.views import bp as harvest_bp
     from .nursery.views import bp as nursery_bp
     from .planting.views import bp as planting_bp

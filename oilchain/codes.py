@@ -12,6 +12,7 @@ from sqlmodel import Session
 from .db import insert_for
 from .ledger.models import LOT_CODE_LETTERS, Sequence
 
+LOT_CODE_RE = re.compile(r"YY-[A-Z][0-9]{2}-[0-9]{6}")
 SERIAL_DIGITS = 8
 CHECK_LENGTH = 4
 # ASCII digits only: \d would also take full-width and other Unicode digits.
@@ -49,6 +50,10 @@ def normalize_lot_code(raw: str) -> str:
     if "/l/" in value:
         value = value.rsplit("/l/", 1)[1]
     return value.strip().strip("/").upper()
+
+
+def is_lot_code(code: str) -> bool:
+    return bool(LOT_CODE_RE.fullmatch(code or ""))
 
 
 def gtin_check_digit(first13: str) -> int:

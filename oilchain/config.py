@@ -3,6 +3,8 @@ that runs from a checkout or an installed package in any folder."""
 
 import os
 
+from .units import NotExact, to_base
+
 DEV_SECRET = "dev-only-not-secret"
 ENVIRONMENTS = ("development", "production")
 
@@ -21,6 +23,13 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
             "OILCHAIN_SECRET_KEY must be set to a long random value in production "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
+    tolerance = environ.get("OILCHAIN_RECEIVE_TOLERANCE_PERCENT", "2")
+    try:
+        tolerance_permille = to_base(tolerance, 1)
+    except NotExact:
+        raise ConfigError(f"OILCHAIN_RECEIVE_TOLERANCE_PERCENT must be a percentage with one decimal at most, not {tolerance!r}")
+    if not 0 <= tolerance_permille <= 500:
+        raise ConfigError("OILCHAIN_RECEIVE_TOLERANCE_PERCENT must lie between 0 and 50")
     database_url = environ.get("OILCHAIN_DATABASE_URL") or (
         "sqlite:///" + os.path.join(instance_path, "oilchain.db")
     )
@@ -32,6 +41,8 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         "SERIAL_KEY": environ.get("OILCHAIN_SERIAL_KEY") or secret or DEV_SECRET,
         "DATABASE_URL": database_url,
         "PUBLIC_BASE_URL": environ.get("OILCHAIN_PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # A weighbridge difference beyond this (per mille of the declared weight) needs a reason.
+        "RECEIVE_TOLERANCE_PERMILLE": tolerance_permille,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "REMEMBER_COOKIE_SECURE": env == "production",

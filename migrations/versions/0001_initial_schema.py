@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:09:21.359722
+Create Date: 2026-11-28 15:32:27.343008
 """
 
 from alembic import op
@@ -196,6 +196,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_audit_entry_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
     )
+    op.create_table('device_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_device_token_org_id_organization')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_device_token_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_device_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_device_token_token_hash'))
+    )
+    with op.batch_alter_table('device_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_device_token_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_device_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -228,9 +247,13 @@ def upgrade() -> None:
     sa.Column('plot_id', sa.Integer(), nullable=False),
     sa.Column('harvested_on', sa.Date(), nullable=False),
     sa.Column('pickers', sa.Integer(), nullable=False),
+    sa.Column('client_uuid', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_harvest_record_lot_id_lot')),
     sa.ForeignKeyConstraint(['plot_id'], ['plot.id'], name=op.f('fk_harvest_record_plot_id_plot')),
-    sa.PrimaryKeyConstraint('lot_id', name=op.f('pk_harvest_record'))
+    sa.PrimaryKeyConstraint('lot_id', name=op.f('pk_harvest_record')),
+    sa.UniqueConstraint('client_uuid', name=op.f('uq_harvest_record_client_uuid'))
     )
     with op.batch_alter_table('harvest_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_harvest_record_plot_id'), ['plot_id'], unique=False)
@@ -480,6 +503,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_event_kind'))
 
     op.drop_table('event')
+    with op.batch_alter_table('device_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_device_token_user_id'))
+        batch_op.drop_index(batch_op.f('ix_device_token_org_id'))
+
+    op.drop_table('device_token')
     op.drop_table('audit_entry')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_organization_id'))

@@ -36,3 +36,20 @@ class User(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=10)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class DeviceToken(SQLModel, table=True):
+    """A tablet signed in by a cooperative member: it sends harvests recorded
+    offline with this token, days after the session has expired. Only its
+    hash is stored; the cooperative can revoke it."""
+
+    __tablename__ = "device_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    org_id: int = Field(foreign_key="organization.id", index=True)
+    label: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=clock.utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None

@@ -1,12 +1,17 @@
 """Accounts: organizations and users. Passwords are stored hashed."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..errors import Invalid
+from .. import clock
+from ..errors import Forbidden, Invalid
 from .actor import Actor
-from .models import ORG_KINDS, ROLE_ORG_KIND, ROLES, Organization, User
+from .models import ORG_KINDS, ROLE_ORG_KIND, ROLES, DeviceToken, Organization, User
 
 MIN_PASSWORD = 8
 # werkzeug's default (scrypt). The test suite lowers it: hashing dozens of
@@ -90,3 +95,67 @@ def set_locale(session: Session, *, user_id: int, locale: str) -> None:
         user.locale = locale
         session.add(user)
         session.flush()
+
+
+DEVICE_TOKEN_DAYS = 42  # six weeks: a harvest season's absences from the network
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_device_token(session: Session, *, actor: Actor, label: str) -> tuple[str, DeviceToken]:
+    """Sign a tablet in for the actor's cooperative; the plain token is
+    returned once and kept only on the tablet."""
+    if actor.role != "cooperative":
+        raise Forbidden(_l("Only cooperative members sign tablets in."))
+    token = secrets.token_urlsafe(32)
+    record = DeviceToken(
+        token_hash=_token_hash(token),
+        user_id=actor.user_id,
+        org_id=actor.org_id,
+        label=(label or "").strip()[:80],
+        expires_at=clock.utcnow() + timedelta(days=DEVICE_TOKEN_DAYS),
+    )
+    session.add(record)
+    session.flush()
+    return token, record
+
+
+def device_actor(session: Session, token: str) -> Actor:
+    """The member a tablet's token stands for, or a refusal that says why."""
+    record = session.exec(select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token or ""))).first()
+    if record is None:
+        raise Forbidden(_l("This tablet is not signed in. Open the field page while online and signed in."))
+    if record.revoked_at is not None:
+        raise Forbidden(_l("This tablet's sign-in was revoked by the cooperative. Sign it in again."))
+    if record.expires_at.replace(tzinfo=None) < clock.utcnow().replace(tzinfo=None):
+        raise Forbidden(_l("This tablet's sign-in has expired. Sign it in again."))
+    actor = actor_for(session, record.user_id)
+    if actor is None or actor.org_id != record.org_id:
+        raise Forbidden(_l("The member who signed this tablet in can no longer record harvests."))
+    record.last_used_at = clock.utcnow()
+    session.add(record)
+    return actor
+
+
+def revoke_device_token(session: Session, *, actor: Actor, token_id: int) -> DeviceToken:
+    record = session.get(DeviceToken, token_id)
+    if record is None or record.org_id != actor.org_id:
+        raise Forbidden(_l("This tablet is not one of your cooperative's."))
+    if record.revoked_at is None:
+        record.revoked_at = clock.utcnow()
+        session.add(record)
+        session.flush()
+    return record
+
+
+def devices_of(session: Session, org_id: int) -> list[tuple[DeviceToken, str]]:
+    return list(
+        session.exec(
+            select(DeviceToken, User.display_name)
+            .join(User, User.id == DeviceToken.user_id)
+            .where(DeviceToken.org_id == org_id)
+            .order_by(DeviceToken.created_at.desc())
+        )
+    )

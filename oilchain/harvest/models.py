@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
+
+from .. import clock
 
 
 class HarvestRecord(SQLModel, table=True):
@@ -11,3 +13,8 @@ class HarvestRecord(SQLModel, table=True):
     plot_id: int = Field(foreign_key="plot.id", index=True)
     harvested_on: date
     pickers: int
+    # Entries from the field app: the tablet's id for the entry (sending it
+    # twice makes one lot), when the member recorded it, and when it arrived.
+    client_uuid: str | None = Field(default=None, max_length=36, unique=True)
+    recorded_at: datetime | None = None
+    received_at: datetime = Field(default_factory=clock.utcnow)

@@ -59,9 +59,16 @@ def show_quantity(amount: int, unit: str) -> str:
 
 
 def get_lot(session: Session, code: str) -> Lot:
-    lot = session.exec(select(Lot).where(Lot.code == codes.normalize_lot_code(code))).first()
+    """The lot a typed, pasted or scanned code names (the bare code or the
+    lot's URL, any case), with its own message for a code that is not one."""
+    normalized_code = codes.normalize_lot_code(code)
+    if not codes.is_lot_code(normalized_code):
+        raise Invalid(
+            _l("“%(code)s” is not a lot code (they look like YY-H25-000123).", code=(code or "").strip()[:60]), field="code"
+        )
+    lot = session.exec(select(Lot).where(Lot.code == normalized_code)).first()
     if lot is None:
-        raise NotFound(_l("No lot has the code %(code)s.", code=code), field="code")
+        raise NotFound(_l("No lot has the code %(code)s.", code=normalized_code), field="code")
     return lot
 
 
@@ -343,7 +350,14 @@ def open_shipment(session: Session, lot: Lot) -> Shipment | None:
 
 
 def receive_lot(
-    session: Session, *, actor: Actor, code: str, weighed: int, occurred_on: date, note: str = ""
+    session: Session,
+    *,
+    actor: Actor,
+    code: str,
+    weighed: int,
+    occurred_on: date,
+    note: str = "",
+    tolerance_permille: int = RECEIVE_TOLERANCE_PERMILLE,
 ) -> Shipment:
     """The addressee weighs a shipped lot in; ownership passes now. A weight
     that differs from the declared one beyond the tolerance needs a reason."""
@@ -360,12 +374,13 @@ def receive_lot(
         raise Invalid(_l("The weighed quantity must be more than zero."), field="weighed")
     declared = shipment.declared_quantity
     difference = weighed - declared
-    if abs(difference) * 1000 > RECEIVE_TOLERANCE_PERMILLE * declared and not note.strip():
+    if abs(difference) * 1000 > tolerance_permille * declared and not note.strip():
         raise Invalid(
             _l(
-                "Weighed %(weighed)s differs from the declared %(declared)s by more than 2%%: give a reason.",
+                "Weighed %(weighed)s differs from the declared %(declared)s by more than %(tolerance)s%%: give a reason.",
                 weighed=show_quantity(weighed, lot.unit),
                 declared=show_quantity(declared, lot.unit),
+                tolerance=normalized(g_to_kg(tolerance_permille * 100)),
             ),
             field="note",
         )

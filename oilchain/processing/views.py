@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -84,6 +84,7 @@ def receive():
                 weighed=kg_to_g(form.weighed.data),
                 occurred_on=form.occurred_on.data,
                 note=form.note.data or "",
+                tolerance_permille=current_app.config["RECEIVE_TOLERANCE_PERMILLE"],
             ),
         )
         if shipment:
@@ -91,7 +92,10 @@ def receive():
     incoming = queries.incoming(session, current_user.org_id)
     # A code in the address (a scanned label's link) shows its shipment at once.
     lookup = queries.shipment_for_receipt(session, current_user, form.code.data) if (form.code.data or "").strip() else None
-    return render_form(form, "processing/receive.html", "processing/_receive_form.html", incoming=incoming, lookup=lookup)
+    return render_form(
+        form, "processing/receive.html", "processing/_receive_form.html", incoming=incoming, lookup=lookup,
+        scanned=bool(request.args.get("code")), tolerance=current_app.config["RECEIVE_TOLERANCE_PERMILLE"],
+    )
 
 
 @bp.route("/press", methods=["GET", "POST"])

@@ -1,0 +1,155 @@
+"""The field app: harvest logging on a tablet in the hills, offline first.
+
+The page, its service worker and its manifest live under /harvest/field/ so
+that the worker's scope covers the page. Entries wait in the tablet's
+IndexedDB outbox and are sent to /harvest/field/sync with the tablet's
+device token (not the session cookie or a CSRF token, which may have
+expired by the time the signal comes back).
+"""
+
+from flask import Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock, db, resource_dir
+from ..auth import services as auth_services
+from ..auth.access import roles_required
+from ..auth.setup import csrf
+from ..errors import DomainError
+from ..forms import Form
+from ..planting.queries import plot_rows
+from ..web import attempt, done
+from . import services
+from .views import bp
+
+MAX_ENTRIES = 200  # per sync request; a tablet sends the rest next time
+# Everything the page needs offline, cached by the service worker.
+OFFLINE_ASSETS = (
+    "css/app.css",
+    "css/field.css",
+    "js/field.js",
+    "vendor/qrcode-generator-2.0.4.js",
+    "icons/field-192.png",
+    "icons/field-512.png",
+)
+
+
+@bp.route("/field/")
+@roles_required("cooperative")
+def field():
+    session = db.session()
+    plots = [
+        {"id": plot.id, "name": plot.name, "township": township, "village": plot.village}
+        for plot, township in plot_rows(session, current_user.org_id)
+    ]
+    return render_template(
+        "harvest/field.html",
+        plots=plots,
+        today=clock.today().isoformat(),
+        assets=OFFLINE_ASSETS,
+        lot_base=f"{current_app.config['PUBLIC_BASE_URL']}/l/",
+    )
+
+
+@bp.route("/field/sw.js")
+def field_worker():
+    """The service worker, served from the page's own folder so that its scope
+    covers it. Its cache name carries the assets' version: a new release
+    replaces the old cache."""
+    body = render_template("harvest/field-sw.js", assets=[url_for("static", filename=a) for a in OFFLINE_ASSETS],
+                           version=asset_version())
+    return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+def asset_version() -> str:
+    """Changes whenever a cached file changes (their latest modification time)."""
+    static = resource_dir("static")
+    return str(max(int((static / name).stat().st_mtime) for name in OFFLINE_ASSETS))
+
+
+@bp.route("/field/manifest.webmanifest")
+def field_manifest():
+    manifest = {
+        "name": _("Youyang camellia oil: harvest"),
+        "short_name": _("Harvest"),
+        "start_url": url_for("harvest.field"),
+        "scope": url_for("harvest.field"),
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#f6f4ea",
+        "theme_color": "#4b6b2a",
+        "lang": "zh-CN",
+        "icons": [
+            {"src": url_for("static", filename="icons/field-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": url_for("static", filename="icons/field-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    response = jsonify(manifest)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.route("/field/device", methods=["POST"])
+@roles_required("cooperative")
+def sign_tablet_in():
+    """Give this tablet a device token (the page keeps it in IndexedDB)."""
+    form = Form()
+    if not form.validate_on_submit():
+        return jsonify(error=_("The form expired or came from elsewhere (CSRF check failed). Reload the page and try again.")), 400
+    issued = attempt(form, lambda: auth_services.issue_device_token(
+        db.session(), actor=current_user, label=request.form.get("label", "")))
+    if issued is None:
+        return jsonify(error=" ".join(form.whole_form_errors)), 403
+    token, record = issued
+    return jsonify(token=token, expires_at=record.expires_at.isoformat(), member=current_user.display_name)
+
+
+@bp.route("/field/sync", methods=["POST"])
+@csrf.exempt  # the device token authenticates the tablet; no cookie is used
+def field_sync():
+    """Receive a tablet's outbox. Each entry is committed or refused on its
+    own, and the answer says, per entry, what became of it."""
+    session = db.session()
+    header = request.headers.get("Authorization", "")
+    token = header[len("Bearer "):] if header.startswith("Bearer ") else ""
+    try:
+        actor = auth_services.device_actor(session, token)
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        return jsonify(error=str(error.message)), 401
+    payload = request.get_json(silent=True)
+    entries = payload.get("entries") if isinstance(payload, dict) else None
+    if not isinstance(entries, list) or len(entries) > MAX_ENTRIES or not all(isinstance(e, dict) for e in entries):
+        return jsonify(error=_("Send a list of at most %(n)s entries.", n=MAX_ENTRIES)), 400
+    results = []
+    for entry in entries:
+        result = services.sync_entry(session, actor=actor, entry=entry)
+        try:
+            session.commit() if result.status == "created" else session.rollback()
+        except IntegrityError:  # the same entry arrived twice at once: the other request made its lot
+            session.rollback()
+            result = services.sync_entry(session, actor=actor, entry=entry)
+            session.rollback()
+        results.append(result.__dict__)
+    return jsonify(results=results, received_at=clock.utcnow().isoformat())
+
+
+@bp.route("/field/devices")
+@roles_required("cooperative")
+def devices():
+    rows = auth_services.devices_of(db.session(), current_user.org_id)
+    return render_template("harvest/devices.html", rows=rows, now=clock.utcnow())
+
+
+@bp.route("/field/devices/<id:token_id>/revoke", methods=["POST"])
+@roles_required("cooperative")
+def revoke_device(token_id: int):
+    form = Form()
+    if form.validate_on_submit() and attempt(
+        form, lambda: auth_services.revoke_device_token(db.session(), actor=current_user, token_id=token_id)
+    ):
+        return done(url_for("harvest.devices"), _("The tablet can no longer send harvests."))
+    rows = auth_services.devices_of(db.session(), current_user.org_id)
+    return render_template("harvest/devices.html", rows=rows, now=clock.utcnow(), form=form), 403

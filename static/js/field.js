@@ -1,0 +1,306 @@
+/* The field app: harvests are kept in an IndexedDB outbox on the tablet and
+   sent when the network is there (on load, on the "online" event and every
+   30 s). Each entry gets its UUID once, when it is recorded; the server makes
+   one lot per UUID however often it arrives. Nothing is dropped: a refused
+   entry stays here with its reason until it is fixed or discarded. */
+(function () {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("field-data").textContent);
+  const T = data.text;
+  const TOKEN_KEY = "oilchain-field-token";
+  const SYNC_EVERY_MS = 30000;
+  const form = document.getElementById("harvest-form");
+  const list = document.getElementById("entry-list");
+  const net = document.getElementById("net");
+  const device = document.getElementById("device");
+  let editing = null; // the UUID of a refused entry being fixed
+  let syncing = false;
+
+  // --- the county's calendar day, whatever the tablet's time zone ------------
+  function countyDay(moment) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(moment);
+    } catch (e) {
+      return moment.toISOString().slice(0, 10);
+    }
+  }
+  const countyToday = () => countyDay(new Date());
+
+  function newUuid() {
+    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  // --- the outbox (IndexedDB) --------------------------------------------------
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open("oilchain-field", 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("entries", { keyPath: "uuid" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function store(mode, work) {
+    const db = await openDb();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction("entries", mode);
+      const result = work(tx.objectStore("entries"));
+      tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+
+  const allEntries = () => store("readonly", (s) => s.getAll());
+  const putEntry = (entry) => store("readwrite", (s) => s.put(entry));
+  const deleteEntry = (uuid) => store("readwrite", (s) => s.delete(uuid));
+
+  // --- recording -----------------------------------------------------------------
+  function showError(name, message) {
+    const p = document.getElementById(`${name}-error`);
+    p.textContent = message || "";
+    p.hidden = !message;
+    const input = form.elements[name];
+    if (input && input.setAttribute) input.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  function readForm() {
+    const plot = form.querySelector("input[name=plot_id]:checked");
+    const weight = form.elements.weight.value.trim().replace(",", ".");
+    const pickers = form.elements.pickers.value.trim();
+    const day = form.elements.harvested_on.value;
+    const errors = {};
+    if (!plot) errors.plot_id = T.choosePlot;
+    if (!/^[0-9]+(\.[0-9]{1,3})?$/.test(weight) || Number(weight) <= 0) errors.weight = T.weight;
+    if (!/^[0-9]+$/.test(pickers) || Number(pickers) < 1) errors.pickers = T.pickers;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) errors.harvested_on = T.date;
+    else if (day > countyToday()) errors.harvested_on = T.future;
+    ["plot_id", "weight", "pickers", "harvested_on"].forEach((name) => showError(name, errors[name]));
+    if (Object.keys(errors).length) return null;
+    return {
+      plot_id: Number(plot.value),
+      plot_name: plot.dataset.name,
+      weight: weight,
+      pickers: Number(pickers),
+      harvested_on: day,
+    };
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const values = readForm();
+    if (!values) return;
+    const entries = await allEntries();
+    const previous = editing && entries.find((e) => e.uuid === editing);
+    // A fixed entry keeps its UUID: no lot was made for it.
+    const entry = Object.assign(previous || { uuid: newUuid(), recorded_at: new Date().toISOString() }, values, {
+      state: "pending",
+      reason: null,
+      field: null,
+    });
+    await putEntry(entry);
+    editing = null;
+    form.reset();
+    form.elements.harvested_on.value = countyToday();
+    await render();
+    sync();
+  });
+
+  document.getElementById("plot-search").addEventListener("input", (event) => {
+    const words = event.target.value.trim().toLowerCase();
+    document.querySelectorAll(".plot-option").forEach((option) => {
+      option.hidden = words && !option.dataset.search.toLowerCase().includes(words);
+    });
+  });
+
+  // --- the list of today's entries ------------------------------------------------
+  function stateText(entry) {
+    if (entry.state === "sent") return `${T.sent} · ${entry.lot_code}`;
+    if (entry.state === "refused") return `${T.refused}: ${entry.reason || ""}`;
+    return syncing ? T.sending : T.pending;
+  }
+
+  async function render() {
+    const today = countyToday();
+    // Today's entries, and every one not yet recorded, whatever its day.
+    const entries = (await allEntries())
+      .filter((e) => e.state !== "sent" || e.harvested_on === today || countyDay(new Date(e.recorded_at)) === today)
+      .sort((a, b) => (b.recorded_at || "").localeCompare(a.recorded_at || ""));
+    list.replaceChildren();
+    if (!entries.length) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = T.none;
+      list.append(li);
+    }
+    for (const entry of entries) {
+      const li = document.createElement("li");
+      li.className = `entry ${entry.state}`;
+      li.dataset.uuid = entry.uuid;
+      const what = document.createElement("div");
+      what.className = "what";
+      what.textContent = `${entry.plot_name} · ${entry.weight} ${T.kg} · ${entry.pickers} ${T.pickersShort} · ${entry.harvested_on}`;
+      const state = document.createElement("div");
+      state.className = "state";
+      state.textContent = stateText(entry);
+      li.append(what, state);
+      const actions = document.createElement("div");
+      actions.className = "actions";
+      if (entry.state === "sent") {
+        actions.append(button(T.qr, () => showQr(entry.lot_code)));
+      } else if (entry.state === "refused") {
+        actions.append(button(T.fix, () => fix(entry)), button(T.discard, () => discard(entry), "danger"));
+      }
+      li.append(actions);
+      list.append(li);
+    }
+  }
+
+  function button(text, action, kind) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    if (kind) b.className = kind;
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  function fix(entry) {
+    editing = entry.uuid;
+    const plot = form.querySelector(`input[name=plot_id][value="${entry.plot_id}"]`);
+    if (plot) plot.checked = true;
+    form.elements.weight.value = entry.weight;
+    form.elements.pickers.value = entry.pickers;
+    form.elements.harvested_on.value = entry.harvested_on;
+    showError(entry.field && form.elements[entry.field] ? entry.field : "weight", T.editing);
+    form.scrollIntoView({ behavior: "smooth" });
+  }
+
+  async function discard(entry) {
+    if (!confirm(T.discardConfirm)) return;
+    await deleteEntry(entry.uuid);
+    render();
+  }
+
+  // --- the lot's QR, full screen, for the processor to scan ----------------------
+  const overlay = document.getElementById("qr-overlay");
+  function showQr(code) {
+    const qr = qrcode(0, "M");
+    qr.addData(data.lotBase + code);
+    qr.make();
+    document.getElementById("qr-image").innerHTML = qr.createSvgTag({ cellSize: 8, margin: 4, scalable: true });
+    document.getElementById("qr-code").textContent = code;
+    document.getElementById("qr-label").href = data.labelUrl.replace("CODE", code);
+    overlay.hidden = false;
+  }
+  document.getElementById("qr-close").addEventListener("click", () => (overlay.hidden = true));
+
+  // --- signing the tablet in, and sending ------------------------------------------
+  function token() {
+    try {
+      return JSON.parse(localStorage.getItem(TOKEN_KEY) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function showDevice() {
+    const t = token();
+    device.textContent = t ? T.signedIn.replace("%(day)s", t.expires_at.slice(0, 10)) : T.signIn;
+  }
+
+  async function signIn() {
+    const t = token();
+    const weekAhead = new Date(Date.now() + 7 * 86400000).toISOString();
+    if (t && t.expires_at > weekAhead) return t;
+    if (!navigator.onLine) return t;
+    try {
+      const body = new URLSearchParams({ csrf_token: data.csrf, label: navigator.userAgent.slice(0, 80) });
+      const response = await fetch(data.deviceUrl, { method: "POST", body, credentials: "same-origin", redirect: "error" });
+      if (response.ok) {
+        const issued = await response.json();
+        localStorage.setItem(TOKEN_KEY, JSON.stringify({ token: issued.token, expires_at: issued.expires_at }));
+      }
+    } catch (e) {
+      /* offline, or the session has expired: keep the old token, if any */
+    }
+    showDevice();
+    return token();
+  }
+
+  async function sync() {
+    if (syncing || !navigator.onLine) return;
+    const pending = (await allEntries()).filter((e) => e.state === "pending");
+    if (!pending.length) return;
+    const t = token() || (await signIn());
+    if (!t) {
+      showDevice();
+      return;
+    }
+    syncing = true;
+    render();
+    try {
+      const response = await fetch(data.syncUrl, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${t.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          entries: pending.map((e) => ({
+            uuid: e.uuid,
+            plot_id: e.plot_id,
+            weight: e.weight,
+            pickers: e.pickers,
+            harvested_on: e.harvested_on,
+            recorded_at: e.recorded_at,
+          })),
+        }),
+      });
+      if (response.status === 401) {
+        localStorage.removeItem(TOKEN_KEY);
+        await signIn();
+      } else if (response.ok) {
+        const answer = await response.json();
+        for (const result of answer.results) {
+          const entry = pending.find((e) => e.uuid === result.uuid);
+          if (!entry) continue;
+          if (result.status === "created" || result.status === "duplicate") {
+            Object.assign(entry, { state: "sent", lot_code: result.lot_code, sent_at: answer.received_at });
+          } else {
+            Object.assign(entry, { state: "refused", reason: result.reason, field: result.field });
+          }
+          await putEntry(entry);
+        }
+      }
+    } catch (e) {
+      /* no network after all: the entries stay pending */
+    } finally {
+      syncing = false;
+      render();
+    }
+  }
+
+  function showNetwork() {
+    net.textContent = navigator.onLine ? T.online : T.offline;
+    net.className = `net ${navigator.onLine ? "on" : "off"}`;
+  }
+
+  window.addEventListener("online", () => {
+    showNetwork();
+    signIn().then(sync);
+  });
+  window.addEventListener("offline", showNetwork);
+  setInterval(sync, SYNC_EVERY_MS);
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(data.workerUrl, { scope: data.scope }).catch(() => {});
+  }
+  form.elements.harvested_on.value = form.elements.harvested_on.value || countyToday();
+  showNetwork();
+  showDevice();
+  render().then(() => signIn()).then(sync);
+  window.oilchainField = { sync, render, allEntries }; // for tests and the curious
+})();
