@@ -32,7 +32,7 @@ def main():
 
 
 def register_commands(app) -> None:
-    for group in (db_group, users_group, orgs_group, jobs_group, reports_group):
+    for group in (db_group, users_group, orgs_group, jobs_group, reports_group, tokens_group):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_command)
@@ -210,3 +210,46 @@ def reports_print(year, month, output):
     with open(output, "wb") as handle:
         handle.write(pdf)
     click.echo(f"{output}: {len(pdf):,} bytes")
+
+
+@click.group("tokens", cls=AppGroup, help="API tokens for other systems (the EPCIS export).")
+def tokens_group():
+    pass
+
+
+@tokens_group.command("create", help="Issue a token for USERNAME (a bureau user); it is printed once.")
+@click.argument("username")
+@click.option("--label", default="", help="Who or what will use it")
+def tokens_create(username, label):
+    session = db.session()
+    try:
+        token, record = auth_services.issue_api_token(session, username=username, label=label)
+        session.commit()
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Token {record.id} for {username}, valid until {record.expires_at:%Y-%m-%d}:\n{token}")
+    click.echo("Send it as the header  Authorization: Bearer <token>")
+
+
+@tokens_group.command("list")
+def tokens_list():
+    from .auth.models import AccessToken, User
+
+    rows = db.session().exec(
+        select(AccessToken, User.username).join(User, User.id == AccessToken.user_id).order_by(AccessToken.id)
+    ).all()
+    for token, username in rows:
+        state = "revoked" if token.revoked_at else f"valid until {token.expires_at:%Y-%m-%d}"
+        click.echo(f"{token.id:>5} {token.purpose:<7} {username:<12} {state:<24} {token.label}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id):
+    session = db.session()
+    try:
+        auth_services.revoke_token(session, token_id=token_id)
+        session.commit()
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Token {token_id} revoked.")

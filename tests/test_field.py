@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from oilchain import clock
 from oilchain.auth import services as auth_services
-from oilchain.auth.models import DeviceToken
+from oilchain.auth.models import AccessToken
 from oilchain.harvest.models import HarvestRecord
 from oilchain.ledger.models import Lot
 
@@ -89,7 +89,7 @@ def test_the_sync_needs_a_valid_device_token_not_a_session(app, client, auth, wo
 def test_a_revoked_or_expired_tablet_is_refused(app, client, auth, world):
     token = device_token(app, world)
     with db_session(app) as session:
-        record = session.exec(select(DeviceToken)).one()
+        record = session.exec(select(AccessToken)).one()
         record.expires_at = clock.utcnow() - timedelta(seconds=1)
         session.add(record)
         session.commit()
@@ -97,7 +97,7 @@ def test_a_revoked_or_expired_tablet_is_refused(app, client, auth, world):
     token = device_token(app, world)
     auth.login("coop")
     with db_session(app) as session:
-        newest = session.exec(select(DeviceToken).order_by(DeviceToken.id.desc())).first().id
+        newest = session.exec(select(AccessToken).order_by(AccessToken.id.desc())).first().id
     assert auth.post(f"/harvest/field/devices/{newest}/revoke").status_code == 303
     assert "revoked" in sync(client, token, [entry(world)]).get_json()["error"]
     # another cooperative cannot revoke it
@@ -114,7 +114,7 @@ def test_a_tablet_is_signed_in_from_the_field_page_with_the_session(app, client,
     token = answer.get_json()["token"]
     assert sync(client, token, [entry(world)]).get_json()["results"][0]["status"] == "created"
     with db_session(app) as session:
-        stored = session.exec(select(DeviceToken)).one()
+        stored = session.exec(select(AccessToken)).one()
         assert stored.token_hash != token and stored.label == "Tablet 1"  # only its hash is kept
     # a processor cannot sign a tablet in for harvests
     auth.login("processor")

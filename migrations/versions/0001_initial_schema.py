@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:32:27.343008
+Create Date: 2026-11-28 15:48:07.735145
 """
 
 from alembic import op
@@ -185,6 +185,26 @@ def upgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('access_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_access_token_org_id_organization')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_access_token_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_access_token_token_hash'))
+    )
+    with op.batch_alter_table('access_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_token_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_access_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -196,25 +216,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_audit_entry_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
     )
-    op.create_table('device_token',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('last_used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_device_token_org_id_organization')),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_device_token_user_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_device_token')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_device_token_token_hash'))
-    )
-    with op.batch_alter_table('device_token', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_device_token_org_id'), ['org_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_device_token_user_id'), ['user_id'], unique=False)
-
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -503,12 +504,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_event_kind'))
 
     op.drop_table('event')
-    with op.batch_alter_table('device_token', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_device_token_user_id'))
-        batch_op.drop_index(batch_op.f('ix_device_token_org_id'))
-
-    op.drop_table('device_token')
     op.drop_table('audit_entry')
+    with op.batch_alter_table('access_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_token_user_id'))
+        batch_op.drop_index(batch_op.f('ix_access_token_org_id'))
+
+    op.drop_table('access_token')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_organization_id'))
 

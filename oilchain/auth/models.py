@@ -38,13 +38,18 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=clock.utcnow)
 
 
-class DeviceToken(SQLModel, table=True):
-    """A tablet signed in by a cooperative member: it sends harvests recorded
-    offline with this token, days after the session has expired. Only its
-    hash is stored; the cooperative can revoke it."""
+TOKEN_PURPOSES = ("tablet", "api")
 
-    __tablename__ = "device_token"
+
+class AccessToken(SQLModel, table=True):
+    """A bearer credential standing for one user, for one purpose: a tablet
+    signed in by a cooperative member (it sends harvests recorded offline,
+    days after the session has expired), or another system reading the
+    EPCIS export. Only its hash is stored; it expires and can be revoked."""
+
+    __tablename__ = "access_token"
     id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(default="tablet", max_length=10)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     org_id: int = Field(foreign_key="organization.id", index=True)

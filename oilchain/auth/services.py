@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import clock
 from ..errors import Forbidden, Invalid
 from .actor import Actor
-from .models import ORG_KINDS, ROLE_ORG_KIND, ROLES, DeviceToken, Organization, User
+from .models import ORG_KINDS, ROLE_ORG_KIND, ROLES, AccessToken, Organization, User
 
 MIN_PASSWORD = 8
 # werkzeug's default (scrypt). The test suite lowers it: hashing dozens of
@@ -98,39 +98,63 @@ def set_locale(session: Session, *, user_id: int, locale: str) -> None:
 
 
 DEVICE_TOKEN_DAYS = 42  # six weeks: a harvest season's absences from the network
+API_TOKEN_DAYS = 365
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_device_token(session: Session, *, actor: Actor, label: str) -> tuple[str, DeviceToken]:
-    """Sign a tablet in for the actor's cooperative; the plain token is
-    returned once and kept only on the tablet."""
-    if actor.role != "cooperative":
-        raise Forbidden(_l("Only cooperative members sign tablets in."))
+def issue_token(session: Session, *, user_id: int, org_id: int, purpose: str, label: str, days: int) -> tuple[str, AccessToken]:
+    """A new bearer token; the plain value is returned once and never stored."""
     token = secrets.token_urlsafe(32)
-    record = DeviceToken(
+    record = AccessToken(
+        purpose=purpose,
         token_hash=_token_hash(token),
-        user_id=actor.user_id,
-        org_id=actor.org_id,
+        user_id=user_id,
+        org_id=org_id,
         label=(label or "").strip()[:80],
-        expires_at=clock.utcnow() + timedelta(days=DEVICE_TOKEN_DAYS),
+        expires_at=clock.utcnow() + timedelta(days=days),
     )
     session.add(record)
     session.flush()
     return token, record
 
 
-def device_actor(session: Session, token: str) -> Actor:
-    """The member a tablet's token stands for, or a refusal that says why."""
-    record = session.exec(select(DeviceToken).where(DeviceToken.token_hash == _token_hash(token or ""))).first()
+def issue_device_token(session: Session, *, actor: Actor, label: str) -> tuple[str, AccessToken]:
+    """Sign a tablet in for the actor's cooperative."""
+    if actor.role != "cooperative":
+        raise Forbidden(_l("Only cooperative members sign tablets in."))
+    return issue_token(session, user_id=actor.user_id, org_id=actor.org_id, purpose="tablet", label=label, days=DEVICE_TOKEN_DAYS)
+
+
+def issue_api_token(session: Session, *, username: str, label: str) -> tuple[str, AccessToken]:
+    """A token for another system to read the EPCIS export as this user (a bureau manager)."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        raise Invalid(_l("No such user."), field="username")
+    if user.role not in ("manager", "admin"):
+        raise Invalid(_l("Only a bureau user's token can read the whole trace."), field="username")
+    return issue_token(session, user_id=user.id, org_id=user.organization_id, purpose="api", label=label, days=API_TOKEN_DAYS)
+
+
+def token_actor(session: Session, token: str, purpose: str) -> Actor:
+    """The user a bearer token stands for, or a refusal that says why."""
+    record = session.exec(
+        select(AccessToken).where(AccessToken.token_hash == _token_hash(token or ""), AccessToken.purpose == purpose)
+    ).first()
     if record is None:
-        raise Forbidden(_l("This tablet is not signed in. Open the field page while online and signed in."))
+        if purpose == "tablet":
+            raise Forbidden(_l("This tablet is not signed in. Open the field page while online and signed in."))
+        raise Forbidden(_l("Unknown token."))
     if record.revoked_at is not None:
-        raise Forbidden(_l("This tablet's sign-in was revoked by the cooperative. Sign it in again."))
+        if purpose == "tablet":
+            raise Forbidden(_l("This tablet's sign-in was revoked by the cooperative. Sign it in again."))
+        raise Forbidden(_l("This token was revoked."))
     if record.expires_at.replace(tzinfo=None) < clock.utcnow().replace(tzinfo=None):
-        raise Forbidden(_l("This tablet's sign-in has expired. Sign it in again."))
+        if purpose == "tablet":
+            raise Forbidden(_l("This tablet's sign-in has expired. Sign it in again."))
+        raise Forbidden(_l("This token has expired."))
     actor = actor_for(session, record.user_id)
     if actor is None or actor.org_id != record.org_id:
         raise Forbidden(_l("The member who signed this tablet in can no longer record harvests."))
@@ -139,9 +163,14 @@ def device_actor(session: Session, token: str) -> Actor:
     return actor
 
 
-def revoke_device_token(session: Session, *, actor: Actor, token_id: int) -> DeviceToken:
-    record = session.get(DeviceToken, token_id)
-    if record is None or record.org_id != actor.org_id:
+def device_actor(session: Session, token: str) -> Actor:
+    return token_actor(session, token, "tablet")
+
+
+def revoke_token(session: Session, *, token_id: int, org_id: int | None = None) -> AccessToken:
+    """Revoke a token (a cooperative only its own tablets: `org_id`)."""
+    record = session.get(AccessToken, token_id)
+    if record is None or (org_id is not None and (record.org_id != org_id or record.purpose != "tablet")):
         raise Forbidden(_l("This tablet is not one of your cooperative's."))
     if record.revoked_at is None:
         record.revoked_at = clock.utcnow()
@@ -150,12 +179,16 @@ def revoke_device_token(session: Session, *, actor: Actor, token_id: int) -> Dev
     return record
 
 
-def devices_of(session: Session, org_id: int) -> list[tuple[DeviceToken, str]]:
+def revoke_device_token(session: Session, *, actor: Actor, token_id: int) -> AccessToken:
+    return revoke_token(session, token_id=token_id, org_id=actor.org_id)
+
+
+def devices_of(session: Session, org_id: int) -> list[tuple[AccessToken, str]]:
     return list(
         session.exec(
-            select(DeviceToken, User.display_name)
-            .join(User, User.id == DeviceToken.user_id)
-            .where(DeviceToken.org_id == org_id)
-            .order_by(DeviceToken.created_at.desc())
+            select(AccessToken, User.display_name)
+            .join(User, User.id == AccessToken.user_id)
+            .where(AccessToken.org_id == org_id, AccessToken.purpose == "tablet")
+            .order_by(AccessToken.created_at.desc())
         )
     )

@@ -72,7 +72,8 @@ def index():
 @roles_required("processor")
 def receive():
     session = db.session()
-    form = ReceiveForm(code=request.args.get("code"))
+    scanned_code = codes.normalize_lot_code(request.args.get("code", ""))
+    form = ReceiveForm(code=scanned_code if codes.is_lot_code(scanned_code) else request.args.get("code"))
     if form.validate_on_submit():
         code = codes.normalize_lot_code(form.code.data)
         shipment = attempt(
