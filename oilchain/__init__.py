@@ -21,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import setup as auth_setup
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .epcis.views import bp as epcis_bp
+    from .gi.views import bp as gi_bp
     from .harvest import field  # noqa: F401  (the field app's routes, on the harvest blueprint)
     from .harvest.views import bp as harvest_bp
     from .nursery.views import bp as nursery_bp
@@ -29,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .public.views import bp as public_bp
     from .reports.views import bp as reports_bp
     from .sales.views import bp as sales_bp
+    from .trace import recall_views  # noqa: F401  (recall pages, on the trace blueprint)
     from .trace.views import bp as trace_bp
 
     app = Flask(
@@ -56,7 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         sales_bp,
         trace_bp,
         reports_bp,
+        gi_bp,
         public_bp,
+        epcis_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -36,6 +36,7 @@ def register_commands(app) -> None:
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(labels_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic) and reference data.")
@@ -253,3 +254,34 @@ def tokens_revoke(token_id):
     except DomainError as error:
         raise click.ClickException(str(error))
     click.echo(f"Token {token_id} revoked.")
+
+
+@click.command("labels", help="Write bottle labels of a product LOT: an A4 PDF sheet, or CSV for label printers.")
+@click.argument("lot")
+@click.option("--first", type=int, default=None, help="First serial number (default: the lot's first)")
+@click.option("--last", type=int, default=None, help="Last serial number (default: the lot's last)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="labels.pdf or labels.csv")
+@with_appcontext
+def labels_command(lot, first, last, output):
+    import csv
+
+    from .documents.labels import bottle_sheet
+    from .processing import labels
+
+    session = db.session()
+    key, base = current_app.config["SERIAL_KEY"], current_app.config["PUBLIC_BASE_URL"]
+    try:
+        if output.lower().endswith(".csv"):
+            rows = labels.csv_rows(session, key=key, base_url=base, lot_code=lot, first=first, last=last)
+            with open(output, "w", newline="", encoding="utf-8-sig") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(labels.CSV_HEADER)
+                writer.writerows(rows)
+            click.echo(f"{output}: {len(rows)} labels")
+            return
+        made = labels.bottle_labels(session, key=key, base_url=base, lot_code=lot, first=first, last=last)
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    with open(output, "wb") as handle:
+        handle.write(bottle_sheet(made))
+    click.echo(f"{output}: {len(made)} labels")

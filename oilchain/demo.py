@@ -10,6 +10,7 @@ from . import clock, codes
 from .admin.models import Township, Variety
 from .auth import services as auth_services
 from .auth.models import Organization
+from .gi import services as gi
 from .harvest import services as harvest
 from .ledger import services as ledger
 from .ledger.models import Lot
@@ -271,6 +272,17 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
             )
     session.commit()
 
+    # The GI: Youyang camellia oil from the county's protected townships; the
+    # Taohuayuan company may use the special mark, the Youzhou works not (yet).
+    protected = [t for name, t in townships.items() if name not in ("黑水镇", "兴隆镇")]
+    gi.save_definition(
+        session, actor=actors["manager"], name="酉阳山茶油", registration="地理标志证明商标（演示登记号 GI-DEMO-0001）· 国家知识产权局",
+        specification="GB/T 11765 压榨一级；酉阳县域内油茶籽", max_acid_value_milli=2_000, max_peroxide_value_milli=250,
+        max_moisture_milli=100, township_ids=protected,
+    )
+    gi.authorize(session, actor=actors["manager"], org_id=processor_a.org_id, authorized_on=date(year, 1, 15))
+    session.commit()
+
     bottles = []
     buyers = [
         ("重庆永辉超市有限公司", "supermarket", 12800),
@@ -326,6 +338,11 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
                     unit_price_fen=price * product.fill_grams // 458,
                     sold_on=date(year, 12, 10) + timedelta(days=rng.randint(0, 15)),
                 )
+    session.commit()
+
+    eligible_lot, _product = bottles[0]
+    gi.issue_marks(session, actor=actors["manager"], lot_code=eligible_lot.code, units=eligible_lot.quantity // 2,
+                   issued_on=date(year, 12, 12))
     session.commit()
 
     # The figures managers see, as the nightly job and the monthly report would leave them.

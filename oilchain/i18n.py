@@ -1,6 +1,8 @@
 """Languages: Chinese by default, English on request. Strings in the code are
 English message ids; translations/zh_CN holds their Chinese."""
 
+import json
+
 from babel import Locale
 from flask import has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale
@@ -39,6 +41,7 @@ def init_app(app) -> None:
         kg=format_kg,
         tonnes=lambda grams: _decimal(from_base(grams, 6), 3),
         metric=format_metric,
+        fromjson=lambda text: json.loads(text or "{}"),
         day=format_day,
         mu=format_mu,
         yuan=format_yuan,
@@ -131,8 +134,12 @@ def format_period(year: int, month: int | None) -> str:
 
 def format_day(day) -> str:
     """A calendar day in the reader's language: 2025年12月8日 / Dec 8, 2025."""
+    from datetime import date
+
     from flask_babel import format_date
 
+    if isinstance(day, str):  # stored stories keep ISO dates
+        day = date.fromisoformat(day) if day else None
     return "" if day is None else format_date(day, "medium")
 
 

@@ -44,6 +44,15 @@ ORG_KINDS = {
 }
 
 
+QUALITY_GRADES = {"grade1": _l("Grade 1"), "grade2": _l("Grade 2")}
+UNKNOWN_REASONS = {
+    "gtin": _l("wrong GTIN check digit"),
+    "product": _l("unknown product"),
+    "lot": _l("unknown batch"),
+    "check": _l("wrong check code"),
+    "range": _l("serial outside its batch"),
+    "withdrawn": _l("withdrawn batch"),
+}
 RUN_STATUS = {"running": _l("running"), "ok": _l("succeeded"), "failed": _l("failed")}
 RUN_TRIGGER = {"schedule": _l("on schedule"), "catch-up": _l("catch-up after a restart"), "manual": _l("run by hand")}
 
@@ -73,6 +82,8 @@ def init_app(app) -> None:
         channel_label=lambda code: CHANNELS.get(code, code),
         role_label=lambda code: ROLES.get(code, code),
         run_status_label=lambda code: RUN_STATUS.get(code, code),
+        quality_grade_label=lambda code: QUALITY_GRADES.get(code, code),
+        unknown_reason_label=lambda code: UNKNOWN_REASONS.get(code, code),
         run_trigger_label=lambda code: RUN_TRIGGER.get(code, code),
         org_kind_label=lambda code: ORG_KINDS.get(code, code),
     )

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from .admin.models import Township, Variety
 from .ledger.models import YieldBound
 from .nursery.models import GradingStandard
+from .processing.models import QualityGrade
 from .reports.models import Target
 
 TOWNSHIPS_CSV = Path(__file__).parent / "data" / "youyang_townships.csv"
@@ -45,6 +46,12 @@ YIELD_BOUNDS = {
 GRADING_STANDARD = {1: (250, 35), 2: (180, 28)}
 
 
+# Quality grades of pressed camellia oil: (rank, acid value mg KOH/g, peroxide
+# value g/100g, moisture and volatiles %), in thousandths. Defaults for the
+# bureau to set to the national standard in force (GB/T 11765).
+QUALITY_GRADES = {"grade1": (1, 1_500, 150, 100), "grade2": (2, 3_000, 250, 150)}
+
+
 def township_rows() -> list[dict]:
     with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -72,6 +79,12 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         if (step, kind) not in known:
             session.add(YieldBound(step=step, output_kind=kind, min_permille=low, max_permille=high))
             added["yield_bounds"] += 1
+    known = set(session.exec(select(QualityGrade.code)))
+    for code, (rank, acid, peroxide, moisture) in QUALITY_GRADES.items():
+        if code not in known:
+            session.add(QualityGrade(code=code, rank=rank, max_acid_value_milli=acid, max_peroxide_value_milli=peroxide,
+                                     max_moisture_milli=moisture))
+            added["quality_grades"] = added.get("quality_grades", 0) + 1
     known = set(session.exec(select(GradingStandard.grade)))
     for grade, (height, diameter) in GRADING_STANDARD.items():
         if grade not in known:

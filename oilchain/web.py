@@ -83,11 +83,19 @@ def navigation() -> list[tuple[str, str]]:
     return {
         "nursery": [("nursery.index", _("Seedling batches")), ("trace.lots", _("Lots"))],
         "cooperative": [("planting.index", _("Plots")), ("harvest.index", _("Harvest")), ("trace.lots", _("Lots"))],
-        "processor": [("processing.index", _("Processing")), ("sales.index", _("Sales")), ("trace.lots", _("Lots"))],
+        "processor": [
+            ("processing.index", _("Processing")),
+            ("sales.index", _("Sales")),
+            ("trace.lots", _("Lots")),
+            ("trace.unknown_scans", _("Unknown codes")),
+        ],
         "manager": [
             ("reports.dashboard", _("Dashboard")),
             ("planting.acceptance", _("Acceptance")),
             ("trace.lots", _("Lots")),
+            ("trace.recall_list", _("Recalls")),
+            ("gi.index", _("GI")),
+            ("trace.unknown_scans", _("Unknown codes")),
             ("reports.archive", _("Reports")),
             ("admin.grading", _("Grading standard")),
         ],

@@ -94,14 +94,23 @@ def test_every_kind_of_wrong_code_is_a_404_that_says_what_is_wrong(app, client, 
         (genuine(gtin, lot, last + 1_000), "never issued to this batch"),
         (url(gtin, lot, "garbage"), "check code does not match"),
     ]
-    with nothing_written(app):
-        for address, message in cases:
-            response = client.get(address)
-            assert response.status_code == 404, address
-            html = page(response)
-            assert message in html, (address, html[-1500:])
-            assert "<script" not in html.lower()
+    before = chain.app_snapshot(app)
+    for address, message in cases:
+        response = client.get(address)
+        assert response.status_code == 404, address
+        html = page(response)
+        assert message in html, (address, html[-1500:])
+        assert "<script" not in html.lower()
+    after = chain.app_snapshot(app)
+    # A code never issued changes nothing but the log of such scans.
+    assert after["counts"].pop("unknown_scan") == before["counts"].pop("unknown_scan") + len(cases)
+    assert after == before
     assert scans(app) == []
+    with chain.db_session(app) as session:
+        from oilchain.public.models import UnknownScan
+
+        reasons = [s.reason for s in session.exec(select(UnknownScan).order_by(UnknownScan.id))]
+    assert reasons == ["gtin", "product", "lot", "check", "check", "range", "range", "check"]
 
 
 def test_a_serial_of_another_lot_of_the_same_product_is_not_issued_to_this_one(app, client, world, bottled):

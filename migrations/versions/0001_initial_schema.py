@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:48:07.735145
+Create Date: 2026-11-28 15:52:30.300772
 """
 
 from alembic import op
@@ -17,6 +17,17 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('gi_product',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('registration', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('specification', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('max_acid_value_milli', sa.Integer(), nullable=False),
+    sa.Column('max_peroxide_value_milli', sa.Integer(), nullable=False),
+    sa.Column('max_moisture_milli', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gi_product'))
+    )
     op.create_table('grading_standard',
     sa.Column('grade', sa.Integer(), nullable=False),
     sa.Column('min_height_mm', sa.Integer(), nullable=False),
@@ -37,6 +48,14 @@ def upgrade() -> None:
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_job_run_job_id'), ['job_id'], unique=False)
 
+    op.create_table('quality_grade',
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('max_acid_value_milli', sa.Integer(), nullable=False),
+    sa.Column('max_peroxide_value_milli', sa.Integer(), nullable=False),
+    sa.Column('max_moisture_milli', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_quality_grade'))
+    )
     op.create_table('report_archive',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -103,6 +122,13 @@ def upgrade() -> None:
     with op.batch_alter_table('daily_actual', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_daily_actual_day'), ['day'], unique=False)
 
+    op.create_table('gi_protected_township',
+    sa.Column('gi_id', sa.Integer(), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['gi_id'], ['gi_product.id'], name=op.f('fk_gi_protected_township_gi_id_gi_product')),
+    sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_gi_protected_township_township_id_township')),
+    sa.PrimaryKeyConstraint('gi_id', 'township_id', name=op.f('pk_gi_protected_township'))
+    )
     op.create_table('organization',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -113,6 +139,17 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_organization_township_id_township')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organization')),
     sa.UniqueConstraint('name', name=op.f('uq_organization_name'))
+    )
+    op.create_table('gi_producer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('gi_id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('authorized_on', sa.Date(), nullable=False),
+    sa.Column('revoked_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['gi_id'], ['gi_product.id'], name=op.f('fk_gi_producer_gi_id_gi_product')),
+    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_gi_producer_org_id_organization')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gi_producer')),
+    sa.UniqueConstraint('gi_id', 'org_id', name=op.f('uq_gi_producer_gi_id_org_id'))
     )
     op.create_table('lot',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -243,6 +280,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_event_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_plot_id'), ['plot_id'], unique=False)
 
+    op.create_table('gi_mark_issue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('gi_id', sa.Integer(), nullable=False),
+    sa.Column('lot_id', sa.Integer(), nullable=False),
+    sa.Column('units', sa.Integer(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['gi_id'], ['gi_product.id'], name=op.f('fk_gi_mark_issue_gi_id_gi_product')),
+    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_gi_mark_issue_lot_id_lot')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_gi_mark_issue_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gi_mark_issue'))
+    )
+    with op.batch_alter_table('gi_mark_issue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gi_mark_issue_lot_id'), ['lot_id'], unique=False)
+
     op.create_table('harvest_record',
     sa.Column('lot_id', sa.Integer(), nullable=False),
     sa.Column('plot_id', sa.Integer(), nullable=False),
@@ -267,6 +320,7 @@ def upgrade() -> None:
     sa.Column('best_before', sa.Date(), nullable=False),
     sa.Column('origin_story', sa.Text(), nullable=False),
     sa.Column('story_updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('gi_status', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_product_lot_lot_id_lot')),
     sa.ForeignKeyConstraint(['product_id'], ['product.id'], name=op.f('fk_product_lot_product_id_product')),
     sa.PrimaryKeyConstraint('lot_id', name=op.f('pk_product_lot'))
@@ -295,6 +349,19 @@ def upgrade() -> None:
     with op.batch_alter_table('quality_test', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quality_test_lot_id'), ['lot_id'], unique=False)
 
+    op.create_table('recall',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('start_kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('start_id', sa.Integer(), nullable=False),
+    sa.Column('start_label', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('closed_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_recall_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recall'))
+    )
     op.create_table('serial_scan',
     sa.Column('lot_id', sa.Integer(), nullable=False),
     sa.Column('serial', sa.Integer(), nullable=False),
@@ -304,6 +371,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_serial_scan_lot_id_lot')),
     sa.PrimaryKeyConstraint('lot_id', 'serial', name=op.f('pk_serial_scan'))
     )
+    op.create_table('unknown_scan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('path', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('lot_id', sa.Integer(), nullable=True),
+    sa.Column('user_agent', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_unknown_scan_lot_id_lot')),
+    sa.ForeignKeyConstraint(['product_id'], ['product.id'], name=op.f('fk_unknown_scan_product_id_product')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unknown_scan'))
+    )
+    with op.batch_alter_table('unknown_scan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unknown_scan_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_unknown_scan_product_id'), ['product_id'], unique=False)
+
     op.create_table('event_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -338,6 +421,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('planting_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_planting_record_plot_id'), ['plot_id'], unique=False)
+
+    op.create_table('recall_lot',
+    sa.Column('recall_id', sa.Integer(), nullable=False),
+    sa.Column('lot_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_recall_lot_lot_id_lot')),
+    sa.ForeignKeyConstraint(['recall_id'], ['recall.id'], name=op.f('fk_recall_lot_recall_id_recall')),
+    sa.PrimaryKeyConstraint('recall_id', 'lot_id', name=op.f('pk_recall_lot'))
+    )
+    with op.batch_alter_table('recall_lot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recall_lot_lot_id'), ['lot_id'], unique=False)
 
     op.create_table('sale',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -475,6 +568,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sale_lot_id'))
 
     op.drop_table('sale')
+    with op.batch_alter_table('recall_lot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recall_lot_lot_id'))
+
+    op.drop_table('recall_lot')
     with op.batch_alter_table('planting_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_planting_record_plot_id'))
 
@@ -484,7 +581,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_event_line_event_id'))
 
     op.drop_table('event_line')
+    with op.batch_alter_table('unknown_scan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unknown_scan_product_id'))
+        batch_op.drop_index(batch_op.f('ix_unknown_scan_at'))
+
+    op.drop_table('unknown_scan')
     op.drop_table('serial_scan')
+    op.drop_table('recall')
     with op.batch_alter_table('quality_test', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quality_test_lot_id'))
 
@@ -497,6 +600,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_harvest_record_plot_id'))
 
     op.drop_table('harvest_record')
+    with op.batch_alter_table('gi_mark_issue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gi_mark_issue_lot_id'))
+
+    op.drop_table('gi_mark_issue')
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_plot_id'))
         batch_op.drop_index(batch_op.f('ix_event_org_id'))
@@ -528,7 +635,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_lot_kind'))
 
     op.drop_table('lot')
+    op.drop_table('gi_producer')
     op.drop_table('organization')
+    op.drop_table('gi_protected_township')
     with op.batch_alter_table('daily_actual', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_daily_actual_day'))
 
@@ -540,8 +649,10 @@ def downgrade() -> None:
     op.drop_table('sequence')
     op.drop_table('rollup')
     op.drop_table('report_archive')
+    op.drop_table('quality_grade')
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_run_job_id'))
 
     op.drop_table('job_run')
     op.drop_table('grading_standard')
+    op.drop_table('gi_product')

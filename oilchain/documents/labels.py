@@ -2,7 +2,9 @@
 (vector) with its code and a few facts beside it."""
 
 import io
+from dataclasses import dataclass
 
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 
@@ -63,3 +65,66 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
+
+
+@dataclass
+class BottleLabel:
+    url: str  # the bottle's GS1 Digital Link
+    product: str
+    lot: str
+    serial: str
+    lines: list[str]  # dates and the like, already formatted
+    gi: str | None = None  # the GI mark area's text, when the lot is eligible
+
+
+# A4, 3 columns x 7 rows of 70 x 42.3 mm labels (a common sheet size).
+SHEET_COLUMNS, SHEET_ROWS = 3, 7
+BOTTLE_QR = 20 * mm  # scans when printed at this size
+
+
+def bottle_sheet(labels: list[BottleLabel]) -> bytes:
+    """A print-ready A4 sheet of bottle labels, 21 to a page: a vector QR code
+    of 20 mm, the product, lot, serial and dates, and the GI mark area with
+    the producer's credit code when the lot is eligible."""
+    font = fonts.register()
+    out = io.BytesIO()
+    page = pdfcanvas.Canvas(out, pagesize=A4, initialFontName=font, initialFontSize=7)
+    page.setTitle(labels[0].lot if labels else "labels")
+    width, height = A4[0] / SHEET_COLUMNS, A4[1] / SHEET_ROWS
+    per_page = SHEET_COLUMNS * SHEET_ROWS
+    for index, label in enumerate(labels):
+        if index and index % per_page == 0:
+            page.showPage()
+        slot = index % per_page
+        x = (slot % SHEET_COLUMNS) * width
+        y = A4[1] - (slot // SHEET_COLUMNS + 1) * height
+        _bottle_label(page, font, label, x, y, width, height)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def _bottle_label(page, font: str, label: BottleLabel, x: float, y: float, width: float, height: float) -> None:
+    margin = 3 * mm
+    qr.draw(page, label.url, x + margin, y + height - margin - BOTTLE_QR, BOTTLE_QR)
+    text_x = x + margin * 2 + BOTTLE_QR
+    text_width = x + width - margin - text_x
+    top = y + height - margin - 8
+    page.setFont(font, 8)
+    for row in wrap(label.product, font, 8, text_width)[:2]:
+        page.drawString(text_x, top, row)
+        top -= 9.5
+    page.setFont(font, 6.5)
+    for row in [label.lot, label.serial] + label.lines:
+        page.drawString(text_x, top, fit(row, font, 6.5, text_width))
+        top -= 8
+    if label.gi:
+        box_y = y + margin
+        page.saveState()
+        page.setStrokeColorRGB(0.29, 0.42, 0.16)
+        page.roundRect(x + margin, box_y, width - 2 * margin, 11 * mm - margin * 2 + 2 * mm, 2, stroke=1, fill=0)
+        page.restoreState()
+        page.setFont(font, 6)
+        rows = wrap(label.gi, font, 6, width - 2 * margin - 4)[:2]
+        for i, row in enumerate(rows):
+            page.drawString(x + margin + 2, box_y + 2 * mm + (len(rows) - 1 - i) * 7.5, row)

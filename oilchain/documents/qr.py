@@ -35,20 +35,24 @@ def matrix(data: str) -> list[list[bool]]:
 
 def draw(canvas, data: str, x: float, y: float, size: float) -> None:
     """Draw the code as vector rectangles (one per run of dark modules in a
-    row) with its lower-left corner at (x, y), `size` points square."""
+    row) with its lower-left corner at (x, y), `size` points square. The runs
+    are written in module units under one scaling, as a single filled path:
+    whole numbers, and far fewer PDF operators than a rectangle each."""
     rows = matrix(data)
     module = size / len(rows)
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
+    runs = []
     for r, row in enumerate(rows):
-        top = y + size - (r + 1) * module
-        c = 0
-        while c < len(row):
+        c, width = 0, len(row)
+        while c < width:
             if row[c]:
                 start = c
-                while c < len(row) and row[c]:
+                while c < width and row[c]:
                     c += 1
-                canvas.rect(x + start * module, top, (c - start) * module, module, stroke=0, fill=1)
+                runs.append(f"{start} {r} {c - start} 1 re")
             else:
                 c += 1
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.transform(module, 0, 0, -module, x, y + size)  # module units, rows downward from the top
+    canvas.addLiteral("\n".join(runs) + "\nf")
     canvas.restoreState()

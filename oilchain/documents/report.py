@@ -8,11 +8,13 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import fonts
+from xml.sax.saxutils import escape
 
 GREEN = colors.HexColor("#4b6b2a")
 PALE = colors.HexColor("#efede2")
@@ -42,44 +44,96 @@ class ReportData:
     page_label: str = "Page %(page)s"
 
 
-def output_report(data: ReportData) -> bytes:
+@dataclass
+class Section:
+    heading: str
+    header: list[str]
+    rows: list[list[str]]
+    first_col: float = 0.25  # share of the width for the first column
+    size: float = 8
+
+
+@dataclass
+class TablesDocument:
+    """A plain document of tables (the recall report, the GI register)."""
+
+    title: str
+    subtitle: str
+    meta: list[str]
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)
+    page_label: str = "Page %(page)s"
+
+
+def _build(title_text: str, subtitle: str, meta: list[str], page_label: str, fill) -> bytes:
+    """A4 pages with our font, a title block, and the title and page number
+    in the footer; `fill(story, doc, styles)` adds the body."""
     font = fonts.register()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-        title=data.title, author=data.meta[0] if data.meta else "",
+        title=title_text, author=meta[0] if meta else "",
         # Every text, even the canvas's initial state, uses the embedded font.
         initialFontName=font, initialFontSize=9,
     )
+    styles = {
+        "font": font,
+        "heading": ParagraphStyle("heading", fontName=font, fontSize=11.5, leading=16, spaceBefore=8, spaceAfter=4, textColor=GREEN),
+        "body": ParagraphStyle("body", fontName=font, fontSize=9, leading=13),
+        "small": ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.HexColor("#5d6757")),
+    }
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, textColor=GREEN)
-    heading = ParagraphStyle("heading", fontName=font, fontSize=11.5, leading=16, spaceBefore=8, spaceAfter=4, textColor=GREEN)
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13)
-    small = ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.HexColor("#5d6757"))
-    story = [Paragraph(data.title, title), Paragraph(data.subtitle, body)]
-    story += [Paragraph(" · ".join(data.meta), small), Spacer(0, 4 * mm)]
-    story.append(_table(data.targets_header, data.targets, font, doc.width, first_col=0.34))
-    for note in data.notes:
-        story += [Spacer(0, 2 * mm), Paragraph(note, small)]
-    if data.charts:
-        story += [Paragraph(data.charts_title, heading), _charts(data.charts, font, doc.width)]
-    story.append(Paragraph(data.townships_title, heading))
-    story.append(_table(data.townships_header, data.townships, font, doc.width, first_col=0.16, size=7.5))
+    story = [Paragraph(escape(title_text), title), Paragraph(escape(subtitle), styles["body"])]
+    story += [Paragraph(escape(" · ".join(meta)), styles["small"]), Spacer(0, 4 * mm)]
+    fill(story, doc, styles)
 
     def number_pages(canvas, document):
         canvas.saveState()
         canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#5d6757"))
-        canvas.drawString(16 * mm, 9 * mm, data.title)
-        canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, data.page_label % {"page": document.page})
+        canvas.drawString(16 * mm, 9 * mm, title_text)
+        canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, page_label % {"page": document.page})
         canvas.restoreState()
 
     doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
     return out.getvalue()
 
 
+def output_report(data: ReportData) -> bytes:
+    def fill(story, doc, styles):
+        font = styles["font"]
+        story.append(_table(data.targets_header, data.targets, font, doc.width, first_col=0.34))
+        for note in data.notes:
+            story += [Spacer(0, 2 * mm), Paragraph(escape(note), styles["small"])]
+        if data.charts:
+            story += [Paragraph(escape(data.charts_title), styles["heading"]), _charts(data.charts, font, doc.width)]
+        story.append(Paragraph(escape(data.townships_title), styles["heading"]))
+        story.append(_table(data.townships_header, data.townships, font, doc.width, first_col=0.16, size=7.5))
+
+    return _build(data.title, data.subtitle, data.meta, data.page_label, fill)
+
+
+def tables_document(data: TablesDocument) -> bytes:
+    def fill(story, doc, styles):
+        for section in data.sections:
+            story.append(Paragraph(escape(section.heading), styles["heading"]))
+            if section.rows:
+                story.append(_table(section.header, section.rows, styles["font"], doc.width, section.first_col, section.size))
+            else:
+                story.append(Paragraph("—", styles["small"]))
+        for note in data.notes:
+            story += [Spacer(0, 2 * mm), Paragraph(escape(note), styles["small"])]
+
+    return _build(data.title, data.subtitle, data.meta, data.page_label, fill)
+
+
 def _table(header: list[str], rows: list[list[str]], font: str, width: float, first_col: float, size: float = 8.5) -> Table:
+    """A table whose cells wrap (long names in Chinese need no spaces to break)."""
     others = (1 - first_col) / max(len(header) - 1, 1)
-    table = Table([header] + rows, colWidths=[width * first_col] + [width * others] * (len(header) - 1), repeatRows=1)
+    left = ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK")
+    right = ParagraphStyle("number", parent=left, alignment=TA_RIGHT)
+    wrapped = [[Paragraph(escape(str(value)), left if i == 0 else right) for i, value in enumerate(row)] for row in [header] + rows]
+    table = Table(wrapped, colWidths=[width * first_col] + [width * others] * (len(header) - 1), repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -32,6 +32,9 @@ class ProductLot(SQLModel, table=True):
     # the lot is bottled rather than on every scan (JSON).
     origin_story: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     story_updated_at: datetime = Field(default_factory=clock.utcnow)
+    # Its geographical-indication status with the reasons (gi.services), kept
+    # current like the story.
+    gi_status: str = Field(default="{}", sa_column=Column(Text, nullable=False))
 
 
 class QualityTest(SQLModel, table=True):
@@ -51,3 +54,16 @@ class QualityTest(SQLModel, table=True):
     withdrawn_at: datetime | None = None
     withdrawn_by: int | None = Field(default=None, foreign_key="user.id")
     withdrawn_reason: str = Field(default="", max_length=500)
+
+
+class QualityGrade(SQLModel, table=True):
+    """A quality grade and the largest values a test may show to reach it
+    (thousandths, like the tests). Data the bureau keeps; the best grade an
+    oil lot's latest test reaches is shown on its bottles."""
+
+    __tablename__ = "quality_grade"
+    code: str = Field(max_length=12, primary_key=True)
+    rank: int  # 1 is the best
+    max_acid_value_milli: int
+    max_peroxide_value_milli: int
+    max_moisture_milli: int

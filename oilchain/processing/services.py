@@ -172,6 +172,9 @@ def bottle(
         )
     )
     session.flush()
+    from ..gi import services as gi  # eligibility follows the story just computed
+
+    gi.refresh(session, {product_lot.id})
     return product_lot
 
 

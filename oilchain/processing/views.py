@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,8 +10,11 @@ from ..auth.access import roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField
 from ..ledger import services as ledger
 from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, kg_to_g, to_base
-from ..web import attempt, done, render_form
-from . import queries, services
+from ..documents.labels import bottle_sheet
+from ..errors import DomainError
+from ..ledger.services import get_lot
+from ..web import attempt, csv_response, done, render_form
+from . import labels, queries, services
 
 
 def LabField(label):
@@ -217,3 +220,29 @@ def check_gtin():
     """Inline check of a GTIN-14 as it is typed."""
     gtin = request.args.get("gtin", "").strip()
     return render_template("processing/_gtin_check.html", gtin=gtin, valid=codes.is_valid_gtin(gtin))
+
+
+@bp.route("/lots/<code>/labels.<fmt>")
+@roles_required("processor", "manager", "admin")
+def bottle_labels(code: str, fmt: str):
+    """Bottle labels of a product lot for a serial range: the A4 sheet (pdf)
+    or the data for an industrial label printer (csv)."""
+    session = db.session()
+    if fmt not in ("pdf", "csv"):
+        abort(404)
+    try:
+        lot = get_lot(session, code)
+    except DomainError:
+        abort(404)
+    if not current_user.is_bureau and lot.owner_org_id != current_user.org_id:
+        abort(403)
+    first, last = request.args.get("first", type=int), request.args.get("last", type=int)
+    key, base = current_app.config["SERIAL_KEY"], current_app.config["PUBLIC_BASE_URL"]
+    try:
+        if fmt == "csv":
+            return csv_response(f"{lot.code}-labels.csv", list(labels.CSV_HEADER),
+                                labels.csv_rows(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last))
+        sheet = bottle_sheet(labels.bottle_labels(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last))
+    except DomainError as error:
+        return render_template("error.html", status=422, message=str(error.message)), 422
+    return Response(sheet, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={lot.code}-labels.pdf"})

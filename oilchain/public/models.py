@@ -12,3 +12,18 @@ class SerialScan(SQLModel, table=True):
     first_scan_at: datetime
     last_scan_at: datetime
     count: int = 1
+
+
+class UnknownScan(SQLModel, table=True):
+    """A scan of a code that was never issued (a wrong check digit or check
+    code, an unknown product or lot, a serial outside its lot): logged for
+    the processor (when the product is known) and the bureau to see."""
+
+    __tablename__ = "unknown_scan"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    path: str = Field(max_length=200)
+    reason: str = Field(max_length=20)  # gtin, product, lot, check, range, withdrawn
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    lot_id: int | None = Field(default=None, foreign_key="lot.id")
+    user_agent: str = Field(default="", max_length=200)

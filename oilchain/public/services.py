@@ -1,5 +1,8 @@
 """The consumer's scan: a GS1 Digital Link URI checked down to its keyed
-serial, the lot's stored origin story, and the scan counted."""
+serial, the lot's stored origin story and GI status (computed when the lot
+was bottled, and again when anything upstream changed), and the live part:
+the scan counted, the first scan's time, an open recall. Codes that were
+never issued are logged."""
 
 import json
 from dataclasses import dataclass
@@ -9,76 +12,136 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .. import clock, codes
-from ..db import insert_for
 from ..auth.models import Organization
+from ..db import insert_for
 from ..errors import NotFound
 from ..ledger.models import Lot
 from ..processing.models import Product, ProductLot
-from .models import SerialScan
+from ..trace.models import Recall
+from ..trace.recalls import open_recall
+from .models import SerialScan, UnknownScan
+
+
+class NotIssued(NotFound):
+    """A code this system never issued; `reason` says which part is wrong."""
+
+    def __init__(self, message, reason: str, product_id: int | None = None, lot_id: int | None = None):
+        super().__init__(message)
+        self.reason, self.product_id, self.lot_id = reason, product_id, lot_id
 
 
 @dataclass
-class Bottle:
+class Level:
+    """What a Digital Link path names: a product, a lot of it, or one bottle."""
+
     product: Product
-    lot: Lot
-    product_lot: ProductLot
     processor: Organization
-    serial: int
-    story: dict
-    scan_count: int
-    first_scan_at: datetime
+    lot: Lot | None = None
+    product_lot: ProductLot | None = None
+    serial: int | None = None
+    story: dict | None = None
+    gi: dict | None = None
+    recall: Recall | None = None
+    scan_count: int = 0
+    first_scan_at: datetime | None = None
 
 
-def resolve(session: Session, *, key: str, gtin: str, lot_code: str, serial: str) -> Bottle:
-    """Each way a code can be wrong gets its own message; a genuine code's
-    scan is counted."""
+def find_product(session: Session, gtin: str) -> Product:
     if not codes.is_valid_gtin(gtin):
-        raise NotFound(_l("This code is not valid: the product number (GTIN) has a wrong check digit."))
+        raise NotIssued(_l("This code is not valid: the product number (GTIN) has a wrong check digit."), "gtin")
     product = session.exec(select(Product).where(Product.gtin == gtin)).first()
     if product is None:
-        raise NotFound(_l("This product number is not known to the Youyang camellia oil system."))
+        raise NotIssued(_l("This product number is not known to the Youyang camellia oil system."), "product")
+    return product
+
+
+def find_lot(session: Session, product: Product, lot_code: str) -> tuple[Lot, ProductLot]:
     row = session.exec(
         select(Lot, ProductLot)
         .join(ProductLot, ProductLot.lot_id == Lot.id)
         .where(Lot.code == lot_code.upper(), ProductLot.product_id == product.id)
     ).first()
     if row is None:
-        raise NotFound(_l("This batch number is not known for this product."))
+        raise NotIssued(_l("This batch number is not known for this product."), "lot", product.id)
     lot, product_lot = row
     if lot.status == "reversed":
-        raise NotFound(_l("This batch was withdrawn by its producer as recorded in error; its codes are not valid."))
-    number = codes.parse_serial(key, gtin, lot.code, serial.upper())
+        raise NotIssued(_l("This batch was withdrawn by its producer as recorded in error; its codes are not valid."),
+                        "withdrawn", product.id, lot.id)
+    return lot, product_lot
+
+
+def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = None, serial: str | None = None) -> Level:
+    """The product, lot or bottle a path names, each way a code can be wrong
+    with its own message. A genuine bottle's scan is counted."""
+    product = find_product(session, gtin)
+    level = Level(product=product, processor=session.get(Organization, product.org_id))
+    if lot_code is None:
+        return level
+    level.lot, level.product_lot = find_lot(session, product, lot_code)
+    level.story = json.loads(level.product_lot.origin_story or "{}")
+    level.gi = json.loads(level.product_lot.gi_status or "{}")
+    level.recall = open_recall(session, level.lot.id)
+    if serial is None:
+        return level
+    number = codes.parse_serial(key, gtin, level.lot.code, serial.upper())
     if number is None:
-        raise NotFound(_l("This serial number is not genuine: its check code does not match. The bottle may be counterfeit."))
-    if not product_lot.serial_first <= number <= product_lot.serial_last:
-        raise NotFound(_l("This serial number was never issued to this batch."))
-    count, first_at = count_scan(session, lot.id, number)
-    return Bottle(
-        product=product,
-        lot=lot,
-        product_lot=product_lot,
-        processor=session.get(Organization, product.org_id),
-        serial=number,
-        story=json.loads(product_lot.origin_story or "{}"),
-        scan_count=count,
-        first_scan_at=first_at,
-    )
+        raise NotIssued(_l("This serial number is not genuine: its check code does not match. The bottle may be counterfeit."),
+                        "check", product.id, level.lot.id)
+    if not level.product_lot.serial_first <= number <= level.product_lot.serial_last:
+        raise NotIssued(_l("This serial number was never issued to this batch."), "range", product.id, level.lot.id)
+    level.serial = number
+    level.scan_count, level.first_scan_at = count_scan(session, level.lot.id, number)
+    return level
 
 
 def count_scan(session: Session, lot_id: int, serial: int) -> tuple[int, datetime]:
-    """Count one scan in one statement (an upsert works the same on both backends)."""
+    """Count one scan in one statement (an upsert works the same on both
+    backends) and read back the count and the first scan's time."""
     now = clock.utcnow()
     insert = insert_for(session, SerialScan).values(lot_id=lot_id, serial=serial, first_scan_at=now, last_scan_at=now, count=1)
-    session.execute(
+    row = session.execute(
         insert.on_conflict_do_update(
             index_elements=["lot_id", "serial"],
             set_={"count": SerialScan.count + 1, "last_scan_at": now},
+        ).returning(SerialScan.count, SerialScan.first_scan_at)
+    ).one()
+    return row.count, row.first_scan_at
+
+
+def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: str) -> None:
+    """Keep a scan of a code that was never issued, for the processor and the bureau."""
+    session.add(
+        UnknownScan(
+            at=clock.utcnow(), path=path[:200], reason=error.reason, product_id=error.product_id, lot_id=error.lot_id,
+            user_agent=(user_agent or "")[:200],
         )
     )
-    scan = session.exec(select(SerialScan).where(SerialScan.lot_id == lot_id, SerialScan.serial == serial)).one()
-    session.refresh(scan)
-    return scan.count, scan.first_scan_at
+
+
+def unknown_scans(session: Session, org_id: int | None, limit: int = 200) -> list[tuple[UnknownScan, str | None]]:
+    """Scans of codes never issued: all for the bureau, or those naming one of
+    the processor's products."""
+    query = select(UnknownScan, Product.name).outerjoin(Product, Product.id == UnknownScan.product_id)
+    if org_id is not None:
+        query = query.where(Product.org_id == org_id)
+    return list(session.exec(query.order_by(UnknownScan.id.desc()).limit(limit)))
 
 
 def bottle_url(base_url: str, key: str, gtin: str, lot_code: str, number: int) -> str:
     return f"{base_url}/01/{gtin}/10/{lot_code}/21/{codes.serial_text(key, gtin, lot_code, number)}"
+
+
+def linkset(base_url: str, level: Level, anchor: str) -> dict:
+    """The item's links as an RFC 9264 linkset (GS1 Digital Link resolver style)."""
+    gtin = level.product.gtin
+    links = {
+        "https://gs1.org/voc/pip": [{"href": f"{base_url}/01/{gtin}", "title": level.product.name, "type": "text/html"}],
+    }
+    if level.lot is not None:
+        links["https://gs1.org/voc/traceability"] = [
+            {"href": f"{base_url}/01/{gtin}/10/{level.lot.code}", "title": level.lot.code, "type": "text/html"}
+        ]
+    if level.serial is not None:
+        links["https://gs1.org/voc/verificationService"] = [{"href": anchor, "title": "serial", "type": "text/html"}]
+    links["https://gs1.org/voc/defaultLink"] = [{"href": anchor, "type": "text/html"}]
+    return {"linkset": [{"anchor": anchor, **links}]}

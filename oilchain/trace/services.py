@@ -16,7 +16,7 @@ from ..ledger.models import Event, EventLine, Lot, Shipment
 from ..ledger.trace import Graph, downstream, upstream
 from ..nursery.models import SeedlingBatch
 from ..planting.models import PlantingRecord, Plot
-from ..processing.models import ProductLot, QualityTest
+from ..processing.models import ProductLot, QualityGrade, QualityTest
 from ..units import LAB_DECIMALS, centimu_to_mu, from_base, g_to_kg, normalized
 
 FULL, ORIGIN = "full", "origin"
@@ -179,8 +179,18 @@ def origin_story(session: Session, lot_id: int) -> dict:
             "peroxide_value": normalized(from_base(test.peroxide_value_milli, LAB_DECIMALS)),
             "moisture": normalized(from_base(test.moisture_milli, LAB_DECIMALS)),
             "laboratory": test.laboratory,
+            "grade": quality_grade(session, test),
         },
     }
+
+
+def quality_grade(session: Session, test: QualityTest) -> str | None:
+    """The best grade the test reaches (its code), or None."""
+    for grade in session.exec(select(QualityGrade).order_by(QualityGrade.rank)):
+        if (test.acid_value_milli <= grade.max_acid_value_milli and test.peroxide_value_milli <= grade.max_peroxide_value_milli
+                and test.moisture_milli <= grade.max_moisture_milli):
+            return grade.code
+    return None
 
 
 def refresh_stories(session: Session, lot_id: int) -> int:
@@ -193,6 +203,9 @@ def refresh_stories(session: Session, lot_id: int) -> int:
         product_lot.story_updated_at = clock.utcnow()
         session.add(product_lot)
     session.flush()
+    from ..gi import services as gi  # the GI status follows the story
+
+    gi.refresh(session, {p.lot_id for p in product_lots})
     return len(product_lots)
 
 

@@ -1,0 +1,268 @@
+"""Geographical indication (地理标志): the product's definition, its
+authorized producers, each product lot's eligibility with its reasons, the
+special marks issued (never more than the eligible units) and the register.
+
+A product lot's eligibility is computed from its stored origin story (the
+townships of every upstream plot and the latest standing quality test), the
+GI's protected townships and thresholds, and its bottler's authorization. It
+is stored on the lot (like the story) and recomputed whenever any of those
+change, so a consumer's scan never recomputes it.
+"""
+
+import json
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..admin.models import Township
+from ..admin.services import audit
+from ..auth.actor import Actor
+from ..auth.models import Organization
+from ..errors import Forbidden, Invalid, NotFound
+from ..ledger.models import Lot
+from ..ledger.services import check_date, get_lot
+from ..processing.models import Product, ProductLot
+from ..units import LAB_DECIMALS, from_base, normalized
+from .models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
+
+BUREAU = ("manager", "admin")
+
+
+def active_gi(session: Session) -> GIProduct | None:
+    return session.exec(select(GIProduct).where(GIProduct.active.is_(True)).order_by(GIProduct.id)).first()
+
+
+def protected_townships(session: Session, gi: GIProduct) -> list[Township]:
+    return list(
+        session.exec(
+            select(Township)
+            .join(GIProtectedTownship, GIProtectedTownship.township_id == Township.id)
+            .where(GIProtectedTownship.gi_id == gi.id)
+            .order_by(Township.id)
+        )
+    )
+
+
+def producers(session: Session, gi: GIProduct) -> list[tuple[GIProducer, Organization]]:
+    return list(
+        session.exec(
+            select(GIProducer, Organization)
+            .join(Organization, Organization.id == GIProducer.org_id)
+            .where(GIProducer.gi_id == gi.id)
+            .order_by(Organization.name)
+        )
+    )
+
+
+def evaluate(gi: GIProduct, protected: set[str], authorized: dict[int, GIProducer], story: dict,
+             bottler_id: int, bottled_on: date) -> dict:
+    """The three conditions of the specification, each with what was found."""
+    townships = [t["name"] for t in story.get("townships", [])]
+    outside = sorted(set(townships) - protected)
+    origin_ok = bool(townships) and not outside
+    producer = authorized.get(bottler_id)
+    producer_ok = (
+        producer is not None
+        and producer.authorized_on <= bottled_on
+        and (producer.revoked_on is None or producer.revoked_on > bottled_on)
+    )
+    quality = story.get("quality")
+    limits = {
+        "acid_value": gi.max_acid_value_milli,
+        "peroxide_value": gi.max_peroxide_value_milli,
+        "moisture": gi.max_moisture_milli,
+    }
+    over = []
+    if quality:
+        for name, limit in limits.items():
+            if int(round_milli(quality[name])) > limit:
+                over.append(name)
+    quality_ok = bool(quality) and not over
+    checks = [
+        {"check": "origin", "ok": origin_ok, "outside": outside, "none": not townships},
+        {"check": "producer", "ok": producer_ok, "authorized": producer is not None},
+        {"check": "quality", "ok": quality_ok, "tested": bool(quality), "over": over},
+    ]
+    return {"gi_id": gi.id, "name": gi.name, "eligible": origin_ok and producer_ok and quality_ok, "checks": checks}
+
+
+def round_milli(text: str) -> int:
+    """A stored story value ('0.85') back to thousandths, exactly."""
+    from ..units import to_base
+
+    return to_base(text, LAB_DECIMALS)
+
+
+def refresh(session: Session, lot_ids: set[int] | None = None) -> int:
+    """Recompute and store the GI status of product lots (all, or some)."""
+    gi = active_gi(session)
+    query = select(ProductLot, Product, Lot).join(Product, Product.id == ProductLot.product_id).join(Lot, Lot.id == ProductLot.lot_id)
+    if lot_ids is not None:
+        query = query.where(ProductLot.lot_id.in_(lot_ids))
+    rows = session.exec(query).all()
+    protected = {t.name for t in protected_townships(session, gi)} if gi else set()
+    authorized = {p.org_id: p for p, _org in producers(session, gi)} if gi else {}
+    for product_lot, product, lot in rows:
+        status = {} if gi is None else evaluate(
+            gi, protected, authorized, json.loads(product_lot.origin_story or "{}"), product.org_id, lot.produced_on
+        )
+        product_lot.gi_status = json.dumps(status, ensure_ascii=False)
+        session.add(product_lot)
+    session.flush()
+    return len(rows)
+
+
+def status_of(product_lot: ProductLot) -> dict:
+    return json.loads(product_lot.gi_status or "{}")
+
+
+def require_bureau(actor: Actor) -> None:
+    if actor.role not in BUREAU:
+        raise Forbidden(_l("Only the bureau keeps the GI register."))
+
+
+def save_definition(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    registration: str,
+    specification: str,
+    max_acid_value_milli: int,
+    max_peroxide_value_milli: int,
+    max_moisture_milli: int,
+    township_ids: list[int],
+) -> GIProduct:
+    require_bureau(actor)
+    if not name.strip():
+        raise Invalid(_l("Give the GI product's name."), field="name")
+    if not registration.strip():
+        raise Invalid(_l("Give the registration (certificate number and authority)."), field="registration")
+    for field, value in (("max_acid_value", max_acid_value_milli), ("max_peroxide_value", max_peroxide_value_milli),
+                         ("max_moisture", max_moisture_milli)):
+        if value <= 0:
+            raise Invalid(_l("A threshold must be more than zero."), field=field)
+    known = set(session.exec(select(Township.id).where(Township.id.in_(township_ids))))
+    if not township_ids or known != set(township_ids):
+        raise Invalid(_l("Choose the protected townships."), field="township_ids")
+    gi = active_gi(session) or GIProduct(name=name, registration=registration, max_acid_value_milli=1,
+                                         max_peroxide_value_milli=1, max_moisture_milli=1)
+    gi.name, gi.registration, gi.specification = name.strip(), registration.strip(), specification.strip()[:500]
+    gi.max_acid_value_milli, gi.max_peroxide_value_milli, gi.max_moisture_milli = (
+        max_acid_value_milli, max_peroxide_value_milli, max_moisture_milli)
+    session.add(gi)
+    session.flush()
+    for row in session.exec(select(GIProtectedTownship).where(GIProtectedTownship.gi_id == gi.id)):
+        session.delete(row)
+    session.flush()
+    for township_id in sorted(set(township_ids)):
+        session.add(GIProtectedTownship(gi_id=gi.id, township_id=township_id))
+    audit(session, user_id=actor.user_id, action="save", entity="gi_product", entity_id=gi.id, name=gi.name,
+          townships=sorted(set(township_ids)))
+    session.flush()
+    refresh(session)
+    return gi
+
+
+def authorize(session: Session, *, actor: Actor, org_id: int, authorized_on: date) -> GIProducer:
+    require_bureau(actor)
+    gi = active_gi(session)
+    if gi is None:
+        raise Invalid(_l("Define the GI product first."))
+    org = session.get(Organization, org_id)
+    if org is None or org.kind != "processor":
+        raise Invalid(_l("Choose a processor."), field="org_id")
+    if not org.credit_code:
+        raise Invalid(_l("This producer has no unified social credit code on record; add it first."), field="org_id")
+    check_date(authorized_on)
+    producer = session.exec(select(GIProducer).where(GIProducer.gi_id == gi.id, GIProducer.org_id == org.id)).first()
+    if producer is not None and producer.revoked_on is None:
+        raise Invalid(_l("This producer is authorized already."), field="org_id")
+    producer = producer or GIProducer(gi_id=gi.id, org_id=org.id, authorized_on=authorized_on)
+    producer.authorized_on, producer.revoked_on = authorized_on, None
+    session.add(producer)
+    audit(session, user_id=actor.user_id, action="authorize", entity="gi_producer", entity_id=org.id, on=authorized_on)
+    session.flush()
+    refresh(session)
+    return producer
+
+
+def revoke(session: Session, *, actor: Actor, producer_id: int, revoked_on: date) -> GIProducer:
+    require_bureau(actor)
+    producer = session.get(GIProducer, producer_id)
+    if producer is None:
+        raise NotFound(_l("No such producer."))
+    check_date(revoked_on, not_before=producer.authorized_on)
+    producer.revoked_on = revoked_on
+    session.add(producer)
+    audit(session, user_id=actor.user_id, action="revoke", entity="gi_producer", entity_id=producer.org_id, on=revoked_on)
+    session.flush()
+    refresh(session)
+    return producer
+
+
+def marks_issued(session: Session, lot_id: int) -> int:
+    return int(session.exec(select(func.coalesce(func.sum(GIMarkIssue.units), 0)).where(GIMarkIssue.lot_id == lot_id)).one())
+
+
+def issue_marks(session: Session, *, actor: Actor, lot_code: str, units: int, issued_on: date) -> GIMarkIssue:
+    """Special marks for a product lot: only an eligible lot, and never more
+    marks in all than it has units."""
+    require_bureau(actor)
+    lot = get_lot(session, lot_code)
+    product_lot = session.get(ProductLot, lot.id)
+    if product_lot is None:
+        raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    status = status_of(product_lot)
+    if not status.get("eligible"):
+        raise Invalid(_l("Lot %(code)s is not eligible for the GI mark; see its reasons.", code=lot.code), field="code")
+    if units <= 0:
+        raise Invalid(_l("The number of marks must be more than zero."), field="units")
+    check_date(issued_on, not_before=lot.produced_on)
+    already = marks_issued(session, lot.id)
+    if already + units > lot.quantity:
+        raise Invalid(
+            _l("Only %(left)s of the lot's %(total)s units are left for marks (%(issued)s issued); %(asked)s were asked for.",
+               left=lot.quantity - already, total=lot.quantity, issued=already, asked=units),
+            field="units",
+        )
+    issue = GIMarkIssue(gi_id=status["gi_id"], lot_id=lot.id, units=units, issued_on=issued_on, user_id=actor.user_id)
+    session.add(issue)
+    session.flush()
+    return issue
+
+
+def register(session: Session, year: int) -> dict:
+    """The GI register of a year: the definition, its producers and every
+    product lot bottled that year with its eligibility and marks."""
+    gi = active_gi(session)
+    if gi is None:
+        return {"gi": None, "townships": [], "producers": [], "lots": []}
+    marks = dict(
+        session.exec(select(GIMarkIssue.lot_id, func.sum(GIMarkIssue.units)).group_by(GIMarkIssue.lot_id)).all()
+    )
+    rows = session.exec(
+        select(Lot, ProductLot, Product, Organization)
+        .join(ProductLot, ProductLot.lot_id == Lot.id)
+        .join(Product, Product.id == ProductLot.product_id)
+        .join(Organization, Organization.id == Product.org_id)
+        .where(Lot.produced_on.between(date(year, 1, 1), date(year, 12, 31)), Lot.status != "reversed")
+        .order_by(Lot.produced_on, Lot.id)
+    ).all()
+    lots = [
+        {"lot": lot, "product": product, "processor": org, "status": status_of(product_lot), "marks": int(marks.get(lot.id, 0))}
+        for lot, product_lot, product, org in rows
+    ]
+    return {
+        "gi": gi,
+        "townships": protected_townships(session, gi),
+        "producers": producers(session, gi),
+        "lots": lots,
+        "limits": {
+            "acid_value": normalized(from_base(gi.max_acid_value_milli, LAB_DECIMALS)),
+            "peroxide_value": normalized(from_base(gi.max_peroxide_value_milli, LAB_DECIMALS)),
+            "moisture": normalized(from_base(gi.max_moisture_milli, LAB_DECIMALS)),
+        },
+    }

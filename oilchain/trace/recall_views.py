@@ -1,0 +1,140 @@
+"""The bureau's recall pages, on the trace blueprint."""
+
+from flask import Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import clock, db
+from ..auth.access import roles_required
+from ..documents.report import Section, TablesDocument, tables_document
+from ..errors import DomainError
+from ..forms import ChoiceField, Form, TextField
+from ..i18n import format_local_time, format_quantity
+from ..planting.queries import plot_choices
+from ..web import attempt, done, htmx, render_form
+from . import recalls
+from .models import Recall
+from .views import bp
+
+BUREAU = ("manager", "admin")
+
+
+class RecallForm(Form):
+    code = TextField(_l("Lot code"), 200, required=False)
+    plot_id = ChoiceField(_l("Or a plot"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, required=False)
+    reason = TextField(_l("Reason for the recall"), 500)
+
+
+class CloseForm(Form):
+    note = TextField(_l("How the recall ended"), 500)
+
+
+def recall_form() -> RecallForm:
+    form = RecallForm()
+    form.plot_id.choices = [("", "—")] + plot_choices(db.session())
+    return form
+
+
+@bp.route("/recalls", methods=["GET", "POST"])
+@roles_required(*BUREAU)
+def recall_list():
+    session = db.session()
+    form = recall_form()
+    if form.validate_on_submit():
+        recall = attempt(
+            form,
+            lambda: recalls.start_recall(
+                session, actor=current_user, reason=form.reason.data, lot_code=form.code.data or "", plot_id=form.plot_id.data
+            ),
+        )
+        if recall:
+            return done(url_for("trace.recall_page", recall_id=recall.id), _("Recall started: the bottles' pages now warn consumers."))
+    return render_form(form, "trace/recalls.html", "trace/_recall_form.html", recalls=recalls.all_recalls(session), preview=None)
+
+
+@bp.route("/recalls/preview")
+@roles_required(*BUREAU)
+def recall_preview():
+    """What a recall from this lot or plot would reach (before starting it)."""
+    session = db.session()
+    plot = request.args.get("plot_id", "")
+    try:
+        node, label = recalls.start_node(session, lot_code=request.args.get("code", ""), plot_id=int(plot) if plot.isdigit() else None)
+        preview = {"label": label, "found": recalls.affected(session, node)}
+    except DomainError as error:
+        preview = {"error": str(error.message)}
+    return render_template("trace/_recall_preview.html", preview=preview)
+
+
+@bp.route("/recalls/<id:recall_id>")
+@roles_required(*BUREAU)
+def recall_page(recall_id: int):
+    session = db.session()
+    recall = session.get(Recall, recall_id)
+    if recall is None:
+        abort(404)
+    return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=CloseForm())
+
+
+@bp.route("/recalls/<id:recall_id>/close", methods=["POST"])
+@roles_required(*BUREAU)
+def close_recall(recall_id: int):
+    session = db.session()
+    recall = session.get(Recall, recall_id)
+    if recall is None:
+        abort(404)
+    form = CloseForm()
+    if form.validate_on_submit() and attempt(form, lambda: recalls.close_recall(session, actor=current_user, recall_id=recall_id, note=form.note.data)):
+        return done(url_for("trace.recall_page", recall_id=recall_id), _("Recall closed."))
+    return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=form), 422
+
+
+@bp.route("/recalls/<id:recall_id>.pdf")
+@roles_required(*BUREAU)
+def recall_pdf(recall_id: int):
+    session = db.session()
+    recall = session.get(Recall, recall_id)
+    if recall is None:
+        abort(404)
+    found = recalls.recall_lots(session, recall)
+    lots = [
+        [lot.code, product.name, org.name, lot.produced_on.isoformat(),
+         f"{product_lot.serial_first}–{product_lot.serial_last}", format_quantity(lot.quantity, lot.unit)]
+        for lot, product_lot, product, org in found.product_lots
+    ]
+    codes = {lot.id: lot.code for lot, *_ in found.product_lots}
+    sales = [
+        [codes[lot_id], sale.buyer, sale.sold_on.isoformat(), format_quantity(sale.quantity, "unit")]
+        for lot_id, rows in found.sales.items() for sale, _event in rows
+    ]
+    pdf = tables_document(
+        TablesDocument(
+            title=_("Recall #%(id)s", id=recall.id),
+            subtitle=_("Started from %(start)s: %(reason)s", start=recall.start_label, reason=recall.reason),
+            meta=[
+                _("Started at %(when)s", when=format_local_time(recall.created_at)),
+                _("Closed at %(when)s", when=format_local_time(recall.closed_at)) if recall.closed_at else _("Open"),
+                _("Printed at %(when)s", when=format_local_time(clock.utcnow())),
+            ],
+            sections=[
+                Section(_("Affected product lots (%(n)s, %(units)s units)", n=len(lots), units=found.units),
+                        [_("Lot"), _("Product"), _("Processor"), _("Bottled on"), _("Serials"), _("Units")], lots, 0.16),
+                Section(_("Sales to buyers (%(units)s units sold)", units=found.sold_units),
+                        [_("Lot"), _("Buyer"), _("Date"), _("Units")], sales, 0.2),
+            ],
+            page_label=_("Page %(page)s", page="%(page)s"),
+        )
+    )
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=recall-{recall.id}.pdf"})
+
+
+@bp.route("/scans/unknown")
+@roles_required("processor", *BUREAU)
+def unknown_scans():
+    """Scans of codes never issued: a processor sees those naming its
+    products, the bureau all of them."""
+    from ..public.services import unknown_scans as query
+
+    org_id = None if current_user.is_bureau else current_user.org_id
+    return render_template("trace/unknown_scans.html", rows=query(db.session(), org_id))
