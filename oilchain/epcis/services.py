@@ -396,14 +396,6 @@ def to_epcis(event: Event, facts: Facts, uris: Uris) -> dict:
     return doc
 
 
-def quantity_classes(doc: dict) -> set[str]:
-    """Every epcClass an EPCIS event names."""
-    names = set()
-    for key in ("quantityList", "inputQuantityList", "outputQuantityList"):
-        names.update(element["epcClass"] for element in doc.get(key, []))
-    return names
-
-
 # --- the query ---------------------------------------------------------------------
 
 

@@ -394,10 +394,11 @@ def receive_lot(
     event = Event(kind="receive", org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, note=note)
     session.add(event)
     session.flush()
-    if difference:
-        if not change_remaining(session, lot, difference):
-            raise too_little(lot, -difference, "weighed")
-        session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=difference))
+    # Always a line, even of zero: it names the lot the receipt was about,
+    # also after a reversal has reopened the shipment.
+    if not change_remaining(session, lot, difference):
+        raise too_little(lot, -difference, "weighed")
+    session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=difference))
     lot.owner_org_id = actor.org_id
     lot.status = "active"
     shipment.receive_event_id = event.id
