@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:52:30.300772
+Create Date: 2026-11-28 16:23:54.670257
 """
 
 from alembic import op
@@ -148,8 +148,7 @@ def upgrade() -> None:
     sa.Column('revoked_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['gi_id'], ['gi_product.id'], name=op.f('fk_gi_producer_gi_id_gi_product')),
     sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_gi_producer_org_id_organization')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_gi_producer')),
-    sa.UniqueConstraint('gi_id', 'org_id', name=op.f('uq_gi_producer_gi_id_org_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gi_producer'))
     )
     op.create_table('lot',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -2,6 +2,7 @@
 (vector) with its code and a few facts beside it."""
 
 import io
+import re
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
@@ -41,18 +42,22 @@ def lot_label(*, url: str, code: str, lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+WORD = re.compile(r"[A-Za-z0-9.\-_/:]+|\s+|.")
+
+
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break a line into rows that fit, between any two characters (Chinese
-    has no spaces to break at)."""
+    """Break a line into rows that fit: between Chinese characters (which have
+    no spaces to break at) and at spaces, never inside a Latin word or a code
+    such as a credit code."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     rows, row = [], ""
-    for char in text:
-        if row and stringWidth(row + char, font, size) > width:
-            rows.append(row)
-            row = char.lstrip()
+    for piece in WORD.findall(text):
+        if row and stringWidth(row + piece, font, size) > width:
+            rows.append(row.rstrip())
+            row = piece.lstrip()
         else:
-            row += char
+            row += piece
     return rows + ([row] if row else [])
 
 

@@ -1,6 +1,5 @@
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -29,10 +28,10 @@ class GIProtectedTownship(SQLModel, table=True):
 
 
 class GIProducer(SQLModel, table=True):
-    """A producer authorized to use the special mark (专用标志)."""
+    """A period in which a producer may use the special mark (专用标志): from
+    its authorization until it is revoked. A renewal is a new period."""
 
     __tablename__ = "gi_producer"
-    __table_args__ = (UniqueConstraint("gi_id", "org_id"),)
     id: int | None = Field(default=None, primary_key=True)
     gi_id: int = Field(foreign_key="gi_product.id")
     org_id: int = Field(foreign_key="organization.id")

@@ -56,17 +56,16 @@ def producers(session: Session, gi: GIProduct) -> list[tuple[GIProducer, Organiz
     )
 
 
-def evaluate(gi: GIProduct, protected: set[str], authorized: dict[int, GIProducer], story: dict,
-             bottler_id: int, bottled_on: date) -> dict:
-    """The three conditions of the specification, each with what was found."""
-    townships = [t["name"] for t in story.get("townships", [])]
-    outside = sorted(set(townships) - protected)
+def evaluate(gi: GIProduct, protected: set[int], periods: dict[int, list[GIProducer]], story: dict,
+             bottler_id: int, bottled_on: date, withdrawn: bool = False) -> dict:
+    """The three conditions of the specification, each with what was found.
+    Townships are compared by id, so a renamed township keeps its lots."""
+    townships = story.get("townships", [])
+    outside = sorted(t["name"] for t in townships if t.get("id") not in protected)
     origin_ok = bool(townships) and not outside
-    producer = authorized.get(bottler_id)
-    producer_ok = (
-        producer is not None
-        and producer.authorized_on <= bottled_on
-        and (producer.revoked_on is None or producer.revoked_on > bottled_on)
+    authorized = periods.get(bottler_id, [])
+    producer_ok = any(
+        p.authorized_on <= bottled_on and (p.revoked_on is None or p.revoked_on > bottled_on) for p in authorized
     )
     quality = story.get("quality")
     limits = {
@@ -82,10 +81,13 @@ def evaluate(gi: GIProduct, protected: set[str], authorized: dict[int, GIProduce
     quality_ok = bool(quality) and not over
     checks = [
         {"check": "origin", "ok": origin_ok, "outside": outside, "none": not townships},
-        {"check": "producer", "ok": producer_ok, "authorized": producer is not None},
+        {"check": "producer", "ok": producer_ok, "authorized": bool(authorized)},
         {"check": "quality", "ok": quality_ok, "tested": bool(quality), "over": over},
     ]
-    return {"gi_id": gi.id, "name": gi.name, "eligible": origin_ok and producer_ok and quality_ok, "checks": checks}
+    if withdrawn:
+        checks.append({"check": "withdrawn", "ok": False})
+    eligible = origin_ok and producer_ok and quality_ok and not withdrawn
+    return {"gi_id": gi.id, "name": gi.name, "eligible": eligible, "checks": checks}
 
 
 def round_milli(text: str) -> int:
@@ -102,11 +104,14 @@ def refresh(session: Session, lot_ids: set[int] | None = None) -> int:
     if lot_ids is not None:
         query = query.where(ProductLot.lot_id.in_(lot_ids))
     rows = session.exec(query).all()
-    protected = {t.name for t in protected_townships(session, gi)} if gi else set()
-    authorized = {p.org_id: p for p, _org in producers(session, gi)} if gi else {}
+    protected = {t.id for t in protected_townships(session, gi)} if gi else set()
+    periods: dict[int, list[GIProducer]] = {}
+    for period, _org in producers(session, gi) if gi else []:
+        periods.setdefault(period.org_id, []).append(period)
     for product_lot, product, lot in rows:
         status = {} if gi is None else evaluate(
-            gi, protected, authorized, json.loads(product_lot.origin_story or "{}"), product.org_id, lot.produced_on
+            gi, protected, periods, json.loads(product_lot.origin_story or "{}"), product.org_id, lot.produced_on,
+            withdrawn=lot.status == "reversed",
         )
         product_lot.gi_status = json.dumps(status, ensure_ascii=False)
         session.add(product_lot)
@@ -177,11 +182,13 @@ def authorize(session: Session, *, actor: Actor, org_id: int, authorized_on: dat
     if not org.credit_code:
         raise Invalid(_l("This producer has no unified social credit code on record; add it first."), field="org_id")
     check_date(authorized_on)
-    producer = session.exec(select(GIProducer).where(GIProducer.gi_id == gi.id, GIProducer.org_id == org.id)).first()
-    if producer is not None and producer.revoked_on is None:
+    # Each authorization is a period of its own: a renewal never rewrites the past.
+    periods = session.exec(select(GIProducer).where(GIProducer.gi_id == gi.id, GIProducer.org_id == org.id)).all()
+    if any(p.revoked_on is None for p in periods):
         raise Invalid(_l("This producer is authorized already."), field="org_id")
-    producer = producer or GIProducer(gi_id=gi.id, org_id=org.id, authorized_on=authorized_on)
-    producer.authorized_on, producer.revoked_on = authorized_on, None
+    if any(p.revoked_on is not None and authorized_on < p.revoked_on for p in periods):
+        raise Invalid(_l("A new authorization cannot start before the last one was revoked."), field="occurred_on")
+    producer = GIProducer(gi_id=gi.id, org_id=org.id, authorized_on=authorized_on)
     session.add(producer)
     audit(session, user_id=actor.user_id, action="authorize", entity="gi_producer", entity_id=org.id, on=authorized_on)
     session.flush()
@@ -215,6 +222,8 @@ def issue_marks(session: Session, *, actor: Actor, lot_code: str, units: int, is
     product_lot = session.get(ProductLot, lot.id)
     if product_lot is None:
         raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    if lot.status == "reversed":
+        raise Invalid(_l("Lot %(code)s was withdrawn: its bottles may not carry the mark.", code=lot.code), field="code")
     status = status_of(product_lot)
     if not status.get("eligible"):
         raise Invalid(_l("Lot %(code)s is not eligible for the GI mark; see its reasons.", code=lot.code), field="code")

@@ -478,7 +478,8 @@ def describe_event(session: Session, event: Event) -> dict:
 
 
 # Modules whose own records follow an event register here what a reversal of
-# that kind of event must also undo in them (e.g. a batch's grading).
+# that kind of event ("*": of any kind) must also undo in them (e.g. a
+# batch's grading, the stories of the bottles made downstream).
 REVERSAL_HOOKS: dict[str, list] = {}
 
 
@@ -561,7 +562,7 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         session.add_all([shipment, lot])
     event.reversed_by_event_id = reversal.id
     session.add(event)
-    for hook in REVERSAL_HOOKS.get(event.kind, []):
+    for hook in REVERSAL_HOOKS.get(event.kind, []) + REVERSAL_HOOKS.get("*", []):
         hook(session, event)
     session.flush()
     return reversal

@@ -25,6 +25,8 @@ def serial_range(session: Session, lot_code: str, first: int | None, last: int |
     product_lot = session.get(ProductLot, lot.id)
     if product_lot is None:
         raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    if lot.status == "reversed":
+        raise Invalid(_l("Lot %(code)s was withdrawn: its codes are void, no labels are printed.", code=lot.code), field="code")
     first = product_lot.serial_first if first is None else first
     last = product_lot.serial_last if last is None else last
     if not product_lot.serial_first <= first <= last <= product_lot.serial_last:

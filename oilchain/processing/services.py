@@ -173,8 +173,10 @@ def bottle(
     )
     session.flush()
     from ..gi import services as gi  # eligibility follows the story just computed
+    from ..trace.recalls import mark_new_product_lot
 
     gi.refresh(session, {product_lot.id})
+    mark_new_product_lot(session, product_lot.id)
     return product_lot
 
 

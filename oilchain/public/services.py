@@ -70,9 +70,11 @@ def find_lot(session: Session, product: Product, lot_code: str) -> tuple[Lot, Pr
     return lot, product_lot
 
 
-def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = None, serial: str | None = None) -> Level:
+def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = None, serial: str | None = None,
+            count: bool = True) -> Level:
     """The product, lot or bottle a path names, each way a code can be wrong
-    with its own message. A genuine bottle's scan is counted."""
+    with its own message. A genuine bottle's scan is counted (unless `count`
+    is off: a resolver client reading the links is not a consumer's scan)."""
     product = find_product(session, gtin)
     level = Level(product=product, processor=session.get(Organization, product.org_id))
     if lot_code is None:
@@ -90,7 +92,8 @@ def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = Non
     if not level.product_lot.serial_first <= number <= level.product_lot.serial_last:
         raise NotIssued(_l("This serial number was never issued to this batch."), "range", product.id, level.lot.id)
     level.serial = number
-    level.scan_count, level.first_scan_at = count_scan(session, level.lot.id, number)
+    if count:
+        level.scan_count, level.first_scan_at = count_scan(session, level.lot.id, number)
     return level
 
 

@@ -14,7 +14,8 @@ bp = Blueprint("public", __name__)
 def answer(gtin: str, lot_code: str | None = None, serial: str | None = None):
     session = db.session()
     try:
-        level = services.resolve(session, key=current_app.config["SERIAL_KEY"], gtin=gtin, lot_code=lot_code, serial=serial)
+        level = services.resolve(session, key=current_app.config["SERIAL_KEY"], gtin=gtin, lot_code=lot_code, serial=serial,
+                                 count=request.args.get("linkType") != "all")
     except services.NotIssued as error:
         session.rollback()
         services.log_unknown(session, path=request.path, error=error, user_agent=request.headers.get("User-Agent", ""))

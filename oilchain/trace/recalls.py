@@ -133,3 +133,19 @@ def open_recall(session: Session, lot_id: int) -> Recall | None:
 
 def all_recalls(session: Session) -> list[Recall]:
     return list(session.exec(select(Recall).order_by(Recall.id.desc())))
+
+
+def mark_new_product_lot(session: Session, lot_id: int) -> list[Recall]:
+    """A product lot bottled while a recall is open on something upstream of
+    it is recalled too: its bottles warn from their first scan."""
+    from ..ledger.trace import upstream
+
+    open_recalls = session.exec(select(Recall).where(Recall.closed_at.is_(None))).all()
+    if not open_recalls:
+        return []
+    above = upstream(session, ("lot", lot_id)).nodes
+    reached = [r for r in open_recalls if (r.start_kind, r.start_id) in above]
+    for recall in reached:
+        session.add(RecallLot(recall_id=recall.id, lot_id=lot_id))
+    session.flush()
+    return reached

@@ -13,6 +13,7 @@ from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
 from ..ledger.models import Event, EventLine, Lot, Shipment
+from ..ledger.services import on_reverse
 from ..ledger.trace import Graph, downstream, upstream
 from ..nursery.models import SeedlingBatch
 from ..planting.models import PlantingRecord, Plot
@@ -94,7 +95,8 @@ def origin_story(session: Session, lot_id: int) -> dict:
     cooperatives: dict[str, dict] = {}
     for plot_id, (plot, township, coop) in plots.items():
         entry = townships.setdefault(
-            township.name, {"name": township.name, "plots": 0, "area_centimu": 0, "fruit_g": 0, "cooperatives": set()}
+            township.name,
+            {"id": township.id, "name": township.name, "plots": 0, "area_centimu": 0, "fruit_g": 0, "cooperatives": set()},
         )
         entry["plots"] += 1
         entry["area_centimu"] += plot.area_centimu
@@ -151,6 +153,7 @@ def origin_story(session: Session, lot_id: int) -> dict:
     return {
         "townships": [
             {
+                "id": t["id"],
                 "name": t["name"],
                 "plots": t["plots"],
                 "area_mu": normalized(centimu_to_mu(t["area_centimu"])),
@@ -207,6 +210,26 @@ def refresh_stories(session: Session, lot_id: int) -> int:
 
     gi.refresh(session, {p.lot_id for p in product_lots})
     return len(product_lots)
+
+
+@on_reverse("*")
+def _refresh_after_reversal(session: Session, event: Event) -> None:
+    """A correction upstream changes the story of every bottle made downstream."""
+    lot_ids = set(session.exec(select(EventLine.lot_id).where(EventLine.event_id == event.id)))
+    product_lots = set()
+    for lot_id in lot_ids:
+        product_lots |= downstream(session, ("lot", lot_id)).ids("lot")
+    if event.plot_id is not None:
+        product_lots |= downstream(session, ("plot", event.plot_id)).ids("lot")
+    stale = session.exec(select(ProductLot).where(ProductLot.lot_id.in_(product_lots))).all() if product_lots else []
+    for product_lot in stale:
+        product_lot.origin_story = json.dumps(origin_story(session, product_lot.lot_id), ensure_ascii=False)
+        product_lot.story_updated_at = clock.utcnow()
+        session.add(product_lot)
+    session.flush()
+    from ..gi import services as gi
+
+    gi.refresh(session, {p.lot_id for p in stale} | (lot_ids & set(session.exec(select(ProductLot.lot_id)))))
 
 
 def trace_rows(session: Session, graph: Graph) -> dict:
