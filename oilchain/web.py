@@ -4,7 +4,7 @@ plain requests alike, and the error pages."""
 import csv
 import io
 
-from flask import Response, flash, redirect, render_template, request
+from flask import Response, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response

@@ -62,7 +62,7 @@ def data_strings(session) -> list[str]:
 
 def pages_for(role: str, county: dict) -> list[str]:
     lots, year = county["lots"], county["year"]
-    common = ["/lots", f"/lots?kind=fruit&q=YY"]
+    common = ["/lots", "/lots?kind=fruit&q=YY"]
     return {
         "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/growing", "/nursery/grade", "/nursery/certify",
                     "/nursery/dispatch", f"/l/{lots['seedling']}", f"/l/{lots['seedling']}/trace"] + common,

@@ -14,7 +14,6 @@ from oilchain.admin.models import Township
 from oilchain.auth.models import Organization, User
 from oilchain.harvest.models import HarvestRecord
 from oilchain.ledger.models import Lot
-from oilchain.nursery.models import SeedlingBatch
 from oilchain.planting.models import PlantingRecord, Plot
 from oilchain.planting.services import DENSITY_RANGE
 from oilchain.processing.models import Product, ProductLot, QualityTest

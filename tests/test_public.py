@@ -13,8 +13,7 @@ from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
 
 from . import chain
-from .chain import db_session, nothing_written
-from .conftest import TODAY
+from .chain import db_session
 
 KEY = "test-serial-key"  # the app fixture's SERIAL_KEY
 

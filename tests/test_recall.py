@@ -193,7 +193,7 @@ def test_a_recall_from_trees_too_young_to_bear_reaches_nothing(app, en, auth, wo
     gtin = recallable.built.product.gtin
     assert WARNING not in page(en.get(bottle_url(gtin, recallable.other_code, recallable.other_first)))
     preview = en.get(f"/recalls/preview?code={recallable.young_batch}", headers={"HX-Request": "true"})
-    assert f"reaches 0 product lots (0 units) sold to 0 buyers" in page(preview)
+    assert "reaches 0 product lots (0 units) sold to 0 buyers" in page(preview)
 
 
 def test_bad_input_is_refused_next_to_its_field_and_writes_nothing(app, en, auth, recallable):

@@ -1,7 +1,6 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import PasswordField, StringField

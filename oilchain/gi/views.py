@@ -14,7 +14,7 @@ from ..documents.report import Section, TablesDocument, tables_document
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, TextField
 from ..i18n import format_local_time
 from ..units import LAB_DECIMALS, from_base, to_base
-from ..web import attempt, done, render_form
+from ..web import attempt, done
 from . import services
 
 bp = Blueprint("gi", __name__, url_prefix="/gi")

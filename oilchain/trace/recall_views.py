@@ -12,7 +12,7 @@ from ..errors import DomainError
 from ..forms import ChoiceField, Form, TextField
 from ..i18n import format_local_time, format_quantity
 from ..planting.queries import plot_choices
-from ..web import attempt, done, htmx, render_form
+from ..web import attempt, done, render_form
 from . import recalls
 from .models import Recall
 from .views import bp

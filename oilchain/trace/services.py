@@ -18,7 +18,7 @@ from ..ledger.trace import Graph, downstream, upstream
 from ..nursery.models import SeedlingBatch
 from ..planting.models import PlantingRecord, Plot
 from ..processing.models import ProductLot, QualityGrade, QualityTest
-from ..units import LAB_DECIMALS, centimu_to_mu, from_base, g_to_kg, normalized
+from ..units import LAB_DECIMALS, centimu_to_mu, from_base, normalized
 
 FULL, ORIGIN = "full", "origin"
 STORY_PLOT_LIMIT = 12
