@@ -1,0 +1,253 @@
+"""Sanity check of a loaded database (e.g. after `oilchain demo --scale county`):
+the ledger's invariants and the year's totals against the plan's targets.
+
+    OILCHAIN_DATABASE_URL=... python bench/check_county.py [--year 2025] [--stories 25]
+
+Prints what it checked and what it found; exits 1 when an invariant fails.
+Not a test: it reads a database someone loaded, whatever its size.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import date
+
+from sqlalchemy import text
+
+sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.dirname(__import__("os").path.abspath(__file__))))
+
+from oilchain import clock, create_app, db  # noqa: E402
+from oilchain.harvest.services import MAX_FRUIT_G_PER_MU  # noqa: E402
+from oilchain.planting.services import DENSITY_RANGE  # noqa: E402
+from oilchain.trace.services import origin_story  # noqa: E402
+
+failures: list[str] = []
+
+
+def check(name: str, bad: int, detail: str = "") -> None:
+    status = "ok  " if not bad else "FAIL"
+    print(f"  [{status}] {name}" + (f": {bad:,} found {detail}" if bad else (f" ({detail})" if detail else "")))
+    if bad:
+        failures.append(name)
+
+
+def scalar(conn, sql: str, **params):
+    return conn.execute(text(sql), params).scalar()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--year", type=int, default=None, help="the plan year (default: the demo year)")
+    parser.add_argument("--stories", type=int, default=25, help="product lots whose stored story is recomputed")
+    parser.add_argument("--tolerance", type=float, default=5.0, help="allowed distance from a target, in percent")
+    args = parser.parse_args()
+    from oilchain.demo import demo_year
+
+    year = args.year or demo_year()
+    started = time.perf_counter()
+    app = create_app()
+    with app.app_context():
+        session = db.session()
+        conn = session.connection()
+        print(f"Checking {conn.dialect.name} database for {year}")
+
+        print("Ledger")
+        counts = {t: scalar(conn, f"SELECT COUNT(*) FROM {t}") for t in ("lot", "event", "event_line", "shipment", "product_lot")}
+        print("  " + ", ".join(f"{n:,} {t}s" for t, n in counts.items()))
+        check("remaining = sum of the lot's lines", scalar(conn, """
+            SELECT COUNT(*) FROM lot LEFT JOIN (SELECT lot_id, SUM(delta) AS s FROM event_line GROUP BY lot_id) x
+              ON x.lot_id = lot.id WHERE lot.remaining <> COALESCE(x.s, 0)"""))
+        check("quantity = the output line that made the lot (exactly one)", scalar(conn, """
+            SELECT COUNT(*) FROM lot LEFT JOIN (SELECT lot_id, SUM(delta) AS s, COUNT(*) AS n FROM event_line
+              WHERE role = 'output' GROUP BY lot_id) x ON x.lot_id = lot.id
+            WHERE x.n IS NULL OR x.n <> 1 OR x.s <> lot.quantity"""))
+        check("remaining >= 0", scalar(conn, "SELECT COUNT(*) FROM lot WHERE remaining < 0"))
+        check("lines signed by role (input < 0, output > 0)", scalar(conn, """
+            SELECT COUNT(*) FROM event_line WHERE (role = 'input' AND delta >= 0) OR (role = 'output' AND delta <= 0)"""))
+        check("lot codes well formed (YY-Xnn-nnnnnn)", sum(
+            1 for (code,) in conn.execute(text("SELECT code FROM lot"))
+            if not (len(code) == 13 and code[:3] == "YY-" and code[3].isalpha() and code[4:6].isdigit() and code[6] == "-"
+                    and code[7:].isdigit())))
+        check("lot codes unique", scalar(conn, "SELECT COUNT(*) - COUNT(DISTINCT code) FROM lot"))
+        series_behind = 0
+        series = conn.execute(text("SELECT SUBSTR(code, 4, 3), MAX(CAST(SUBSTR(code, 8, 6) AS INTEGER)) FROM lot GROUP BY 1")).all()
+        sequences = dict(conn.execute(text("SELECT name, next_value FROM sequence")).all())
+        for prefix, highest in series:
+            if sequences.get(f"lot:{prefix}", 0) <= highest:
+                series_behind += 1
+        check("lot counters ahead of every code (the app continues the numbering)", series_behind, f"{len(series)} series")
+        check("event's organization exists", scalar(conn, """
+            SELECT COUNT(*) FROM event LEFT JOIN organization o ON o.id = event.org_id WHERE o.id IS NULL"""))
+        check("event's user belongs to its organization", scalar(conn, """
+            SELECT COUNT(*) FROM event LEFT JOIN "user" u ON u.id = event.user_id
+            WHERE u.id IS NULL OR u.organization_id <> event.org_id"""))
+        check("lot owner exists", scalar(conn, """
+            SELECT COUNT(*) FROM lot LEFT JOIN organization o ON o.id = lot.owner_org_id WHERE o.id IS NULL"""))
+        check("no event in the future or before 2000", scalar(conn, """
+            SELECT COUNT(*) FROM event WHERE occurred_on > :today OR occurred_on < :early""",
+            today=clock.today(), early=date(2000, 1, 1)))
+        check("no event acts on a lot before the lot was made", scalar(conn, """
+            SELECT COUNT(*) FROM event_line JOIN event ON event.id = event_line.event_id JOIN lot ON lot.id = event_line.lot_id
+            WHERE event.occurred_on < lot.produced_on"""))
+        check("event ids follow the chain (an input's maker has a smaller id)", scalar(conn, """
+            SELECT COUNT(*) FROM event_line i JOIN event_line o ON o.lot_id = i.lot_id AND o.role = 'output'
+            WHERE i.role = 'input' AND o.event_id >= i.event_id"""))
+        check("every event carries lines or is a ship/receive/plant without them", scalar(conn, """
+            SELECT COUNT(*) FROM event WHERE kind NOT IN ('ship', 'receive', 'plant')
+              AND NOT EXISTS (SELECT 1 FROM event_line WHERE event_line.event_id = event.id)"""))
+
+        print("Transformations (mass balance inside the yield bounds)")
+        bounds = {(s, k): (lo, hi) for s, k, lo, hi in conn.execute(
+            text("SELECT step, output_kind, min_permille, max_permille FROM yield_bound"))}
+        rows = conn.execute(text("""
+            SELECT e.id, e.kind, e.loss, l.role, lot.kind, el_sum.delta, p.fill_grams
+            FROM event e
+            JOIN (SELECT event_id, lot_id, role, SUM(delta) AS delta FROM event_line GROUP BY event_id, lot_id, role) el_sum
+              ON el_sum.event_id = e.id
+            JOIN event_line l ON l.event_id = e.id AND l.lot_id = el_sum.lot_id AND l.role = el_sum.role
+            JOIN lot ON lot.id = el_sum.lot_id
+            LEFT JOIN product_lot pl ON pl.lot_id = lot.id
+            LEFT JOIN product p ON p.id = pl.product_id
+            WHERE e.kind IN ('dry_hull', 'press', 'bottle') AND e.reversed_by_event_id IS NULL""")).all()
+        events: dict[int, dict] = {}
+        for event_id, kind, loss, role, lot_kind, delta, fill in rows:
+            entry = events.setdefault(event_id, {"step": kind, "loss": loss, "in": 0, "out": {}})
+            if role == "input":
+                entry["in"] -= delta
+            elif role == "output":
+                amount = delta * fill if lot_kind == "product" else delta
+                entry["out"][lot_kind] = entry["out"].get(lot_kind, 0) + amount
+        unbalanced = out_of_bounds = 0
+        shares: dict[tuple, list] = {}
+        for entry in events.values():
+            total_out = sum(entry["out"].values())
+            if entry["in"] != total_out + entry["loss"] or entry["loss"] < 0:
+                unbalanced += 1
+            for kind, amount in [*entry["out"].items(), ("loss", entry["loss"])]:
+                low, high = bounds.get((entry["step"], kind), (0, 1000))
+                if not low * entry["in"] <= amount * 1000 <= high * entry["in"]:
+                    out_of_bounds += 1
+                shares.setdefault((entry["step"], kind), []).append(amount * 1000 / entry["in"])
+        per_step = {}
+        for entry in events.values():
+            per_step[entry["step"]] = per_step.get(entry["step"], 0) + 1
+        check("inputs = outputs + loss", unbalanced, ", ".join(f"{n:,} {k}" for k, n in sorted(per_step.items())))
+        check("every output's share inside its bounds", out_of_bounds)
+        for (step, kind), values in sorted(shares.items()):
+            print(f"      {step:<8} {kind:<8} {min(values) / 10:5.1f}% .. {max(values) / 10:5.1f}%, mean {sum(values) / len(values) / 10:5.1f}%"
+                  f"  (bounds {bounds.get((step, kind), (0, 1000))[0] / 10:.1f}..{bounds.get((step, kind), (0, 1000))[1] / 10:.1f}%)")
+
+        print("Shipments, plantings, harvests")
+        check("received lots belong to the addressee", scalar(conn, """
+            SELECT COUNT(*) FROM shipment s JOIN lot ON lot.id = s.lot_id
+            WHERE s.receive_event_id IS NOT NULL AND NOT s.cancelled AND lot.owner_org_id <> s.to_org_id
+              AND NOT EXISTS (SELECT 1 FROM shipment later WHERE later.lot_id = s.lot_id AND later.id > s.id)"""))
+        check("lots in transit have an open shipment", scalar(conn, """
+            SELECT COUNT(*) FROM lot WHERE status = 'in_transit' AND NOT EXISTS (
+              SELECT 1 FROM shipment s WHERE s.lot_id = lot.id AND s.receive_event_id IS NULL AND NOT s.cancelled)"""))
+        check("receipts within 5% above the declared weight", scalar(conn, """
+            SELECT COUNT(*) FROM shipment WHERE received_quantity * 1000 > declared_quantity * 1050"""))
+        low, high = DENSITY_RANGE
+        check(f"planting density {low}..{high} plants/mu", scalar(conn, """
+            SELECT COUNT(*) FROM planting_record WHERE seedlings > 0
+              AND NOT (:low * area_centimu <= seedlings * 100 AND seedlings * 100 <= :high * area_centimu)""", low=low, high=high))
+        check("accepted area <= planted area", scalar(conn, """
+            SELECT COUNT(*) FROM acceptance a JOIN planting_record p ON p.id = a.planting_id
+            WHERE a.accepted_area_centimu > p.area_centimu"""))
+        check("seedlings dispatched <= graded, per grade", scalar(conn, """
+            SELECT COUNT(*) FROM seedling_batch b JOIN (
+              SELECT batch_lot_id, SUM(CASE WHEN grade = 1 THEN quantity ELSE 0 END) AS g1,
+                     SUM(CASE WHEN grade = 2 THEN quantity ELSE 0 END) AS g2
+              FROM seedling_dispatch GROUP BY batch_lot_id) d ON d.batch_lot_id = b.lot_id
+            WHERE d.g1 > COALESCE(b.grade1, 0) OR d.g2 > COALESCE(b.grade2, 0)"""))
+        per_plot = conn.execute(text("""
+            SELECT h.plot_id, p.area_centimu, SUM(lot.quantity) FROM harvest_record h JOIN lot ON lot.id = h.lot_id
+            JOIN plot p ON p.id = h.plot_id WHERE h.harvested_on BETWEEN :a AND :b GROUP BY h.plot_id, p.area_centimu"""),
+            {"a": date(year, 1, 1), "b": date(year, 12, 31)}).all()
+        check("fruit per mu under the harvest limit", sum(1 for _, area, g in per_plot if int(g) * 100 > MAX_FRUIT_G_PER_MU * area))
+        if per_plot:
+            kg_per_mu = sorted(int(g) / 4 / 1000 / (area / 100) for _, area, g in per_plot)  # seed ~25% of fruit
+            print(f"      {len(per_plot):,} plots harvested; seed about {kg_per_mu[0]:.0f}..{kg_per_mu[-1]:.0f} kg/mu "
+                  f"(median {kg_per_mu[len(kg_per_mu) // 2]:.0f}); design: 100..200 kg/mu for a mature plantation")
+        check("harvests only on plots planted before the year", scalar(conn, """
+            SELECT COUNT(*) FROM harvest_record h JOIN plot p ON p.id = h.plot_id
+            WHERE p.year_planted > CAST(SUBSTR(CAST(h.harvested_on AS VARCHAR(10)), 1, 4) AS INTEGER) - 3"""))
+
+        print("Serial ranges")
+        ranges = conn.execute(text("""
+            SELECT p.gtin, pl.serial_first, pl.serial_last, lot.quantity FROM product_lot pl
+            JOIN product p ON p.id = pl.product_id JOIN lot ON lot.id = pl.lot_id ORDER BY p.gtin, pl.serial_first""")).all()
+        overlaps = wrong_size = behind = 0
+        last_of: dict[str, int] = {}
+        for gtin, first, last, quantity in ranges:
+            if gtin in last_of and first <= last_of[gtin]:
+                overlaps += 1
+            if last - first + 1 != quantity or first < 1:
+                wrong_size += 1
+            last_of[gtin] = max(last, last_of.get(gtin, 0))
+        for gtin, last in last_of.items():
+            if sequences.get(f"serial:{gtin}", 0) <= last:
+                behind += 1
+        check("serial ranges disjoint per GTIN", overlaps, f"{len(ranges):,} ranges, {len(last_of)} GTINs")
+        check("range size = units bottled", wrong_size)
+        check("serial counters ahead of every range", behind)
+
+        print("Origin stories and GI status")
+        missing = scalar(conn, "SELECT COUNT(*) FROM product_lot WHERE origin_story = '{}' OR gi_status = '{}'")
+        check("every product lot has a story and a GI status", missing)
+        lot_ids = [r for (r,) in conn.execute(text("SELECT lot_id FROM product_lot ORDER BY lot_id"))]
+        sample = random.Random(7).sample(lot_ids, min(args.stories, len(lot_ids)))
+        differ = 0
+        t0 = time.perf_counter()
+        for lot_id in sample:
+            stored = json.loads(conn.execute(text("SELECT origin_story FROM product_lot WHERE lot_id = :i"), {"i": lot_id}).scalar())
+            now = json.loads(json.dumps(origin_story(session, lot_id), ensure_ascii=False))
+            if now != stored:
+                differ += 1
+                if differ <= 3:
+                    for key in sorted(set(now) | set(stored)):
+                        if now.get(key) != stored.get(key):
+                            print(f"      lot {lot_id} {key}: stored {str(stored.get(key))[:200]} / now {str(now.get(key))[:200]}")
+        per = (time.perf_counter() - t0) / max(1, len(sample))
+        check("stored story = origin_story() now", differ, f"{len(sample)} recomputed, {per * 1000:.0f} ms each")
+        stories = [json.loads(s) for (s,) in conn.execute(text("SELECT origin_story FROM product_lot"))]
+        with_nursery = sum(1 for s in stories if s.get("nurseries"))
+        eligible = sum(1 for (s,) in conn.execute(text("SELECT gi_status FROM product_lot")) if json.loads(s).get("eligible"))
+        print(f"      {with_nursery:,} of {len(stories):,} product lots name a nursery; {eligible:,} GI-eligible; "
+              f"plots per story {min(s.get('plot_count', 0) for s in stories)}..{max(s.get('plot_count', 0) for s in stories)}")
+        check("GI marks never exceed units", scalar(conn, """
+            SELECT COUNT(*) FROM (SELECT lot_id, SUM(units) AS u FROM gi_mark_issue GROUP BY lot_id) m
+            JOIN lot ON lot.id = m.lot_id WHERE m.u > lot.quantity"""))
+
+        print(f"Totals of {year} against the targets (roll-up and records)")
+        from oilchain.reports.metrics import METRICS
+        from sqlalchemy import func, select
+
+        targets = dict(conn.execute(text("SELECT metric, value FROM target WHERE year = :y"), {"y": year}).all())
+        rollup = dict(conn.execute(text("""SELECT metric, SUM(value) FROM daily_actual
+            WHERE day BETWEEN :a AND :b GROUP BY metric"""), {"a": date(year, 1, 1), "b": date(year, 12, 31)}).all())
+        units = {"plant": (1, "plants"), "centimu": (100, "mu"), "g": (1_000_000, "t"), "fen": (100, "yuan"), "count": (1, "")}
+        for key, metric in METRICS.items():
+            q = metric.rows(date(year, 1, 1), date(year, 12, 31)).subquery()
+            records = int(session.execute(select(func.coalesce(func.sum(q.c.value), 0))).scalar())
+            rolled = int(rollup.get(key, 0) or 0)
+            divisor, unit = units[metric.unit]
+            target = targets.get(key)
+            near = ""
+            bad = 0 if rolled == records else 1
+            if target:
+                percent = records * 100 / target
+                near = f", {percent:.1f}% of the target {target / divisor:,.0f} {unit}"
+                bad += 0 if abs(percent - 100) <= args.tolerance else 1
+            check(f"{key:<17} {records / divisor:>16,.2f} {unit:<6}", bad, f"roll-up {'=' if rolled == records else '!='} records{near}")
+        bottles = scalar(conn, "SELECT SUM(lot.quantity) FROM product_lot JOIN lot ON lot.id = product_lot.lot_id")
+        print(f"      bottles {bottles or 0:,} in {counts['product_lot']:,} product lots")
+    print(f"{len(failures)} check(s) failed" + (": " + "; ".join(failures) if failures else "") +
+          f" ({time.perf_counter() - started:.1f} s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
