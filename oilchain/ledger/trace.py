@@ -17,7 +17,7 @@ chain (about eight steps), not with the number of lots.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from .models import STANDING, Event, EventLine
@@ -120,20 +120,17 @@ def _upstream_step(session: Session, frontier: set[Node], graph: Graph):
                 edges.append(Edge(("plot", plot_id), ("lot", made_lot), event_id, kind, 0))
                 plot_dates[plot_id] = max(occurred_on, plot_dates.get(plot_id, occurred_on))
     if plot_ids:
-        clauses = []
-        for plot_id in plot_ids:
-            bound = _plot_bound(graph, plot_id)
-            if bound is None:
-                clauses.append(Event.plot_id == plot_id)
-            else:  # plantings old enough to bear by the latest harvest
-                clauses.append(and_(Event.plot_id == plot_id, Event.occurred_on <= years_later(bound, -BEARING_YEARS)))
+        # One statement of the same shape for any plots (so it is compiled and
+        # planned once); the bearing rule is applied to the few rows here.
         rows = session.exec(
-            select(Event.plot_id, Event.id, Event.kind, EventLine.lot_id, EventLine.delta)
+            select(Event.plot_id, Event.id, Event.kind, Event.occurred_on, EventLine.lot_id, EventLine.delta)
             .join(EventLine, EventLine.event_id == Event.id)
-            .where(or_(*clauses), Event.kind == "plant", EventLine.role == "input", STANDING)
+            .where(Event.plot_id.in_(plot_ids), Event.kind == "plant", EventLine.role == "input", STANDING)
         ).all()
-        for plot_id, event_id, kind, lot_id, delta in rows:
-            edges.append(Edge(("lot", lot_id), ("plot", plot_id), event_id, kind, -delta))
+        for plot_id, event_id, kind, occurred_on, lot_id, delta in rows:
+            bound = _plot_bound(graph, plot_id)
+            if bound is None or occurred_on <= years_later(bound, -BEARING_YEARS):  # old enough to bear by then
+                edges.append(Edge(("lot", lot_id), ("plot", plot_id), event_id, kind, -delta))
     return edges, plot_dates
 
 
@@ -158,18 +155,13 @@ def _downstream_step(session: Session, frontier: set[Node], graph: Graph):
                 edges.append(Edge(("lot", used_lot), ("plot", plot_id), event_id, kind, -delta))
                 plot_dates[plot_id] = min(occurred_on, plot_dates.get(plot_id, occurred_on))
     if plot_ids:
-        clauses = []
-        for plot_id in plot_ids:
-            bound = _plot_bound(graph, plot_id)
-            if bound is None:
-                clauses.append(Event.plot_id == plot_id)
-            else:  # harvests from trees old enough to bear
-                clauses.append(and_(Event.plot_id == plot_id, Event.occurred_on >= years_later(bound, BEARING_YEARS)))
         rows = session.exec(
-            select(Event.plot_id, Event.id, Event.kind, EventLine.lot_id, EventLine.delta)
+            select(Event.plot_id, Event.id, Event.kind, Event.occurred_on, EventLine.lot_id, EventLine.delta)
             .join(EventLine, EventLine.event_id == Event.id)
-            .where(or_(*clauses), Event.kind == "harvest", EventLine.role == "output", STANDING)
+            .where(Event.plot_id.in_(plot_ids), Event.kind == "harvest", EventLine.role == "output", STANDING)
         ).all()
-        for plot_id, event_id, kind, lot_id, delta in rows:
-            edges.append(Edge(("plot", plot_id), ("lot", lot_id), event_id, kind, delta))
+        for plot_id, event_id, kind, occurred_on, lot_id, delta in rows:
+            bound = _plot_bound(graph, plot_id)
+            if bound is None or occurred_on >= years_later(bound, BEARING_YEARS):  # from trees old enough to bear
+                edges.append(Edge(("plot", plot_id), ("lot", lot_id), event_id, kind, delta))
     return edges, plot_dates
