@@ -83,6 +83,7 @@ def app(database_url):
         seed_reference_data(session)
     yield app
     app.extensions["oilchain.engine"].dispose()
+    app.extensions["oilchain.scan_engine"].dispose()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from oilchain import clock, codes
+from oilchain.ledger import services as ledger
 from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
 
@@ -113,7 +114,7 @@ def test_every_kind_of_wrong_code_is_a_404_that_says_what_is_wrong(app, client, 
 
 
 def test_a_serial_of_another_lot_of_the_same_product_is_not_issued_to_this_one(app, client, world, bottled):
-    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    gtin, first, last = bottled.gtin, bottled.first, bottled.last
     with db_session(app) as session:
         oil = chain.lot_by_code(session, bottled.built.oil.code)
         second = chain.bottle(session, world, oil=oil, made=bottled.built.product, units=10)
@@ -128,7 +129,7 @@ def test_a_serial_of_another_lot_of_the_same_product_is_not_issued_to_this_one(a
 
 
 def test_a_second_scan_shows_the_count_and_the_first_scan_time(app, client, bottled):
-    gtin, lot, first, last = bottled.gtin, bottled.lot, bottled.first, bottled.last
+    gtin, lot, first = bottled.gtin, bottled.lot, bottled.first
     address = genuine(gtin, lot, first + 7)
     assert "first time" in page(client.get(address))
     with clock.frozen(datetime(2025, 12, 23, 16, 45)):
@@ -162,3 +163,23 @@ def test_a_quality_test_recorded_after_bottling_reaches_the_bottle_page(app, cli
         chain.quality(session, world, oil=chain.lot_by_code(session, oil_code), acid=1_234, on=chain.BOTTLED_ON)
     after = page(client.get(genuine(gtin, lot_code, first)))
     assert "1.234" in after
+
+
+def test_a_lot_withdrawn_after_its_bottles_were_scanned_stops_answering_as_genuine(app, client, world, bottled):
+    """Each worker keeps a lot's page after its first scan; withdrawing the lot
+    (reversing its bottling) must still turn its codes away at once."""
+    with db_session(app) as session:
+        oil = chain.lot_by_code(session, bottled.built.oil.code)
+        lot = chain.bottle(session, world, oil=oil, made=bottled.built.product, units=10)
+        session.commit()
+        lot_code, first = lot.code, session.get(ProductLot, lot.id).serial_first
+    address = genuine(bottled.gtin, lot_code, first)
+    assert "first time" in page(client.get(address))
+    with db_session(app) as session:
+        lot = chain.lot_by_code(session, lot_code)
+        ledger.reverse_event(session, actor=world.actors["processor"], event_id=chain.event_that_made(session, lot).id,
+                             reason="录错了产品")
+        session.commit()
+    response = client.get(address)
+    assert response.status_code == 404
+    assert "withdrawn by its producer" in page(response)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 16:23:54.670257
+Create Date: 2026-11-28 16:54:21.467279
 """
 
 from alembic import op
@@ -319,6 +319,7 @@ def upgrade() -> None:
     sa.Column('best_before', sa.Date(), nullable=False),
     sa.Column('origin_story', sa.Text(), nullable=False),
     sa.Column('story_updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('story_version', sa.Integer(), nullable=False),
     sa.Column('gi_status', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['lot_id'], ['lot.id'], name=op.f('fk_product_lot_lot_id_lot')),
     sa.ForeignKeyConstraint(['product_id'], ['product.id'], name=op.f('fk_product_lot_product_id_product')),

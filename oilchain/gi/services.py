@@ -113,8 +113,11 @@ def refresh(session: Session, lot_ids: set[int] | None = None) -> int:
             gi, protected, periods, json.loads(product_lot.origin_story or "{}"), product.org_id, lot.produced_on,
             withdrawn=lot.status == "reversed",
         )
-        product_lot.gi_status = json.dumps(status, ensure_ascii=False)
-        session.add(product_lot)
+        encoded = json.dumps(status, ensure_ascii=False)
+        if encoded != product_lot.gi_status:
+            product_lot.gi_status = encoded
+            product_lot.story_version += 1  # the bottles' pages read it again
+            session.add(product_lot)
     session.flush()
     return len(rows)
 

@@ -32,6 +32,9 @@ class ProductLot(SQLModel, table=True):
     # the lot is bottled rather than on every scan (JSON).
     origin_story: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     story_updated_at: datetime = Field(default_factory=clock.utcnow)
+    # Goes up by one whenever the story or the GI status is recomputed: the
+    # consumer page's cached copy of the lot is read again when it changes.
+    story_version: int = Field(default=1)
     # Its geographical-indication status with the reasons (gi.services), kept
     # current like the story.
     gi_status: str = Field(default="{}", sa_column=Column(Text, nullable=False))

@@ -6,20 +6,18 @@ never issued are logged."""
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .. import clock, codes
 from ..auth.models import Organization
-from ..db import insert_for
 from ..errors import NotFound
 from ..ledger.models import Lot
 from ..processing.models import Product, ProductLot
 from ..trace.models import Recall
 from ..trace.recalls import open_recall
-from .models import SerialScan, UnknownScan
+from .models import UnknownScan
 
 
 class NotIssued(NotFound):
@@ -28,6 +26,17 @@ class NotIssued(NotFound):
     def __init__(self, message, reason: str, product_id: int | None = None, lot_id: int | None = None):
         super().__init__(message)
         self.reason, self.product_id, self.lot_id = reason, product_id, lot_id
+
+
+# What a consumer reads when a code was never issued, by reason.
+MESSAGES = {
+    "gtin": _l("This code is not valid: the product number (GTIN) has a wrong check digit."),
+    "product": _l("This product number is not known to the Youyang camellia oil system."),
+    "lot": _l("This batch number is not known for this product."),
+    "withdrawn": _l("This batch was withdrawn by its producer as recorded in error; its codes are not valid."),
+    "check": _l("This serial number is not genuine: its check code does not match. The bottle may be counterfeit."),
+    "range": _l("This serial number was never issued to this batch."),
+}
 
 
 @dataclass
@@ -42,16 +51,14 @@ class Level:
     story: dict | None = None
     gi: dict | None = None
     recall: Recall | None = None
-    scan_count: int = 0
-    first_scan_at: datetime | None = None
 
 
 def find_product(session: Session, gtin: str) -> Product:
     if not codes.is_valid_gtin(gtin):
-        raise NotIssued(_l("This code is not valid: the product number (GTIN) has a wrong check digit."), "gtin")
+        raise NotIssued(MESSAGES["gtin"], "gtin")
     product = session.exec(select(Product).where(Product.gtin == gtin)).first()
     if product is None:
-        raise NotIssued(_l("This product number is not known to the Youyang camellia oil system."), "product")
+        raise NotIssued(MESSAGES["product"], "product")
     return product
 
 
@@ -62,19 +69,17 @@ def find_lot(session: Session, product: Product, lot_code: str) -> tuple[Lot, Pr
         .where(Lot.code == lot_code.upper(), ProductLot.product_id == product.id)
     ).first()
     if row is None:
-        raise NotIssued(_l("This batch number is not known for this product."), "lot", product.id)
+        raise NotIssued(MESSAGES["lot"], "lot", product.id)
     lot, product_lot = row
     if lot.status == "reversed":
-        raise NotIssued(_l("This batch was withdrawn by its producer as recorded in error; its codes are not valid."),
-                        "withdrawn", product.id, lot.id)
+        raise NotIssued(MESSAGES["withdrawn"], "withdrawn", product.id, lot.id)
     return lot, product_lot
 
 
-def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = None, serial: str | None = None,
-            count: bool = True) -> Level:
+def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = None, serial: str | None = None) -> Level:
     """The product, lot or bottle a path names, each way a code can be wrong
-    with its own message. A genuine bottle's scan is counted (unless `count`
-    is off: a resolver client reading the links is not a consumer's scan)."""
+    with its own message. Nothing is counted here: a consumer's scan is
+    counted on the hot path (public/scan.py)."""
     product = find_product(session, gtin)
     level = Level(product=product, processor=session.get(Organization, product.org_id))
     if lot_code is None:
@@ -87,28 +92,11 @@ def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = Non
         return level
     number = codes.parse_serial(key, gtin, level.lot.code, serial.upper())
     if number is None:
-        raise NotIssued(_l("This serial number is not genuine: its check code does not match. The bottle may be counterfeit."),
-                        "check", product.id, level.lot.id)
+        raise NotIssued(MESSAGES["check"], "check", product.id, level.lot.id)
     if not level.product_lot.serial_first <= number <= level.product_lot.serial_last:
-        raise NotIssued(_l("This serial number was never issued to this batch."), "range", product.id, level.lot.id)
+        raise NotIssued(MESSAGES["range"], "range", product.id, level.lot.id)
     level.serial = number
-    if count:
-        level.scan_count, level.first_scan_at = count_scan(session, level.lot.id, number)
     return level
-
-
-def count_scan(session: Session, lot_id: int, serial: int) -> tuple[int, datetime]:
-    """Count one scan in one statement (an upsert works the same on both
-    backends) and read back the count and the first scan's time."""
-    now = clock.utcnow()
-    insert = insert_for(session, SerialScan).values(lot_id=lot_id, serial=serial, first_scan_at=now, last_scan_at=now, count=1)
-    row = session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["lot_id", "serial"],
-            set_={"count": SerialScan.count + 1, "last_scan_at": now},
-        ).returning(SerialScan.count, SerialScan.first_scan_at)
-    ).one()
-    return row.count, row.first_scan_at
 
 
 def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: str) -> None:

@@ -199,37 +199,38 @@ def quality_grade(session: Session, test: QualityTest) -> str | None:
 def refresh_stories(session: Session, lot_id: int) -> int:
     """Recompute the stored origin story of every product lot made from
     `lot_id` (itself included); returns how many were refreshed."""
-    lot_ids = downstream(session, ("lot", lot_id)).ids("lot")
-    product_lots = session.exec(select(ProductLot).where(ProductLot.lot_id.in_(lot_ids))).all()
-    for product_lot in product_lots:
-        product_lot.origin_story = json.dumps(origin_story(session, product_lot.lot_id), ensure_ascii=False)
-        product_lot.story_updated_at = clock.utcnow()
-        session.add(product_lot)
-    session.flush()
-    from ..gi import services as gi  # the GI status follows the story
-
-    gi.refresh(session, {p.lot_id for p in product_lots})
-    return len(product_lots)
+    return rewrite_stories(session, downstream(session, ("lot", lot_id)).ids("lot"))
 
 
 @on_reverse("*")
 def _refresh_after_reversal(session: Session, event: Event) -> None:
     """A correction upstream changes the story of every bottle made downstream."""
     lot_ids = set(session.exec(select(EventLine.lot_id).where(EventLine.event_id == event.id)))
-    product_lots = set()
+    affected = set(lot_ids)
     for lot_id in lot_ids:
-        product_lots |= downstream(session, ("lot", lot_id)).ids("lot")
+        affected |= downstream(session, ("lot", lot_id)).ids("lot")
     if event.plot_id is not None:
-        product_lots |= downstream(session, ("plot", event.plot_id)).ids("lot")
-    stale = session.exec(select(ProductLot).where(ProductLot.lot_id.in_(product_lots))).all() if product_lots else []
-    for product_lot in stale:
+        affected |= downstream(session, ("plot", event.plot_id)).ids("lot")
+    rewrite_stories(session, affected)
+
+
+def rewrite_stories(session: Session, lot_ids: set[int]) -> int:
+    """Store afresh the origin story and GI status of the product lots among
+    `lot_ids`, bumping their story_version so the consumer pages' cached
+    copies are read again; returns how many there were."""
+    if not lot_ids:
+        return 0
+    product_lots = session.exec(select(ProductLot).where(ProductLot.lot_id.in_(lot_ids))).all()
+    for product_lot in product_lots:
         product_lot.origin_story = json.dumps(origin_story(session, product_lot.lot_id), ensure_ascii=False)
         product_lot.story_updated_at = clock.utcnow()
+        product_lot.story_version += 1
         session.add(product_lot)
     session.flush()
-    from ..gi import services as gi
+    from ..gi import services as gi  # the GI status follows the story (and a withdrawn lot loses it)
 
-    gi.refresh(session, {p.lot_id for p in stale} | (lot_ids & set(session.exec(select(ProductLot.lot_id)))))
+    gi.refresh(session, {p.lot_id for p in product_lots})
+    return len(product_lots)
 
 
 def trace_rows(session: Session, graph: Graph) -> dict:
