@@ -99,6 +99,35 @@ def _plot_bound(graph: Graph, plot_id: int):
     return graph.plot_dates.get(plot_id)
 
 
+def _bearing_by(planted: date, harvested: date) -> bool:
+    """Trees planted then bear by the harvest."""
+    return planted <= years_later(harvested, -BEARING_YEARS)
+
+
+def _borne_after(harvested: date, planted: date) -> bool:
+    """A harvest of trees old enough to bear, planted from `planted`."""
+    return harvested >= years_later(planted, BEARING_YEARS)
+
+
+def _plot_lines(session: Session, graph: Graph, plot_ids: list[int], kind: str, role: str, old_enough) -> list:
+    """The standing `kind` events' `role` lines on these plots, as (plot,
+    event, kind, lot, delta), keeping only what trees old enough to bear
+    explain: `old_enough(event date, the plot's bound)` (the walk's own start
+    plot keeps everything). One statement of the same shape for any plots, so
+    it is compiled and planned once; the rule is applied to the few rows here."""
+    rows = session.exec(
+        select(Event.plot_id, Event.id, Event.kind, Event.occurred_on, EventLine.lot_id, EventLine.delta)
+        .join(EventLine, EventLine.event_id == Event.id)
+        .where(Event.plot_id.in_(plot_ids), Event.kind == kind, EventLine.role == role, STANDING)
+    ).all()
+    kept = []
+    for plot_id, event_id, event_kind, occurred_on, lot_id, delta in rows:
+        bound = _plot_bound(graph, plot_id)
+        if bound is None or old_enough(occurred_on, bound):
+            kept.append((plot_id, event_id, event_kind, lot_id, delta))
+    return kept
+
+
 def _upstream_step(session: Session, frontier: set[Node], graph: Graph):
     lot_ids = [i for k, i in frontier if k == "lot"]
     plot_ids = [i for k, i in frontier if k == "plot"]
@@ -120,17 +149,8 @@ def _upstream_step(session: Session, frontier: set[Node], graph: Graph):
                 edges.append(Edge(("plot", plot_id), ("lot", made_lot), event_id, kind, 0))
                 plot_dates[plot_id] = max(occurred_on, plot_dates.get(plot_id, occurred_on))
     if plot_ids:
-        # One statement of the same shape for any plots (so it is compiled and
-        # planned once); the bearing rule is applied to the few rows here.
-        rows = session.exec(
-            select(Event.plot_id, Event.id, Event.kind, Event.occurred_on, EventLine.lot_id, EventLine.delta)
-            .join(EventLine, EventLine.event_id == Event.id)
-            .where(Event.plot_id.in_(plot_ids), Event.kind == "plant", EventLine.role == "input", STANDING)
-        ).all()
-        for plot_id, event_id, kind, occurred_on, lot_id, delta in rows:
-            bound = _plot_bound(graph, plot_id)
-            if bound is None or occurred_on <= years_later(bound, -BEARING_YEARS):  # old enough to bear by then
-                edges.append(Edge(("lot", lot_id), ("plot", plot_id), event_id, kind, -delta))
+        for plot_id, event_id, kind, lot_id, delta in _plot_lines(session, graph, plot_ids, "plant", "input", _bearing_by):
+            edges.append(Edge(("lot", lot_id), ("plot", plot_id), event_id, kind, -delta))
     return edges, plot_dates
 
 
@@ -155,13 +175,6 @@ def _downstream_step(session: Session, frontier: set[Node], graph: Graph):
                 edges.append(Edge(("lot", used_lot), ("plot", plot_id), event_id, kind, -delta))
                 plot_dates[plot_id] = min(occurred_on, plot_dates.get(plot_id, occurred_on))
     if plot_ids:
-        rows = session.exec(
-            select(Event.plot_id, Event.id, Event.kind, Event.occurred_on, EventLine.lot_id, EventLine.delta)
-            .join(EventLine, EventLine.event_id == Event.id)
-            .where(Event.plot_id.in_(plot_ids), Event.kind == "harvest", EventLine.role == "output", STANDING)
-        ).all()
-        for plot_id, event_id, kind, occurred_on, lot_id, delta in rows:
-            bound = _plot_bound(graph, plot_id)
-            if bound is None or occurred_on >= years_later(bound, BEARING_YEARS):  # from trees old enough to bear
-                edges.append(Edge(("plot", plot_id), ("lot", lot_id), event_id, kind, delta))
+        for plot_id, event_id, kind, lot_id, delta in _plot_lines(session, graph, plot_ids, "harvest", "output", _borne_after):
+            edges.append(Edge(("plot", plot_id), ("lot", lot_id), event_id, kind, delta))
     return edges, plot_dates
