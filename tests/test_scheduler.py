@@ -91,6 +91,15 @@ def test_the_nightly_roll_up_covers_the_year_through_its_day_only(session, world
     assert reports.rollup_state(session, 2025).through_day == date(2025, 12, 9)
 
 
+def test_a_report_of_a_past_month_says_its_figures_run_to_the_month_end(session, world):
+    """The roll-up runs on past the month; the month's report is through its last day."""
+    pressings(session, world)
+    jobs.execute(session, NIGHTLY, "2025-12-09")
+    assert reports.figures(session, 2025, 11).through == date(2025, 11, 30)
+    assert reports.figures(session, 2025, 12).through == date(2025, 12, 9)
+    assert reports.figures(session, 2025).through == date(2025, 12, 9)
+
+
 def test_the_nightly_job_in_january_also_closes_the_previous_year(session, world):
     pressings(session, world)
     jobs.execute(session, NIGHTLY, "2025-12-09")  # the year's roll-up stopped before the December pressing

@@ -132,7 +132,7 @@ def figures(session: Session, year: int, month: int | None = None) -> Figures:
     return Figures(
         year=year,
         month=month,
-        through=state.through_day if state else None,
+        through=min(state.through_day, end) if state else None,  # the period's figures go no further
         computed_at=state.computed_at if state else None,
         rows=rows,
         townships=township_table(session, start, end),
