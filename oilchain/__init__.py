@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .nursery.views import bp as nursery_bp
     from .planting.views import bp as planting_bp
     from .processing.views import bp as processing_bp
+    from .public import scan as public_scan
     from .public.views import bp as public_bp
     from .reports.views import bp as reports_bp
     from .sales.views import bp as sales_bp
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         epcis_bp,
     ):
         app.register_blueprint(blueprint)
+    public_scan.init_app(app)  # after the templates' filters and translations are set up
 
     from .cli import register_commands
 

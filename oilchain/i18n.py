@@ -143,11 +143,11 @@ def format_day(day) -> str:
     return "" if day is None else format_date(day, "medium")
 
 
-def format_local_time(stored_utc) -> str:
-    """A stored moment in county time, in the reader's language."""
+def format_local_time(stored_utc, locale: Locale | None = None) -> str:
+    """A stored moment in county time, in the reader's language (or `locale`)."""
     from babel.dates import format_date
 
     if stored_utc is None:
         return ""
     moment = clock.to_county(stored_utc)
-    return f"{format_date(moment.date(), 'medium', locale=get_locale())} {moment:%H:%M}"
+    return f"{format_date(moment.date(), 'medium', locale=locale or get_locale())} {moment:%H:%M}"

@@ -2,25 +2,37 @@
 rural network, many at once. Everything on the page that is the same for
 every bottle of a lot (product, dates, GI status, quality, origin story) is
 rendered once per lot and language and kept in the worker's memory; each
-scan then costs two short autocommit statements, prepared once: the live
+scan then costs one short autocommit statement (two on SQLite): the live
 facts (the lot not withdrawn, the story's version, an open recall) and the
 scan count, and a small template for the live part of the page.
 
 A lot's page is rendered again when its story or GI status has been
-recomputed (`product_lot.story_version`, read on every scan), so nothing a
-scan shows is older than the database."""
+recomputed (`product_lot.story_version`, read on every scan, and a scan is
+counted only against the version its page shows), so nothing a scan shows
+is older than the database.
 
+`FastScans` answers the common scan (a cached lot, an anonymous consumer)
+in front of Flask, with the same code; anything else goes to the Flask view
+(public/views.py), which fills the cache."""
+
+import re
 import threading
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from datetime import datetime
+from functools import partial
+from typing import NamedTuple
 
+from babel.support import Translations
 from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy import Integer, String, bindparam, text
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from .. import clock, codes, db
+from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
 from . import services
 
 PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
@@ -39,34 +51,45 @@ UPSERT = (
     "ON CONFLICT (lot_id, serial) DO UPDATE SET count = serial_scan.count + 1, last_scan_at = excluded.last_scan_at "
     "RETURNING count, first_scan_at"
 )
-TYPES = dict(status=String, story_version=Integer, recall=String, count=Integer, first_scan_at=UTCDateTime())
 NOW = bindparam("now", type_=UTCDateTime())
-# PostgreSQL: one round trip; the scan is counted only if the lot still stands.
-LIVE_AND_COUNT = text(
+# PostgreSQL: one round trip; the scan is counted only if the lot still
+# stands and its story is the one the page shows. Run on the driver itself
+# (psycopg prepares it on the server after a few runs): SQLAlchemy's work per
+# execution costs as much as the query does.
+LIVE_AND_COUNT = str(text(
     f"WITH live AS ({LIVE}), counted AS ("
-    + UPSERT.format(rows="SELECT :lot, :serial, :now, :now, 1 FROM live WHERE live.status <> 'reversed'")
+    + UPSERT.format(rows="SELECT :lot, :serial, :now, :now, 1 FROM live "
+                         "WHERE live.status <> 'reversed' AND live.story_version = :version")
     + ") SELECT live.status, live.story_version, live.recall, counted.count, counted.first_scan_at "
     "FROM live LEFT JOIN counted ON true"
-).bindparams(NOW).columns(**TYPES)
+).compile(dialect=PGDialect_psycopg()))
 # SQLite (embedded, no round trips to save) cannot write inside WITH: two statements.
 LIVE_ONLY = text(LIVE).columns(status=String, story_version=Integer, recall=String)
 COUNT_ONLY = text(UPSERT.format(rows="VALUES (:lot, :serial, :now, :now, 1)")).bindparams(NOW).columns(
     count=Integer, first_scan_at=UTCDateTime())
 
 
-def live_and_count(connection, lot_id: int, serial: int):
-    """The lot's live facts and, unless it was withdrawn, the scan counted:
-    status, story_version, recall, count, first_scan_at (None if no such lot)."""
-    values = {"lot": lot_id, "serial": serial, "now": clock.utcnow()}
+class Live(NamedTuple):
+    status: str
+    story_version: int
+    recall: str | None
+    count: int | None  # None: not counted
+    first_scan_at: datetime | None
+
+
+def live_and_count(connection, lot_id: int, serial: int, version: int) -> Live | None:
+    """The lot's live facts and, unless it was withdrawn or its story is no
+    longer `version`, the scan counted. None if there is no such lot."""
+    values = {"lot": lot_id, "serial": serial, "now": clock.utcnow(), "version": version}
     if connection.dialect.name == "postgresql":
-        return connection.execute(LIVE_AND_COUNT, values).first()
+        row = connection.connection.driver_connection.execute(LIVE_AND_COUNT, values).fetchone()
+        return None if row is None else Live(*row)
     live = connection.execute(LIVE_ONLY, values).first()
     if live is None:
         return None
-    if live.status == "reversed":
-        return SimpleNamespace(**live._asdict(), count=None, first_scan_at=None)
-    counted = connection.execute(COUNT_ONLY, values).one()
-    return SimpleNamespace(**live._asdict(), **counted._asdict())
+    if live.status == "reversed" or live.story_version != version:
+        return Live(*live, count=None, first_scan_at=None)
+    return Live(*live, *connection.execute(COUNT_ONLY, values).one())
 
 
 @dataclass
@@ -90,12 +113,10 @@ class Scan:
     first_scan_at: object
     recall_reason: str | None
 
-    def page(self, locale: str, serial_text: str) -> str:
-        before, after = self.card.pages[locale]
-        # Straight from the Jinja environment: the site's context processors
-        # (navigation for signed-in users) have nothing to add here.
-        live = current_app.jinja_env.get_template("public/_live.html").render(found=self, serial=serial_text)
-        return before + live + after
+
+class NotCached(Exception):
+    """The lot's page is not in this worker's memory (or is out of date):
+    the Flask view renders it. Nothing was counted."""
 
 
 class Cards:
@@ -103,15 +124,17 @@ class Cards:
         self._cards: dict[tuple[str, str], Card] = {}
         self._lock = threading.Lock()
 
-    def get(self, gtin: str, lot_code: str, locale: str) -> Card:
+    def get(self, gtin: str, lot_code: str, locale: str, cached_only: bool = False) -> Card:
         card = self._cards.get((gtin, lot_code))
         if card is None or locale not in card.pages:
+            if cached_only:
+                raise NotCached
             card = self.load(gtin, lot_code, locale, card)
         return card
 
     def load(self, gtin: str, lot_code: str, locale: str, previous: Card | None = None) -> Card:
         """Read a lot and render its page for `locale` (raising NotIssued for
-        an unknown product or lot, or a withdrawn one)."""
+        an unknown product or lot, or a withdrawn one). In a request."""
         with Session(db.engine(), expire_on_commit=False) as session:
             level = services.resolve(session, key="", gtin=gtin, lot_code=lot_code)
             page = render_template("public/bottle.html", level=level, story=level.story, live=Markup(LIVE_MARK))
@@ -135,32 +158,122 @@ class Cards:
             self._cards.pop((gtin, lot_code), None)
 
 
-def cards() -> Cards:
-    return current_app.extensions.setdefault("oilchain.cards", Cards())
+class LiveParts:
+    """The scan's own part of the page (public/_live.html), rendered without a
+    request: one Jinja environment per language with that language's
+    translations and time format bound, shared by the Flask view and the
+    fast path so both render the same bytes."""
+
+    def __init__(self, app):
+        self._templates = {}
+        for name, locale in LOCALES.items():
+            env = app.jinja_env.overlay(cache_size=50)  # its own cache: cached templates are bound to their environment
+            env.globals = dict(app.jinja_env.globals)  # an overlay shares these dicts; its gettext differs
+            env.filters = dict(app.jinja_env.filters, local_time=partial(format_local_time, locale=locale))
+            translations = Translations.load(app.config["BABEL_TRANSLATION_DIRECTORIES"], [locale])
+            env.extensions["jinja2.ext.InternationalizationExtension"]._install(translations, newstyle=True)
+            self._templates[name] = env.get_template("public/_live.html")
+
+    def page(self, found: Scan, locale: str, serial_text: str) -> str:
+        before, after = found.card.pages[locale]
+        return before + self._templates[locale].render(found=found, serial=serial_text) + after
 
 
-def scan(*, key: str, gtin: str, lot_code: str, serial: str, locale: str) -> Scan:
-    """Check a bottle's code down to its keyed serial, read the live facts and
-    count the scan; each way a code can be wrong raises its own NotIssued."""
-    if not codes.is_valid_gtin(gtin):
-        raise services.NotIssued(services.MESSAGES["gtin"], "gtin")
-    lot_code = lot_code.upper()
-    store = cards()
-    card = store.get(gtin, lot_code, locale)
-    number = codes.parse_serial(key, gtin, card.lot_code, serial.upper())
-    if number is None:
-        raise services.NotIssued(services.MESSAGES["check"], "check", card.product_id, card.lot_id)
-    if not card.serial_first <= number <= card.serial_last:
-        raise services.NotIssued(services.MESSAGES["range"], "range", card.product_id, card.lot_id)
-    with db.scan_engine().connect() as connection:
-        live = live_and_count(connection, card.lot_id, number)
-    if live is None:  # the database was emptied and filled again (demo --reset): read the lot afresh
-        store.drop(gtin, lot_code)
-        return scan(key=key, gtin=gtin, lot_code=lot_code, serial=serial, locale=locale)
-    if live.status == "reversed":
-        store.drop(gtin, lot_code)
-        raise services.NotIssued(services.MESSAGES["withdrawn"], "withdrawn", card.product_id, card.lot_id)
-    if live.story_version != card.story_version:  # the story was recomputed: render the lot again
-        store.drop(gtin, lot_code)
-        card = store.get(gtin, lot_code, locale)
-    return Scan(card=card, serial=number, count=live.count, first_scan_at=live.first_scan_at, recall_reason=live.recall)
+class Scanner:
+    """The hot path of one app: its lot pages, its live part, its scan engine."""
+
+    def __init__(self, app):
+        self.app = app
+        self.cards = Cards()
+        self.live = LiveParts(app)
+
+    def scan(self, *, gtin: str, lot_code: str, serial: str, locale: str, cached_only: bool = False) -> Scan:
+        """Check a bottle's code down to its keyed serial, read the live facts
+        and count the scan; each way a code can be wrong raises its own
+        NotIssued, before anything is counted. `cached_only` (outside a
+        request) raises NotCached where the lot's page must be rendered."""
+        if not codes.is_valid_gtin(gtin):
+            raise services.NotIssued(services.MESSAGES["gtin"], "gtin")
+        lot_code = lot_code.upper()
+        card = self.cards.get(gtin, lot_code, locale, cached_only)
+        number = codes.parse_serial(self.app.config["SERIAL_KEY"], gtin, card.lot_code, serial.upper())
+        if number is None:
+            raise services.NotIssued(services.MESSAGES["check"], "check", card.product_id, card.lot_id)
+        if not card.serial_first <= number <= card.serial_last:
+            raise services.NotIssued(services.MESSAGES["range"], "range", card.product_id, card.lot_id)
+        with self.app.extensions["oilchain.scan_engine"].connect() as connection:
+            live = live_and_count(connection, card.lot_id, number, card.story_version)
+        if live is not None and live.status == "reversed":
+            self.cards.drop(gtin, lot_code)
+            raise services.NotIssued(services.MESSAGES["withdrawn"], "withdrawn", card.product_id, card.lot_id)
+        if live is None or live.count is None:
+            # The story was recomputed (or the database emptied and filled
+            # again, demo --reset): render the lot afresh, then count.
+            self.cards.drop(gtin, lot_code)
+            if cached_only:
+                raise NotCached
+            return self.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale)
+        return Scan(card=card, serial=number, count=live.count, first_scan_at=live.first_scan_at, recall_reason=live.recall)
+
+
+def scanner() -> Scanner:
+    return current_app.extensions["oilchain.scanner"]
+
+
+BOTTLE_PATH = re.compile(r"/01/([^/]+)/10/([^/]+)/21/([^/]+)")
+LANG_QUERIES = {f"lang={name}": name for name in LOCALES}
+
+
+class FastScans:
+    """WSGI in front of Flask for the request that comes by the million: a
+    bottle scan by an anonymous consumer of a lot whose page this worker
+    keeps. It answers as the Flask view would (same code, same bytes and
+    headers) without Flask's request machinery; every other request, and
+    every scan it cannot answer alone (unknown or wrong codes, a signed-in
+    user's saved language, pages to render), goes on to Flask untouched."""
+
+    HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("Vary", "Cookie")]
+
+    def __init__(self, wsgi_app, scanner: Scanner):
+        self.wsgi_app = wsgi_app
+        self.scanner = scanner
+
+    def __call__(self, environ, start_response):
+        body = self.answer(environ)
+        if body is None:
+            return self.wsgi_app(environ, start_response)
+        start_response("200 OK", self.HEADERS + [("Content-Length", str(len(body)))])
+        return [body]
+
+    def answer(self, environ) -> bytes | None:
+        if environ["REQUEST_METHOD"] != "GET":
+            return None
+        match = BOTTLE_PATH.fullmatch(environ.get("PATH_INFO", ""))
+        locale = match and self.locale(environ)
+        if not locale:
+            return None
+        gtin, lot_code, serial = match.groups()
+        try:
+            found = self.scanner.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale, cached_only=True)
+        except (NotCached, services.NotIssued, DBAPIError):  # nothing was counted: Flask answers
+            return None
+        return self.scanner.live.page(found, locale, serial).encode()
+
+    @staticmethod
+    def locale(environ) -> str | None:
+        """The language as i18n.select_locale picks it for an anonymous
+        visitor: ?lang=, then the lang cookie, then Chinese. None when Flask
+        must decide (another query, or a cookie that may sign a user in)."""
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            return LANG_QUERIES.get(query)
+        cookies = environ.get("HTTP_COOKIE", "")
+        if not cookies:
+            return DEFAULT_LOCALE
+        name, _, value = cookies.strip().partition("=")
+        return value if name == LANG_COOKIE and value in LOCALES else None
+
+
+def init_app(app) -> None:
+    app.extensions["oilchain.scanner"] = hot_path = Scanner(app)
+    app.wsgi_app = FastScans(app.wsgi_app, hot_path)

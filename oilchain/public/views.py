@@ -53,16 +53,17 @@ def lot(gtin: str, lot_code: str):
 @bp.route("/01/<gtin>/10/<lot_code>/21/<serial>")
 def bottle(gtin: str, lot_code: str, serial: str):
     """GS1 Digital Link: GTIN, lot (AI 10) and serial (AI 21) with its check
-    code. The consumer's scan goes the hot path (public/scan.py)."""
+    code. The consumer's scan goes the hot path (public/scan.py), which
+    answers most scans before they reach Flask."""
     if request.args.get("linkType") == "all":
         return answer(gtin, lot_code, serial)
     locale = current_locale()
+    hot_path = scan.scanner()
     try:
-        found = scan.scan(key=current_app.config["SERIAL_KEY"], gtin=gtin, lot_code=lot_code, serial=serial, locale=locale)
+        found = hot_path.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale)
     except services.NotIssued as error:
         return not_issued(error)
-    html = found.page(locale, serial)
-    return html, 200, {"Cache-Control": "no-store"}
+    return hot_path.live.page(found, locale, serial), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/healthz")
