@@ -11,16 +11,18 @@ from playwright.sync_api import sync_playwright
 
 PASSWORD = "oilchain-demo"  # the demo's; lot codes below are the demo year 2025's
 PAGES = {
-    None: ["/login"],
-    "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/grade", "/nursery/certify", "/nursery/dispatch", "/l/YY-S25-000002"],
+    None: ["/login", "/01/06920001234508/10/YY-P25-000001/21/00000008OBDE", "/01/06920001234508/10/YY-P25-000001",
+           "/01/06920001234508", "/01/06920001234508/10/YY-P25-000001/21/00000008OBDA"],  # the demo's bottle, lot, product, a wrong code
+    "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/grade", "/nursery/certify", "/nursery/dispatch", "/l/YY-S24-000001"],
     "coop": ["/planting/", "/planting/plots/new", "/planting/plantings/new", "/harvest/", "/harvest/new", "/harvest/dry-hull",
-             "/harvest/ship", "/l/YY-H25-000001", "/l/YY-H25-000001/trace"],
+             "/harvest/ship", "/l/YY-H25-000001", "/l/YY-H25-000001/trace", "/harvest/field/", "/harvest/field/devices"],
     "processor": ["/processing/", "/processing/receive", "/processing/receive?code=YY-Z25-000004", "/processing/press",
                   "/processing/quality", "/processing/products/new", "/processing/bottle", "/sales/", "/sales/new", "/lots",
-                  "/l/YY-O25-000001"],
+                  "/l/YY-O25-000001", "/scans/unknown"],
     "manager": ["/reports/dashboard", "/reports/dashboard?year=2025&month=11", "/reports/records?metric=seed_processed&year=2025",
                 "/reports/targets?year=2025", "/reports/archive", "/planting/acceptance", "/admin/grading", "/lots",
-                "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001"],
+                "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001", "/plots/1/trace", "/recalls",
+                "/recalls/preview?code=YY-S24-000001", "/gi/", "/gi/register?year=2025", "/scans/unknown"],
     "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3", "/admin/jobs"],
 }
 SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
