@@ -380,6 +380,26 @@ def test_a_reversed_event_carries_an_error_declaration(validator, built, bureau)
     assert single["errorDeclaration"]["correctiveEventIDs"] == [f"{BASE}/epcis/events/{built.reversal_of['wrong_harvest']}"]
 
 
+def test_a_reversed_receipt_at_the_declared_weight_still_names_its_lot(validator, app, world, bureau):
+    """A receipt whose weight agrees with the declaration changes no quantity,
+    and its reversal unlinks it from the shipment: its zero weighbridge line
+    is what still names the lot in the export."""
+    with db_session(app) as s:
+        _batch, _dispatch, _fruit, _seed, husk = chain.seed_at_processor(s, world)
+        chain.ship(s, world, lot=husk, to="processor2", on=date(2025, 11, 22))
+        chain.receive(s, world, lot=husk, weighed=chain.HUSK_G, actor="processor2", on=date(2025, 11, 23))
+        receipt = last_event_id(s)
+        ledger.reverse_event(s, actor=world.actors["processor2"], event_id=receipt, reason="wrong processor")
+        s.commit()
+        husk_code = husk.code
+    event = bureau.get(f"/epcis/events/{receipt}").json
+    assert_valid(validator, event)
+    assert event["quantityList"] == [{"epcClass": f"{BASE}/l/{husk_code}", "quantity": Decimal(3_200), "uom": "KGM"}]
+    assert event["sourceList"] == [{"type": "owning_party", "source": org_uri(world, "coop")}]
+    assert event["destinationList"] == [{"type": "owning_party", "destination": org_uri(world, "processor2")}]
+    assert event["errorDeclaration"]["oilchain:reason"] == "wrong processor"
+
+
 # --- the query parameters ------------------------------------------------------------------
 
 

@@ -263,9 +263,8 @@ def load_facts(session: Session, events: list[Event]) -> Facts:
 
 def reversed_receipt(session: Session, event: Event, lines: list[Line]):
     """The shipment of a receipt that was reversed (the reversal unlinks it
-    from the shipment): found through the receipt's weighbridge line, when it
-    had one. A reversed receipt at exactly the declared weight left no line,
-    and the ledger keeps nothing else that names its lot."""
+    from the shipment): found through the receipt's weighbridge line, which
+    every receipt has (of zero when the weight agreed)."""
     if not lines:
         return None
     row = session.exec(
@@ -359,7 +358,7 @@ def to_epcis(event: Event, facts: Facts, uris: Uris) -> dict:
     elif kind == "receive":
         found = facts.received.get(event.id)
         if found is None:
-            doc["epcList"] = []  # see reversed_receipt: the ledger no longer names the lot
+            doc["epcList"] = []  # no shipment names it (see reversed_receipt): an empty observation
         else:
             shipment, code, unit = found
             weighed = shipment.received_quantity
