@@ -108,3 +108,56 @@ def test_a_recomputed_story_is_never_answered_from_the_old_page(app, client, fas
     assert scans(app) == [(bottled.first, 1), (bottled.first + 1, 1)]
     assert "1.234" in fast.answer(environ(first)).decode()  # the new page is kept
     assert scans(app) == [(bottled.first, 2), (bottled.first + 1, 1)]
+
+
+def lose_connections(app, connections) -> None:
+    """What a database restart does to pooled connections: PostgreSQL ends
+    their server processes; SQLite's are closed under the pool."""
+    if connections[0].dialect.name == "postgresql":
+        pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in connections]
+        with app.extensions["oilchain.engine"].connect() as admin:
+            for pid in pids:
+                admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    else:
+        for c in connections:
+            c.connection.driver_connection.close()
+
+
+def test_scans_after_the_databases_connections_were_lost_are_answered_and_counted_once(app, client, bottled):
+    client.get(path(bottled, bottled.first))
+    engine = app.extensions["oilchain.scan_engine"]
+    pooled = [engine.connect() for _ in range(3)]
+    for connection in pooled:
+        connection.exec_driver_sql("SELECT 1")
+    lose_connections(app, pooled)
+    for connection in pooled:
+        try:
+            connection.close()  # back to the pool, dead
+        except Exception:  # noqa: BLE001  (SQLite may refuse to reset a closed connection; the pool then drops it)
+            pass
+    for n in range(1, 5):
+        response = client.get(path(bottled, bottled.first + n))
+        assert response.status_code == 200, page(response)
+        assert "Genuine code" in page(response) or "正品码" in page(response)
+    assert scans(app) == [(bottled.first + n, 1) for n in range(5)]
+
+
+def test_a_path_that_is_not_ascii_goes_to_flask(app, client, fast, bottled):
+    """gunicorn hands the path over as Latin-1; Flask decodes it as UTF-8.
+    `ß`.upper() is `SS`: a serial spelled with it is not the genuine one."""
+    client.get(path(bottled, bottled.first))
+    for number in range(bottled.first, bottled.last + 1):
+        genuine = codes.serial_text(KEY, bottled.gtin, bottled.lot, number)
+        if "SS" in genuine:
+            break
+    address = f"/01/{bottled.gtin}/10/{bottled.lot}/21/" + genuine.replace("SS", "\xdf", 1)
+    assert fast.answer(environ(address)) is None
+    assert scans(app) == [(bottled.first, 1)]
+
+
+def test_a_signed_in_users_scan_with_a_language_query_goes_to_flask(app, client, auth, world, fast, bottled):
+    """Flask-Login looks after a signed-in session on every request it sees."""
+    client.get(path(bottled, bottled.first) + "?lang=en")
+    assert fast.answer(environ(path(bottled, bottled.first + 1), query="lang=en", cookie="lang=en")) is not None
+    assert fast.answer(environ(path(bottled, bottled.first + 2), query="lang=en", cookie="session=abc")) is None
+    assert fast.answer(environ(path(bottled, bottled.first + 2), query="lang=en", cookie="lang=en; session=abc")) is None

@@ -22,6 +22,7 @@ from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
+import psycopg
 from babel.support import Translations
 from flask import current_app, render_template
 from markupsafe import Markup
@@ -35,6 +36,7 @@ from .. import clock, codes, db
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
 from . import services
 
+DATABASE_ERRORS = (DBAPIError, psycopg.Error)
 PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
 LIVE_MARK = "<!--live-->"
 
@@ -201,8 +203,16 @@ class Scanner:
             raise services.NotIssued(services.MESSAGES["check"], "check", card.product_id, card.lot_id)
         if not card.serial_first <= number <= card.serial_last:
             raise services.NotIssued(services.MESSAGES["range"], "range", card.product_id, card.lot_id)
-        with self.app.extensions["oilchain.scan_engine"].connect() as connection:
-            live = live_and_count(connection, card.lot_id, number, card.story_version)
+        engine = self.app.extensions["oilchain.scan_engine"]
+        try:
+            with engine.connect() as connection:
+                live = live_and_count(connection, card.lot_id, number, card.story_version)
+        except DATABASE_ERRORS:
+            # Perhaps every pooled connection is dead (the database restarted):
+            # start the pool afresh. (On PostgreSQL the statement ran on the
+            # driver itself, outside SQLAlchemy's own handling of lost connections.)
+            engine.dispose()
+            raise
         if live is not None and live.status == "reversed":
             self.cards.drop(gtin, lot_code)
             raise services.NotIssued(services.MESSAGES["withdrawn"], "withdrawn", card.product_id, card.lot_id)
@@ -248,14 +258,20 @@ class FastScans:
     def answer(self, environ) -> bytes | None:
         if environ["REQUEST_METHOD"] != "GET":
             return None
-        match = BOTTLE_PATH.fullmatch(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        # Not ASCII: gunicorn hands the path over as Latin-1 and Flask decodes it as UTF-8; no code is spelled so.
+        match = path.isascii() and BOTTLE_PATH.fullmatch(path)
         locale = match and self.locale(environ)
         if not locale:
             return None
         gtin, lot_code, serial = match.groups()
         try:
             found = self.scanner.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale, cached_only=True)
-        except (NotCached, services.NotIssued, DBAPIError):  # nothing was counted: Flask answers
+        except (NotCached, services.NotIssued, *DATABASE_ERRORS):
+            # Flask answers: nothing was counted. After a database error it
+            # tries once more on a fresh connection, or shows its error page (a
+            # connection lost in mid-statement may have counted the scan: one
+            # count too many beats an error page for the consumer).
             return None
         return self.scanner.live.page(found, locale, serial).encode()
 
@@ -264,14 +280,14 @@ class FastScans:
         """The language as i18n.select_locale picks it for an anonymous
         visitor: ?lang=, then the lang cookie, then Chinese. None when Flask
         must decide (another query, or a cookie that may sign a user in)."""
+        cookies = environ.get("HTTP_COOKIE", "").strip()
+        name, _, value = cookies.partition("=")
+        if cookies and not (name == LANG_COOKIE and value in LOCALES):
+            return None  # perhaps a signed-in user: Flask-Login looks after the session on every request
         query = environ.get("QUERY_STRING", "")
         if query:
             return LANG_QUERIES.get(query)
-        cookies = environ.get("HTTP_COOKIE", "")
-        if not cookies:
-            return DEFAULT_LOCALE
-        name, _, value = cookies.strip().partition("=")
-        return value if name == LANG_COOKIE and value in LOCALES else None
+        return value if cookies else DEFAULT_LOCALE
 
 
 def init_app(app) -> None:
