@@ -22,8 +22,9 @@ from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import check_date, get_lot
+from ..ledger.services import check_date
 from ..processing.models import Product, ProductLot
+from ..processing.services import get_product_lot
 from ..units import LAB_DECIMALS, from_base, normalized
 from .models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
 
@@ -221,10 +222,7 @@ def issue_marks(session: Session, *, actor: Actor, lot_code: str, units: int, is
     """Special marks for a product lot: only an eligible lot, and never more
     marks in all than it has units."""
     require_bureau(actor)
-    lot = get_lot(session, lot_code)
-    product_lot = session.get(ProductLot, lot.id)
-    if product_lot is None:
-        raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    lot, product_lot = get_product_lot(session, lot_code)
     if lot.status == "reversed":
         raise Invalid(_l("Lot %(code)s was withdrawn: its bottles may not carry the mark.", code=lot.code), field="code")
     status = status_of(product_lot)

@@ -12,19 +12,16 @@ from .. import codes
 from ..auth.models import Organization
 from ..documents.labels import BottleLabel
 from ..errors import Invalid
-from ..ledger.services import get_lot
 from ..public.services import bottle_url
 from .models import Product, ProductLot
+from .services import get_product_lot
 
 MAX_LABELS = 100_000  # per request; a larger run is printed in parts
 
 
 def serial_range(session: Session, lot_code: str, first: int | None, last: int | None):
     """The lot, its product and the chosen serials (default: all of them)."""
-    lot = get_lot(session, lot_code)
-    product_lot = session.get(ProductLot, lot.id)
-    if product_lot is None:
-        raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    lot, product_lot = get_product_lot(session, lot_code)
     if lot.status == "reversed":
         raise Invalid(_l("Lot %(code)s was withdrawn: its codes are void, no labels are printed.", code=lot.code), field="code")
     first = product_lot.serial_first if first is None else first

@@ -180,6 +180,15 @@ def bottle(
     return product_lot
 
 
+def get_product_lot(session: Session, code: str) -> tuple[Lot, ProductLot]:
+    """A bottled product lot by its code (Invalid for any other lot)."""
+    lot = get_lot(session, code)
+    product_lot = session.get(ProductLot, lot.id) if lot.kind == "product" else None
+    if product_lot is None:
+        raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    return lot, product_lot
+
+
 def products_of(session: Session, org_id: int) -> list[Product]:
     return list(session.exec(select(Product).where(Product.org_id == org_id).order_by(Product.name)))
 

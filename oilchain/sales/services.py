@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 from ..auth.actor import Actor
 from ..errors import Invalid
 from ..ledger.models import Event, Lot
-from ..ledger.services import get_lot, record_event
+from ..ledger.services import record_event
+from ..processing.services import get_product_lot
 from .models import CHANNELS, Sale
 
 
@@ -23,9 +24,7 @@ def sell(
     unit_price_fen: int,
     sold_on: date,
 ) -> Sale:
-    lot = get_lot(session, lot_code)
-    if lot.kind != "product":
-        raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
+    lot, _product_lot = get_product_lot(session, lot_code)
     if not buyer.strip():
         raise Invalid(_l("Name the buyer."), field="buyer")
     if channel not in CHANNELS:
