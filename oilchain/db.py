@@ -18,6 +18,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds: a larger one names no row
 
 
 def normalize_url(url: str) -> str:

@@ -23,7 +23,7 @@ class IdConverter(IntegerConverter):
     (anything longer is a 404, not an overflow)."""
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**63 - 1)
+        super().__init__(url_map, min=1, max=db.MAX_ID)
 
 
 def init_app(app) -> None:

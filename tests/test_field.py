@@ -153,3 +153,17 @@ def test_the_receive_page_names_a_malformed_code(app, auth, world, session):
 
         with pytest.raises(Invalid, match="is not a lot code"):
             get_lot(session, "https://example.com/x")
+
+
+def test_out_of_range_numbers_are_refused_per_entry_not_with_the_whole_sync(app, client, world):
+    """The form's bounds hold for the tablet's entries too: a typo of 5,000
+    pickers, or a number no column can hold, is that entry's refusal."""
+    token = device_token(app, world)
+    good = entry(world)
+    crowd, overflow, far_plot = entry(world, pickers=5000), entry(world, pickers=10**20), entry(world, plot_id=10**20)
+    response = sync(client, token, [crowd, overflow, far_plot, good])
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["refused", "refused", "refused", "created"]
+    assert results[0]["field"] == "pickers" and results[1]["field"] == "pickers"
+    assert [uuid_ for uuid_, _code, _q in records(app)] == [good["uuid"]]

@@ -222,6 +222,21 @@ def test_acceptance_cannot_be_dated_before_the_survival_check_it_rests_on(sessio
     assert accept(session, world, grafted.id, 1_000, on=date(2025, 11, 1)).accepted_on == date(2025, 11, 1)
 
 
+def test_the_latest_survival_check_is_the_latest_by_day_wherever_it_is_read(session, world):
+    """A check entered late for an earlier day is not the latest: the
+    acceptance list, the cooperative's list and the acceptance itself agree."""
+    from oilchain.planting import queries
+
+    made = record(session, world, method="top_grafting", centimu=1_000)
+    survival(session, world, made.id, permille=900, on=date(2025, 9, 15))
+    survival(session, world, made.id, permille=500, on=date(2025, 6, 1))  # typed in afterwards
+    assert planting.latest_survival(session, made.id).survival_permille == 900
+    [row] = queries.acceptance_rows(session, township_id=None, waiting=True)
+    assert row[5].survival_permille == 900
+    [row] = queries.planting_rows(session, world.orgs["coop"].id)
+    assert row[4].survival_permille == 900
+
+
 def test_only_a_manager_accepts(app, auth, session, world):
     tended = record(session, world, method="tending", centimu=1_000)
     for username in ("coop", "admin", "processor"):

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..auth.actor import Actor
+from ..db import MAX_ID
 from ..errors import DomainError, Invalid
 from ..ledger.models import Lot
 from ..ledger.services import NewLot, input_field, record_event
@@ -20,6 +21,7 @@ from .models import HarvestRecord
 # Fresh fruit per mu per year beyond which an entry is a typo, not a harvest
 # (a good mature plantation gives 100-200 kg seed/mu, about 400-800 kg fruit).
 MAX_FRUIT_G_PER_MU = 3_000_000
+MAX_PICKERS = 1000  # more on one plot in one day is a typo
 
 
 def log_harvest(
@@ -38,6 +40,8 @@ def log_harvest(
         raise Invalid(_l("The weight must be more than zero."), field="weight")
     if pickers < 1:
         raise Invalid(_l("At least one picker."), field="pickers")
+    if pickers > MAX_PICKERS:
+        raise Invalid(_l("At most %(most)s pickers.", most=MAX_PICKERS), field="pickers")
     year_total = harvested_from(session, plot, harvested_on.year) + weight_g
     if year_total * 100 > MAX_FRUIT_G_PER_MU * plot.area_centimu:
         raise Invalid(
@@ -98,6 +102,8 @@ def sync_entry(session: Session, *, actor: Actor, entry: dict) -> SyncResult:
         plot_id = int(entry.get("plot_id"))
         pickers = int(entry.get("pickers"))
         harvested_on = date.fromisoformat(str(entry.get("harvested_on")))
+        if not 0 < plot_id <= MAX_ID:
+            raise ValueError(plot_id)
     except (TypeError, ValueError):
         return SyncResult(uuid=uuid, status="refused", reason=str(_l("This entry is incomplete: choose a plot, a date and the pickers.")))
     try:

@@ -20,7 +20,7 @@ bp = Blueprint("harvest", __name__, url_prefix="/harvest")
 class HarvestForm(Form):
     plot_id = ChoiceField(_l("Plot"))
     weight = KgField(_l("Fresh fruit (kg)"))
-    pickers = CountField(_l("Pickers"), high=1000)
+    pickers = CountField(_l("Pickers"), high=services.MAX_PICKERS)
     occurred_on = DayField(_l("Harvested on"))
 
 

@@ -1,6 +1,5 @@
 """Read-only views of plots and plantings for pages."""
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..admin.models import Township, Variety
@@ -11,6 +10,7 @@ from flask import abort
 
 from ..units import from_base, normalized
 from .models import Acceptance, PlantingRecord, Plot, SurvivalCheck
+from .services import latest_survival_checks
 
 
 def plot_choices(session: Session) -> list[tuple[int, str]]:
@@ -35,19 +35,9 @@ def plot_rows(session: Session, org_id: int) -> list[tuple[Plot, str]]:
     )
 
 
-def latest_survival_subquery():
-    """Each planting's latest survival check."""
-    latest = (
-        select(SurvivalCheck.planting_id, func.max(SurvivalCheck.id).label("check_id"))
-        .group_by(SurvivalCheck.planting_id)
-        .subquery()
-    )
-    return latest
-
-
 def planting_rows(session: Session, org_id: int, plot_id: int | None = None) -> list:
     """(record, plot, variety, event, latest survival check, acceptance), newest first."""
-    latest = latest_survival_subquery()
+    latest = latest_survival_checks()
     query = (
         select(PlantingRecord, Plot, Variety.name, Event, SurvivalCheck, Acceptance)
         .join(Plot, Plot.id == PlantingRecord.plot_id)
@@ -72,7 +62,7 @@ def planting_or_404(session: Session, planting_id: int) -> PlantingRecord:
 def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool) -> list:
     """Standing plantings across the county, waiting for acceptance or done:
     (record, plot, township, cooperative, variety, latest survival check, acceptance)."""
-    latest = latest_survival_subquery()
+    latest = latest_survival_checks()
     query = (
         select(PlantingRecord, Plot, Township.name, Organization.name, Variety.name, SurvivalCheck, Acceptance)
         .join(Plot, Plot.id == PlantingRecord.plot_id)

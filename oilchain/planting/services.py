@@ -213,9 +213,23 @@ def record_survival(session: Session, *, actor: Actor, planting_id: int, checked
     return check
 
 
+def latest_survival_checks():
+    """Each planting's latest survival check (planting_id, check_id): the
+    latest day, and of one day the last entered."""
+    ranked = select(
+        SurvivalCheck.planting_id,
+        SurvivalCheck.id.label("check_id"),
+        func.row_number().over(
+            partition_by=SurvivalCheck.planting_id, order_by=(SurvivalCheck.checked_on.desc(), SurvivalCheck.id.desc())
+        ).label("rank"),
+    ).subquery()
+    return select(ranked.c.planting_id, ranked.c.check_id).where(ranked.c.rank == 1).subquery()
+
+
 def latest_survival(session: Session, planting_id: int) -> SurvivalCheck | None:
+    latest = latest_survival_checks()
     return session.exec(
-        select(SurvivalCheck).where(SurvivalCheck.planting_id == planting_id).order_by(SurvivalCheck.checked_on.desc(), SurvivalCheck.id.desc())
+        select(SurvivalCheck).join(latest, latest.c.check_id == SurvivalCheck.id).where(latest.c.planting_id == planting_id)
     ).first()
 
 
