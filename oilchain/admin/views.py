@@ -11,7 +11,7 @@ from ..forms import Exact
 from ..nursery import services as nursery_services
 from ..units import from_base, to_base
 from ..auth import services as auth_services
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization, User
 from ..forms import ChoiceField, Form, TextField
 from ..labels import ORG_KINDS, ROLES, choices
@@ -192,7 +192,7 @@ class StandardForm(Form):
 
 
 @bp.route("/grading", methods=["GET", "POST"])
-@roles_required("admin", "manager")
+@roles_required(*BUREAU_ROLES)
 def grading():
     """The seedling grading standard's thresholds (data the bureau keeps)."""
     session = db.session()

@@ -6,6 +6,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from .models import BUREAU_ROLES  # noqa: F401  (for views: roles_required(*BUREAU_ROLES))
+
 
 def roles_required(*roles: str):
     """Signed in, and one of `roles` (admins pass only where listed)."""

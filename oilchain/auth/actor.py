@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from .models import BUREAU_ROLES
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -24,4 +26,4 @@ class Actor:
     @property
     def is_bureau(self) -> bool:
         """Managers and admins read everything."""
-        return self.role in ("manager", "admin")
+        return self.role in BUREAU_ROLES

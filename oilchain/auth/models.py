@@ -14,6 +14,8 @@ ROLE_ORG_KIND = {
     "cooperative": "cooperative",
     "processor": "processor",
 }
+# The bureau's roles: they read everything, and only they run recalls, targets and the GI.
+BUREAU_ROLES = tuple(role for role, kind in ROLE_ORG_KIND.items() if kind == "bureau")
 
 
 class Organization(SQLModel, table=True):

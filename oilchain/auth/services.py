@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import clock
 from ..errors import Forbidden, Invalid
 from .actor import Actor
-from .models import ORG_KINDS, ROLE_ORG_KIND, ROLES, AccessToken, Organization, User
+from .models import BUREAU_ROLES, ORG_KINDS, ROLE_ORG_KIND, ROLES, AccessToken, Organization, User
 
 MIN_PASSWORD = 8
 # werkzeug's default (scrypt). The test suite lowers it: hashing dozens of
@@ -133,7 +133,7 @@ def issue_api_token(session: Session, *, username: str, label: str) -> tuple[str
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:
         raise Invalid(_l("No such user."), field="username")
-    if user.role not in ("manager", "admin"):
+    if user.role not in BUREAU_ROLES:
         raise Invalid(_l("Only a bureau user's token can read the whole trace."), field="username")
     return issue_token(session, user_id=user.id, org_id=user.organization_id, purpose="api", label=label, days=API_TOKEN_DAYS)
 

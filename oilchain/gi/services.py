@@ -28,7 +28,6 @@ from ..processing.services import get_product_lot
 from ..units import LAB_DECIMALS, from_base, normalized
 from .models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
 
-BUREAU = ("manager", "admin")
 
 
 def active_gi(session: Session) -> GIProduct | None:
@@ -128,7 +127,7 @@ def status_of(product_lot: ProductLot) -> dict:
 
 
 def require_bureau(actor: Actor) -> None:
-    if actor.role not in BUREAU:
+    if not actor.is_bureau:
         raise Forbidden(_l("Only the bureau keeps the GI register."))
 
 

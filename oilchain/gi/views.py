@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 
 from .. import clock, db
 from ..admin.services import active_townships
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization
 from ..documents.report import Section, TablesDocument, tables_document
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, TextField
@@ -18,7 +18,6 @@ from ..web import attempt, done
 from . import services
 
 bp = Blueprint("gi", __name__, url_prefix="/gi")
-BUREAU = ("manager", "admin")
 
 
 def LimitField(label):
@@ -71,14 +70,14 @@ def page(session, gi, definition, producer, marks, status=200):
 
 
 @bp.route("/", methods=["GET"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def index():
     session = db.session()
     return page(session, *forms(session))
 
 
 @bp.route("/definition", methods=["POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def save_definition():
     session = db.session()
     gi, definition, producer, marks = forms(session)
@@ -98,7 +97,7 @@ def save_definition():
 
 
 @bp.route("/producers", methods=["POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def authorize():
     session = db.session()
     gi, definition, producer, marks = forms(session)
@@ -110,7 +109,7 @@ def authorize():
 
 
 @bp.route("/producers/<id:producer_id>/revoke", methods=["POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def revoke(producer_id: int):
     session = db.session()
     gi, definition, producer, marks = forms(session)
@@ -124,7 +123,7 @@ def revoke(producer_id: int):
 
 
 @bp.route("/marks", methods=["POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def issue_marks():
     session = db.session()
     gi, definition, producer, marks = forms(session)
@@ -137,7 +136,7 @@ def issue_marks():
 
 
 @bp.route("/register")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def register():
     year = request.args.get("year", type=int) or clock.today().year
     if not 2000 <= year <= 2100:
@@ -146,7 +145,7 @@ def register():
 
 
 @bp.route("/register.pdf")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def register_pdf():
     year = request.args.get("year", type=int) or clock.today().year
     if not 2000 <= year <= 2100:

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired
 
 from .. import db
 from ..admin.services import active_townships, active_varieties
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, MuField, TextField
 from ..labels import PLANTING_KINDS, RENOVATION_METHODS, choices
 from ..ledger.services import owned_lots
@@ -141,7 +141,7 @@ def new_planting():
 
 
 @bp.route("/plots/<id:plot_id>")
-@roles_required("cooperative", "manager", "admin", "nursery", "processor")
+@roles_required("cooperative", "nursery", "processor", *BUREAU_ROLES)
 def plot(plot_id: int):
     session = db.session()
     found = session.get(Plot, plot_id)
@@ -176,7 +176,7 @@ def survival(planting_id: int):
 
 
 @bp.route("/acceptance")
-@roles_required("manager", "admin")
+@roles_required(*BUREAU_ROLES)
 def acceptance():
     """Plantings waiting for the bureau's acceptance, and those accepted."""
     session = db.session()
@@ -216,7 +216,7 @@ def accept(planting_id: int):
 
 
 @bp.route("/plots.geojson")
-@roles_required("cooperative", "manager", "admin")
+@roles_required("cooperative", *BUREAU_ROLES)
 def plots_geojson():
     """Plot positions for any map: the cooperative's own, or all for the bureau."""
     session = db.session()

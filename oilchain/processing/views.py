@@ -6,7 +6,7 @@ from wtforms import DecimalField
 from wtforms.validators import InputRequired
 
 from .. import codes, db
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField
 from ..ledger import services as ledger
 from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, kg_to_g, to_base
@@ -223,7 +223,7 @@ def check_gtin():
 
 
 @bp.route("/lots/<code>/labels.<fmt>")
-@roles_required("processor", "manager", "admin")
+@roles_required("processor", *BUREAU_ROLES)
 def bottle_labels(code: str, fmt: str):
     """Bottle labels of a product lot for a serial range: the A4 sheet (pdf)
     or the data for an industrial label printer (csv)."""

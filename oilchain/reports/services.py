@@ -212,7 +212,7 @@ def targets_of(session: Session, year: int) -> dict[str, int]:
 
 def set_targets(session: Session, *, actor: Actor, year: int, values: dict[str, int | None]) -> bool:
     """Managers set the year's targets; None removes a metric's target."""
-    if actor.role not in ("manager", "admin"):
+    if not actor.is_bureau:
         raise Forbidden(_l("Only the bureau sets targets."))
     if not 2000 <= year <= 2100:
         raise Invalid(_l("Choose a year between 2000 and 2100."), field="year")

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from .. import clock, db
 from ..admin.models import Township
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import Form, not_exact_message
 from ..i18n import chart_unit, chart_value, format_period
 from ..units import NotExact, from_base, to_base
@@ -15,7 +15,6 @@ from .metrics import METRICS
 from .models import ReportArchive
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-BUREAU = ("manager", "admin")
 # Decimal places of each unit's display form (t, mu, yuan): how targets are typed.
 DISPLAY_DECIMALS = {"g": 6, "centimu": 2, "fen": 2, "plant": 0, "count": 0}
 YEARS = range(2000, 2101)
@@ -30,7 +29,7 @@ def chosen_period(session) -> tuple[int, int | None]:
 
 
 @bp.route("/dashboard")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def dashboard():
     """Targets against actuals from the nightly roll-up, by township and month."""
     session = db.session()
@@ -71,7 +70,7 @@ def charts(found) -> list[dict]:
 
 
 @bp.route("/dashboard.csv")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def dashboard_csv():
     session = db.session()
     year, month = chosen_period(session)
@@ -103,7 +102,7 @@ def unit_name(unit: str) -> str:
 
 
 @bp.route("/records")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def records():
     """The records a dashboard figure sums, with their total."""
     session = db.session()
@@ -140,7 +139,7 @@ def cell_text(value) -> str:
 
 
 @bp.route("/rollup", methods=["POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def rollup_now():
     """Bring a year's figures up to today without waiting for the night."""
     session = db.session()
@@ -160,7 +159,7 @@ class TargetsForm(Form):
 
 
 @bp.route("/targets", methods=["GET", "POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def targets():
     """The year's targets, one field per metric in its display unit; a blank
     field removes the metric's target."""
@@ -189,7 +188,7 @@ def targets():
 
 
 @bp.route("/output.pdf")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def output_pdf():
     session = db.session()
     year, month = chosen_period(session)
@@ -199,13 +198,13 @@ def output_pdf():
 
 
 @bp.route("/archive")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def archive():
     return render_template("reports/archive.html", entries=printing.archived(db.session()))
 
 
 @bp.route("/archive/<id:entry_id>.pdf")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def archived_pdf(entry_id: int):
     entry = db.session().get(ReportArchive, entry_id)
     if entry is None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, db
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents.report import Section, TablesDocument, tables_document
 from ..errors import DomainError
 from ..forms import ChoiceField, Form, TextField
@@ -16,8 +16,6 @@ from ..web import attempt, done, render_form
 from . import recalls
 from .models import Recall
 from .views import bp
-
-BUREAU = ("manager", "admin")
 
 
 class RecallForm(Form):
@@ -37,7 +35,7 @@ def recall_form() -> RecallForm:
 
 
 @bp.route("/recalls", methods=["GET", "POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def recall_list():
     session = db.session()
     form = recall_form()
@@ -54,7 +52,7 @@ def recall_list():
 
 
 @bp.route("/recalls/preview")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def recall_preview():
     """What a recall from this lot or plot would reach (before starting it)."""
     session = db.session()
@@ -68,7 +66,7 @@ def recall_preview():
 
 
 @bp.route("/recalls/<id:recall_id>")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def recall_page(recall_id: int):
     session = db.session()
     recall = session.get(Recall, recall_id)
@@ -78,7 +76,7 @@ def recall_page(recall_id: int):
 
 
 @bp.route("/recalls/<id:recall_id>/close", methods=["POST"])
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def close_recall(recall_id: int):
     session = db.session()
     recall = session.get(Recall, recall_id)
@@ -91,7 +89,7 @@ def close_recall(recall_id: int):
 
 
 @bp.route("/recalls/<id:recall_id>.pdf")
-@roles_required(*BUREAU)
+@roles_required(*BUREAU_ROLES)
 def recall_pdf(recall_id: int):
     session = db.session()
     recall = session.get(Recall, recall_id)
@@ -130,7 +128,7 @@ def recall_pdf(recall_id: int):
 
 
 @bp.route("/scans/unknown")
-@roles_required("processor", *BUREAU)
+@roles_required("processor", *BUREAU_ROLES)
 def unknown_scans():
     """Scans of codes never issued: a processor sees those naming its
     products, the bureau all of them."""

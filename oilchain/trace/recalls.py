@@ -84,7 +84,7 @@ def affected(session: Session, node: Node, lot_ids: set[int] | None = None) -> A
 
 
 def start_recall(session: Session, *, actor: Actor, reason: str, lot_code: str = "", plot_id: int | None = None) -> Recall:
-    if actor.role not in ("manager", "admin"):
+    if not actor.is_bureau:
         raise Forbidden(_l("Only the bureau runs recalls."))
     if not reason.strip():
         raise Invalid(_l("Give the reason for the recall."), field="reason")
@@ -102,7 +102,7 @@ def start_recall(session: Session, *, actor: Actor, reason: str, lot_code: str =
 
 
 def close_recall(session: Session, *, actor: Actor, recall_id: int, note: str) -> Recall:
-    if actor.role not in ("manager", "admin"):
+    if not actor.is_bureau:
         raise Forbidden(_l("Only the bureau runs recalls."))
     recall = session.get(Recall, recall_id)
     if recall is None:

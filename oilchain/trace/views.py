@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents import labels, qr
 from ..errors import NotFound
 from ..forms import Form, TextField
@@ -146,7 +146,7 @@ def lot_trace_json(code: str):
 
 
 @bp.route("/plots/<id:plot_id>/trace")
-@roles_required("cooperative", "manager", "admin")
+@roles_required("cooperative", *BUREAU_ROLES)
 def plot_trace(plot_id: int):
     session = db.session()
     plot = session.get(Plot, plot_id)
