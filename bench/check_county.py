@@ -16,9 +16,9 @@ from datetime import date
 
 from sqlalchemy import text
 
-sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.dirname(__import__("os").path.abspath(__file__))))
+from _common import app as make_app  # puts the checkout on sys.path
 
-from oilchain import clock, create_app, db  # noqa: E402
+from oilchain import clock, db  # noqa: E402
 from oilchain.harvest.services import MAX_FRUIT_G_PER_MU  # noqa: E402
 from oilchain.planting.services import DENSITY_RANGE  # noqa: E402
 from oilchain.trace.services import origin_story  # noqa: E402
@@ -47,7 +47,7 @@ def main() -> int:
 
     year = args.year or demo_year()
     started = time.perf_counter()
-    app = create_app()
+    app = make_app()
     with app.app_context():
         session = db.session()
         conn = session.connection()

@@ -33,7 +33,7 @@ walk(node_kind, node_id, bound) AS (
   SELECT 'lot'::text, CAST(:start AS integer), NULL::date
   UNION
   SELECT nxt.node_kind, nxt.node_id, nxt.bound FROM walk w CROSS JOIN LATERAL (
-    -- the inputs of the event event that made the lot
+    -- the inputs of the event that made the lot
     SELECT 'lot'::text AS node_kind, i.lot_id AS node_id, NULL::date AS bound
       FROM event_line o JOIN event e ON e.id = o.event_id
       JOIN event_line i ON i.event_id = e.id AND i.role = 'input'
@@ -61,7 +61,7 @@ walk(node_kind, node_id, bound) AS (
   SELECT 'lot'::text, CAST(:start AS integer), NULL::date
   UNION
   SELECT nxt.node_kind, nxt.node_id, nxt.bound FROM walk w CROSS JOIN LATERAL (
-    -- the outputs of event events that used the lot
+    -- the outputs of the events that used the lot
     SELECT 'lot'::text AS node_kind, o.lot_id AS node_id, NULL::date AS bound
       FROM event_line i JOIN event e ON e.id = i.event_id
       JOIN event_line o ON o.event_id = e.id AND o.role = 'output'

@@ -41,6 +41,7 @@ from . import codes
 from .admin.models import Township, Variety
 from .auth import services as auth_services
 from .auth.models import Organization, User
+from .demo import DEMO_GI, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
 from .gi import services as gi_services
 from .gi.models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
 from .harvest.models import HarvestRecord
@@ -259,7 +260,7 @@ class County:
         rng = self.rng
         names = list(self.townships)
         self.centers = {t: (28_380_000 + rng.randint(0, 860_000), 108_380_000 + rng.randint(0, 760_000)) for t in names}
-        password = generate_password_hash("oilchain-demo", method=auth_services.PASSWORD_METHOD)
+        password = generate_password_hash(DEMO_PASSWORD, method=auth_services.PASSWORD_METHOD)
         self.orgs = {"bureau": [], "nursery": [], "cooperative": [], "processor": []}
         used = set()
 
@@ -744,22 +745,16 @@ class County:
     def gi(self) -> None:
         rng = self.rng
         gi_id = self.next_id("gi_product")
-        self.rows["gi_product"].append(dict(
-            id=gi_id, name="酉阳山茶油", registration="地理标志证明商标（演示登记号 GI-DEMO-0001）· 国家知识产权局",
-            specification="GB/T 11765 压榨一级；酉阳县域内油茶籽", max_acid_value_milli=2_000, max_peroxide_value_milli=250,
-            max_moisture_milli=100, active=True))
-        outside = {"黑水镇", "兴隆镇"}
+        self.rows["gi_product"].append(dict(id=gi_id, **DEMO_GI, active=True))
         for name, township_id in self.townships.items():
-            if name not in outside:
+            if name not in GI_OUTSIDE:
                 self.rows["gi_protected_township"].append(dict(gi_id=gi_id, township_id=township_id))
         for processor in self.orgs["processor"]:
             if rng.random() < 0.7:
                 self.rows["gi_producer"].append(dict(id=self.next_id("gi_producer"), gi_id=gi_id, org_id=processor["id"],
                                                      authorized_on=date(self.year, 1, 15), revoked_on=None))
-        planned = set(self.session.execute(select(Target.metric).where(Target.year == self.year)).scalars())
-        for metric, value in PLAN_TARGETS.items():
-            if metric not in planned:
-                self.rows["target"].append(dict(id=None, year=self.year, metric=metric, value=value))
+        for metric, value in missing_targets(self.session, self.year).items():
+            self.rows["target"].append(dict(id=None, year=self.year, metric=metric, value=value))
 
     # --- numbering and writing
 
@@ -906,7 +901,6 @@ def issue_marks(session: Session, year: int, manager_id: int, rng: Random) -> in
 
 def load(session: Session, public_base_url: str, serial_key: str, seed: int | None = None, echo=print) -> str:
     """Generate and write the county-scale year; returns the summary."""
-    from .demo import demo_year
     from .public.services import bottle_url
 
     seed = DEFAULT_SEED if seed is None else seed
@@ -996,7 +990,7 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
             for key, later in zip(marks, [*list(marks.values())[1:], time.perf_counter()])),
         f"Elapsed: {elapsed:.1f} s",
         "",
-        "Logins: admin, manager, nursery01.., coop001.., processor01.. (password: oilchain-demo)",
+        f"Logins: admin, manager, nursery01.., coop001.., processor01.. (password: {DEMO_PASSWORD})",
         "Consumer page of one bottle:",
         f"  {url}",
     ]

@@ -25,6 +25,19 @@ from .reports.models import Target
 from .sales import services as sales
 
 DEMO_PASSWORD = "oilchain-demo"
+# The demo's GI: Youyang camellia oil, protected in every township but two.
+DEMO_GI = dict(
+    name="酉阳山茶油", registration="地理标志证明商标（演示登记号 GI-DEMO-0001）· 国家知识产权局",
+    specification="GB/T 11765 压榨一级；酉阳县域内油茶籽", max_acid_value_milli=2_000, max_peroxide_value_milli=250,
+    max_moisture_milli=100,
+)
+GI_OUTSIDE = ("黑水镇", "兴隆镇")
+
+
+def missing_targets(session, year: int) -> dict[str, int]:
+    """The 2024 plan's targets the bureau carries into `year` (those it has not set)."""
+    planned = set(session.execute(select(Target.metric).where(Target.year == year)).scalars())
+    return {metric: value for metric, value in PLAN_TARGETS.items() if metric not in planned}
 
 ORGANIZATIONS = [
     # name, kind, township, credit code
@@ -96,11 +109,8 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
     townships = {t.name: t.id for t in session.exec(select(Township))}
     varieties = {v.name: v.id for v in session.exec(select(Variety))}
 
-    # The bureau carries the 2024 plan's targets into the demo year.
-    planned = set(session.exec(select(Target.metric).where(Target.year == year)))
-    for metric, value in PLAN_TARGETS.items():
-        if metric not in planned:
-            session.add(Target(year=year, metric=metric, value=value))
+    for metric, value in missing_targets(session, year).items():
+        session.add(Target(year=year, metric=metric, value=value))
 
     orgs = {}
     for name, kind, township, credit in ORGANIZATIONS:
@@ -274,12 +284,8 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
 
     # The GI: Youyang camellia oil from the county's protected townships; the
     # Taohuayuan company may use the special mark, the Youzhou works not (yet).
-    protected = [t for name, t in townships.items() if name not in ("黑水镇", "兴隆镇")]
-    gi.save_definition(
-        session, actor=actors["manager"], name="酉阳山茶油", registration="地理标志证明商标（演示登记号 GI-DEMO-0001）· 国家知识产权局",
-        specification="GB/T 11765 压榨一级；酉阳县域内油茶籽", max_acid_value_milli=2_000, max_peroxide_value_milli=250,
-        max_moisture_milli=100, township_ids=protected,
-    )
+    protected = [t for name, t in townships.items() if name not in GI_OUTSIDE]
+    gi.save_definition(session, actor=actors["manager"], township_ids=protected, **DEMO_GI)
     gi.authorize(session, actor=actors["manager"], org_id=processor_a.org_id, authorized_on=date(year, 1, 15))
     session.commit()
 

@@ -135,6 +135,13 @@ def TextField(label, max_length: int, required: bool = True):
     return StringField(label, validators=validators, filters=[lambda v: v.strip() if isinstance(v, str) else v])
 
 
-def ChoiceField(label, coerce=int, required: bool = True):
-    """A select whose choices the view fills; an unknown value is refused."""
+def optional_id(value) -> int | None:
+    """An id from a select whose empty choice ("—") means none."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def ChoiceField(label, coerce=None, required: bool = True):
+    """A select whose choices the view fills; an unknown value is refused.
+    Ids by default, which an optional select may leave empty."""
+    coerce = coerce or (int if required else optional_id)
     return SelectField(label, coerce=coerce, validators=[InputRequired() if required else Optional()], validate_choice=True)

@@ -39,7 +39,6 @@ def init_app(app) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         kg=format_kg,
-        tonnes=lambda grams: _decimal(from_base(grams, 6), 3),
         metric=format_metric,
         fromjson=lambda text: json.loads(text or "{}"),
         day=format_day,

@@ -73,7 +73,13 @@ def csv_response(filename: str, header: list, rows: list) -> Response:
     writer = csv.writer(out)
     writer.writerow([str(cell) for cell in header])
     writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return document(out.getvalue(), "text/csv", filename)
+
+
+def document(body, mimetype: str, filename: str, inline: bool = False) -> Response:
+    """A file to download (or, `inline`, to open in the browser: PDFs to print)."""
+    disposition = "inline" if inline else "attachment"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"{disposition}; filename={filename}"})
 
 
 def navigation() -> list[tuple[str, str]]:

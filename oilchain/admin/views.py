@@ -66,7 +66,6 @@ def new_organization():
     form = OrganizationForm()
     form.kind.choices = choices(ORG_KINDS)
     form.township_id.choices = [("", "—")] + [(t.id, t.name) for t in services.active_townships(session)]
-    form.township_id.coerce = optional_id
     if form.validate_on_submit():
         org = attempt(
             form,
@@ -107,10 +106,6 @@ def new_user():
     return render_form(form, "admin/user_new.html", "admin/_user_form.html")
 
 
-def optional_id(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 def township_forms(session, township_id: int):
     current = session.get(Township, township_id)
     if current is None:
@@ -120,7 +115,6 @@ def township_forms(session, township_id: int):
     retire.merged_into_id.choices = [("", "—")] + [
         (t.id, t.name) for t in services.active_townships(session) if t.id != current.id
     ]
-    retire.merged_into_id.coerce = optional_id
     return current, rename, retire
 
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from ..documents.report import Section, TablesDocument, tables_document
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, TextField
 from ..i18n import format_local_time
 from ..units import LAB_DECIMALS, from_base, to_base
-from ..web import attempt, done
+from ..web import attempt, document, done
 from . import services
 
 bp = Blueprint("gi", __name__, url_prefix="/gi")
@@ -177,4 +177,4 @@ def register_pdf():
             page_label=_("Page %(page)s", page="%(page)s"),
         )
     )
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=gi-register-{year}.pdf"})
+    return document(pdf, "application/pdf", f"gi-register-{year}.pdf", inline=True)

@@ -18,7 +18,7 @@ from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..labels import GRADE_NAMES, STAGES
 from ..ledger.models import STANDING, Event, Lot
-from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event
+from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event, require_owned
 from ..planting.models import Plot
 from .models import GRADES, PROPAGATION_METHODS, GradingStandard, SeedlingBatch, SeedlingDispatch
 
@@ -69,8 +69,7 @@ def own_batch(session: Session, actor: Actor, code: str, field: str = "code") ->
     batch = session.get(SeedlingBatch, lot.id)
     if batch is None:
         raise Invalid(_l("Lot %(code)s is not a seedling batch.", code=lot.code), field=field)
-    if lot.owner_org_id != actor.org_id:
-        raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field=field)
+    require_owned(lot, actor, field)
     return lot, batch
 
 

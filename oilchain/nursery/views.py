@@ -48,7 +48,7 @@ class DispatchForm(Form):
     batch_code = ChoiceField(_l("Seedling batch"), coerce=str)
     grade = ChoiceField(_l("Grade"))
     quantity = CountField(_l("Seedlings"))
-    plot_id = ChoiceField(_l("Destination plot in the county"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, required=False)
+    plot_id = ChoiceField(_l("Destination plot in the county"), required=False)
     destination = TextField(_l("Or: buyer and place outside the county"), 200, required=False)
     occurred_on = DayField(_l("Dispatched on"))
 

@@ -10,7 +10,7 @@ from flask import abort
 
 from ..units import from_base, normalized
 from .models import Acceptance, PlantingRecord, Plot, SurvivalCheck
-from .services import latest_survival_checks
+from .services import LATITUDE_RANGE, LONGITUDE_RANGE, latest_survival_checks
 
 
 def plot_choices(session: Session) -> list[tuple[int, str]]:
@@ -82,8 +82,8 @@ def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool)
     return list(session.exec(query))
 
 
-# The county's bounding box (microdegrees), as the plot form's own bounds.
-COUNTY_BOUNDS = (28_000_000, 29_600_000, 108_000_000, 109_600_000)
+# The county's bounding box (microdegrees): the plot form's own bounds.
+COUNTY_BOUNDS = (*LATITUDE_RANGE, *LONGITUDE_RANGE)
 MAP_MARGIN = 20_000  # about 2 km around the plots shown
 
 

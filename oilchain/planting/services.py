@@ -11,7 +11,7 @@ from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event
-from ..ledger.services import check_date, get_lot, on_reverse, record_event
+from ..ledger.services import check_date, get_lot, on_reverse, record_event, require_owned
 from ..units import centimu_to_mu, normalized
 from .models import (
     NEEDS_SURVIVAL_CHECK,
@@ -128,8 +128,7 @@ def record_planting(
         lot = get_lot(session, dispatch_code)
         if lot.kind != "dispatch":
             raise Invalid(_l("Lot %(code)s is not a seedling dispatch.", code=lot.code), field="dispatch_code")
-        if lot.owner_org_id != actor.org_id:
-            raise Forbidden(_l("Lot %(code)s does not belong to your organization.", code=lot.code), field="dispatch_code")
+        require_owned(lot, actor, "dispatch_code")
         # density in plants per mu: seedlings / (area / 100)
         low, high = DENSITY_RANGE
         if not low * area_centimu <= seedlings * 100 <= high * area_centimu:

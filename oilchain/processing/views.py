@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,7 @@ from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, kg_to_g, to_base
 from ..documents.labels import bottle_sheet
 from ..errors import DomainError
 from ..ledger.services import get_lot
-from ..web import attempt, csv_response, done, render_form
+from ..web import attempt, csv_response, document, done, render_form
 from . import labels, queries, services
 
 
@@ -245,4 +245,4 @@ def bottle_labels(code: str, fmt: str):
         sheet = bottle_sheet(labels.bottle_labels(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last))
     except DomainError as error:
         return render_template("error.html", status=422, message=str(error.message)), 422
-    return Response(sheet, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={lot.code}-labels.pdf"})
+    return document(sheet, "application/pdf", f"{lot.code}-labels.pdf", inline=True)

@@ -5,18 +5,6 @@ from sqlmodel import Field, SQLModel
 
 from .. import clock
 
-# metric -> unit of its stored value. Each target names the metric it counts.
-METRICS = {
-    "seedlings_raised": "plant",
-    "planted_new": "centimu",
-    "renovated": "centimu",
-    "seed_processed": "g",
-    "oil_output": "g",
-    "output_value": "fen",
-    "by_products": "count",
-}
-
-
 class Target(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("year", "metric"),)
 

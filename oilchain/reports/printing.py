@@ -9,7 +9,7 @@ from ..documents.report import Chart, ReportData, output_report
 from ..i18n import chart_unit, chart_value, format_day, format_local_time, format_metric, format_period
 from .metrics import METRICS
 from .models import ReportArchive
-from .services import figures, rollup_state, rollup_year, yesterday
+from .services import figures, period_bounds, rollup_state, rollup_year, yesterday
 
 
 def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
@@ -73,8 +73,6 @@ def render(session: Session, year: int, month: int | None, printed_by: str) -> b
 def archive_month(session: Session, year: int, month: int, created_by: str) -> ReportArchive:
     """Bring the roll-up up to the month's end, render its report and keep it
     (replacing an earlier copy): running it twice leaves one archived report."""
-    from .services import period_bounds
-
     _start, end = period_bounds(year, month)
     # Through the month's end at least, but never back from where the nightly
     # roll-up already reached (and never past yesterday: today is not over).

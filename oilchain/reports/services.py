@@ -18,8 +18,6 @@ from ..errors import Forbidden, Invalid
 from .metrics import METRICS
 from .models import DailyActual, Rollup, Target
 
-METRIC_LABELS = {key: metric.label for key, metric in METRICS.items()}
-
 
 # --- the roll-up ----------------------------------------------------------------
 

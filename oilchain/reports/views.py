@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -9,7 +9,7 @@ from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import Form, not_exact_message
 from ..i18n import chart_unit, chart_value, format_period
 from ..units import NotExact, from_base, to_base
-from ..web import attempt, csv_response, done, htmx
+from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
 from .metrics import METRICS
 from .models import ReportArchive
@@ -194,7 +194,7 @@ def output_pdf():
     year, month = chosen_period(session)
     pdf = printing.render(session, year, month, printed_by=f"{current_user.display_name} · {current_user.org_name}")
     name = f"oilchain-report-{year}{'-%02d' % month if month else ''}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
+    return document(pdf, "application/pdf", name, inline=True)
 
 
 @bp.route("/archive")
@@ -210,4 +210,4 @@ def archived_pdf(entry_id: int):
     if entry is None:
         abort(404)
     name = f"oilchain-report-{entry.year}{'-%02d' % entry.month if entry.month else ''}.pdf"
-    return Response(entry.pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
+    return document(entry.pdf, "application/pdf", name, inline=True)

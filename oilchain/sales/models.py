@@ -3,9 +3,6 @@ from datetime import date
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
-CHANNELS = ("retail", "wholesale", "online", "supermarket", "gift", "export")
-
-
 class Sale(SQLModel, table=True):
     """Units sold from a product lot to a named buyer."""
 

@@ -7,10 +7,11 @@ from sqlmodel import Session, select
 
 from ..auth.actor import Actor
 from ..errors import Invalid
+from ..labels import CHANNELS
 from ..ledger.models import Event, Lot
 from ..ledger.services import record_event
 from ..processing.services import get_product_lot
-from .models import CHANNELS, Sale
+from .models import Sale
 
 
 def sell(
@@ -27,7 +28,7 @@ def sell(
     lot, _product_lot = get_product_lot(session, lot_code)
     if not buyer.strip():
         raise Invalid(_l("Name the buyer."), field="buyer")
-    if channel not in CHANNELS:
+    if channel not in CHANNELS:  # the codes the form offers
         raise Invalid(_l("Choose a sales channel from the list."), field="channel")
     if unit_price_fen < 0:
         raise Invalid(_l("The price cannot be negative."), field="unit_price")

@@ -1,6 +1,6 @@
 """The bureau's recall pages, on the trace blueprint."""
 
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,7 +12,7 @@ from ..errors import DomainError
 from ..forms import ChoiceField, Form, TextField
 from ..i18n import format_local_time, format_quantity
 from ..planting.queries import plot_choices
-from ..web import attempt, done, render_form
+from ..web import attempt, document, done, render_form
 from . import recalls
 from .models import Recall
 from .views import bp
@@ -20,7 +20,7 @@ from .views import bp
 
 class RecallForm(Form):
     code = TextField(_l("Lot code"), 200, required=False)
-    plot_id = ChoiceField(_l("Or a plot"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, required=False)
+    plot_id = ChoiceField(_l("Or a plot"), required=False)
     reason = TextField(_l("Reason for the recall"), 500)
 
 
@@ -124,7 +124,7 @@ def recall_pdf(recall_id: int):
             page_label=_("Page %(page)s", page="%(page)s"),
         )
     )
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename=recall-{recall.id}.pdf"})
+    return document(pdf, "application/pdf", f"recall-{recall.id}.pdf", inline=True)
 
 
 @bp.route("/scans/unknown")

@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from ..planting.models import Plot
 from ..processing import services as processing
 from ..processing.models import QualityTest
 from ..labels import kind_label, lot_state
-from ..web import attempt, csv_response, done, htmx
+from ..web import attempt, csv_response, document, done, htmx
 from . import queries, services
 
 bp = Blueprint("trace", __name__)
@@ -125,10 +125,7 @@ def withdraw_test(test_id: int):
 @bp.route("/l/<code>/trace")
 @login_required
 def lot_trace(code: str):
-    session = db.session()
-    found = lot_or_404(code)
-    if services.lot_access(session, current_user, found) != services.FULL:
-        abort(403)
+    found = full_access_lot(code)
     return render_trace(("lot", found.id), title=found.code)
 
 
@@ -136,9 +133,7 @@ def lot_trace(code: str):
 @login_required
 def lot_trace_json(code: str):
     session = db.session()
-    found = lot_or_404(code)
-    if services.lot_access(session, current_user, found) != services.FULL:
-        abort(403)
+    found = full_access_lot(code)
     return jsonify(
         upstream=services.graph_json(session, current_user, upstream(session, ("lot", found.id)), upstream_walk=True),
         downstream=services.graph_json(session, current_user, downstream(session, ("lot", found.id)), upstream_walk=False),
@@ -203,7 +198,3 @@ def lot_label(code: str):
     pdf = labels.lot_label(url=lot_uri(found), code=found.code, lines=queries.label_lines(db.session(), found))
     return document(pdf, "application/pdf", f"{found.code}-label.pdf", inline=True)
 
-
-def document(body: bytes, mimetype: str, filename: str, inline: bool = False):
-    disposition = "inline" if inline else "attachment"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"{disposition}; filename={filename}"})
