@@ -250,14 +250,19 @@ def load_facts(session: Session, events: list[Event]) -> Facts:
     reversal_ids = [e.reversed_by_event_id for e in events if e.reversed_by_event_id]
     if reversal_ids:
         facts.reversals = {r.reverses_event_id: r for r in session.exec(select(Event).where(Event.id.in_(reversal_ids)))}
-    for event_id in by_kind["grade"]:
-        line = next(iter(facts.lines[event_id]), None)
-        if line is not None:
-            facts.after_grading[event_id] = int(session.exec(
-                select(func.coalesce(func.sum(EventLine.delta), 0))
-                .join(Lot, Lot.id == EventLine.lot_id)
-                .where(Lot.code == line.code, EventLine.event_id <= event_id)
-            ).one())  # PostgreSQL sums BIGINTs as NUMERIC
+    if by_kind["grade"]:
+        # What was left in each graded batch: its lines up to the grading (a
+        # grading has the one line of its batch), for all gradings at once.
+        grading, earlier = aliased(EventLine), aliased(EventLine)
+        facts.after_grading = {
+            event_id: int(total)  # PostgreSQL sums BIGINTs as NUMERIC
+            for event_id, total in session.exec(
+                select(grading.event_id, func.sum(earlier.delta))
+                .join(earlier, (earlier.lot_id == grading.lot_id) & (earlier.event_id <= grading.event_id))
+                .where(grading.event_id.in_(by_kind["grade"]))
+                .group_by(grading.event_id)
+            )
+        }
     return facts
 
 

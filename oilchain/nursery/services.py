@@ -179,23 +179,27 @@ def certify_batch(
     return batch
 
 
-def dispatched_by_grade(session: Session, batch_lot_id: int) -> dict[int, int]:
-    rows = session.exec(
-        select(SeedlingDispatch.grade, func.sum(SeedlingDispatch.quantity))
-        .join(Event, Event.id == SeedlingDispatch.event_id)
-        .where(SeedlingDispatch.batch_lot_id == batch_lot_id, STANDING)
-        .group_by(SeedlingDispatch.grade)
-    ).all()
-    sent = {grade: 0 for grade in GRADES}
-    sent.update({grade: int(total) for grade, total in rows})
-    return sent
+def grades_left(session: Session, batches: list[SeedlingBatch]) -> dict[int, dict[int, int]]:
+    """Grade I and II seedlings still to dispatch, per batch lot id (one query
+    for all of them)."""
+    graded = [batch for batch in batches if batch.grade1 is not None]
+    sent = {batch.lot_id: {grade: 0 for grade in GRADES} for batch in graded}
+    if graded:
+        for lot_id, grade, total in session.exec(
+            select(SeedlingDispatch.batch_lot_id, SeedlingDispatch.grade, func.sum(SeedlingDispatch.quantity))
+            .join(Event, Event.id == SeedlingDispatch.event_id)
+            .where(SeedlingDispatch.batch_lot_id.in_(list(sent)), STANDING)
+            .group_by(SeedlingDispatch.batch_lot_id, SeedlingDispatch.grade)
+        ):
+            sent[lot_id][grade] = int(total)
+    left = {batch.lot_id: {grade: 0 for grade in GRADES} for batch in batches}
+    for batch in graded:
+        left[batch.lot_id] = {1: batch.grade1 - sent[batch.lot_id][1], 2: batch.grade2 - sent[batch.lot_id][2]}
+    return left
 
 
 def remaining_by_grade(session: Session, batch: SeedlingBatch) -> dict[int, int]:
-    if batch.grade1 is None:
-        return {grade: 0 for grade in GRADES}
-    sent = dispatched_by_grade(session, batch.lot_id)
-    return {1: batch.grade1 - sent[1], 2: batch.grade2 - sent[2]}
+    return grades_left(session, [batch])[batch.lot_id]
 
 
 def dispatch(
@@ -293,15 +297,17 @@ def batches(session: Session, org_id: int) -> list[tuple[Lot, SeedlingBatch, str
     )
 
 
-def batches_at(session: Session, org_id: int, stages: tuple[str, ...]) -> list[tuple[Lot, SeedlingBatch]]:
-    return list(
-        session.exec(
-            select(Lot, SeedlingBatch)
-            .join(SeedlingBatch, SeedlingBatch.lot_id == Lot.id)
-            .where(Lot.owner_org_id == org_id, SeedlingBatch.stage.in_(stages))
-            .order_by(Lot.id)
-        )
+def batches_at(session: Session, org_id: int, stages: tuple[str, ...], code: str | None = None) -> list[tuple[Lot, SeedlingBatch]]:
+    """The organization's batches at `stages` (only the one of `code`, if given)."""
+    query = (
+        select(Lot, SeedlingBatch)
+        .join(SeedlingBatch, SeedlingBatch.lot_id == Lot.id)
+        .where(Lot.owner_org_id == org_id, SeedlingBatch.stage.in_(stages))
+        .order_by(Lot.id)
     )
+    if code is not None:
+        query = query.where(Lot.code == code)
+    return list(session.exec(query))
 
 
 def dispatches_of(session: Session, batch_lot_id: int) -> list[tuple[SeedlingDispatch, Event, Plot | None]]:

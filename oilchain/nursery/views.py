@@ -60,10 +60,9 @@ bp = Blueprint("nursery", __name__, url_prefix="/nursery")
 @roles_required("nursery")
 def index():
     session = db.session()
-    rows = [
-        (lot, batch, variety, services.remaining_by_grade(session, batch))
-        for lot, batch, variety in services.batches(session, current_user.org_id)
-    ]
+    found = services.batches(session, current_user.org_id)
+    left = services.grades_left(session, [batch for _lot, batch, _variety in found])
+    rows = [(lot, batch, variety, left[batch.lot_id]) for lot, batch, variety in found]
     return render_template("nursery/index.html", batches=rows)
 
 
@@ -183,17 +182,18 @@ def dispatch():
             # In the county the seedlings became the cooperative's dispatch lot: show it.
             target = session.get(Lot, record.dispatch_lot_id).code if record.dispatch_lot_id else form.batch_code.data
             return done(url_for("trace.lot", code=target), _("Dispatch recorded."))
-    row = next((r for r in services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES) if r[0].code == form.batch_code.data), None)
-    left = services.remaining_by_grade(session, row[1]) if row else None
-    return render_form(form, "nursery/dispatch.html", "nursery/_dispatch_form.html", left=left)
+    return render_form(form, "nursery/dispatch.html", "nursery/_dispatch_form.html", left=grade_left(form.batch_code.data))
 
 
 @bp.route("/batch-left")
 @roles_required("nursery")
 def batch_left():
     """The chosen batch's grade I and II seedlings still to dispatch (inline)."""
+    return render_template("nursery/_batch_left.html", left=grade_left(request.args.get("batch_code", "")))
+
+
+def grade_left(code: str | None) -> dict[int, int] | None:
+    """What is left by grade of one of this nursery's dispatchable batches (None for any other code)."""
     session = db.session()
-    code = request.args.get("batch_code", "")
-    row = next((r for r in services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES) if r[0].code == code), None)
-    left = services.remaining_by_grade(session, row[1]) if row else None
-    return render_template("nursery/_batch_left.html", left=left)
+    rows = services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES, code=code or "")
+    return services.remaining_by_grade(session, rows[0][1]) if rows else None
