@@ -53,7 +53,7 @@ from .reference import PLAN_TARGETS, YIELD_BOUNDS
 from .reports import services as reports
 from .reports.models import Target
 from .sales.models import Sale
-from .trace.services import origin_story
+from .trace.services import shared_stories
 
 DEFAULT_SEED = 2024
 BATCH_ROWS = 5_000  # rows per executemany
@@ -853,21 +853,13 @@ class County:
 
 def stories(session: Session, product_lots: list[tuple], echo) -> dict:
     """The stored origin story of every product lot, by the app's own
-    `origin_story`. A bottling takes one oil lot, so every product lot of
-    one oil lot has the same upstream graph and the same story: it is
-    computed once per oil lot (with the first product lot) and stored on its
-    siblings. Then the GI status of all of them (`gi.services.refresh`)."""
-    by_oil = defaultdict(list)
-    for _processor, _product, lot, oil in product_lots:
-        by_oil[oil.id].append(lot.id)
+    `trace.services.shared_stories` (once per oil lot: its product lots share
+    one story), written in batches. Then the GI status of all of them
+    (`gi.services.refresh`)."""
     started = time.perf_counter()
+    found = shared_stories(session, [lot.id for _processor, _product, lot, _oil in product_lots])
+    updates = [{"key": lot_id, "story": story} for lot_id, story in found.items()]
     conn = session.connection()
-    updates = []
-    for n, (oil_id, lot_ids) in enumerate(by_oil.items(), 1):
-        story = json.dumps(origin_story(session, lot_ids[0]), ensure_ascii=False)
-        updates += [{"key": lot_id, "story": story} for lot_id in lot_ids]
-        if n % 100 == 0:
-            echo(f"  origin stories: {n}/{len(by_oil)} oil lots, {time.perf_counter() - started:.0f} s")
     from sqlalchemy import bindparam
 
     table = ProductLot.__table__
@@ -878,7 +870,8 @@ def stories(session: Session, product_lots: list[tuple], echo) -> dict:
     started = time.perf_counter()
     session.expire_all()
     refreshed = gi_services.refresh(session)
-    return {"story_calls": len(by_oil), "story_seconds": story_seconds, "per_story_ms": 1000 * story_seconds / max(1, len(by_oil)),
+    distinct = len(set(found.values()))
+    return {"distinct_stories": distinct, "story_seconds": story_seconds, "per_story_ms": 1000 * story_seconds / max(1, distinct),
             "gi_refreshed": refreshed, "gi_seconds": time.perf_counter() - started}
 
 
@@ -981,7 +974,7 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
         f"  quality tests      {counts['quality_test']:,}; GI marks issued for {issued:,} lots",
         (f"  ledger             {lot_count:,} lots, {event_count:,} events, {line_count:,} event lines, "
          f"{counts['shipment']:,} shipments"),
-        (f"  origin stories     {story['story_calls']:,} calls of origin_story ({story['per_story_ms']:.0f} ms each, "
+        (f"  origin stories     {story['distinct_stories']:,} distinct ({story['per_story_ms']:.0f} ms each, "
          f"{story['story_seconds']:.1f} s) for {len(county.product_lots):,} product lots; "
          f"GI refresh {story['gi_seconds']:.1f} s"),
         f"  roll-up            {rollup_rows:,} daily rows",

@@ -165,6 +165,39 @@ def test_a_quality_test_recorded_after_bottling_reaches_the_bottle_page(app, cli
     assert "1.234" in after
 
 
+def test_the_bottlings_of_one_oil_lot_share_its_refreshed_story_and_others_keep_theirs(app, world):
+    """A quality test of an oil lot rewrites the stories of all its product
+    lots (computed once for them), each equal to that lot's own story, and no
+    other product lot's."""
+    import json
+
+    from oilchain.trace.services import origin_story, shared_stories
+
+    with db_session(app) as session:
+        _batch, _dispatch, _fruit, seed, _husk = chain.seed_at_processor(session, world)
+        seed = chain.lot_by_code(session, seed.code)
+        oil_a, _ = chain.press(session, world, inputs=[(seed, 600 * chain.KG)], oil=150 * chain.KG, cake=420 * chain.KG)
+        oil_b, _ = chain.press(session, world, inputs=[(chain.lot_by_code(session, seed.code), 600 * chain.KG)],
+                               oil=150 * chain.KG, cake=420 * chain.KG)
+        made = chain.product(session, world)
+        lots_a = [chain.bottle(session, world, oil=oil_a, made=made, units=20).id for _ in range(2)]
+        lot_b = chain.bottle(session, world, oil=oil_b, made=made, units=20).id
+        session.commit()
+        before = {lot_id: session.get(ProductLot, lot_id).story_version for lot_id in [*lots_a, lot_b]}
+        chain.quality(session, world, oil=chain.lot_by_code(session, oil_a.code), acid=1_234, on=chain.BOTTLED_ON)
+        session.expire_all()
+        stored = {lot_id: session.get(ProductLot, lot_id) for lot_id in [*lots_a, lot_b]}
+        for lot_id in lots_a:
+            assert stored[lot_id].story_version > before[lot_id]  # every worker's consumer page reads it again
+            assert json.loads(stored[lot_id].origin_story) == json.loads(json.dumps(origin_story(session, lot_id), ensure_ascii=False))
+            assert "1234" in stored[lot_id].origin_story or "1.234" in stored[lot_id].origin_story
+        assert stored[lot_b].story_version == before[lot_b]
+        # Shared where the sources are the same, and only there.
+        assert shared_stories(session, [*lots_a, lot_b]) == {
+            lot_id: json.dumps(origin_story(session, lot_id), ensure_ascii=False) for lot_id in [*lots_a, lot_b]}
+        assert "1.234" not in stored[lot_b].origin_story and "1234" not in stored[lot_b].origin_story
+
+
 def test_a_lot_withdrawn_after_its_bottles_were_scanned_stops_answering_as_genuine(app, client, world, bottled):
     """Each worker keeps a lot's page after its first scan; withdrawing the lot
     (reversing its bottling) must still turn its codes away at once."""

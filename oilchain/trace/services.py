@@ -5,6 +5,7 @@ import json
 from collections import defaultdict
 
 from sqlalchemy import or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from .. import clock
@@ -221,8 +222,9 @@ def rewrite_stories(session: Session, lot_ids: set[int]) -> int:
     if not lot_ids:
         return 0
     product_lots = session.exec(select(ProductLot).where(ProductLot.lot_id.in_(lot_ids))).all()
+    stories = shared_stories(session, [p.lot_id for p in product_lots])
     for product_lot in product_lots:
-        product_lot.origin_story = json.dumps(origin_story(session, product_lot.lot_id), ensure_ascii=False)
+        product_lot.origin_story = stories[product_lot.lot_id]
         product_lot.story_updated_at = clock.utcnow()
         product_lot.story_version += 1
         session.add(product_lot)
@@ -231,6 +233,27 @@ def rewrite_stories(session: Session, lot_ids: set[int]) -> int:
 
     gi.refresh(session, {p.lot_id for p in product_lots})
     return len(product_lots)
+
+
+def shared_stories(session: Session, lot_ids: list[int]) -> dict[int, str]:
+    """The origin story (as stored, JSON) of each lot of `lot_ids`. Lots made
+    from the same lots (the product lots of one oil lot) share one upstream
+    graph and so one story: it is computed once for all of them."""
+    made, used = aliased(EventLine), aliased(EventLine)
+    sources = defaultdict(set)
+    for lot_id, source_id in session.exec(
+        select(made.lot_id, used.lot_id)
+        .join(used, (used.event_id == made.event_id) & (used.role == "input"))
+        .where(made.role == "output", made.lot_id.in_(lot_ids))
+    ):
+        sources[lot_id].add(source_id)
+    computed, stories = {}, {}
+    for lot_id in lot_ids:
+        key = frozenset(sources[lot_id]) or lot_id
+        if key not in computed:
+            computed[key] = json.dumps(origin_story(session, lot_id), ensure_ascii=False)
+        stories[lot_id] = computed[key]
+    return stories
 
 
 def trace_rows(session: Session, graph: Graph) -> dict:
