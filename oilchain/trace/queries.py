@@ -1,6 +1,5 @@
 """What the lot pages show."""
 
-from sqlalchemy import or_
 from sqlmodel import Session, func, select
 
 from ..admin.models import Township, Variety
@@ -12,6 +11,7 @@ from ..ledger.services import lot_history
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Plot
 from ..processing.models import Product, ProductLot, QualityTest
+from .services import took_part
 
 PAGE_SIZE = 50
 
@@ -22,9 +22,7 @@ def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str 
     (rows, more pages follow)."""
     query = select(Lot, Organization.name).join(Organization, Organization.id == Lot.owner_org_id)
     if not actor.is_bureau:
-        made_or_used = select(EventLine.lot_id).join(Event, Event.id == EventLine.event_id).where(Event.org_id == actor.org_id)
-        shipped = select(Shipment.lot_id).where(or_(Shipment.from_org_id == actor.org_id, Shipment.to_org_id == actor.org_id))
-        query = query.where(or_(Lot.owner_org_id == actor.org_id, Lot.id.in_(made_or_used), Lot.id.in_(shipped)))
+        query = query.where(took_part(actor.org_id))
     if search.strip():
         query = query.where(Lot.code.contains(search.strip().upper()))
     if kind:

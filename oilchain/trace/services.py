@@ -25,18 +25,19 @@ FULL, ORIGIN = "full", "origin"
 STORY_PLOT_LIMIT = 12
 
 
+def took_part(org_id: int):
+    """A condition on Lot: the organization owns the lot, made or used it (an
+    event of its own names it), or shipped or received it."""
+    acted = select(EventLine.lot_id).join(Event, Event.id == EventLine.event_id).where(Event.org_id == org_id)
+    shipped = select(Shipment.lot_id).where(or_(Shipment.from_org_id == org_id, Shipment.to_org_id == org_id))
+    return or_(Lot.owner_org_id == org_id, Lot.id.in_(acted), Lot.id.in_(shipped))
+
+
 def participated_in(session: Session, org_id: int, lot_ids: set[int]) -> set[int]:
-    """Those of the lots the organization owns, made, used, shipped or received."""
+    """Those of the lots the organization took part in."""
     if not lot_ids:
         return set()
-    owned = session.exec(select(Lot.id).where(Lot.id.in_(lot_ids), Lot.owner_org_id == org_id)).all()
-    acted = session.exec(
-        select(EventLine.lot_id).join(Event, Event.id == EventLine.event_id).where(EventLine.lot_id.in_(lot_ids), Event.org_id == org_id)
-    ).all()
-    shipped = session.exec(
-        select(Shipment.lot_id).where(Shipment.lot_id.in_(lot_ids), or_(Shipment.from_org_id == org_id, Shipment.to_org_id == org_id))
-    ).all()
-    return set(owned) | set(acted) | set(shipped)
+    return set(session.exec(select(Lot.id).where(Lot.id.in_(lot_ids), took_part(org_id))))
 
 
 def participated(session: Session, org_id: int, lot_ids: set[int]) -> bool:
