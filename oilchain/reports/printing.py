@@ -6,10 +6,10 @@ from sqlmodel import Session, select
 
 from .. import clock
 from ..documents.report import Chart, ReportData, output_report
-from ..i18n import chart_unit, chart_value, format_day, format_local_time, format_metric, format_period
+from ..i18n import chart_unit, format_day, format_local_time, format_metric, format_period
 from .metrics import METRICS
 from .models import ReportArchive
-from .services import figures, period_bounds, rollup_state, rollup_year, yesterday
+from .services import chart_series, figures, period_bounds, rollup_state, rollup_year, yesterday
 
 
 def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
@@ -31,17 +31,15 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
         [entry["name"] or _("(no township)")] + [format_metric(entry["values"][key], units[key]) for key in METRICS]
         for entry in found.townships
     ]
-    month_names = [str(m) for m in range(1, len(next(iter(found.monthly.values()))) + 1)]
-    targets_by_metric = {row.metric: row.target for row in found.rows}
+    month_names = [str(m) for m in range(1, found.months + 1)]
     charts = [
         Chart(
-            title=f"{labels[key]} ({chart_unit(units[key])})" if chart_unit(units[key]) else labels[key],
+            title=f"{labels[s.metric]} ({chart_unit(s.unit)})" if chart_unit(s.unit) else labels[s.metric],
             months=month_names,
-            values=[chart_value(v, units[key]) for v in series],
-            target_per_month=chart_value(targets_by_metric[key] // 12, units[key]) if targets_by_metric.get(key) else None,
+            values=s.values,
+            target_per_month=s.per_month,
         )
-        for key, series in found.monthly.items()
-        if key != "by_products"
+        for s in chart_series(found)
     ]
     notes = [_("Only accepted planting area counts. Reversed entries do not count.")]
     if found.empty:

@@ -15,6 +15,7 @@ from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
+from ..i18n import chart_value
 from .metrics import METRICS
 from .models import DailyActual, Rollup, Target
 
@@ -97,6 +98,38 @@ class Figures:
         if self.month:
             return not any(row.period_actual for row in self.rows)
         return not any(row.actual for row in self.rows)
+
+    @property
+    def months(self) -> int:
+        """How many months the monthly series run (January to the period's month)."""
+        return len(next(iter(self.monthly.values()), []))
+
+
+@dataclass
+class Series:
+    """One metric's monthly bars in the unit its chart names, and the
+    target's monthly share (a twelfth) for the dashed line."""
+
+    metric: str
+    unit: str  # the metric's base unit
+    values: list[int]
+    per_month: int | None
+
+
+def chart_series(found: Figures) -> list[Series]:
+    """The charted metrics of the dashboard and the printed report (the
+    by-product count is no monthly quantity: it has no chart)."""
+    targets = {row.metric: row.target for row in found.rows}
+    return [
+        Series(
+            metric=key,
+            unit=METRICS[key].unit,
+            values=[chart_value(value, METRICS[key].unit) for value in series],
+            per_month=chart_value(targets[key] // 12, METRICS[key].unit) if targets.get(key) else None,
+        )
+        for key, series in found.monthly.items()
+        if key != "by_products"
+    ]
 
 
 def period_bounds(year: int, month: int | None) -> tuple[date, date]:

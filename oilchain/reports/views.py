@@ -7,7 +7,7 @@ from .. import clock, db
 from ..admin.models import Township
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import Form, not_exact_message
-from ..i18n import chart_unit, chart_value, format_period
+from ..i18n import chart_unit, format_period
 from ..units import NotExact, from_base, to_base
 from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
@@ -51,19 +51,16 @@ def dashboard():
 
 def charts(found) -> list[dict]:
     """Monthly bars per metric as SVG-ready numbers (0..100 of the tallest)."""
-    targets = {row.metric: row.target for row in found.rows}
     drawn = []
-    for key, series in found.monthly.items():
-        unit = METRICS[key].unit
-        values = [chart_value(v, unit) for v in series]
-        per_month = chart_value(targets[key] // 12, unit) if targets.get(key) else None
-        top = max(values + [per_month or 0, 1])
+    for series in services.chart_series(found):
+        top = max(series.values + [series.per_month or 0, 1])
+        base = found.monthly[series.metric]
         drawn.append(
             {
-                "metric": key,
-                "unit": chart_unit(unit),
-                "bars": [(i + 1, v, v * 100 // top, series[i]) for i, v in enumerate(values)],
-                "target_y": None if per_month is None else 100 - per_month * 100 // top,
+                "metric": series.metric,
+                "unit": chart_unit(series.unit),
+                "bars": [(i + 1, v, v * 100 // top, base[i]) for i, v in enumerate(series.values)],
+                "target_y": None if series.per_month is None else 100 - series.per_month * 100 // top,
             }
         )
     return drawn
@@ -81,7 +78,7 @@ def dashboard_csv():
         rows = [[entry["name"] or _("(no township)")] + [plain(entry["values"][key], METRICS[key].unit) for key in METRICS]
                 for entry in found.townships]
     elif table == "monthly":
-        header = [_("Metric")] + [str(m) for m in range(1, len(next(iter(found.monthly.values()))) + 1)]
+        header = [_("Metric")] + [str(m) for m in range(1, found.months + 1)]
         rows = [[str(METRICS[key].label)] + [plain(v, METRICS[key].unit) for v in series] for key, series in found.monthly.items()]
     else:
         header = [_("Metric"), _("Unit"), _("Target"), _("Actual"), _("Progress (%)")]
