@@ -295,8 +295,10 @@ def test_an_accepted_planting_can_no_longer_be_reversed(app, auth, world):
 def test_the_service_refuses_to_reverse_an_accepted_planting(session, world):
     tended = record(session, world, method="tending", centimu=1_000)
     accept(session, world, tended.id, 1_000)
+    before = chain.snapshot(session)
     with pytest.raises(Invalid, match="can no longer be reversed"):
         ledger.reverse_event(session, actor=world.actors["coop"], event_id=tended.event_id, reason="录错")
+    assert chain.snapshot(session) == before  # refused before anything was written, not left to a rollback
 
 
 # --- the acceptance list ---------------------------------------------------------------------------

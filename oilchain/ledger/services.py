@@ -481,12 +481,27 @@ def describe_event(session: Session, event: Event) -> dict:
 # that kind of event ("*": of any kind) must also undo in them (e.g. a
 # batch's grading, the stories of the bottles made downstream).
 REVERSAL_HOOKS: dict[str, list] = {}
+REVERSAL_GUARDS: dict[str, list] = {}
 
 
 def on_reverse(kind: str):
+    """A module's own records to undo with a reversal of `kind` ("*": all),
+    after the ledger has written it."""
+
     def register(hook):
         REVERSAL_HOOKS.setdefault(kind, []).append(hook)
         return hook
+
+    return register
+
+
+def guard_reversal(kind: str):
+    """A module's own reason to refuse a reversal of `kind` (it raises a
+    DomainError), asked before anything is written."""
+
+    def register(guard):
+        REVERSAL_GUARDS.setdefault(kind, []).append(guard)
+        return guard
 
     return register
 
@@ -525,6 +540,8 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
             ),
             dependents=[],
         )
+    for guard in REVERSAL_GUARDS.get(event.kind, []):
+        guard(session, event)
     reversal = Event(
         kind="reverse",
         org_id=actor.org_id,

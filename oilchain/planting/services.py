@@ -11,7 +11,7 @@ from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event
-from ..ledger.services import check_date, get_lot, on_reverse, record_event, require_owned
+from ..ledger.services import check_date, get_lot, guard_reversal, record_event, require_owned
 from ..units import centimu_to_mu, normalized
 from .models import (
     NEEDS_SURVIVAL_CHECK,
@@ -274,7 +274,7 @@ def accept_planting(
     return acceptance
 
 
-@on_reverse("plant")
+@guard_reversal("plant")
 def _refuse_reversing_accepted(session: Session, event: Event) -> None:
     record = session.exec(select(PlantingRecord).where(PlantingRecord.event_id == event.id)).one()
     if session.exec(select(Acceptance).where(Acceptance.planting_id == record.id)).first():
