@@ -12,7 +12,7 @@ from .. import codes
 from ..auth.models import Organization
 from ..documents.labels import BottleLabel
 from ..errors import Invalid
-from ..public.services import bottle_url
+from ..public.services import digital_link
 from .models import Product, ProductLot
 from .services import get_product_lot
 
@@ -37,29 +37,36 @@ def serial_range(session: Session, lot_code: str, first: int | None, last: int |
     return lot, product_lot, session.get(Product, product_lot.product_id), first, last
 
 
-def gi_text(session: Session, product_lot: ProductLot, product: Product) -> str | None:
-    """The GI mark area's text: only for an eligible lot, with the producer's credit code."""
+def gi_mark(session: Session, product_lot: ProductLot, product: Product) -> tuple[str, str] | None:
+    """The GI product's name and the producer's credit code for the mark
+    area: only for an eligible lot."""
     status = json.loads(product_lot.gi_status or "{}")
     if not status.get("eligible"):
         return None
-    producer = session.get(Organization, product.org_id)
-    return _("GI product %(name)s · special mark user %(credit)s", name=status["name"], credit=producer.credit_code or "")
+    return status["name"], session.get(Organization, product.org_id).credit_code or ""
+
+
+def bottles(key: str, base_url: str, product: Product, lot, first: int, last: int):
+    """(number, serial, Digital Link) of each bottle of the range."""
+    for number in range(first, last + 1):
+        serial = codes.serial_text(key, product.gtin, lot.code, number)
+        yield number, serial, digital_link(base_url, product.gtin, lot.code, serial)
 
 
 def bottle_labels(session: Session, *, key: str, base_url: str, lot_code: str, first: int | None = None,
                   last: int | None = None) -> list[BottleLabel]:
     lot, product_lot, product, first, last = serial_range(session, lot_code, first, last)
-    gi = gi_text(session, product_lot, product)
+    mark = gi_mark(session, product_lot, product)
+    gi = _("GI product %(name)s · special mark user %(credit)s", name=mark[0], credit=mark[1]) if mark else None
     dates = [
         _("Bottled %(day)s", day=lot.produced_on.isoformat()),
         _("Best before %(day)s", day=product_lot.best_before.isoformat()),
     ]
     labels = []
-    for number in range(first, last + 1):
-        serial = codes.serial_text(key, product.gtin, lot.code, number)
+    for _number, serial, url in bottles(key, base_url, product, lot, first, last):
         labels.append(
             BottleLabel(
-                url=f"{base_url}/01/{product.gtin}/10/{lot.code}/21/{serial}",
+                url=url,
                 product=product.name,
                 lot=_("Lot %(code)s", code=lot.code),
                 serial=_("Serial %(serial)s", serial=serial),
@@ -79,12 +86,9 @@ def csv_rows(session: Session, *, key: str, base_url: str, lot_code: str, first:
     """One row per bottle, in CSV_HEADER's order (the field names are the
     printers' interface, so they are not translated)."""
     lot, product_lot, product, first, last = serial_range(session, lot_code, first, last)
-    status = json.loads(product_lot.gi_status or "{}")
-    credit = session.get(Organization, product.org_id).credit_code if status.get("eligible") else ""
-    gi_name = status.get("name", "") if status.get("eligible") else ""
-    rows = []
-    for number in range(first, last + 1):
-        url = bottle_url(base_url, key, product.gtin, lot.code, number)
-        rows.append([number, url.rsplit("/", 1)[1], url, product.gtin, lot.code, product.name, product.net_content_ml,
-                     lot.produced_on.isoformat(), product_lot.best_before.isoformat(), gi_name, credit or ""])
-    return rows
+    gi_name, credit = gi_mark(session, product_lot, product) or ("", "")
+    return [
+        [number, serial, url, product.gtin, lot.code, product.name, product.net_content_ml,
+         lot.produced_on.isoformat(), product_lot.best_before.isoformat(), gi_name, credit]
+        for number, serial, url in bottles(key, base_url, product, lot, first, last)
+    ]

@@ -119,7 +119,12 @@ def unknown_scans(session: Session, org_id: int | None, limit: int = 200) -> lis
 
 
 def bottle_url(base_url: str, key: str, gtin: str, lot_code: str, number: int) -> str:
-    return f"{base_url}/01/{gtin}/10/{lot_code}/21/{codes.serial_text(key, gtin, lot_code, number)}"
+    return digital_link(base_url, gtin, lot_code, codes.serial_text(key, gtin, lot_code, number))
+
+
+def digital_link(base_url: str, gtin: str, lot_code: str, serial: str) -> str:
+    """A bottle's GS1 Digital Link: what its QR code carries."""
+    return f"{base_url}/01/{gtin}/10/{lot_code}/21/{serial}"
 
 
 def linkset(base_url: str, level: Level, anchor: str) -> dict:
