@@ -38,10 +38,13 @@ def test_demo_refuses_a_database_with_data_unless_told(app, runner):
     assert skipped.exit_code == 0 and "not loaded" in skipped.output
     with app.app_context():
         assert db.session().exec(select(func.count()).select_from(Lot)).one() == before
+    assert runner.invoke(args=["orgs", "create", "不在演示里的合作社", "--kind", "cooperative"]).exit_code == 0
     reset = runner.invoke(args=["demo", "--reset", "--yes"])
     assert reset.exit_code == 0, reset.output
     with app.app_context():
         assert db.session().exec(select(func.count()).select_from(Lot)).one() == before
+        # Erased first: what was there beside the demo is gone.
+        assert db.session().exec(select(Organization).where(Organization.name == "不在演示里的合作社")).first() is None
 
 
 def test_users_create_hashes_the_password(app, runner):

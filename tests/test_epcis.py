@@ -619,7 +619,7 @@ def test_an_api_token_works_until_it_is_revoked(validator, built, runner, client
     assert built.names(event_number(e) for e in listed(response)) == {"receive_seed", "receive_husk"}
     assert client.get(f"/epcis/events/{built.ids['sale']}", headers=headers).status_code == 200
     # Another token of the same user is unaffected by revoking this one.
-    other_id, other = issue(runner, "admin")
+    other_id, other = issue(runner, "bureau")
     result = runner.invoke(args=["tokens", "revoke", str(token_id)])
     assert result.exit_code == 0, result.output
     refused = client.get("/epcis/events", headers=headers)

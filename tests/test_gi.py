@@ -392,9 +392,11 @@ def test_no_marks_for_a_withdrawn_product_lot(app, auth, world, built):
     define(auth, app)
     authorize_http(auth, world)
     before = chain.app_snapshot(app)
+    auth.client.set_cookie("lang", "en")
     response = post_form(auth, "/gi/marks", "marks", {"code": wrong.code, "units": "5", "occurred_on": "2025-12-18"})
     assert marks_of(app) == []
     assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "marks-code") == f"Lot {wrong.code} was withdrawn: its bottles may not carry the mark."
     assert chain.app_snapshot(app) == before
 
 

@@ -110,31 +110,19 @@ def test_a_recomputed_story_is_never_answered_from_the_old_page(app, client, fas
     assert scans(app) == [(bottled.first, 2), (bottled.first + 1, 1)]
 
 
-def lose_connections(app, connections) -> None:
-    """What a database restart does to pooled connections: PostgreSQL ends
-    their server processes; SQLite's are closed under the pool."""
-    if connections[0].dialect.name == "postgresql":
-        pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in connections]
-        with app.extensions["oilchain.engine"].connect() as admin:
-            for pid in pids:
-                admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-    else:
-        for c in connections:
-            c.connection.driver_connection.close()
-
-
 def test_scans_after_the_databases_connections_were_lost_are_answered_and_counted_once(app, client, bottled):
-    client.get(path(bottled, bottled.first))
+    """A database restart ends the server processes of pooled connections."""
     engine = app.extensions["oilchain.scan_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: an embedded SQLite file has no server to restart (CI runs the suite on both)")
+    client.get(path(bottled, bottled.first))
     pooled = [engine.connect() for _ in range(3)]
+    pids = [connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() for connection in pooled]
     for connection in pooled:
-        connection.exec_driver_sql("SELECT 1")
-    lose_connections(app, pooled)
-    for connection in pooled:
-        try:
-            connection.close()  # back to the pool, dead
-        except Exception:  # noqa: BLE001  (SQLite may refuse to reset a closed connection; the pool then drops it)
-            pass
+        connection.close()  # back to the pool
+    with app.extensions["oilchain.engine"].connect() as admin:
+        for pid in pids:
+            admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
     for n in range(1, 5):
         response = client.get(path(bottled, bottled.first + n))
         assert response.status_code == 200, page(response)
