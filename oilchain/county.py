@@ -282,22 +282,20 @@ class County:
                                       role="manager", organization_id=self.bureau["id"], active=True,
                                       created_at=self.rows["user"][0]["created_at"]))
         surnames = "田杨何石冉白彭陈罗向张李王刘黄吴赵周"
+
+        def unique_name(township: str, suffix: str) -> str:
+            while (name := f"酉阳县{township}{rng.choice(PLACE_WORDS)}{suffix}") in used:
+                pass
+            used.add(name)
+            return name
+
         for i in range(NURSERIES):
             township = names[i % len(names)] if i < len(names) else rng.choice(names)
-            while True:
-                name = f"酉阳县{township}{rng.choice(PLACE_WORDS)}油茶育苗基地"
-                if name not in used:
-                    break
-            used.add(name)
-            add("nursery", name, township, f"nursery{i + 1:02d}", f"{rng.choice(surnames)}场长")
+            add("nursery", unique_name(township, "油茶育苗基地"), township, f"nursery{i + 1:02d}", f"{rng.choice(surnames)}场长")
         for i in range(COOPERATIVES):
             township = names[i % len(names)]
-            while True:
-                name = f"酉阳县{township}{rng.choice(PLACE_WORDS)}油茶种植专业合作社"
-                if name not in used:
-                    break
-            used.add(name)
-            add("cooperative", name, township, f"coop{i + 1:03d}", f"{rng.choice(surnames)}社长")
+            add("cooperative", unique_name(township, "油茶种植专业合作社"), township, f"coop{i + 1:03d}",
+                f"{rng.choice(surnames)}社长")
         seats = ["钟多街道", "桃花源街道", "龙潭镇", "麻旺镇", "大溪镇", "酉酬镇", "兴隆镇", "丁市镇", "龚滩镇", "黑水镇"]
         for i in range(PROCESSORS):
             township = seats[i % len(seats)]
