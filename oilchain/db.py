@@ -1,12 +1,15 @@
-"""Engine and per-request session. Alembic owns the schema: nothing here
-creates tables."""
+"""Engine and per-request session, the one commit path every caller uses,
+and row locks. Alembic owns the schema: nothing here creates tables."""
 
 import os
 
 from flask import current_app, g
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel
+
+from .errors import DomainError
 
 # Stable constraint names, so the migrations and the models compare equal on
 # both backends and a later ALTER can name what it drops.
@@ -29,24 +32,42 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+WRITES = "oilchain_writes"  # execution option: a transaction opened to write (db.transaction)
+
+
+def make_engine(url: str, pool_size: int = 5) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, pool_size=pool_size, max_overflow=10,
+                               connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # we say BEGIN ourselves (below)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            # A deferred transaction that read and then writes fails at once
+            # with "database is locked" when another writer came between; the
+            # commit path's transactions begin IMMEDIATE, taking the write
+            # lock first (waiting up to the busy timeout), so SQLite runs
+            # writers one at a time and every rule that reads, checks and
+            # writes holds. Reading stays deferred and never waits for writers.
+            options = connection.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
+                return
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES) else "BEGIN")
+
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5)
 
 
 def make_scan_engine(url: str) -> Engine:
@@ -74,6 +95,7 @@ def engine() -> Engine:
     return current_app.extensions["oilchain.engine"]
 
 
+
 def scan_engine() -> Engine:
     return current_app.extensions["oilchain.scan_engine"]
 
@@ -83,6 +105,73 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
+
+
+# PostgreSQL's codes for a transaction that lost to another and may simply
+# be run again: deadlock detected, serialization failure.
+RETRY_SQLSTATES = ("40P01", "40001")
+
+
+def _lost_a_race(error: DBAPIError) -> bool:
+    """A unique or check constraint that another request's commit made us
+    break, or a deadlock: running the same work again gives the answer a
+    request sent after the other one would get."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.orig, "sqlstate", None) in RETRY_SQLSTATES
+
+
+def transaction(session: Session, call, retries: int = 2):
+    """The one commit path (forms, the field sync, CLI, jobs, races): run
+    `call()`, commit its work, and return what it returned. A DomainError
+    rolls everything back and goes up to the caller to show. When the
+    database refuses the work because a racing request committed first (a
+    unique or check constraint, a deadlock), the work is run again from a
+    clean transaction, where the service sees the winner's rows and refuses
+    by its own rules, as it would have one request later."""
+    for attempt in range(retries + 1):
+        try:
+            begin_writing(session)
+            result = call()
+            session.commit()
+            return result
+        except DomainError:
+            session.rollback()
+            raise
+        except DBAPIError as error:
+            session.rollback()
+            if attempt == retries or not _lost_a_race(error):
+                raise
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def begin_writing(session: Session) -> None:
+    """Start the transaction that will write: what the session read before
+    (a form's choices, the signed-in user) is closed first, since on SQLite a
+    transaction that began reading cannot safely start writing."""
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITES: True})
+
+
+def lock(session: Session, model, ids) -> list:
+    """Lock rows of `model` by id for the rest of the transaction, always in
+    id order (so two requests locking overlapping rows cannot deadlock), and
+    return them as the database has them now, refreshing any copy the session
+    held. On PostgreSQL: SELECT ... FOR UPDATE; a racing request waits here
+    until the first commits, then reads what it wrote. SQLite needs no row
+    locks: its writing transactions run one at a time (BEGIN IMMEDIATE)."""
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return []
+    key = model.__table__.primary_key.columns.values()[0]
+    statement = (
+        select(model).where(key.in_(ids)).order_by(key).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(session.execute(statement).scalars())
 
 
 def _close_session(_exc=None) -> None:

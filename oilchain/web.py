@@ -37,15 +37,12 @@ def init_app(app) -> None:
 
 
 def attempt(form, call):
-    """Run a service call for a valid form. On success commit its work; on a
-    refusal write nothing and put the message next to its field."""
-    session = db.session()
+    """Run a service call for a valid form through the one commit path
+    (`db.transaction`). On success its work is committed; on a refusal
+    nothing is written and the message goes next to its field."""
     try:
-        result = call()
-        session.commit()
-        return result
+        return db.transaction(db.session(), call)
     except DomainError as error:
-        session.rollback()
         form.add_error(error.field, error.message)
         return None
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from oilchain import codes, db
 from oilchain.admin.models import Township, Variety
+from oilchain.auth import services as auth_services
 from oilchain.harvest import services as harvest
 from oilchain.ledger import services as ledger
 from oilchain.ledger.models import Event, EventLine, Lot, Sequence
@@ -20,6 +21,7 @@ from oilchain.processing import services as processing
 from oilchain.sales import services as sales
 
 KG = 1000  # grams
+PASSWORD = "correct-horse-battery"  # every test user's
 
 # The chain's dates, all before the pinned "today" (2025-12-20). The trees
 # are planted years before the harvest: only bearing trees link a harvest to
@@ -115,6 +117,57 @@ def events_using(session, lot: Lot, kind: str) -> list[Event]:
             .order_by(Event.id)
         )
     )
+
+
+@dataclass
+class World:
+    """A small county: one of each kind of organization (two cooperatives
+    and two processors, to test who may touch what), a user each, plots."""
+
+    orgs: dict
+    actors: dict
+    plots: dict
+
+
+WORLD_USERS = {
+    "bureau": ("县林业局", "bureau", "manager"),
+    "admin": ("县林业局", "bureau", "admin"),
+    "nursery": ("良种苗圃", "nursery", "nursery"),
+    "coop": ("麻旺合作社", "cooperative", "cooperative"),
+    "coop2": ("龙潭合作社", "cooperative", "cooperative"),
+    "processor": ("桃花源茶油公司", "processor", "processor"),
+    "processor2": ("酉州加工厂", "processor", "processor"),
+}
+
+
+def make_world(session) -> World:
+    """The `world` fixture's county, committed (also for bench/races.py)."""
+    townships = {t.name: t.id for t in session.exec(select(Township))}
+    orgs, actors = {}, {}
+    for username, (org_name, kind, role) in WORLD_USERS.items():
+        if org_name not in {o.name for o in orgs.values()}:
+            orgs[username] = auth_services.create_organization(
+                session, name=org_name, kind=kind, credit_code=None, township_id=townships["钟多街道"]
+            )
+            org = orgs[username]
+        else:
+            org = next(o for o in orgs.values() if o.name == org_name)
+        user = auth_services.create_user(
+            session, username=username, password=PASSWORD, role=role, organization_id=org.id, display_name=username
+        )
+        actors[username] = auth_services.actor_for(session, user.id)
+    plots = {
+        "mawang": planting.create_plot(
+            session, actor=actors["coop"], name="老屋基", township_id=townships["麻旺镇"], village="麻旺村",
+            area_centimu=5000, latitude_e6=28652310, longitude_e6=108931120, year_planted=2012,
+        ),
+        "longtan": planting.create_plot(
+            session, actor=actors["coop2"], name="青山坡", township_id=townships["龙潭镇"], village="梅树村",
+            area_centimu=3000, latitude_e6=28571200, longitude_e6=108962400, year_planted=2010,
+        ),
+    }
+    session.commit()
+    return World(orgs=orgs, actors=actors, plots=plots)
 
 
 # --- the chain's steps, each committed ------------------------------------------------

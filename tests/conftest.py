@@ -5,7 +5,6 @@ pinned to a day in the county."""
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
@@ -16,9 +15,10 @@ from oilchain import clock, create_app, db, migrate
 from oilchain.auth import services as auth_services
 from oilchain.reference import seed_reference_data
 
+from .chain import PASSWORD  # noqa: F401  (tests import it from here)
+
 # "Today" for every test: a December day after the season's harvest.
 TODAY = datetime(2025, 12, 20, 10, 0)
-PASSWORD = "correct-horse-battery"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
@@ -140,56 +140,9 @@ def auth(client):
     return AuthActions(client)
 
 
-@dataclass
-class World:
-    """A small county: one of each kind of organization (two cooperatives
-    and two processors, to test who may touch what), a user each, plots."""
-
-    orgs: dict
-    actors: dict
-    plots: dict
-
-
 @pytest.fixture
 def world(app):
-    from oilchain.admin.models import Township
-    from oilchain.planting import services as planting
-    from sqlmodel import select
+    from .chain import make_world
 
     with app.app_context():
-        session = db.session()
-        townships = {t.name: t.id for t in session.exec(select(Township))}
-        specs = {
-            "bureau": ("县林业局", "bureau", "manager"),
-            "admin": ("县林业局", "bureau", "admin"),
-            "nursery": ("良种苗圃", "nursery", "nursery"),
-            "coop": ("麻旺合作社", "cooperative", "cooperative"),
-            "coop2": ("龙潭合作社", "cooperative", "cooperative"),
-            "processor": ("桃花源茶油公司", "processor", "processor"),
-            "processor2": ("酉州加工厂", "processor", "processor"),
-        }
-        orgs, actors = {}, {}
-        for username, (org_name, kind, role) in specs.items():
-            if org_name not in {o.name for o in orgs.values()}:
-                orgs[username] = auth_services.create_organization(
-                    session, name=org_name, kind=kind, credit_code=None, township_id=townships["钟多街道"]
-                )
-                org = orgs[username]
-            else:
-                org = next(o for o in orgs.values() if o.name == org_name)
-            user = auth_services.create_user(
-                session, username=username, password=PASSWORD, role=role, organization_id=org.id, display_name=username
-            )
-            actors[username] = auth_services.actor_for(session, user.id)
-        plots = {
-            "mawang": planting.create_plot(
-                session, actor=actors["coop"], name="老屋基", township_id=townships["麻旺镇"], village="麻旺村",
-                area_centimu=5000, latitude_e6=28652310, longitude_e6=108931120, year_planted=2012,
-            ),
-            "longtan": planting.create_plot(
-                session, actor=actors["coop2"], name="青山坡", township_id=townships["龙潭镇"], village="梅树村",
-                area_centimu=3000, latitude_e6=28571200, longitude_e6=108962400, year_planted=2010,
-            ),
-        }
-        session.commit()
-    return World(orgs=orgs, actors=actors, plots=plots)
+        return make_world(db.session())

@@ -1,0 +1,96 @@
+"""The ledger's races, to rerun on any commit: for each rule, N threads
+(each its own session) send the same request at once, and this prints how
+many won, how many were refused and how many failed, the lone request's
+refusal after the race, and any invariant the race broke.
+
+    python bench/races.py                      # PostgreSQL at 127.0.0.1:5432, a fresh database
+    python bench/races.py --url sqlite:///races.db --threads 30 --only receive,dispatch
+
+The scenarios are the test suite's (tests/races.py); tests/test_races.py
+asserts what this prints. Not a benchmark: it measures correctness.
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from oilchain import clock, create_app, db, migrate  # noqa: E402
+from oilchain.reference import seed_reference_data  # noqa: E402
+from tests import chain, races  # noqa: E402
+
+TODAY = datetime(2025, 12, 20, 10, 0)  # the suite's pinned day: the scenarios' dates come before it
+
+
+def fresh_postgres(server_url: str) -> tuple[str, callable]:
+    name = f"oilchain_races_{int(time.time())}_{os.getpid()}"
+    server = make_url(db.normalize_url(server_url))
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", default=None, help="a database URL to use as it is (default: a fresh PostgreSQL database)")
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server for the fresh database")
+    parser.add_argument("--threads", type=int, default=races.THREADS)
+    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    args = parser.parse_args()
+    url, drop = (args.url, lambda: None) if args.url else fresh_postgres(args.server)
+    names = [n for n in args.only.split(",") if n] or [s.name for s in races.SCENARIOS]
+    try:
+        migrate.upgrade(url)
+        app = create_app({"DATABASE_URL": url, "SERIAL_KEY": "races", "PUBLIC_BASE_URL": "https://trace.example.cn"})
+        engine = races.race_engine(url, args.threads)
+        print(f"{args.threads} threads per race on {make_url(db.normalize_url(url)).get_backend_name()}")
+        failed = 0
+        with clock.frozen(TODAY):
+            for name in names:
+                scenario = races.BY_NAME[name]
+                with app.app_context():
+                    session = db.session()
+                    db.erase_all(session)
+                    seed_reference_data(session)
+                    session.commit()
+                    world = chain.make_world(session)
+                result = races.run_scenario(app, engine, world, scenario, args.threads)
+                outcome, broken = result.outcome, result.broken
+                clean = not result.differing
+                ok = len(outcome.won) == scenario.winners and not outcome.errors and clean and not broken
+                failed += not ok
+                print(f"RESULT race {name:<15} winners {len(outcome.won):>2}/{args.threads} "
+                      f"refused {len(outcome.refused):>2} errors {len(outcome.errors):>2} "
+                      f"{'same refusal as alone' if clean else 'refusals differ from alone'} "
+                      f"{'invariants hold' if not broken else 'BROKEN: ' + '; '.join(f'{k} ({v})' for k, v in broken.items())}"
+                      f"  [{'ok' if ok else 'FAIL'}] ({scenario.rule})")
+                if not ok:
+                    print(f"    {outcome.summary()}")
+                    print(f"    alone: {result.alone}")
+                    for i, message in result.differing[:2]:
+                        print(f"    request {i} was told: {message}")
+        engine.dispose()
+        app.extensions["oilchain.engine"].dispose()
+        app.extensions["oilchain.scan_engine"].dispose()
+        print(f"{failed} of {len(names)} races failed")
+        return 1 if failed else 0
+    finally:
+        drop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
