@@ -6,12 +6,12 @@ from .db import metadata  # noqa: F401  (first: it sets the naming convention)
 from .admin.models import AuditEntry, JobRun, Township, Variety  # noqa: F401
 from .auth.models import AccessToken, Organization, User  # noqa: F401
 from .harvest.models import HarvestRecord  # noqa: F401
-from .ledger.models import Event, EventLine, Lot, Sequence, Shipment, YieldBound  # noqa: F401
-from .nursery.models import GradingStandard, SeedlingBatch, SeedlingDispatch  # noqa: F401
+from .ledger.models import Event, EventLine, Hold, Lot, PlotHold, Sequence, Shipment, YieldBound  # noqa: F401
+from .nursery.models import DispatchAgeLimit, GradingStandard, SeedlingBatch, SeedlingDispatch  # noqa: F401
 from .planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck  # noqa: F401
 from .processing.models import Product, ProductLot, QualityGrade, QualityTest  # noqa: F401
 from .gi.models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship  # noqa: F401
 from .public.models import SerialScan, UnknownScan  # noqa: F401
-from .trace.models import Recall, RecallLot  # noqa: F401
-from .sales.models import Sale  # noqa: F401
+from .trace.models import Recall  # noqa: F401
+from .sales.models import PriceBound, Sale  # noqa: F401
 from .reports.models import DailyActual, ReportArchive, Rollup, Target  # noqa: F401

@@ -9,9 +9,10 @@ from sqlmodel import Session, select
 
 from .admin.models import Township, Variety
 from .ledger.models import YieldBound
-from .nursery.models import GradingStandard
+from .nursery.models import DispatchAgeLimit, GradingStandard
 from .processing.models import QualityGrade
 from .reports.models import Target
+from .sales.models import PriceBound
 
 TOWNSHIPS_CSV = Path(__file__).parent / "data" / "youyang_townships.csv"
 
@@ -52,6 +53,18 @@ GRADING_STANDARD = {1: (250, 35), 2: (180, 28)}
 QUALITY_GRADES = {"grade1": (1, 1_500, 150, 100), "grade2": (2, 3_000, 250, 150)}
 
 
+# Days since sown or grafted after which a batch may no longer be dispatched:
+# camellia seedlings go out as one- or two-year-old plants; three years is
+# the default the bureau sets to the standard it follows.
+DISPATCH_AGE_LIMITS = {"grafting": 1095, "cutting": 1095, "seedling": 1095, "tissue_culture": 1095}
+
+# Plausible prices (sales.models.PriceBound): within 50%..200% of the
+# product's median of the last 90 days (at least 3 sales), else ¥40..¥1,000
+# per kg of oil (camellia oil sells at about ¥100..¥400 per kg).
+PRICE_BOUNDS = {"product": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                                floor_fen_per_kg=4_000, ceiling_fen_per_kg=100_000)}
+
+
 def township_rows() -> list[dict]:
     with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -90,5 +103,15 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         if grade not in known:
             session.add(GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter))
             added["grading_standard"] += 1
+    known = set(session.exec(select(DispatchAgeLimit.propagation)))
+    for propagation, days in DISPATCH_AGE_LIMITS.items():
+        if propagation not in known:
+            session.add(DispatchAgeLimit(propagation=propagation, max_age_days=days))
+            added["dispatch_age_limits"] = added.get("dispatch_age_limits", 0) + 1
+    known = set(session.exec(select(PriceBound.kind)))
+    for kind, values in PRICE_BOUNDS.items():
+        if kind not in known:
+            session.add(PriceBound(kind=kind, **values))
+            added["price_bounds"] = added.get("price_bounds", 0) + 1
     session.commit()
     return added

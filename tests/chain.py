@@ -183,9 +183,11 @@ def registered_batch(session, world, *, quantity=10_000, on=STARTED_ON) -> Lot:
     return lot
 
 
-def seedling_batch(session, world, *, raised=10_000, grade1=7_000, grade2=2_500, rejected=500, on=GRADED_ON) -> Lot:
-    """A batch through grading and certification, ready to dispatch."""
-    lot = registered_batch(session, world, quantity=raised)
+def seedling_batch(session, world, *, raised=10_000, grade1=7_000, grade2=2_500, rejected=500, on=GRADED_ON,
+                   started=STARTED_ON) -> Lot:
+    """A batch through grading and certification, ready to dispatch (for up
+    to three years after `started`: the dispatch age limit)."""
+    lot = registered_batch(session, world, quantity=raised, on=started)
     nursery.grade_batch(session, actor=world.actors["nursery"], code=lot.code, grade1=grade1, grade2=grade2, rejected=rejected, graded_on=on)
     nursery.certify_batch(
         session, actor=world.actors["nursery"], code=lot.code, licence_no="渝林种苗2020-0031", certificate_no="2020-ZJ-0017",

@@ -101,6 +101,8 @@ def open_field(page) -> str:
     except Exception:  # the worker activated after the page loaded: once more
         page.reload()
         page.wait_for_function(controlled, timeout=10_000)
+    page.fill("#tablet-password", PASSWORD)  # a tablet is signed in with the member's password
+    page.click("#tablet-signin button")
     page.wait_for_function(f"localStorage.getItem({TOKEN_KEY!r}) !== null")
     page.wait_for_selector("#entry-list li")  # the outbox has been opened and rendered
     return page.evaluate(f"JSON.parse(localStorage.getItem({TOKEN_KEY!r})).token")

@@ -14,7 +14,7 @@ from oilchain.auth.models import AccessToken
 from oilchain.harvest.models import HarvestRecord
 from oilchain.ledger.models import Lot
 
-from .chain import db_session
+from .chain import PASSWORD, db_session
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,8 @@ def english(client):
 
 def device_token(app, world, who="coop") -> str:
     with db_session(app) as session:
-        token, _record = auth_services.issue_device_token(session, actor=world.actors[who], label="test tablet")
+        token, _record = auth_services.issue_device_token(session, actor=world.actors[who], label="test tablet",
+                                                          password=PASSWORD)
         session.commit()
     return token
 
@@ -109,7 +110,10 @@ def test_a_tablet_is_signed_in_from_the_field_page_with_the_session(app, client,
     auth.login("coop")
     page = client.get("/harvest/field/").get_data(as_text=True)
     assert 'rel="manifest"' in page and "老屋基" in page  # the cooperative's plot, for offline use
-    answer = auth.post("/harvest/field/device", {"label": "Tablet 1"})
+    wrong = auth.post("/harvest/field/device", {"label": "Tablet 1", "password": "not-the-password"})
+    assert wrong.status_code == 403 and "Wrong password" in wrong.get_json()["error"]
+    assert auth.post("/harvest/field/device", {"label": "Tablet 1"}).status_code == 403  # always the password
+    answer = auth.post("/harvest/field/device", {"label": "Tablet 1", "password": PASSWORD})
     assert answer.status_code == 200
     token = answer.get_json()["token"]
     assert sync(client, token, [entry(world)]).get_json()["results"][0]["status"] == "created"
@@ -118,7 +122,7 @@ def test_a_tablet_is_signed_in_from_the_field_page_with_the_session(app, client,
         assert stored.token_hash != token and stored.label == "Tablet 1"  # only its hash is kept
     # a processor cannot sign a tablet in for harvests
     auth.login("processor")
-    assert auth.post("/harvest/field/device", {"label": "x"}).status_code == 403
+    assert auth.post("/harvest/field/device", {"label": "x", "password": PASSWORD}).status_code == 403
 
 
 def test_the_worker_and_the_manifest_serve_the_page_offline(client, auth, world):

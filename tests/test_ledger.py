@@ -250,7 +250,8 @@ def test_a_lot_in_transit_cannot_be_used_by_sender_or_addressee(session, world):
     # After receipt the addressee may dry and hull it (whoever owns fruit may).
     chain.receive(session, world, lot=fruit, weighed=1_000 * KG)
     seed, _husk = chain.dry_hull(
-        session, world, actor="processor", inputs=[(fresh(session, fruit), 1_000 * KG)], seed=250 * KG, husk=300 * KG
+        session, world, actor="processor", inputs=[(fresh(session, fruit), 1_000 * KG)], seed=250 * KG, husk=300 * KG,
+        on=chain.PRESSED_ON,  # not before the receipt (RECEIVED_ON) that brought the fruit in
     )
     assert seed.owner_org_id == world.orgs["processor"].id
 
@@ -402,7 +403,8 @@ def test_remaining_always_equals_the_sum_of_lines(session, world):
     other = chain.harvest_lot(session, world, coop="coop2", plot="longtan", grams=900 * KG)
     chain.ship(session, world, actor="coop2", lot=other, to="processor2")
     chain.receive(session, world, actor="processor2", lot=other, weighed=880 * KG, note="路上失水")
-    chain.dry_hull(session, world, actor="processor2", inputs=[(fresh(session, other), 880 * KG)], seed=220 * KG, husk=300 * KG)
+    chain.dry_hull(session, world, actor="processor2", inputs=[(fresh(session, other), 880 * KG)], seed=220 * KG, husk=300 * KG,
+                   on=chain.PRESSED_ON)
 
     session.expire_all()
     lots = session.exec(select(Lot)).all()

@@ -302,7 +302,7 @@ def test_processing_quality(app, auth, world):
     refuse(app, auth, url, {**form, "acid_value": "-1"}, "Must be at least 0")
     refuse(app, auth, url, {**form, "acid_value": "50"}, "This value is outside what a test can give.")
     refuse(app, auth, url, {**form, "occurred_on": "2025-11-01"},
-           f"The date 2025-11-01 comes before {oil.produced_on.isoformat()}, the date of what it acts on.")
+           f"The date 2025-11-01 comes before {oil.produced_on.isoformat()}, when lot {oil.code} was made.")
     refuse(app, auth, url, {**form, "occurred_on": FUTURE}, "The date cannot be in the future.")
 
     assert redirected_to(auth.post(url, form)).endswith(f"/l/{oil.code}")
@@ -359,6 +359,7 @@ def product_lot(app, world, units=1_000):
 
     def setup(session):
         made = chain.product(session, world)
+        chain.quality(session, world, oil=oil)  # sales need a standing test of the oil
         return chain.bottle(session, world, oil=chain.lot_by_code(session, oil.code), made=made, units=units)
 
     return build(app, setup)

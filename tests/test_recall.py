@@ -16,7 +16,8 @@ from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
 from oilchain.sales import services as sales
 from oilchain.trace import recalls
-from oilchain.trace.models import Recall, RecallLot
+from oilchain.ledger.models import Hold
+from oilchain.trace.models import Recall
 
 from . import chain
 from .chain import KG, db_session, nothing_written
@@ -94,10 +95,14 @@ def start(auth, **fields) -> int:
 
 
 def marked(app, recall_id: int) -> set[str]:
+    """The product lots the recall holds (whose bottles warn)."""
     from oilchain.ledger.models import Lot
 
     with db_session(app) as session:
-        return set(session.exec(select(Lot.code).join(RecallLot, RecallLot.lot_id == Lot.id).where(RecallLot.recall_id == recall_id)))
+        return set(session.exec(
+            select(Lot.code).join(Hold, Hold.lot_id == Lot.id).join(ProductLot, ProductLot.lot_id == Lot.id)
+            .where(Hold.recall_id == recall_id)
+        ))
 
 
 def scan_count(app, lot_code: str, number: int) -> int:
@@ -252,14 +257,14 @@ def test_the_htmx_preview_answers_the_partial_with_the_number_of_product_lots(ap
     assert 'id="recall-preview"' in page(en.get("/recalls"))
 
 
-def test_bottles_made_after_a_recall_from_the_recalled_oil_warn_too(app, en, auth, world, recallable):
-    """The recall names its start; product lots bottled later from that oil
-    are just as affected: their bottles carry the warning."""
+def test_the_recalled_oil_cannot_be_bottled_while_the_recall_is_open(app, en, auth, world, recallable):
+    """The recall names its start; what remains of that oil is on hold: a
+    bottling is refused with the recall's number, and nothing is written."""
     built = recallable.built
     auth.login("bureau")
-    start(auth, code=built.oil.code, reason="酸价复检超标")
-    with db_session(app) as session:
-        later = chain.bottle(session, world, oil=chain.lot_by_code(session, built.oil.code), made=built.product, units=20)
-        first = session.get(ProductLot, later.id).serial_first
-    html = page(en.get(bottle_url(built.product.gtin, later.code, first)))
-    assert WARNING in html
+    recall_id = start(auth, code=built.oil.code, reason="酸价复检超标")
+    with db_session(app) as session, nothing_written(app):
+        with pytest.raises(DomainError) as refused:
+            chain.bottle(session, world, oil=chain.lot_by_code(session, built.oil.code), made=built.product, units=20)
+        session.rollback()
+    assert f"Lot {built.oil.code} is on hold under recall #{recall_id}" in str(refused.value.message)

@@ -70,7 +70,7 @@ def build_year(session, world) -> list:
                         graded_on=GRADED_ON)
     session.commit()
 
-    old_batch = chain.seedling_batch(session, world)  # graded in 2020: not this year's seedlings
+    old_batch = chain.seedling_batch(session, world, started=date(2023, 3, 10), on=date(2024, 11, 20))  # not this year's
     dispatched = chain.dispatch(session, world, batch=old_batch, quantity=1_300, on=date(2025, 2, 20))
     record = planting.record_planting(
         session, actor=world.actors["coop"], plot_id=world.plots["mawang"].id, kind="new", area_centimu=PLANTED_CENTIMU,

@@ -167,10 +167,10 @@ def test_a_step_cannot_come_before_the_date_of_what_it_acts_on(app, auth, world)
     auth.login("coop")
     refused(app, auth, "/harvest/dry-hull",
             {f"input-{fruit}": "1000", "seed": "250", "husk": "300", "occurred_on": "2025-10-24"},
-            "The date 2025-10-24 comes before 2025-10-25, the date of what it acts on.", field="occurred_on")
+            f"The date 2025-10-24 comes before 2025-10-25, when lot {fruit} was made.", field="occurred_on")
     refused(app, auth, "/harvest/ship",
             {"code": fruit, "to_org_id": world.orgs["processor"].id, "occurred_on": "2025-10-24"},
-            "The date 2025-10-24 comes before 2025-10-25, the date of what it acts on.", field="occurred_on")
+            f"The date 2025-10-24 comes before 2025-10-25, when lot {fruit} was made.", field="occurred_on")
     auth.login("processor")
     refused(app, auth, "/processing/receive", {"code": seed, "weighed": "500", "occurred_on": "2025-11-19"},
             "The date 2025-11-19 comes before 2025-11-20, the date of what it acts on.", field="occurred_on")
@@ -283,7 +283,7 @@ def test_a_reversed_bottlings_consumer_page_says_it_was_withdrawn(app, client, w
 
 def test_a_plot_cannot_be_replanted_beyond_its_area_in_a_year(app, auth, world):
     def setup(session):
-        batch = chain.seedling_batch(session, world)
+        batch = chain.seedling_batch(session, world, started=date(2022, 3, 10), on=date(2022, 11, 20))
         return chain.dispatch(session, world, batch=batch, quantity=7_000, on=date(2024, 2, 20)).code
 
     dispatched = build(app, setup)

@@ -37,6 +37,9 @@ class User(SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id", index=True)
     locale: str | None = Field(default=None, max_length=10)
     active: bool = Field(default=True)
+    # Carried in the browser session at sign-in and checked on every request:
+    # raising it ends every session of the user at once.
+    session_version: int = Field(default=1)
     created_at: datetime = Field(default_factory=clock.utcnow)
 
 

@@ -37,6 +37,25 @@ def actor_for(session: Session, user_id: int) -> Actor | None:
     )
 
 
+def session_actor(session: Session, user_id: int, *, version, device_id) -> Actor | None:
+    """The user a browser session stands for, or None when the session has
+    ended on the server: the user's session version moved on, or the session
+    belongs to a tablet whose sign-in was revoked or has expired."""
+    user = session.get(User, user_id)
+    if user is None or version != user.session_version:
+        return None
+    if device_id is not None:
+        token = session.get(AccessToken, device_id)
+        if (token is None or token.user_id != user.id or token.revoked_at is not None
+                or token.expires_at.replace(tzinfo=None) < clock.utcnow().replace(tzinfo=None)):
+            return None
+    return actor_for(session, user_id)
+
+
+def session_version(session: Session, user_id: int) -> int:
+    return session.get(User, user_id).session_version
+
+
 def authenticate(session: Session, *, username: str, password: str) -> Actor:
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
@@ -121,10 +140,15 @@ def issue_token(session: Session, *, user_id: int, org_id: int, purpose: str, la
     return token, record
 
 
-def issue_device_token(session: Session, *, actor: Actor, label: str) -> tuple[str, AccessToken]:
-    """Sign a tablet in for the actor's cooperative."""
+def issue_device_token(session: Session, *, actor: Actor, label: str, password: str) -> tuple[str, AccessToken]:
+    """Sign a tablet in for the actor's cooperative: always with the member's
+    password, typed on the tablet (a lost tablet's open session alone cannot
+    get a new token after its sign-in was revoked)."""
     if actor.role != "cooperative":
         raise Forbidden(_l("Only cooperative members sign tablets in."))
+    user = session.get(User, actor.user_id)
+    if not password or not check_password_hash(user.password_hash, password):
+        raise Invalid(_l("Wrong password: type your own password to sign this tablet in."), field="password")
     return issue_token(session, user_id=actor.user_id, org_id=actor.org_id, purpose="tablet", label=label, days=DEVICE_TOKEN_DAYS)
 
 

@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
@@ -11,6 +11,7 @@ from ..forms import Form
 from ..i18n import LANG_COOKIE, LANGUAGES
 from ..web import attempt, render_form
 from . import services
+from .setup import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -51,7 +52,7 @@ def login():
             form, lambda: services.authenticate(db.session(), username=form.username.data, password=form.password.data)
         )
         if actor:
-            login_user(actor)
+            start_session(actor)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"), code=303)
     return render_form(form, "auth/login.html", "auth/login.html")
 

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -29,9 +30,14 @@ class GIProtectedTownship(SQLModel, table=True):
 
 class GIProducer(SQLModel, table=True):
     """A period in which a producer may use the special mark (专用标志): from
-    its authorization until it is revoked. A renewal is a new period."""
+    its authorization until it is revoked. A renewal is a new period; the
+    database holds that a producer has one open period at most."""
 
     __tablename__ = "gi_producer"
+    __table_args__ = (
+        Index("uq_gi_producer_open", "gi_id", "org_id", unique=True,
+              sqlite_where=text("revoked_on IS NULL"), postgresql_where=text("revoked_on IS NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     gi_id: int = Field(foreign_key="gi_product.id")
     org_id: int = Field(foreign_key="organization.id")
@@ -40,13 +46,19 @@ class GIProducer(SQLModel, table=True):
 
 
 class GIMarkIssue(SQLModel, table=True):
-    """Special marks issued for a product lot: never more than its eligible units."""
+    """Special marks issued for a product lot, for the serials first..last
+    of its range: issues follow each other from the lot's first unmarked
+    serial (product_lot.gi_marked, a guarded counter), so they never overlap
+    and never pass the lot's units. A label carries the mark only for a
+    serial inside an issued range."""
 
     __tablename__ = "gi_mark_issue"
     id: int | None = Field(default=None, primary_key=True)
     gi_id: int = Field(foreign_key="gi_product.id")
     lot_id: int = Field(foreign_key="lot.id", index=True)
     units: int
+    serial_first: int
+    serial_last: int
     issued_on: date
     user_id: int | None = Field(default=None, foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=clock.utcnow)

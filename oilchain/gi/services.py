@@ -13,16 +13,17 @@ import json
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from .. import db
 from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import check_date
+from ..ledger.services import check_date, holds_on, refuse_held
 from ..processing.models import Product, ProductLot
 from ..processing.services import get_product_lot
 from ..units import LAB_DECIMALS, from_base, normalized
@@ -57,8 +58,9 @@ def producers(session: Session, gi: GIProduct) -> list[tuple[GIProducer, Organiz
 
 
 def evaluate(gi: GIProduct, protected: set[int], periods: dict[int, list[GIProducer]], story: dict,
-             bottler_id: int, bottled_on: date, withdrawn: bool = False) -> dict:
-    """The three conditions of the specification, each with what was found.
+             bottler_id: int, bottled_on: date, withdrawn: bool = False, held_by: int | None = None) -> dict:
+    """The three conditions of the specification, each with what was found,
+    and whether the lot is withdrawn or on hold under a recall (`held_by`).
     Townships are compared by id, so a renamed township keeps its lots."""
     townships = story.get("townships", [])
     outside = sorted(t["name"] for t in townships if t.get("id") not in protected)
@@ -86,7 +88,9 @@ def evaluate(gi: GIProduct, protected: set[int], periods: dict[int, list[GIProdu
     ]
     if withdrawn:
         checks.append({"check": "withdrawn", "ok": False})
-    eligible = origin_ok and producer_ok and quality_ok and not withdrawn
+    if held_by is not None:
+        checks.append({"check": "hold", "ok": False, "recall": held_by})
+    eligible = origin_ok and producer_ok and quality_ok and not withdrawn and held_by is None
     return {"gi_id": gi.id, "name": gi.name, "eligible": eligible, "checks": checks}
 
 
@@ -108,10 +112,11 @@ def refresh(session: Session, lot_ids: set[int] | None = None) -> int:
     periods: dict[int, list[GIProducer]] = {}
     for period, _org in producers(session, gi) if gi else []:
         periods.setdefault(period.org_id, []).append(period)
+    held = holds_on(session, [lot.id for _, _, lot in rows])
     for product_lot, product, lot in rows:
         status = {} if gi is None else evaluate(
             gi, protected, periods, json.loads(product_lot.origin_story or "{}"), product.org_id, lot.produced_on,
-            withdrawn=lot.status == "reversed",
+            withdrawn=lot.status == "reversed", held_by=held.get(lot.id),
         )
         encoded = json.dumps(status, ensure_ascii=False)
         if encoded != product_lot.gi_status:
@@ -186,6 +191,7 @@ def authorize(session: Session, *, actor: Actor, org_id: int, authorized_on: dat
         raise Invalid(_l("This producer has no unified social credit code on record; add it first."), field="org_id")
     check_date(authorized_on)
     # Each authorization is a period of its own: a renewal never rewrites the past.
+    # The open-period unique index stands behind this when two managers authorize at once.
     periods = session.exec(select(GIProducer).where(GIProducer.gi_id == gi.id, GIProducer.org_id == org.id)).all()
     if any(p.revoked_on is None for p in periods):
         raise Invalid(_l("This producer is authorized already."), field="org_id")
@@ -201,9 +207,12 @@ def authorize(session: Session, *, actor: Actor, org_id: int, authorized_on: dat
 
 def revoke(session: Session, *, actor: Actor, producer_id: int, revoked_on: date) -> GIProducer:
     require_bureau(actor)
-    producer = session.get(GIProducer, producer_id)
+    locked = db.lock(session, GIProducer, [producer_id])
+    producer = locked[0] if locked else None
     if producer is None:
         raise NotFound(_l("No such producer."))
+    if producer.revoked_on is not None:
+        raise Invalid(_l("This authorization was revoked on %(day)s already.", day=producer.revoked_on.isoformat()))
     check_date(revoked_on, not_before=producer.authorized_on)
     producer.revoked_on = revoked_on
     session.add(producer)
@@ -218,29 +227,54 @@ def marks_issued(session: Session, lot_id: int) -> int:
 
 
 def issue_marks(session: Session, *, actor: Actor, lot_code: str, units: int, issued_on: date) -> GIMarkIssue:
-    """Special marks for a product lot: only an eligible lot, and never more
-    marks in all than it has units."""
+    """Special marks for a product lot: only an eligible lot not on hold,
+    for the next `units` serials from its first unmarked one, and never more
+    marks in all than it has units. The lot is locked (a recall opening at
+    the same moment waits or is waited for), and the counter moves in one
+    guarded UPDATE that the database's check constraint stands behind."""
     require_bureau(actor)
-    lot, product_lot = get_product_lot(session, lot_code)
+    lot, product_lot = get_product_lot(session, lot_code, for_update=True)
     if lot.status == "reversed":
         raise Invalid(_l("Lot %(code)s was withdrawn: its bottles may not carry the mark.", code=lot.code), field="code")
+    refuse_held(session, [lot])
     status = status_of(product_lot)
     if not status.get("eligible"):
         raise Invalid(_l("Lot %(code)s is not eligible for the GI mark; see its reasons.", code=lot.code), field="code")
     if units <= 0:
         raise Invalid(_l("The number of marks must be more than zero."), field="units")
     check_date(issued_on, not_before=lot.produced_on)
-    already = marks_issued(session, lot.id)
-    if already + units > lot.quantity:
+    marked = session.execute(
+        update(ProductLot)
+        .where(ProductLot.lot_id == lot.id,
+               ProductLot.gi_marked + units <= ProductLot.serial_last - ProductLot.serial_first + 1)
+        .values(gi_marked=ProductLot.gi_marked + units)
+        .returning(ProductLot.gi_marked)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    session.refresh(product_lot)
+    if marked is None:
+        already = product_lot.gi_marked
         raise Invalid(
             _l("Only %(left)s of the lot's %(total)s units are left for marks (%(issued)s issued); %(asked)s were asked for.",
                left=lot.quantity - already, total=lot.quantity, issued=already, asked=units),
             field="units",
         )
-    issue = GIMarkIssue(gi_id=status["gi_id"], lot_id=lot.id, units=units, issued_on=issued_on, user_id=actor.user_id)
+    first = product_lot.serial_first + marked - units
+    issue = GIMarkIssue(gi_id=status["gi_id"], lot_id=lot.id, units=units, serial_first=first,
+                        serial_last=first + units - 1, issued_on=issued_on, user_id=actor.user_id)
     session.add(issue)
     session.flush()
     return issue
+
+
+def marked_ranges(session: Session, lot_id: int) -> list[tuple[int, int]]:
+    """The serial ranges of a product lot that carry the GI mark, in order."""
+    return [
+        (first, last) for first, last in session.exec(
+            select(GIMarkIssue.serial_first, GIMarkIssue.serial_last)
+            .where(GIMarkIssue.lot_id == lot_id).order_by(GIMarkIssue.serial_first)
+        )
+    ]
 
 
 def register(session: Session, year: int) -> dict:

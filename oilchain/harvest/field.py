@@ -9,13 +9,14 @@ expired by the time the signal comes back).
 
 from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, StringField
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from .. import clock, db, resource_dir
 from ..auth import services as auth_services
 from ..auth.access import roles_required
-from ..auth.setup import csrf
+from ..auth.setup import bind_to_device, csrf
 from ..errors import DomainError
 from ..forms import Form
 from ..planting.queries import plot_rows
@@ -90,18 +91,27 @@ def field_manifest():
     return response
 
 
+class TabletForm(Form):
+    password = PasswordField(_l("Your password"))
+    label = StringField(_l("Tablet"))
+
+
 @bp.route("/field/device", methods=["POST"])
 @roles_required("cooperative")
 def sign_tablet_in():
-    """Give this tablet a device token (the page keeps it in IndexedDB)."""
-    form = Form()
+    """Give this tablet a device token (the page keeps it in localStorage),
+    for the member's password typed on it; from now on this browser session
+    is the tablet's and ends when the tablet is revoked."""
+    form = TabletForm()
     if not form.validate_on_submit():
         return jsonify(error=_("The form expired or came from elsewhere (CSRF check failed). Reload the page and try again.")), 400
     issued = attempt(form, lambda: auth_services.issue_device_token(
-        db.session(), actor=current_user, label=request.form.get("label", "")))
+        db.session(), actor=current_user, label=form.label.data or "", password=form.password.data or ""))
     if issued is None:
-        return jsonify(error=" ".join(form.whole_form_errors)), 403
+        errors = form.whole_form_errors + form.password.errors
+        return jsonify(error=" ".join(str(e) for e in errors), field="password" if form.password.errors else None), 403
     token, record = issued
+    bind_to_device(record.id)
     return jsonify(token=token, expires_at=record.expires_at.isoformat(), member=current_user.display_name)
 
 
@@ -123,16 +133,7 @@ def field_sync():
     entries = payload.get("entries") if isinstance(payload, dict) else None
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES or not all(isinstance(e, dict) for e in entries):
         return jsonify(error=_("Send a list of at most %(n)s entries.", n=MAX_ENTRIES)), 400
-    results = []
-    for entry in entries:
-        result = services.sync_entry(session, actor=actor, entry=entry)
-        try:
-            session.commit() if result.status == "created" else session.rollback()
-        except IntegrityError:  # the same entry arrived twice at once: the other request made its lot
-            session.rollback()
-            result = services.sync_entry(session, actor=actor, entry=entry)
-            session.rollback()
-        results.append(result.__dict__)
+    results = [services.sync_one(session, actor=actor, entry=entry).__dict__ for entry in entries]
     return jsonify(results=results, received_at=clock.utcnow().isoformat())
 
 

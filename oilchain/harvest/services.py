@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from .. import db
 from ..auth.actor import Actor
 from ..db import MAX_ID
 from ..errors import DomainError, Invalid
@@ -35,7 +36,9 @@ def log_harvest(
     client_uuid: str | None = None,
     recorded_at: datetime | None = None,
 ) -> Lot:
-    plot = own_plot(session, actor, plot_id)
+    """Fresh fruit picked on a plot becomes a lot. The plot is locked, so
+    racing entries on one plot cannot together pass its year's limit."""
+    plot = own_plot(session, actor, plot_id, for_update=True)
     if weight_g <= 0:
         raise Invalid(_l("The weight must be more than zero."), field="weight")
     if pickers < 1:
@@ -119,6 +122,33 @@ def sync_entry(session: Session, *, actor: Actor, entry: dict) -> SyncResult:
     except DomainError as error:
         return SyncResult(uuid=uuid, status="refused", reason=str(error.message), field=error.field)
     return SyncResult(uuid=uuid, status="created", lot_code=lot.code)
+
+
+class _NotCreated(DomainError):
+    """Carries a duplicate's or a refusal's answer out of the commit path, so
+    that nothing of the entry is written."""
+
+    def __init__(self, result: SyncResult):
+        super().__init__(result.reason or result.status)
+        self.result = result
+
+
+def sync_one(session: Session, *, actor: Actor, entry: dict) -> SyncResult:
+    """One entry of a tablet's outbox through the commit path: committed
+    when it makes a lot, else nothing written. Two tablets (or a retry)
+    racing with one entry meet the UUID's unique index; the commit path then
+    runs the entry again, which finds the other's lot: `duplicate`."""
+
+    def work():
+        result = sync_entry(session, actor=actor, entry=entry)
+        if result.status != "created":
+            raise _NotCreated(result)
+        return result
+
+    try:
+        return db.transaction(session, work)
+    except _NotCreated as answer:
+        return answer.result
 
 
 def parse_moment(value) -> datetime | None:

@@ -7,7 +7,7 @@ delta on one lot, so a lot's remaining quantity is the sum of its lines.
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, and_
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, and_, text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -49,8 +49,11 @@ EVENT_KINDS = (
     "press",  # seed -> oil + cake + loss
     "bottle",  # oil -> product units + loss
     "sell",  # units leave a product lot
+    "dispose",  # a quantity destroyed or written off, with the reason (a recalled lot's way out)
     "reverse",  # undoes one earlier event
 )
+# Events that may still name a lot on hold: nothing else consumes one.
+HOLD_EXEMPT_KINDS = ("dispose",)
 LINE_ROLES = ("input", "output", "adjust")
 
 
@@ -97,18 +100,51 @@ class EventLine(SQLModel, table=True):
     delta: int = Field(sa_type=BigInteger)
 
 
+OPEN_SHIPMENT = "receive_event_id IS NULL AND NOT cancelled"
+
+
 class Shipment(SQLModel, table=True):
-    """A whole lot sent to a named organization; ownership passes at receipt."""
+    """A whole lot sent to a named organization; ownership passes at receipt.
+    The database holds that a lot has at most one open shipment and that an
+    event ships or receives one shipment only."""
+
+    __table_args__ = (
+        Index("uq_shipment_open_lot", "lot_id", unique=True,
+              sqlite_where=text(OPEN_SHIPMENT), postgresql_where=text(OPEN_SHIPMENT)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     lot_id: int = Field(foreign_key="lot.id", index=True)
     from_org_id: int = Field(foreign_key="organization.id")
     to_org_id: int = Field(foreign_key="organization.id", index=True)
     declared_quantity: int = Field(sa_type=BigInteger)
-    ship_event_id: int = Field(foreign_key="event.id")
-    receive_event_id: int | None = Field(default=None, foreign_key="event.id")
+    ship_event_id: int = Field(foreign_key="event.id", unique=True)
+    receive_event_id: int | None = Field(default=None, foreign_key="event.id", unique=True)
     received_quantity: int | None = Field(default=None, sa_type=BigInteger)
     cancelled: bool = Field(default=False)
+
+
+class Hold(SQLModel, table=True):
+    """A lot on hold under a recall: while the hold stands (not lifted) no
+    event may consume the lot but its receipt, a reversal and a disposal;
+    what is made from it inherits the hold. The recall places and lifts it."""
+
+    __tablename__ = "lot_hold"
+    recall_id: int = Field(foreign_key="recall.id", primary_key=True)
+    lot_id: int = Field(foreign_key="lot.id", primary_key=True, index=True)
+    placed_at: datetime = Field(default_factory=clock.utcnow)
+    lifted_at: datetime | None = None
+
+
+class PlotHold(SQLModel, table=True):
+    """A plot under a recall: fruit harvested there from `from_day` on (every
+    harvest, when None) is held as it is logged."""
+
+    __tablename__ = "plot_hold"
+    recall_id: int = Field(foreign_key="recall.id", primary_key=True)
+    plot_id: int = Field(foreign_key="plot.id", primary_key=True, index=True)
+    from_day: date | None = None
+    lifted_at: datetime | None = None
 
 
 class YieldBound(SQLModel, table=True):

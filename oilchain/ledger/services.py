@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
-from .. import clock, codes
+from .. import clock, codes, db
 from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
 from ..units import g_to_kg, normalized
-from .models import LOT_UNITS, Event, EventLine, Lot, Shipment, YieldBound
+from .models import HOLD_EXEMPT_KINDS, LOT_UNITS, OPEN_SHIPMENT, Event, EventLine, Hold, Lot, PlotHold, Shipment, YieldBound
 
 RECEIVE_TOLERANCE_PERMILLE = 20  # 2%: a larger weighbridge difference needs a reason
 RECEIVE_GAIN_LIMIT_PERMILLE = 50  # more than 5% heavier than declared is refused
@@ -58,9 +58,11 @@ def show_quantity(amount: int, unit: str) -> str:
     return f"{amount:,}"
 
 
-def get_lot(session: Session, code: str) -> Lot:
+def get_lot(session: Session, code: str, *, for_update: bool = False) -> Lot:
     """The lot a typed, pasted or scanned code names (the bare code or the
-    lot's URL, any case), with its own message for a code that is not one."""
+    lot's URL, any case), with its own message for a code that is not one.
+    `for_update` locks it for the transaction (a step about to act on it):
+    a racing request on the same lot waits, then sees what this one did."""
     normalized_code = codes.normalize_lot_code(code)
     if not codes.is_lot_code(normalized_code):
         raise Invalid(
@@ -69,7 +71,14 @@ def get_lot(session: Session, code: str) -> Lot:
     lot = session.exec(select(Lot).where(Lot.code == normalized_code)).first()
     if lot is None:
         raise NotFound(_l("No lot has the code %(code)s.", code=normalized_code), field="code")
+    if for_update:
+        db.lock(session, Lot, [lot.id])
     return lot
+
+
+def lock_lots(session: Session, lots) -> None:
+    """Lock these lots (in id order) and bring the session's copies up to date."""
+    db.lock(session, Lot, [lot.id for lot in lots])
 
 
 EARLIEST_DATE = date(2000, 1, 1)
@@ -88,6 +97,85 @@ def check_date(occurred_on: date, field_name: str = "occurred_on", not_before: d
                day=occurred_on.isoformat(), earlier=not_before.isoformat()),
             field=field_name,
         )
+
+
+def in_hands_since(session: Session, lots: list[Lot]) -> dict[int, tuple[date, str]]:
+    """Since when each lot's owner has held it, and how it came: the latest
+    standing receipt by which it came in ("received"), else the day it was
+    made ("made"). No step may be dated before it."""
+    since = {lot.id: (lot.produced_on, "made") for lot in lots}
+    ids = [lot.id for lot in lots]
+    if ids:
+        for lot_id, day in session.exec(
+            select(Shipment.lot_id, func.max(Event.occurred_on))
+            .join(Event, Event.id == Shipment.receive_event_id)
+            .join(Lot, Lot.id == Shipment.lot_id)
+            .where(Shipment.lot_id.in_(ids), Shipment.to_org_id == Lot.owner_org_id, Event.reversed_by_event_id.is_(None))
+            .group_by(Shipment.lot_id)
+        ):
+            if day is not None and day >= since[lot_id][0]:
+                since[lot_id] = (day, "received")
+    return since
+
+
+def check_in_hands(session: Session, lots: list[Lot], occurred_on: date, field_name: str = "occurred_on") -> None:
+    """A step is not dated before its lots were in the actor's hands: before
+    the receipt that brought one in, or the event that made it."""
+    for lot_id, (day, how) in in_hands_since(session, lots).items():
+        if occurred_on < day:
+            code = next(lot.code for lot in lots if lot.id == lot_id)
+            message = (
+                _l("The date %(day)s comes before %(since)s, when lot %(code)s was received.",
+                   day=occurred_on.isoformat(), since=day.isoformat(), code=code)
+                if how == "received" else
+                _l("The date %(day)s comes before %(since)s, when lot %(code)s was made.",
+                   day=occurred_on.isoformat(), since=day.isoformat(), code=code)
+            )
+            raise Invalid(message, field=field_name)
+
+
+def holds_on(session: Session, lot_ids) -> dict[int, int]:
+    """The lots among `lot_ids` on hold, each with the (first) recall holding it."""
+    ids = list(set(lot_ids))
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Hold.lot_id, func.min(Hold.recall_id)).where(Hold.lot_id.in_(ids), Hold.lifted_at.is_(None)).group_by(Hold.lot_id)
+    )
+    return dict(rows.all())
+
+
+def refuse_held(session: Session, lots: list[Lot], field_for=lambda lot: "code") -> None:
+    """A held lot may not be consumed, shipped, sold or marked: the refusal names the recall."""
+    held = holds_on(session, [lot.id for lot in lots])
+    for lot in lots:
+        if lot.id in held:
+            raise Invalid(
+                _l("Lot %(code)s is on hold under recall #%(recall)s: it cannot be used, shipped or sold until the "
+                   "bureau closes the recall (it may still be received, corrected or disposed of).",
+                   code=lot.code, recall=held[lot.id]),
+                field=field_for(lot),
+            )
+
+
+def hold_outputs(session: Session, inputs: list[Lot], outputs: list[Lot], plot_id: int | None, occurred_on: date) -> None:
+    """What is made from held lots, or harvested on a held plot, is held by
+    the same recalls, in the same transaction."""
+    if not outputs:
+        return
+    recalls = set(session.exec(
+        select(Hold.recall_id).where(Hold.lot_id.in_([lot.id for lot in inputs] or [0]), Hold.lifted_at.is_(None))
+    ))
+    if plot_id is not None:
+        for recall_id, from_day in session.exec(
+            select(PlotHold.recall_id, PlotHold.from_day).where(PlotHold.plot_id == plot_id, PlotHold.lifted_at.is_(None))
+        ):
+            if from_day is None or occurred_on >= from_day:
+                recalls.add(recall_id)
+    for recall_id in sorted(recalls):
+        for lot in outputs:
+            session.add(Hold(recall_id=recall_id, lot_id=lot.id))
+    session.flush()
 
 
 def require_owned(lot: Lot, actor: Actor, field_name: str = "code") -> None:
@@ -154,10 +242,17 @@ def record_event(
     share of the input lies inside its yield bounds. `input_fields` names the
     form field of an input lot when it is not the usual `input-<code>`.
     `adjustments` change a lot the actor owns by a signed amount (a grading's
-    rejects); `loss` records what left the chain when no step computes it."""
-    acted_on = [lot.produced_on for lot, _ in [*inputs, *adjustments]]
-    check_date(occurred_on, not_before=max(acted_on) if acted_on else None)
+    rejects); `loss` records what left the chain when no step computes it.
+
+    Every lot it names is locked first (in id order), so the checks below
+    read what racing requests committed, and a lot on hold is refused."""
+    named = [lot for lot, _ in [*inputs, *adjustments]]
+    lock_lots(session, named)
+    check_date(occurred_on)
+    check_in_hands(session, named, occurred_on)
     fields = {lot.id: (input_fields or {}).get(lot.id) or input_field(lot) for lot, _ in inputs}
+    if kind not in HOLD_EXEMPT_KINDS:
+        refuse_held(session, named, lambda lot: fields.get(lot.id))
     seen = set()
     for lot, amount in inputs:
         if lot.id in seen:
@@ -202,7 +297,21 @@ def record_event(
         session.add(EventLine(event_id=event.id, lot_id=lot.id, role="output", delta=spec.quantity))
         created.append(lot)
     session.flush()
+    hold_outputs(session, named, created, plot_id, occurred_on)
     return Recorded(event=event, outputs=created)
+
+
+def dispose_lot(session: Session, *, actor: Actor, code: str, quantity: int, occurred_on: date, reason: str) -> Event:
+    """A quantity destroyed or written off (a recalled lot's way out, spoiled
+    seed), with the reason; what remains of the lot stays as it was."""
+    lot = get_lot(session, code)
+    if not reason.strip():
+        raise Invalid(_l("Give the reason for the disposal."), field="reason")
+    recorded = record_event(
+        session, actor=actor, kind="dispose", occurred_on=occurred_on, inputs=[(lot, quantity)],
+        input_fields={lot.id: "quantity"}, note=reason.strip()[:500], loss=quantity,
+    )
+    return recorded.event
 
 
 def check_usable(lot: Lot, actor: Actor, amount: int, field_name: str) -> None:
@@ -305,6 +414,7 @@ def event_label(kind: str):
         "press": _l("Pressing"),
         "bottle": _l("Bottling"),
         "sell": _l("Sale"),
+        "dispose": _l("Disposal"),
         "reverse": _l("Correction (reversal)"),
     }.get(kind, kind)
 
@@ -313,13 +423,18 @@ def event_label(kind: str):
 
 
 def ship_lot(session: Session, *, actor: Actor, code: str, to_org_id: int, occurred_on: date, note: str = "") -> Shipment:
-    lot = get_lot(session, code)
-    check_date(occurred_on, not_before=lot.produced_on)
+    """A whole lot leaves for a named organization and is in transit until
+    received. The lot is locked, so of racing shipments one wins; the open
+    shipment's unique index stands behind it."""
+    lot = get_lot(session, code, for_update=True)
     require_owned(lot, actor)
     if lot.status != "active":
         raise Invalid(_l("Lot %(code)s cannot be shipped: it is %(status)s.", code=lot.code, status=status_label(lot.status)), field="code")
     if lot.remaining <= 0:
         raise Invalid(_l("Lot %(code)s is used up.", code=lot.code), field="code")
+    refuse_held(session, [lot])
+    check_date(occurred_on)
+    check_in_hands(session, [lot], occurred_on)
     to_org = session.get(Organization, to_org_id)
     if to_org is None:
         raise Invalid(_l("Choose an organization to ship to."), field="to_org_id")
@@ -360,8 +475,10 @@ def receive_lot(
     tolerance_permille: int = RECEIVE_TOLERANCE_PERMILLE,
 ) -> Shipment:
     """The addressee weighs a shipped lot in; ownership passes now. A weight
-    that differs from the declared one beyond the tolerance needs a reason."""
-    lot = get_lot(session, code)
+    that differs from the declared one beyond the tolerance needs a reason.
+    The lot is locked, so of racing receipts one wins and the others see it
+    received; the shipment is closed by a guarded UPDATE behind that."""
+    lot = get_lot(session, code, for_update=True)
     shipment = open_shipment(session, lot)
     if shipment is None:
         if lot.owner_org_id == actor.org_id:
@@ -396,15 +513,22 @@ def receive_lot(
     session.flush()
     # Always a line, even of zero: it names the lot the receipt was about,
     # also after a reversal has reopened the shipment.
+    closed = session.execute(
+        update(Shipment)
+        .where(Shipment.id == shipment.id, text(OPEN_SHIPMENT))
+        .values(receive_event_id=event.id, received_quantity=weighed)
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:  # unreachable while the lot is locked; never two receipts
+        raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
     if not change_remaining(session, lot, difference):
         raise too_little(lot, -difference, "weighed")
     session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=difference))
     lot.owner_org_id = actor.org_id
     lot.status = "active"
-    shipment.receive_event_id = event.id
-    shipment.received_quantity = weighed
-    session.add_all([lot, shipment])
+    session.add(lot)
     session.flush()
+    session.refresh(shipment)
     return shipment
 
 
@@ -508,8 +632,12 @@ def guard_reversal(kind: str):
 
 def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str) -> Event:
     """Undo an event with a reversing event. Nothing is deleted; an event
-    that later records depend on is refused with the list of them."""
-    event = session.get(Event, event_id)
+    that later records depend on is refused with the list of them.
+
+    The event is locked, then every lot it touched (in id order), so of
+    racing reversals one wins and a racing use of its lots is seen."""
+    locked = db.lock(session, Event, [event_id])
+    event = locked[0] if locked else None
     if event is None:
         raise NotFound(_l("No such event."))
     if event.org_id != actor.org_id:
@@ -520,6 +648,10 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         raise Invalid(_l("This event has already been reversed."))
     if not reason.strip():
         raise Invalid(_l("Give the reason for the correction."), field="reason")
+    touched = set(session.exec(select(EventLine.lot_id).where(EventLine.event_id == event.id)))
+    touched |= set(session.exec(select(Shipment.lot_id).where(
+        (Shipment.ship_event_id == event.id) | (Shipment.receive_event_id == event.id))))
+    db.lock(session, Lot, touched)
     blockers = dependents_of(session, event)
     if blockers:
         raise Blocked(

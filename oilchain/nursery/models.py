@@ -51,6 +51,16 @@ class GradingStandard(SQLModel, table=True):
     min_diameter_dmm: int  # tenths of a millimetre
 
 
+class DispatchAgeLimit(SQLModel, table=True):
+    """How old (days since sown or grafted) a batch of each propagation
+    method may be when its seedlings leave: older plants transplant badly.
+    Data the bureau edits."""
+
+    __tablename__ = "dispatch_age_limit"
+    propagation: str = Field(max_length=20, primary_key=True)
+    max_age_days: int
+
+
 class SeedlingDispatch(SQLModel, table=True):
     """Certified seedlings of one grade leaving the nursery: to a plot in the
     county (a dispatch lot for the plot's cooperative) or to a buyer outside it."""

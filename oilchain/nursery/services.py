@@ -16,11 +16,11 @@ from ..admin.models import Variety
 from ..admin.services import active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
-from ..labels import GRADE_NAMES, STAGES
+from ..labels import GRADE_NAMES, PROPAGATION, STAGES
 from ..ledger.models import STANDING, Event, Lot
 from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event, require_owned
 from ..planting.models import Plot
-from .models import GRADES, PROPAGATION_METHODS, GradingStandard, SeedlingBatch, SeedlingDispatch
+from .models import GRADES, PROPAGATION_METHODS, DispatchAgeLimit, GradingStandard, SeedlingBatch, SeedlingDispatch
 
 DISPATCHABLE_STAGES = ("certified", "dispatched")
 
@@ -65,8 +65,10 @@ def register_batch(
 
 
 def own_batch(session: Session, actor: Actor, code: str, field: str = "code") -> tuple[Lot, SeedlingBatch]:
-    lot = get_lot(session, code)
-    batch = session.get(SeedlingBatch, lot.id)
+    """The actor's batch, locked: every step on a batch reads its stage and
+    grade counts, checks and writes, so racing steps on one batch take turns."""
+    lot = get_lot(session, code, for_update=True)
+    batch = session.get(SeedlingBatch, lot.id, populate_existing=True)
     if batch is None:
         raise Invalid(_l("Lot %(code)s is not a seedling batch.", code=lot.code), field=field)
     require_owned(lot, actor, field)
@@ -85,6 +87,26 @@ def mark_growing(session: Session, *, actor: Actor, code: str, on: date) -> Seed
     session.add(batch)
     session.flush()
     return batch
+
+
+def age_limits(session: Session) -> dict[str, int]:
+    return {row.propagation: row.max_age_days for row in session.exec(select(DispatchAgeLimit))}
+
+
+def set_age_limit(session: Session, *, actor: Actor, propagation: str, max_age_days: int) -> DispatchAgeLimit:
+    if not actor.is_bureau:
+        raise Forbidden(_l("Only the bureau sets the dispatch age limits."))
+    if propagation not in PROPAGATION_METHODS:
+        raise Invalid(_l("Choose a propagation method from the list."), field="propagation")
+    if not 30 <= max_age_days <= 3650:
+        raise Invalid(_l("The limit lies between 30 and 3,650 days."), field="max_age_days")
+    row = session.get(DispatchAgeLimit, propagation) or DispatchAgeLimit(propagation=propagation, max_age_days=max_age_days)
+    row.max_age_days = max_age_days
+    session.add(row)
+    audit(session, user_id=actor.user_id, action="save", entity="dispatch_age_limit", entity_id=None,
+          propagation=propagation, max_age_days=max_age_days)
+    session.flush()
+    return row
 
 
 def standards(session: Session) -> dict[int, GradingStandard]:
@@ -214,7 +236,11 @@ def dispatch(
     destination: str = "",
 ) -> SeedlingDispatch:
     """Certified seedlings of one grade to a plot in the county (they become a
-    dispatch lot of the plot's cooperative) or to a named buyer outside it."""
+    dispatch lot of the plot's cooperative) or to a named buyer outside it.
+    The batch is locked (own_batch), so racing dispatches read each other's
+    grade counts."""
+    if plot_id is not None and destination.strip():
+        raise Invalid(_l("Choose a plot in the county or name a buyer outside it, not both."), field="destination")
     lot, batch = own_batch(session, actor, batch_code, field="batch_code")
     if batch.stage not in DISPATCHABLE_STAGES:
         raise Invalid(_l("Only a certified batch can be dispatched; this one is %(stage)s.", stage=stage_label(batch.stage)), field="batch_code")
@@ -229,6 +255,16 @@ def dispatch(
         )
     if dispatched_on < batch.certified_on:
         raise Invalid(_l("Seedlings cannot leave before the batch was certified."), field="occurred_on")
+    limit = session.get(DispatchAgeLimit, batch.propagation)
+    age = (dispatched_on - batch.started_on).days
+    if limit is not None and age > limit.max_age_days:
+        raise Invalid(
+            _l("Batch %(code)s was started on %(started)s: on %(day)s it is %(age)s days old, past the limit of "
+               "%(limit)s days for %(method)s; it may no longer be dispatched.",
+               code=lot.code, started=batch.started_on.isoformat(), day=dispatched_on.isoformat(), age=age,
+               limit=limit.max_age_days, method=PROPAGATION.get(batch.propagation, batch.propagation)),
+            field="occurred_on",
+        )
     plot = None
     if plot_id is not None:
         plot = session.get(Plot, plot_id)

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -13,7 +14,10 @@ NEEDS_SURVIVAL_CHECK = ("new", "replanting", "top_grafting")
 
 class Plot(SQLModel, table=True):
     """A place, not a lot: harvest lots name their plot, and a trace or a
-    recall may start from one."""
+    recall may start from one. A cooperative's plot names are unique within
+    a village (people tell plots apart by name)."""
+
+    __table_args__ = (UniqueConstraint("cooperative_id", "township_id", "village", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=60)

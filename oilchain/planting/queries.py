@@ -59,6 +59,15 @@ def planting_or_404(session: Session, planting_id: int) -> PlantingRecord:
     return record
 
 
+def own_planting_or_404(session: Session, org_id: int, planting_id: int) -> PlantingRecord:
+    """A planting on one of the cooperative's plots (another's is a 403, as
+    another cooperative's plot is)."""
+    record = planting_or_404(session, planting_id)
+    if session.get(Plot, record.plot_id).cooperative_id != org_id:
+        abort(403)
+    return record
+
+
 def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool) -> list:
     """Standing plantings across the county, waiting for acceptance or done:
     (record, plot, township, cooperative, variety, latest survival check, acceptance)."""

@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import clock
+from .. import clock, db
+from ..admin.models import Variety
 from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event
+from ..nursery.models import SeedlingBatch, SeedlingDispatch
 from ..ledger.services import check_date, get_lot, guard_reversal, record_event, require_owned
 from ..units import centimu_to_mu, normalized
 from .models import (
@@ -53,10 +55,19 @@ def create_plot(
         raise Invalid(_l("This longitude lies outside Youyang county (about 108.0 to 109.6)."), field="longitude")
     if not 1950 <= year_planted <= clock.today().year:
         raise Invalid(_l("The year planted must lie between 1950 and this year."), field="year_planted")
+    name, village = name.strip(), village.strip()
+    # The unique constraint on (cooperative, township, village, name) stands
+    # behind this check when two clerks register the same plot at once.
+    same = session.exec(select(Plot).where(
+        Plot.cooperative_id == actor.org_id, Plot.township_id == township_id, Plot.village == village, Plot.name == name
+    )).first()
+    if same is not None:
+        raise Invalid(_l("Your cooperative already has a plot named %(name)s in %(village)s.", name=name, village=village),
+                      field="name")
     plot = Plot(
-        name=name.strip(),
+        name=name,
         township_id=township_id,
-        village=village.strip(),
+        village=village,
         cooperative_id=actor.org_id,
         area_centimu=area_centimu,
         latitude_e6=latitude_e6,
@@ -69,13 +80,17 @@ def create_plot(
     return plot
 
 
-def own_plot(session: Session, actor: Actor, plot_id: int, field: str = "plot_id") -> Plot:
-    """A plot of the actor's cooperative, or a refusal that says whose it is not."""
+def own_plot(session: Session, actor: Actor, plot_id: int, field: str = "plot_id", *, for_update: bool = False) -> Plot:
+    """A plot of the actor's cooperative, or a refusal that says whose it is
+    not. `for_update` locks it: a step that reads the plot's year so far
+    (harvest, planting area) and adds to it takes its turn."""
     plot = session.get(Plot, plot_id)
     if plot is None:
         raise NotFound(_l("Choose a plot from the list."), field=field)
     if plot.cooperative_id != actor.org_id:
         raise Forbidden(_l("Plot %(name)s belongs to another cooperative.", name=plot.name), field=field)
+    if for_update:
+        db.lock(session, Plot, [plot.id])
     return plot
 
 
@@ -94,8 +109,9 @@ def record_planting(
 ) -> PlantingRecord:
     """A new planting or a renovation (replanting, top grafting, tending).
     Seedlings come from a dispatch lot the cooperative holds, so each tree's
-    nursery batch stays known."""
-    plot = own_plot(session, actor, plot_id)
+    nursery batch stays known. The plot is locked, so racing records of one
+    plot's work cannot together exceed its area."""
+    plot = own_plot(session, actor, plot_id, for_update=True)
     if kind not in PLANTING_KINDS:
         raise Invalid(_l("Choose new planting or renovation."), field="kind")
     if kind == "renovation" and method not in RENOVATION_METHODS:
@@ -129,6 +145,13 @@ def record_planting(
         if lot.kind != "dispatch":
             raise Invalid(_l("Lot %(code)s is not a seedling dispatch.", code=lot.code), field="dispatch_code")
         require_owned(lot, actor, "dispatch_code")
+        dispatched_variety = variety_of_dispatch(session, lot.id)
+        if dispatched_variety is not None and dispatched_variety.id != variety_id:
+            raise Invalid(
+                _l("The seedlings of %(code)s are %(variety)s: record the planting with their variety.",
+                   code=lot.code, variety=dispatched_variety.name),
+                field="variety_id",
+            )
         # density in plants per mu: seedlings / (area / 100)
         low, high = DENSITY_RANGE
         if not low * area_centimu <= seedlings * 100 <= high * area_centimu:
@@ -165,6 +188,16 @@ def record_planting(
     return record
 
 
+def variety_of_dispatch(session: Session, dispatch_lot_id: int) -> Variety | None:
+    """The variety of the nursery batch a dispatch lot came from."""
+    return session.exec(
+        select(Variety)
+        .join(SeedlingBatch, SeedlingBatch.variety_id == Variety.id)
+        .join(SeedlingDispatch, SeedlingDispatch.batch_lot_id == SeedlingBatch.lot_id)
+        .where(SeedlingDispatch.dispatch_lot_id == dispatch_lot_id)
+    ).first()
+
+
 def area_this_year(session: Session, plot_id: int, kind: str, method: str | None, year: int) -> int:
     """Standing plantings of one kind (and renovation method) on a plot in a year."""
     total = session.exec(
@@ -186,7 +219,10 @@ def needs_survival_check(record: PlantingRecord) -> bool:
 
 
 def standing_planting(session: Session, planting_id: int) -> tuple[PlantingRecord, Event]:
-    record = session.get(PlantingRecord, planting_id)
+    """A planting that stands, locked: survival checks and the acceptance
+    read what it has and add to it, one request at a time."""
+    locked = db.lock(session, PlantingRecord, [planting_id])
+    record = locked[0] if locked else None
     if record is None:
         raise NotFound(_l("No such planting record."))
     event = session.get(Event, record.event_id)
@@ -203,7 +239,12 @@ def record_survival(session: Session, *, actor: Actor, planting_id: int, checked
     if not 0 <= survival_permille <= 1000:
         raise Invalid(_l("A survival rate lies between 0 and 100%."), field="survival")
     if checked_on <= record.planted_on:
-        raise Invalid(_l("A survival check comes after the planting."), field="occurred_on")
+        # Survival is counted once the young trees have had time to take (or not).
+        raise Invalid(
+            _l("A survival check is made on a day after the planting (%(day)s), not on the planting day or before it.",
+               day=record.planted_on.isoformat()),
+            field="occurred_on",
+        )
     if session.exec(select(Acceptance).where(Acceptance.planting_id == record.id)).first():
         raise Invalid(_l("This planting has been accepted already."))
     check = SurvivalCheck(planting_id=record.id, checked_on=checked_on, survival_permille=survival_permille, user_id=actor.user_id)

@@ -157,7 +157,7 @@ def plot(plot_id: int):
 @roles_required("cooperative")
 def survival(planting_id: int):
     session = db.session()
-    record = queries.planting_or_404(session, planting_id)
+    record = queries.own_planting_or_404(session, current_user.org_id, planting_id)
     form = SurvivalForm()
     if form.validate_on_submit():
         check = attempt(

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import CheckConstraint, Column, Text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -17,12 +17,17 @@ class Product(SQLModel, table=True):
     # Oil per unit in grams: what bottling draws from the oil lot per unit.
     fill_grams: int
     shelf_life_days: int = 540
+    # The lowest quality grade it may be sold at (None: any grade there is).
+    lowest_grade: str | None = Field(default=None, foreign_key="quality_grade.code", max_length=12)
 
 
 class ProductLot(SQLModel, table=True):
     """A bottled lot: its serials are the contiguous range first..last."""
 
     __tablename__ = "product_lot"
+    __table_args__ = (
+        CheckConstraint("gi_marked >= 0 AND gi_marked <= serial_last - serial_first + 1", name="gi_marked_within_range"),
+    )
     lot_id: int = Field(foreign_key="lot.id", primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)
     serial_first: int
@@ -38,6 +43,8 @@ class ProductLot(SQLModel, table=True):
     # Its geographical-indication status with the reasons (gi.services), kept
     # current like the story.
     gi_status: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # How many serials from serial_first carry the GI mark (gi_mark_issue ranges).
+    gi_marked: int = Field(default=0)
 
 
 class QualityTest(SQLModel, table=True):

@@ -11,9 +11,9 @@ from .. import clock, codes
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import NewLot, check_date, get_lot, input_field, record_event, require_owned
+from ..ledger.services import NewLot, check_date, check_in_hands, get_lot, input_field, lock_lots, record_event, require_owned
 from ..trace.services import origin_story, refresh_stories
-from .models import Product, ProductLot, QualityTest
+from .models import Product, ProductLot, QualityGrade, QualityTest
 
 SERIAL_LIMIT = 10**codes.SERIAL_DIGITS
 # Ranges a lab value can take at all; outside them it is a typing error.
@@ -61,11 +61,14 @@ def record_quality_test(
     moisture_milli: int,
     laboratory: str,
 ) -> QualityTest:
-    lot = get_lot(session, lot_code)
+    """A lab test of an oil lot. The lot is locked, so a bottling or a sale
+    at the same moment sees the test (and the bottles' stories show it)."""
+    lot = get_lot(session, lot_code, for_update=True)
     require_owned(lot, actor)
     if lot.kind != "oil":
         raise Invalid(_l("Quality tests are recorded on oil lots; %(code)s is not one.", code=lot.code), field="code")
-    check_date(tested_on, not_before=lot.produced_on)
+    check_date(tested_on)
+    check_in_hands(session, [lot], tested_on)
     values = {"acid_value": acid_value_milli, "peroxide_value": peroxide_value_milli, "moisture": moisture_milli}
     for name, value in values.items():
         if not 0 <= value <= LAB_LIMITS[name]:
@@ -92,6 +95,8 @@ def withdraw_quality_test(session: Session, *, actor: Actor, test_id: int, reaso
     if test is None:
         raise NotFound(_l("No such quality test."))
     lot = session.get(Lot, test.lot_id)
+    lock_lots(session, [lot])  # then the test as the winner of a racing withdrawal left it
+    session.refresh(test)
     require_owned(lot, actor, field_name=None)
     if test.withdrawn_at is not None:
         raise Invalid(_l("This test has been withdrawn already."))
@@ -105,7 +110,8 @@ def withdraw_quality_test(session: Session, *, actor: Actor, test_id: int, reaso
 
 
 def create_product(
-    session: Session, *, actor: Actor, name: str, gtin: str, net_content_ml: int, fill_grams: int, shelf_life_days: int
+    session: Session, *, actor: Actor, name: str, gtin: str, net_content_ml: int, fill_grams: int, shelf_life_days: int,
+    lowest_grade: str | None = None,
 ) -> Product:
     if actor.role != "processor":
         raise Forbidden(_l("Only a processor registers products."))
@@ -121,6 +127,8 @@ def create_product(
         raise Invalid(_l("The oil per unit should be about 0.91 g per ml of net content."), field="fill_grams")
     if not 30 <= shelf_life_days <= 1100:
         raise Invalid(_l("The shelf life must lie between 30 and 1100 days."), field="shelf_life_days")
+    if lowest_grade is not None and session.get(QualityGrade, lowest_grade) is None:
+        raise Invalid(_l("Choose a quality grade from the list."), field="lowest_grade")
     product = Product(
         org_id=actor.org_id,
         name=name.strip(),
@@ -128,6 +136,7 @@ def create_product(
         net_content_ml=net_content_ml,
         fill_grams=fill_grams,
         shelf_life_days=shelf_life_days,
+        lowest_grade=lowest_grade,
     )
     session.add(product)
     session.flush()
@@ -173,17 +182,16 @@ def bottle(
     )
     session.flush()
     from ..gi import services as gi  # eligibility follows the story just computed
-    from ..trace.recalls import mark_new_product_lot
 
     gi.refresh(session, {product_lot.id})
-    mark_new_product_lot(session, product_lot.id)
     return product_lot
 
 
-def get_product_lot(session: Session, code: str) -> tuple[Lot, ProductLot]:
-    """A bottled product lot by its code (Invalid for any other lot)."""
-    lot = get_lot(session, code)
-    product_lot = session.get(ProductLot, lot.id) if lot.kind == "product" else None
+def get_product_lot(session: Session, code: str, *, for_update: bool = False) -> tuple[Lot, ProductLot]:
+    """A bottled product lot by its code (Invalid for any other lot);
+    `for_update` locks its lot for the transaction."""
+    lot = get_lot(session, code, for_update=for_update)
+    product_lot = session.get(ProductLot, lot.id, populate_existing=for_update) if lot.kind == "product" else None
     if product_lot is None:
         raise Invalid(_l("Lot %(code)s is not a bottled product lot.", code=lot.code), field="code")
     return lot, product_lot

@@ -44,8 +44,8 @@ LIVE_MARK = "<!--live-->"
 # per scan, statements cost more than the query itself).
 LIVE = (
     "SELECT l.status, p.story_version, "
-    "(SELECT r.reason FROM recall r JOIN recall_lot rl ON rl.recall_id = r.id "
-    " WHERE rl.lot_id = l.id AND r.closed_at IS NULL ORDER BY r.id LIMIT 1) AS recall "
+    "(SELECT r.reason FROM recall r JOIN lot_hold h ON h.recall_id = r.id "
+    " WHERE h.lot_id = l.id AND h.lifted_at IS NULL ORDER BY r.id LIMIT 1) AS recall "
     "FROM lot l JOIN product_lot p ON p.lot_id = l.id WHERE l.id = :lot"
 )
 UPSERT = (

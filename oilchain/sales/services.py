@@ -1,17 +1,81 @@
-"""Sales: units of a product lot sold to a named buyer."""
+"""Sales: units of a product lot sold to a named buyer, with a standing
+quality test behind them and a price that is plausible or explained."""
 
-from datetime import date
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from ..admin.services import audit
 from ..auth.actor import Actor
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid
 from ..labels import CHANNELS
-from ..ledger.models import Event, Lot
-from ..ledger.services import record_event
+from ..ledger.models import STANDING, Event, Lot
+from ..ledger.services import lock_lots, record_event
+from ..processing.models import Product, ProductLot
+from ..processing.quality import oil_sources, require_sellable
 from ..processing.services import get_product_lot
-from .models import Sale
+from ..units import fen_to_yuan
+from .models import PriceBound, Sale
+
+@dataclass(frozen=True)
+class Plausible:
+    """The unit prices a sale may have without a reason, and what they rest on."""
+
+    low_fen: int
+    high_fen: int
+    median_fen: int | None  # of the recent sales, when there were enough
+    sales: int  # how many recent sales the median is of
+    since: date
+
+
+def plausible_prices(session: Session, product: Product, on: date) -> Plausible | None:
+    """The bounds for one unit of `product` sold on `on` (None: no bounds set)."""
+    bound = session.get(PriceBound, "product")
+    if bound is None:
+        return None
+    since = on - timedelta(days=bound.window_days)
+    prices = list(session.exec(
+        select(Sale.unit_price_fen)
+        .join(Event, Event.id == Sale.event_id)
+        .join(ProductLot, ProductLot.lot_id == Sale.lot_id)
+        .where(ProductLot.product_id == product.id, Sale.sold_on.between(since, on), STANDING, Sale.quantity > 0)
+    ))
+    if len(prices) >= bound.min_sales:
+        median = int(statistics.median(prices))
+        return Plausible(median * bound.low_percent // 100, -(-median * bound.high_percent // 100), median, len(prices), since)
+    # Too few recent sales to compare with: the per-kg floor and ceiling, for this bottle's oil.
+    return Plausible(bound.floor_fen_per_kg * product.fill_grams // 1000,
+                     -(-bound.ceiling_fen_per_kg * product.fill_grams // 1000), None, len(prices), since)
+
+
+def yuan(fen: int) -> str:
+    return f"¥{fen_to_yuan(fen):,.2f}"
+
+
+def check_price(session: Session, product: Product, unit_price_fen: int, on: date, price_note: str) -> None:
+    """A price far from the product's recent prices is refused unless the
+    seller confirms it with a reason (a typo of ¥99,999 a bottle would add
+    millions to the county's output value)."""
+    bounds = plausible_prices(session, product, on)
+    if bounds is None or bounds.low_fen <= unit_price_fen <= bounds.high_fen or price_note.strip():
+        return
+    if bounds.median_fen is not None:
+        message = _l(
+            "%(price)s a unit is far from this product's recent prices (median %(median)s of %(n)s sales since "
+            "%(since)s; plausible %(low)s to %(high)s). Check the price, or confirm it with the reason below.",
+            price=yuan(unit_price_fen), median=yuan(bounds.median_fen), n=bounds.sales, since=bounds.since.isoformat(),
+            low=yuan(bounds.low_fen), high=yuan(bounds.high_fen),
+        )
+    else:
+        message = _l(
+            "%(price)s a unit is outside the plausible %(low)s to %(high)s for this product's %(grams)s g of oil. "
+            "Check the price, or confirm it with the reason below.",
+            price=yuan(unit_price_fen), low=yuan(bounds.low_fen), high=yuan(bounds.high_fen), grams=product.fill_grams,
+        )
+    raise Invalid(message, field="unit_price")
 
 
 def sell(
@@ -24,8 +88,13 @@ def sell(
     quantity: int,
     unit_price_fen: int,
     sold_on: date,
+    price_note: str = "",
 ) -> Sale:
-    lot, _product_lot = get_product_lot(session, lot_code)
+    """Units of a product lot to a buyer. The lot and its oil are locked, so
+    a racing sale or a test withdrawn at the same moment is seen."""
+    lot, product_lot = get_product_lot(session, lot_code)
+    lock_lots(session, [lot, *session.exec(select(Lot).where(Lot.id.in_(oil_sources(session, lot) or [0])))])
+    product = session.get(Product, product_lot.product_id)
     if not buyer.strip():
         raise Invalid(_l("Name the buyer."), field="buyer")
     if channel not in CHANNELS:  # the codes the form offers
@@ -42,6 +111,8 @@ def sell(
         inputs=[(lot, quantity)],
         input_fields={lot.id: "quantity"},
     )
+    require_sellable(session, lot, sold_on, product.lowest_grade)
+    check_price(session, product, unit_price_fen, sold_on, price_note)
     sale = Sale(
         event_id=recorded.event.id,
         lot_id=lot.id,
@@ -51,6 +122,7 @@ def sell(
         unit_price_fen=unit_price_fen,
         amount_fen=quantity * unit_price_fen,
         sold_on=sold_on,
+        price_note=price_note.strip()[:200],
     )
     session.add(sale)
     session.flush()
@@ -67,3 +139,27 @@ def sales_of(session: Session, org_id: int, limit: int | None = 200) -> list[tup
         .order_by(Sale.sold_on.desc(), Sale.id.desc())
     )
     return list(session.exec(query if limit is None else query.limit(limit)))
+
+
+def save_price_bound(
+    session: Session, *, actor: Actor, kind: str, window_days: int, min_sales: int, low_percent: int, high_percent: int,
+    floor_fen_per_kg: int, ceiling_fen_per_kg: int,
+) -> PriceBound:
+    """The bureau edits what price is plausible."""
+    if not actor.is_bureau:
+        raise Forbidden(_l("Only the bureau edits the price bounds."))
+    if not 0 < low_percent < 100 < high_percent:
+        raise Invalid(_l("The lower share lies below 100%% and the upper above it."), field="low_percent")
+    if not 0 < floor_fen_per_kg < ceiling_fen_per_kg:
+        raise Invalid(_l("The floor must be more than zero and below the ceiling."), field="floor")
+    bound = session.get(PriceBound, kind) or PriceBound(kind=kind, window_days=1, min_sales=1, low_percent=1,
+                                                        high_percent=101, floor_fen_per_kg=1, ceiling_fen_per_kg=2)
+    bound.window_days, bound.min_sales = window_days, min_sales
+    bound.low_percent, bound.high_percent = low_percent, high_percent
+    bound.floor_fen_per_kg, bound.ceiling_fen_per_kg = floor_fen_per_kg, ceiling_fen_per_kg
+    session.add(bound)
+    audit(session, user_id=actor.user_id, action="save", entity="price_bound", entity_id=None, kind=kind,
+          window_days=window_days, min_sales=min_sales, low_percent=low_percent, high_percent=high_percent,
+          floor_fen_per_kg=floor_fen_per_kg, ceiling_fen_per_kg=ceiling_fen_per_kg)
+    session.flush()
+    return bound

@@ -6,9 +6,10 @@ from .. import clock
 
 
 class Recall(SQLModel, table=True):
-    """A recall started from a lot or a plot by the bureau: every product lot
-    made from it is marked (RecallLot), and from then on each of its bottles'
-    pages shows the warning, until the recall is closed."""
+    """A recall started from a lot or a plot by the bureau: every lot and plot
+    it reaches is put on hold (ledger.models.Hold, PlotHold), and each of its
+    bottles' pages shows the warning, until the recall is closed (by whom,
+    and how it ended, recorded)."""
 
     id: int | None = Field(default=None, primary_key=True)
     start_kind: str = Field(max_length=8)  # lot or plot
@@ -19,9 +20,4 @@ class Recall(SQLModel, table=True):
     created_at: datetime = Field(default_factory=clock.utcnow)
     closed_at: datetime | None = None
     closed_note: str = Field(default="", max_length=500)
-
-
-class RecallLot(SQLModel, table=True):
-    __tablename__ = "recall_lot"
-    recall_id: int = Field(foreign_key="recall.id", primary_key=True)
-    lot_id: int = Field(foreign_key="lot.id", primary_key=True, index=True)
+    closed_by: int | None = Field(default=None, foreign_key="user.id")

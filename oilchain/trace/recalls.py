@@ -1,26 +1,31 @@
 """Recalls: from any lot or plot (a seedling batch, a plot, a harvest, a seed
 or oil lot) to every product lot made from it, its serial range and every
-sale with its buyer. The bureau marks a recall; from then on every affected
-bottle's page shows the warning (checked live on each scan)."""
+sale with its buyer. Starting a recall puts every lot it reaches on hold
+(ledger `Hold`: nothing may consume them but their receipt, a reversal and a
+disposal; what is made from them, or harvested on a recalled plot, is held
+too), and every affected bottle's page shows the warning (checked live on
+each scan). Closing the recall lifts its holds, with who and why."""
 
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .. import clock
+from .. import clock, db
 from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
-from ..ledger.models import STANDING, Event, Lot
+from ..gi import services as gi
+from ..ledger.models import STANDING, Event, Hold, Lot, PlotHold
 from ..ledger.services import get_lot
-from ..ledger.trace import Node, downstream
+from ..ledger.trace import BEARING_YEARS, Graph, Node, downstream, years_later
 from ..planting.models import Plot
 from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
-from .models import Recall, RecallLot
+from .models import Recall
 
 
 @dataclass
@@ -89,63 +94,111 @@ def start_recall(session: Session, *, actor: Actor, reason: str, lot_code: str =
     if not reason.strip():
         raise Invalid(_l("Give the reason for the recall."), field="reason")
     node, label = start_node(session, lot_code=lot_code, plot_id=plot_id)
-    found = affected(session, node)
     recall = Recall(start_kind=node[0], start_id=node[1], start_label=label, reason=reason.strip()[:500], user_id=actor.user_id)
     session.add(recall)
     session.flush()
-    for lot, *_ in found.product_lots:
-        session.add(RecallLot(recall_id=recall.id, lot_id=lot.id))
+    graph = reach_locked(session, node)
+    for lot_id in sorted(graph.ids("lot")):
+        session.add(Hold(recall_id=recall.id, lot_id=lot_id))
+    for plot_id in sorted(graph.ids("plot")):
+        session.add(PlotHold(recall_id=recall.id, plot_id=plot_id, from_day=held_from(graph, plot_id)))
+    session.flush()
+    found = affected(session, node, lot_ids=graph.ids("lot"))
+    gi.refresh(session, {lot.id for lot, *_ in found.product_lots})  # no GI mark while held
     audit(session, user_id=actor.user_id, action="recall", entity="recall", entity_id=recall.id, start=label,
-          product_lots=len(found.product_lots))
+          product_lots=len(found.product_lots), lots_held=len(graph.ids("lot")))
     session.flush()
     return recall
+
+
+def reach_locked(session: Session, node: Node) -> Graph:
+    """What a recall from `node` reaches, with every plot and lot of it
+    locked. A step that committed while this waited for a lock may have made
+    more of it, so the walk is taken again until it finds nothing new; from
+    then on nothing can consume what it reached until this commits."""
+    locked: set = set()
+    while True:
+        graph = downstream(session, node)
+        new = graph.nodes - locked
+        if not new:
+            return graph
+        db.lock(session, Plot, [i for kind, i in new if kind == "plot"])  # plots before lots, as steps take them
+        db.lock(session, Lot, [i for kind, i in new if kind == "lot"])
+        locked |= new
+
+
+def held_from(graph: Graph, plot_id: int):
+    """From which day a harvest on a reached plot is held: every harvest on
+    the recall's own plot; on a plot reached through a planting, those of
+    trees old enough to bear (the trace's bearing rule)."""
+    if graph.start == ("plot", plot_id):
+        return None
+    planted = graph.plot_dates.get(plot_id)
+    return years_later(planted, BEARING_YEARS) if planted else None
 
 
 def close_recall(session: Session, *, actor: Actor, recall_id: int, note: str) -> Recall:
     if not actor.is_bureau:
         raise Forbidden(_l("Only the bureau runs recalls."))
-    recall = session.get(Recall, recall_id)
+    locked = db.lock(session, Recall, [recall_id])
+    recall = locked[0] if locked else None
     if recall is None:
         raise NotFound(_l("No such recall."))
     if recall.closed_at is not None:
         raise Invalid(_l("This recall is closed already."))
-    recall.closed_at, recall.closed_note = clock.utcnow(), note.strip()[:500]
+    if not note.strip():
+        raise Invalid(_l("Say how the recall ended: its holds are lifted with this note."), field="note")
+    now = clock.utcnow()
+    recall.closed_at, recall.closed_note, recall.closed_by = now, note.strip()[:500], actor.user_id
     session.add(recall)
-    audit(session, user_id=actor.user_id, action="close", entity="recall", entity_id=recall.id, note=recall.closed_note)
+    held = set(session.exec(select(Hold.lot_id).where(Hold.recall_id == recall.id)))
+    db.lock(session, Lot, held)
+    for model in (Hold, PlotHold):
+        session.execute(
+            update(model).where(model.recall_id == recall.id, model.lifted_at.is_(None)).values(lifted_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+    gi.refresh(session, set(session.exec(select(ProductLot.lot_id).where(ProductLot.lot_id.in_(held or {0})))))
+    audit(session, user_id=actor.user_id, action="close", entity="recall", entity_id=recall.id, note=recall.closed_note,
+          lots_released=len(held))
     session.flush()
     return recall
 
 
 def recall_lots(session: Session, recall: Recall) -> Affected:
     """What a recall marked, with the sales as they stand now."""
-    lot_ids = set(session.exec(select(RecallLot.lot_id).where(RecallLot.recall_id == recall.id)))
+    lot_ids = set(session.exec(select(Hold.lot_id).where(Hold.recall_id == recall.id)))
     return affected(session, (recall.start_kind, recall.start_id), lot_ids=lot_ids)
 
 
 def open_recall(session: Session, lot_id: int) -> Recall | None:
-    """The open recall of a product lot, if any (one indexed lookup per scan)."""
+    """The open recall holding a lot, if any (one indexed lookup per scan)."""
     return session.exec(
-        select(Recall).join(RecallLot, RecallLot.recall_id == Recall.id)
-        .where(RecallLot.lot_id == lot_id, Recall.closed_at.is_(None))
+        select(Recall).join(Hold, Hold.recall_id == Recall.id)
+        .where(Hold.lot_id == lot_id, Hold.lifted_at.is_(None))
         .order_by(Recall.id)
     ).first()
 
 
+def holds_of(session: Session, org_id: int, lot_id: int | None = None) -> list[tuple[Recall, list[Lot]]]:
+    """The open recalls holding an organization's lots (or one lot), each
+    with the held lots it owns that have something left: what its start
+    page and lot pages show."""
+    query = (
+        select(Recall, Lot).join(Hold, Hold.recall_id == Recall.id).join(Lot, Lot.id == Hold.lot_id)
+        .where(Hold.lifted_at.is_(None), Lot.status != "reversed")
+        .order_by(Recall.id, Lot.code)
+    )
+    if lot_id is not None:
+        query = query.where(Lot.id == lot_id)
+    else:
+        query = query.where(Lot.owner_org_id == org_id, Lot.remaining > 0)
+    grouped: dict[int, tuple[Recall, list[Lot]]] = {}
+    for recall, lot in session.exec(query):
+        grouped.setdefault(recall.id, (recall, []))[1].append(lot)
+    return list(grouped.values())
+
+
 def all_recalls(session: Session) -> list[Recall]:
     return list(session.exec(select(Recall).order_by(Recall.id.desc())))
-
-
-def mark_new_product_lot(session: Session, lot_id: int) -> list[Recall]:
-    """A product lot bottled while a recall is open on something upstream of
-    it is recalled too: its bottles warn from their first scan."""
-    from ..ledger.trace import upstream
-
-    open_recalls = session.exec(select(Recall).where(Recall.closed_at.is_(None))).all()
-    if not open_recalls:
-        return []
-    above = upstream(session, ("lot", lot_id)).nodes
-    reached = [r for r in open_recalls if (r.start_kind, r.start_id) in above]
-    for recall in reached:
-        session.add(RecallLot(recall_id=recall.id, lot_id=lot_id))
-    session.flush()
-    return reached

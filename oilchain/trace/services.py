@@ -18,7 +18,8 @@ from ..ledger.services import on_reverse
 from ..ledger.trace import Graph, downstream, upstream
 from ..nursery.models import SeedlingBatch
 from ..planting.models import PlantingRecord, Plot
-from ..processing.models import ProductLot, QualityGrade, QualityTest
+from ..processing.models import ProductLot, QualityTest
+from ..processing.quality import grade_of
 from ..units import LAB_DECIMALS, centimu_to_mu, from_base, normalized
 
 FULL, ORIGIN = "full", "origin"
@@ -184,18 +185,9 @@ def origin_story(session: Session, lot_id: int) -> dict:
             "peroxide_value": normalized(from_base(test.peroxide_value_milli, LAB_DECIMALS)),
             "moisture": normalized(from_base(test.moisture_milli, LAB_DECIMALS)),
             "laboratory": test.laboratory,
-            "grade": quality_grade(session, test),
+            "grade": grade_of(session, test),
         },
     }
-
-
-def quality_grade(session: Session, test: QualityTest) -> str | None:
-    """The best grade the test reaches (its code), or None."""
-    for grade in session.exec(select(QualityGrade).order_by(QualityGrade.rank)):
-        if (test.acid_value_milli <= grade.max_acid_value_milli and test.peroxide_value_milli <= grade.max_peroxide_value_milli
-                and test.moisture_milli <= grade.max_moisture_milli):
-            return grade.code
-    return None
 
 
 def refresh_stories(session: Session, lot_id: int) -> int:

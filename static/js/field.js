@@ -214,32 +214,52 @@
     device.textContent = t ? T.signedIn.replace("%(day)s", t.expires_at.slice(0, 10)) : T.signIn;
   }
 
-  async function signIn() {
+  // A tablet is signed in with the member's password, typed here; the page
+  // never asks the server for a token on its own (a lost tablet's session
+  // alone must not get a new one after the cooperative revoked it).
+  const signInForm = document.getElementById("tablet-signin");
+  const password = document.getElementById("tablet-password");
+  const passwordError = document.getElementById("tablet-password-error");
+
+  function needsSignIn() {
     const t = token();
     const weekAhead = new Date(Date.now() + 7 * 86400000).toISOString();
-    if (t && t.expires_at > weekAhead) return t;
-    if (!navigator.onLine) return t;
-    try {
-      const body = new URLSearchParams({ csrf_token: data.csrf, label: navigator.userAgent.slice(0, 80) });
-      const response = await fetch(data.deviceUrl, { method: "POST", body, credentials: "same-origin", redirect: "error" });
-      if (response.ok) {
-        const issued = await response.json();
-        localStorage.setItem(TOKEN_KEY, JSON.stringify({ token: issued.token, expires_at: issued.expires_at }));
-      }
-    } catch (e) {
-      /* offline, or the session has expired: keep the old token, if any */
-    }
-    showDevice();
-    return token();
+    return !t || t.expires_at <= weekAhead;
   }
+
+  function offerSignIn() {
+    signInForm.hidden = !(needsSignIn() && navigator.onLine);
+    showDevice();
+  }
+
+  signInForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    passwordError.hidden = true;
+    try {
+      const body = new URLSearchParams({ csrf_token: data.csrf, password: password.value, label: navigator.userAgent.slice(0, 80) });
+      const response = await fetch(data.deviceUrl, { method: "POST", body, credentials: "same-origin", redirect: "error" });
+      const answer = await response.json();
+      if (response.ok) {
+        localStorage.setItem(TOKEN_KEY, JSON.stringify({ token: answer.token, expires_at: answer.expires_at }));
+        password.value = "";
+        offerSignIn();
+        sync();
+        return;
+      }
+      passwordError.textContent = answer.error || T.signInFailed;
+    } catch (e) {
+      passwordError.textContent = T.signInFailed; /* offline, or the session has ended: sign in on the site again */
+    }
+    passwordError.hidden = false;
+  });
 
   async function sync() {
     if (syncing || !navigator.onLine) return;
     const pending = (await allEntries()).filter((e) => e.state === "pending");
     if (!pending.length) return;
-    const t = token() || (await signIn());
+    const t = token();
     if (!t) {
-      showDevice();
+      offerSignIn();
       return;
     }
     syncing = true;
@@ -261,7 +281,7 @@
       });
       if (response.status === 401) {
         localStorage.removeItem(TOKEN_KEY);
-        await signIn();
+        offerSignIn();
       } else if (response.ok) {
         const answer = await response.json();
         for (const result of answer.results) {
@@ -290,7 +310,8 @@
 
   window.addEventListener("online", () => {
     showNetwork();
-    signIn().then(sync);
+    offerSignIn();
+    sync();
   });
   window.addEventListener("offline", showNetwork);
   setInterval(sync, SYNC_EVERY_MS);
@@ -301,6 +322,7 @@
   form.elements.harvested_on.value = form.elements.harvested_on.value || countyToday();
   showNetwork();
   showDevice();
-  render().then(() => signIn()).then(sync);
+  offerSignIn();
+  render().then(sync);
   window.oilchainField = { sync, render, allEntries }; // for tests and the curious
 })();

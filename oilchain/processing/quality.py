@@ -1,0 +1,123 @@
+"""Quality: the grade a lab test reaches (the grade thresholds are data the
+bureau keeps), the test that stands for an oil lot on a given day, and the
+rule that oil is sold only with a standing test that meets its product's
+grade."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from ..errors import Invalid
+from ..labels import QUALITY_GRADES
+from ..ledger.models import STANDING, Event, EventLine, Lot
+from ..units import LAB_DECIMALS, from_base, normalized
+from .models import QualityGrade, QualityTest
+
+LAB_VALUES = ("acid_value", "peroxide_value", "moisture")
+LAB_LABELS = {"acid_value": _l("acid value"), "peroxide_value": _l("peroxide value"), "moisture": _l("moisture")}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A test's three values (thousandths) against one grade's limits: which are over."""
+
+    grade: str | None  # the best grade reached, or None: below every grade
+    over: dict  # lab value -> (value, limit) for those above the lowest grade's limits
+
+
+def grades(session: Session) -> list[QualityGrade]:
+    return list(session.exec(select(QualityGrade).order_by(QualityGrade.rank)))
+
+
+def reaches(grade: QualityGrade, acid: int, peroxide: int, moisture: int) -> bool:
+    return (acid <= grade.max_acid_value_milli and peroxide <= grade.max_peroxide_value_milli
+            and moisture <= grade.max_moisture_milli)
+
+
+def read(session: Session, acid: int, peroxide: int, moisture: int) -> Reading:
+    """The best grade these values reach and, when they reach none, what is
+    over the lowest grade's limits (what the form flags)."""
+    ordered = grades(session)
+    for grade in ordered:
+        if reaches(grade, acid, peroxide, moisture):
+            return Reading(grade.code, {})
+    over = {}
+    if ordered:
+        lowest = ordered[-1]
+        for name, value, limit in (("acid_value", acid, lowest.max_acid_value_milli),
+                                   ("peroxide_value", peroxide, lowest.max_peroxide_value_milli),
+                                   ("moisture", moisture, lowest.max_moisture_milli)):
+            if value > limit:
+                over[name] = (value, limit)
+    return Reading(None, over)
+
+
+def grade_of(session: Session, test: QualityTest) -> str | None:
+    """The best grade the test reaches (its code), or None."""
+    return read(session, test.acid_value_milli, test.peroxide_value_milli, test.moisture_milli).grade
+
+
+def grade_name(code: str | None):
+    return QUALITY_GRADES.get(code, code) if code else _l("below every grade")
+
+
+def oil_sources(session: Session, lot: Lot) -> list[int]:
+    """The oil lots whose test speaks for `lot`: itself when it is oil, else
+    the oil its standing bottling took."""
+    if lot.kind == "oil":
+        return [lot.id]
+    made, used = aliased(EventLine), aliased(EventLine)
+    return list(session.exec(
+        select(used.lot_id)
+        .join(made, (made.event_id == used.event_id) & (made.role == "output"))
+        .join(Event, Event.id == used.event_id)
+        .join(Lot, Lot.id == used.lot_id)
+        .where(made.lot_id == lot.id, used.role == "input", Lot.kind == "oil", STANDING)
+    ))
+
+
+def standing_test(session: Session, oil_ids: list[int], on: date) -> QualityTest | None:
+    """The latest standing (not withdrawn) test of these oil lots dated on or before `on`."""
+    if not oil_ids:
+        return None
+    return session.exec(
+        select(QualityTest)
+        .where(QualityTest.lot_id.in_(oil_ids), QualityTest.withdrawn_at.is_(None), QualityTest.tested_on <= on)
+        .order_by(QualityTest.tested_on.desc(), QualityTest.id.desc())
+    ).first()
+
+
+def require_sellable(session: Session, lot: Lot, on: date, lowest_grade: str | None, field: str = "occurred_on") -> QualityTest:
+    """Oil (bottled or bulk) is sold only with a standing quality test dated
+    on or before the sale that reaches the product's lowest grade (any
+    grade, when the product names none); the refusal says which and why."""
+    oil_ids = oil_sources(session, lot)
+    test = standing_test(session, oil_ids, on)
+    oil_codes = ", ".join(session.exec(select(Lot.code).where(Lot.id.in_(oil_ids or [0])).order_by(Lot.code)))
+    if test is None:
+        raise Invalid(
+            _l("Lot %(code)s cannot be sold on %(day)s: no standing quality test of its oil (%(oil)s) is dated on "
+               "or before that day. Record the test first.", code=lot.code, day=on.isoformat(), oil=oil_codes or lot.code),
+            field=field,
+        )
+    reached = grade_of(session, test)
+    ranks = {grade.code: grade.rank for grade in grades(session)}
+    values = "; ".join(f"{LAB_LABELS[name]} {normalized(from_base(getattr(test, name + '_milli'), LAB_DECIMALS))}"
+                       for name in LAB_VALUES)
+    if reached is None:
+        raise Invalid(
+            _l("Lot %(code)s cannot be sold: the quality test of %(day)s (%(values)s) reaches no grade.",
+               code=lot.code, day=test.tested_on.isoformat(), values=values),
+            field=field,
+        )
+    if lowest_grade in ranks and ranks[reached] > ranks[lowest_grade]:
+        raise Invalid(
+            _l("Lot %(code)s cannot be sold as this product: the quality test of %(day)s reaches %(reached)s, "
+               "below %(lowest)s, the lowest grade the product may be sold at.",
+               code=lot.code, day=test.tested_on.isoformat(), reached=grade_name(reached), lowest=grade_name(lowest_grade)),
+            field=field,
+        )
+    return test
