@@ -33,7 +33,7 @@ def real_labels(app, count: int):
     for code, first, last, _gi in rows:
         take = min(last - first + 1, count - len(labels), 700)
         labels += bottle_labels(session, key=app.config["SERIAL_KEY"], base_url=app.config["PUBLIC_BASE_URL"],
-                                lot_code=code, first=first, last=first + take - 1)
+                                lot_code=code, first=first, last=first + take - 1).labels
         lots += 1
         if len(labels) >= count:
             break

@@ -292,5 +292,7 @@ def labels_command(lot, first, last, output):
     except DomainError as error:
         raise click.ClickException(str(error))
     with open(output, "wb") as handle:
-        handle.write(bottle_sheet(made))
-    click.echo(f"{output}: {len(made)} labels")
+        handle.write(bottle_sheet(made.labels, made.notice))
+    click.echo(f"{output}: {len(made.labels)} labels")
+    if made.notice:
+        click.echo(" ".join(made.notice.lines[:1]))

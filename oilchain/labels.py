@@ -45,6 +45,7 @@ ORG_KINDS = {
 
 
 QUALITY_GRADES = {"grade1": _l("Grade 1"), "grade2": _l("Grade 2")}
+LAB_LABELS = {"acid_value": _l("acid value"), "peroxide_value": _l("peroxide value"), "moisture": _l("moisture")}
 UNKNOWN_REASONS = {
     "gtin": _l("wrong GTIN check digit"),
     "product": _l("unknown product"),
@@ -83,6 +84,7 @@ def init_app(app) -> None:
         role_label=lambda code: ROLES.get(code, code),
         run_status_label=lambda code: RUN_STATUS.get(code, code),
         quality_grade_label=lambda code: QUALITY_GRADES.get(code, code),
+        lab_label=lambda name: LAB_LABELS.get(name, name),
         unknown_reason_label=lambda code: UNKNOWN_REASONS.get(code, code),
         run_trigger_label=lambda code: RUN_TRIGGER.get(code, code),
         org_kind_label=lambda code: ORG_KINDS.get(code, code),

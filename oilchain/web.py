@@ -55,9 +55,10 @@ def render_form(form, page: str, partial: str, **context):
     return render_template(template, form=form, **context), status
 
 
-def done(url: str, message: str):
-    """After a state-changing POST: 303 to the result (htmx: HX-Redirect)."""
-    flash(message, "success")
+def done(url: str, message: str, category: str = "success"):
+    """After a state-changing POST: 303 to the result (htmx: HX-Redirect);
+    the message is flashed there ("warning" for a result to look at)."""
+    flash(message, category)
     if htmx:
         return htmx_response(redirect=url)
     return redirect(url, code=303)
@@ -101,6 +102,7 @@ def navigation() -> list[tuple[str, str]]:
             ("trace.unknown_scans", _("Unknown codes")),
             ("reports.archive", _("Reports")),
             ("admin.grading", _("Grading standard")),
+            ("admin.bounds", _("Bounds")),
         ],
         "admin": [
             ("admin.index", _("Administration")),

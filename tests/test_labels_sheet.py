@@ -48,7 +48,9 @@ def bottled(app, world):
         return built, serials.serial_first, serials.serial_last
 
 
-def make_eligible(app, world):
+def make_eligible(app, world, marks_for: tuple[str, int] | None = None):
+    """The GI defined and the processor authorized; `marks_for` (lot code,
+    units) has the bureau issue that many marks for the lot."""
     bureau = world.actors["bureau"]
     with db_session(app) as session:
         gi.save_definition(session, actor=bureau, name=GI_NAME, registration="AGI2021-01234", specification="",
@@ -56,6 +58,9 @@ def make_eligible(app, world):
                            township_ids=[chain.township_id(session, "麻旺镇")])
         gi.authorize(session, actor=bureau, org_id=world.orgs["processor"].id, authorized_on=date(2025, 1, 1))
         session.commit()
+        if marks_for:
+            gi.issue_marks(session, actor=bureau, lot_code=marks_for[0], units=marks_for[1], issued_on=chain.SOLD_ON)
+            session.commit()
 
 
 def urls(gtin: str, lot: str, first: int, last: int) -> list[str]:
@@ -138,7 +143,7 @@ def test_the_gi_mark_area_carries_the_credit_code_only_for_an_eligible_lot(app, 
     before = sheet_text(code, "before.pdf", lot_first)
     assert code in before and CREDIT not in before and "GIproduct" not in before
     assert csv_gi(code) == [("", "")] * 3
-    make_eligible(app, world)
+    make_eligible(app, world, marks_for=(code, 100))
     after = sheet_text(code, "eligible.pdf", lot_first)
     assert CREDIT in after and "GIproduct" in after and GI_NAME in after
     assert csv_gi(code) == [(GI_NAME, CREDIT)] * 3
@@ -161,12 +166,43 @@ def test_the_credit_code_is_printed_whole_on_every_label(app, client, auth, worl
     """An 18-character code broken over two lines cannot be read or checked
     at a glance: the mark area keeps it on one line, on each label."""
     built, lot_first, _ = bottled
-    make_eligible(app, world)
+    make_eligible(app, world, marks_for=(built.product_lot.code, 3))
     client.set_cookie("lang", "en")
     auth.login("processor")
     response = client.get(f"/processing/lots/{built.product_lot.code}/labels.pdf?first={lot_first}&last={lot_first + 2}")
     text = text_of(response.data, tmp_path, "three.pdf")
     assert text.count(CREDIT) == 3, text
+
+
+def test_only_serials_inside_an_issued_range_carry_the_gi_mark_and_the_rest_is_said(app, client, auth, world, bottled,
+                                                                                      tmp_path):
+    """100 marks issued for a lot of 1,000: serials 95..105 print the mark on
+    the first six only, and both the PDF's first page and the CSV say why the
+    others have none."""
+    built, lot_first, _ = bottled
+    code = built.product_lot.code
+    make_eligible(app, world, marks_for=(code, 100))
+    client.set_cookie("lang", "en")
+    auth.login("processor")
+    first, last = lot_first + 94, lot_first + 104
+    response = client.get(f"/processing/lots/{code}/labels.pdf?first={first}&last={last}")
+    assert response.status_code == 200
+    pages = text_of(response.data, tmp_path, "beyond.pdf").split("\f")
+    notice = squeezed(pages[0])
+    assert "Readbeforeprinting" in notice and CREDIT not in notice
+    assert squeezed(f"GI marks were issued for serials {lot_first}–{lot_first + 99} only. 5 of the 11 labels") in notice
+    assert pages[1].count(CREDIT) == 6  # serials 95..100 of the range 1..100
+    header, *rows = csv_rows(client.get(f"/processing/lots/{code}/labels.csv?first={first}&last={last}")
+                             .get_data(as_text=True))
+    column = {name: i for i, name in enumerate(header)}
+    marks = [(int(row[column["serial_number"]]), row[column["credit_code"]], row[column["gi_mark"]]) for row in rows]
+    assert marks[:6] == [(n, CREDIT, "yes") for n in range(first, first + 6)]
+    assert all(credit == "" and mark.startswith("no: beyond the GI marks issued") for _n, credit, mark in marks[6:])
+    assert len(marks) == 11
+    # Within the issued range: no notice page, every label marked.
+    inside = client.get(f"/processing/lots/{code}/labels.pdf?first={lot_first}&last={lot_first + 20}")
+    inside_text = text_of(inside.data, tmp_path, "inside.pdf")
+    assert "Read before printing" not in inside_text and inside_text.count(CREDIT) == 21
 
 
 def test_the_csv_has_the_header_and_one_row_per_serial_with_the_same_urls(app, client, auth, bottled):

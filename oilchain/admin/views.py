@@ -13,8 +13,13 @@ from ..units import from_base, to_base
 from ..auth import services as auth_services
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization, User
-from ..forms import ChoiceField, Form, TextField
-from ..labels import ORG_KINDS, ROLES, choices
+from decimal import Decimal
+
+from ..forms import ChoiceField, CountField, Form, TextField, YuanField
+from ..labels import ORG_KINDS, PROPAGATION, ROLES, choices
+from ..sales import services as sales_services
+from ..sales.models import PriceBound
+from ..units import fen_to_yuan, yuan_to_fen
 from ..web import attempt, done, render_form
 from . import services
 from .models import Township
@@ -210,3 +215,52 @@ def grading():
         if saved:
             return done(url_for("admin.grading"), _("Grading standard saved."))
     return render_form(form, "admin/grading.html", "admin/_grading_form.html")
+
+
+class PriceBoundForm(Form):
+    window_days = CountField(_l("Recent period (days)"), low=7, high=730)
+    min_sales = CountField(_l("Sales needed to compare with"), low=1, high=1000)
+    low_percent = CountField(_l("Lowest price, % of the recent median"), low=1, high=99)
+    high_percent = CountField(_l("Highest price, % of the recent median"), low=101, high=10_000)
+    floor = YuanField(_l("Otherwise at least (yuan per kg of oil)"), high=Decimal("100000"))
+    ceiling = YuanField(_l("and at most (yuan per kg of oil)"), high=Decimal("100000"))
+
+
+class AgeLimitForm(Form):
+    propagation = ChoiceField(_l("Propagation method"), coerce=str)
+    max_age_days = CountField(_l("Dispatched at most this many days after sowing or grafting"), low=30, high=3650)
+
+
+@bp.route("/bounds", methods=["GET", "POST"])
+@roles_required(*BUREAU_ROLES)
+def bounds():
+    """What the ledger takes as plausible (data the bureau keeps): sale
+    prices, and how old a seedling batch may be when dispatched."""
+    session = db.session()
+    current = session.get(PriceBound, "product")
+    price = PriceBoundForm(prefix="price", obj=None if request.method == "POST" else price_defaults(current))
+    age = AgeLimitForm(prefix="age")
+    age.propagation.choices = choices(PROPAGATION)
+    if request.method == "POST" and request.form.get("which") == "price" and price.validate_on_submit():
+        if attempt(price, lambda: sales_services.save_price_bound(
+                session, actor=current_user, kind="product", window_days=price.window_days.data, min_sales=price.min_sales.data,
+                low_percent=price.low_percent.data, high_percent=price.high_percent.data,
+                floor_fen_per_kg=yuan_to_fen(price.floor.data), ceiling_fen_per_kg=yuan_to_fen(price.ceiling.data))):
+            return done(url_for("admin.bounds"), _("Price bounds saved."))
+    if request.method == "POST" and request.form.get("which") == "age" and age.validate_on_submit():
+        if attempt(age, lambda: nursery_services.set_age_limit(session, actor=current_user, propagation=age.propagation.data,
+                                                                 max_age_days=age.max_age_days.data)):
+            return done(url_for("admin.bounds"), _("Dispatch age limit saved."))
+    status = 422 if price.has_errors() or age.has_errors() else 200
+    return render_template("admin/bounds.html", price=price, age=age, limits=nursery_services.age_limits(session)), status
+
+
+def price_defaults(bound):
+    """The stored bounds in the form's units (yuan per kg)."""
+    if bound is None:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(window_days=bound.window_days, min_sales=bound.min_sales, low_percent=bound.low_percent,
+                           high_percent=bound.high_percent, floor=fen_to_yuan(bound.floor_fen_per_kg),
+                           ceiling=fen_to_yuan(bound.ceiling_fen_per_kg))

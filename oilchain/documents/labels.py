@@ -82,19 +82,30 @@ class BottleLabel:
     gi: str | None = None  # the GI mark area's text, when the lot is eligible
 
 
+@dataclass
+class Notice:
+    """What the person at the printer must read first (a page of its own)."""
+
+    title: str
+    lines: list[str]
+
+
 # A4, 3 columns x 7 rows of 70 x 42.3 mm labels (a common sheet size).
 SHEET_COLUMNS, SHEET_ROWS = 3, 7
 BOTTLE_QR = 20 * mm  # scans when printed at this size
 
 
-def bottle_sheet(labels: list[BottleLabel]) -> bytes:
+def bottle_sheet(labels: list[BottleLabel], notice: Notice | None = None) -> bytes:
     """A print-ready A4 sheet of bottle labels, 21 to a page: a vector QR code
     of 20 mm, the product, lot, serial and dates, and the GI mark area with
-    the producer's credit code when the lot is eligible."""
+    the producer's credit code on labels that carry the mark. A `notice`
+    comes first, on a page of its own, so no label sheet is spoiled by it."""
     font = fonts.register()
     out = io.BytesIO()
     page = pdfcanvas.Canvas(out, pagesize=A4, initialFontName=font, initialFontSize=7)
     page.setTitle(labels[0].lot if labels else "labels")
+    if notice is not None:
+        _notice_page(page, font, notice)
     width, height = A4[0] / SHEET_COLUMNS, A4[1] / SHEET_ROWS
     per_page = SHEET_COLUMNS * SHEET_ROWS
     for index, label in enumerate(labels):
@@ -107,6 +118,23 @@ def bottle_sheet(labels: list[BottleLabel]) -> bytes:
     page.showPage()
     page.save()
     return out.getvalue()
+
+
+def _notice_page(page, font: str, notice: Notice) -> None:
+    margin = 20 * mm
+    width = A4[0] - 2 * margin
+    y = A4[1] - margin - 16
+    page.setFont(font, 16)
+    for row in wrap(notice.title, font, 16, width):
+        page.drawString(margin, y, row)
+        y -= 22
+    page.setFont(font, 11)
+    for line in notice.lines:
+        y -= 6
+        for row in wrap(line, font, 11, width):
+            page.drawString(margin, y, row)
+            y -= 16
+    page.showPage()
 
 
 def _bottle_label(page, font: str, label: BottleLabel, x: float, y: float, width: float, height: float) -> None:

@@ -18,6 +18,7 @@ are quantities of a class, so every event names lots in quantity lists
 | receive | ObjectEvent | OBSERVE | receiving |
 | sell (retail, online) | ObjectEvent | OBSERVE | retail_selling |
 | sell (other channels) | ObjectEvent | OBSERVE | shipping |
+| dispose | ObjectEvent | DELETE | destroying (disposition destroyed, the reason in oilchain:reason) |
 | reverse | not exported: the event it reverses carries an errorDeclaration |
 
 Messages are English: the API is not translated.
@@ -78,6 +79,7 @@ CLASSES = {
     "press": {("TransformationEvent", None, "commissioning")},
     "bottle": {("TransformationEvent", None, "commissioning")},
     "sell": {("ObjectEvent", "OBSERVE", "retail_selling"), ("ObjectEvent", "OBSERVE", "shipping")},
+    "dispose": {("ObjectEvent", "DELETE", "destroying")},
 }
 FALLBACK = ("ObjectEvent", "OBSERVE", None)
 NOT_EXPORTED = ("reverse",)
@@ -375,6 +377,10 @@ def to_epcis(event: Event, facts: Facts, uris: Uris) -> dict:
     elif kind == "grade":
         line = lines[0]
         doc["quantityList"] = [quantity_element(uris, line.code, line.unit, facts.after_grading[event.id])]
+    elif kind == "dispose":
+        doc["quantityList"] = quantities(("input",))
+        doc["disposition"] = "destroyed"
+        doc["oilchain:reason"] = event.note
     elif kind == "sell":
         doc["quantityList"] = quantities(("input",))
         sale = facts.sales.get(event.id)

@@ -12,6 +12,7 @@ from ..ledger import services as ledger
 from ..planting.services import plots_of
 from ..units import WEIGHT_DECIMALS, kg_to_g
 from ..web import attempt, done, render_form
+from ..trace.recalls import holds_of
 from . import services
 
 bp = Blueprint("harvest", __name__, url_prefix="/harvest")
@@ -45,6 +46,7 @@ def index():
         "harvest/index.html",
         harvests=services.harvests_of(session, current_user.org_id),
         stock=ledger.owned_lots(session, current_user.org_id, ("fruit", "seed", "husk")),
+        holds=holds_of(session, current_user.org_id),
     )
 
 

@@ -11,6 +11,7 @@ from ..labels import GRADE_NAMES, PROPAGATION, choices
 from ..ledger.models import Lot
 from ..planting.queries import plot_choices
 from ..web import attempt, done, render_form
+from ..trace.recalls import holds_of
 from . import services
 
 
@@ -63,7 +64,7 @@ def index():
     found = services.batches(session, current_user.org_id)
     left = services.grades_left(session, [batch for _lot, batch, _variety in found])
     rows = [(lot, batch, variety, left[batch.lot_id]) for lot, batch, variety in found]
-    return render_template("nursery/index.html", batches=rows)
+    return render_template("nursery/index.html", batches=rows, holds=holds_of(session, current_user.org_id))
 
 
 def batch_choices(stages: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ codes of each bottle's GS1 Digital Link) and the same data as CSV rows for
 industrial label printers."""
 
 import json
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,8 +11,9 @@ from sqlmodel import Session
 
 from .. import codes
 from ..auth.models import Organization
-from ..documents.labels import BottleLabel
+from ..documents.labels import BottleLabel, Notice
 from ..errors import Invalid
+from ..gi.services import marked_ranges
 from ..public.services import digital_link
 from .models import Product, ProductLot
 from .services import get_product_lot
@@ -37,13 +39,52 @@ def serial_range(session: Session, lot_code: str, first: int | None, last: int |
     return lot, product_lot, session.get(Product, product_lot.product_id), first, last
 
 
-def gi_mark(session: Session, product_lot: ProductLot, product: Product) -> tuple[str, str] | None:
-    """The GI product's name and the producer's credit code for the mark
-    area: only for an eligible lot."""
+@dataclass
+class GIMark:
+    """The GI mark area of an eligible lot's labels: the GI product's name,
+    the producer's credit code, and the serial ranges the bureau issued
+    marks for. Only a serial inside a range carries the mark."""
+
+    name: str
+    credit: str
+    ranges: list[tuple[int, int]]
+
+    def covers(self, number: int) -> bool:
+        return any(first <= number <= last for first, last in self.ranges)
+
+    def uncovered(self, first: int, last: int) -> int:
+        """How many of the serials first..last carry no mark."""
+        marked = sum(max(0, min(last, b) - max(first, a) + 1) for a, b in self.ranges)
+        return last - first + 1 - marked
+
+    def ranges_text(self) -> str:
+        return ", ".join(f"{a}–{b}" for a, b in self.ranges) or _("none")
+
+
+def gi_mark(session: Session, lot, product_lot: ProductLot, product: Product) -> GIMark | None:
+    """The mark area for an eligible lot (None for any other)."""
     status = json.loads(product_lot.gi_status or "{}")
     if not status.get("eligible"):
         return None
-    return status["name"], session.get(Organization, product.org_id).credit_code or ""
+    return GIMark(status["name"], session.get(Organization, product.org_id).credit_code or "", marked_ranges(session, lot.id))
+
+
+def beyond_marks(mark: GIMark | None, lot, first: int, last: int) -> str | None:
+    """What a GI lot's labels must say when some of the asked serials have no
+    issued mark (they are printed without it)."""
+    if mark is None:
+        return None
+    missing = mark.uncovered(first, last)
+    if not missing:
+        return None
+    if not mark.ranges:
+        return _("Lot %(code)s: no GI marks have been issued for it yet, so its %(asked)s labels (serials "
+                 "%(first)s–%(last)s) are printed without the GI mark.",
+                 code=lot.code, asked=f"{last - first + 1:,}", first=first, last=last)
+    return _("Lot %(code)s: GI marks were issued for serials %(ranges)s only. %(missing)s of the %(asked)s labels "
+             "asked for (serials %(first)s–%(last)s) are beyond them and are printed without the GI mark.",
+             code=lot.code, ranges=mark.ranges_text(), missing=f"{missing:,}", asked=f"{last - first + 1:,}",
+             first=first, last=last)
 
 
 def bottles(key: str, base_url: str, product: Product, lot, first: int, last: int):
@@ -53,17 +94,29 @@ def bottles(key: str, base_url: str, product: Product, lot, first: int, last: in
         yield number, serial, digital_link(base_url, product.gtin, lot.code, serial)
 
 
+@dataclass
+class Sheet:
+    labels: list[BottleLabel]
+    notice: Notice | None  # printed on a first page of its own when set
+
+
 def bottle_labels(session: Session, *, key: str, base_url: str, lot_code: str, first: int | None = None,
-                  last: int | None = None) -> list[BottleLabel]:
+                  last: int | None = None) -> Sheet:
+    """The labels of a serial range; the GI mark only on serials inside an
+    issued range, and a notice when some asked-for labels lack it."""
     lot, product_lot, product, first, last = serial_range(session, lot_code, first, last)
-    mark = gi_mark(session, product_lot, product)
-    gi = _("GI product %(name)s · special mark user %(credit)s", name=mark[0], credit=mark[1]) if mark else None
+    mark = gi_mark(session, lot, product_lot, product)
+    gi = _("GI product %(name)s · special mark user %(credit)s", name=mark.name, credit=mark.credit) if mark else None
+    warning = beyond_marks(mark, lot, first, last)
+    notice = Notice(title=_("Read before printing: labels without the GI mark"), lines=[
+        warning, _("The labels start on the next page."),
+    ]) if warning else None
     dates = [
         _("Bottled %(day)s", day=lot.produced_on.isoformat()),
         _("Best before %(day)s", day=product_lot.best_before.isoformat()),
     ]
     labels = []
-    for _number, serial, url in bottles(key, base_url, product, lot, first, last):
+    for number, serial, url in bottles(key, base_url, product, lot, first, last):
         labels.append(
             BottleLabel(
                 url=url,
@@ -71,24 +124,29 @@ def bottle_labels(session: Session, *, key: str, base_url: str, lot_code: str, f
                 lot=_("Lot %(code)s", code=lot.code),
                 serial=_("Serial %(serial)s", serial=serial),
                 lines=dates,
-                gi=gi,
+                gi=gi if mark and mark.covers(number) else None,
             )
         )
-    return labels
+    return Sheet(labels, notice)
 
 
 CSV_HEADER = ("serial_number", "serial", "url", "gtin", "lot", "product", "net_content_ml", "bottled_on", "best_before",
-              "gi_product", "credit_code")
+              "gi_product", "credit_code", "gi_mark")
 
 
 def csv_rows(session: Session, *, key: str, base_url: str, lot_code: str, first: int | None = None,
              last: int | None = None) -> list[list]:
     """One row per bottle, in CSV_HEADER's order (the field names are the
-    printers' interface, so they are not translated)."""
+    printers' interface, so they are not translated). `gi_mark` says "yes"
+    for a serial with an issued mark; on a GI lot's other serials it says
+    why there is none, and the GI columns stay empty."""
     lot, product_lot, product, first, last = serial_range(session, lot_code, first, last)
-    gi_name, credit = gi_mark(session, product_lot, product) or ("", "")
-    return [
-        [number, serial, url, product.gtin, lot.code, product.name, product.net_content_ml,
-         lot.produced_on.isoformat(), product_lot.best_before.isoformat(), gi_name, credit]
-        for number, serial, url in bottles(key, base_url, product, lot, first, last)
-    ]
+    mark = gi_mark(session, lot, product_lot, product)
+    beyond = _("no: beyond the GI marks issued for this lot (serials %(ranges)s)", ranges=mark.ranges_text()) if mark else ""
+    rows = []
+    for number, serial, url in bottles(key, base_url, product, lot, first, last):
+        marked = bool(mark and mark.covers(number))
+        rows.append([number, serial, url, product.gtin, lot.code, product.name, product.net_content_ml,
+                     lot.produced_on.isoformat(), product_lot.best_before.isoformat(),
+                     mark.name if marked else "", mark.credit if marked else "", "yes" if marked else beyond])
+    return rows

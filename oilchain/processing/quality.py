@@ -11,13 +11,12 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..errors import Invalid
-from ..labels import QUALITY_GRADES
+from ..labels import LAB_LABELS, QUALITY_GRADES
 from ..ledger.models import STANDING, Event, EventLine, Lot
 from ..units import LAB_DECIMALS, from_base, normalized
 from .models import QualityGrade, QualityTest
 
 LAB_VALUES = ("acid_value", "peroxide_value", "moisture")
-LAB_LABELS = {"acid_value": _l("acid value"), "peroxide_value": _l("peroxide value"), "moisture": _l("moisture")}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from ..auth.models import Organization
 from ..ledger.models import Lot, Shipment
 from ..ledger.services import owned_lots
 from .services import product_lots_of, products_of
+from ..trace.recalls import holds_of
 
 
 def incoming(session: Session, org_id: int) -> list[tuple[Shipment, Lot, Organization]]:
@@ -24,6 +25,7 @@ def incoming(session: Session, org_id: int) -> list[tuple[Shipment, Lot, Organiz
 
 def overview(session: Session, org_id: int) -> dict:
     return {
+        "holds": holds_of(session, org_id),
         "incoming": incoming(session, org_id),
         "stock": owned_lots(session, org_id, ("fruit", "seed", "husk", "oil", "cake")),
         "products": products_of(session, org_id),

@@ -9,12 +9,13 @@ from .. import codes, db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField
 from ..ledger import services as ledger
-from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, kg_to_g, to_base
+from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, NotExact, kg_to_g, to_base
 from ..documents.labels import bottle_sheet
 from ..errors import DomainError
 from ..ledger.services import get_lot
 from ..web import attempt, csv_response, document, done, render_form
 from . import labels, queries, services
+from .quality import LAB_VALUES, grade_name, grade_of, grades, read
 
 
 def LabField(label):
@@ -51,6 +52,7 @@ class ProductForm(Form):
     net_content_ml = CountField(_l("Net content (ml)"), high=30000)
     fill_grams = CountField(_l("Oil per unit (g)"), high=30000)
     shelf_life_days = CountField(_l("Shelf life (days)"), low=1, high=3650)
+    lowest_grade = ChoiceField(_l("Lowest grade it is sold at"), coerce=lambda v: v or None, required=False)
 
 
 class BottleForm(Form):
@@ -148,8 +150,33 @@ def quality():
             ),
         )
         if test:
-            return done(url_for("trace.lot", code=form.code.data), _("Quality test recorded."))
-    return render_form(form, "processing/quality.html", "processing/_quality_form.html")
+            grade = grade_of(session, test)
+            if grade is None:
+                return done(url_for("trace.lot", code=form.code.data),
+                            _("Quality test recorded. Out of specification: it reaches no grade, so this oil cannot be sold."),
+                            category="warning")
+            return done(url_for("trace.lot", code=form.code.data),
+                        _("Quality test recorded: it reaches %(grade)s.", grade=grade_name(grade)))
+    return render_form(form, "processing/quality.html", "processing/_quality_form.html", reading=typed_reading(form))
+
+
+def typed_reading(form):
+    """The grade the form's three values reach, once all three are exact numbers."""
+    try:
+        values = [to_base(getattr(form, name).data, LAB_DECIMALS) for name in LAB_VALUES]
+    except (NotExact, TypeError, ValueError, ArithmeticError):
+        return None
+    if any(value < 0 for value in values):
+        return None
+    return read(db.session(), *values)
+
+
+@bp.route("/quality/grade")
+@roles_required("processor")
+def quality_grade():
+    """As the lab values are typed: the grade they reach, or what is out of specification."""
+    form = QualityForm(formdata=request.args, meta={"csrf": False})
+    return render_template("processing/_quality_grade.html", reading=typed_reading(form))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -157,6 +184,7 @@ def quality():
 def new_product():
     session = db.session()
     form = ProductForm(shelf_life_days=540)
+    form.lowest_grade.choices = [("", _("Any grade"))] + [(g.code, str(grade_name(g.code))) for g in grades(session)]
     if form.validate_on_submit():
         product = attempt(
             form,
@@ -168,6 +196,7 @@ def new_product():
                 net_content_ml=form.net_content_ml.data,
                 fill_grams=form.fill_grams.data,
                 shelf_life_days=form.shelf_life_days.data,
+                lowest_grade=form.lowest_grade.data,
             ),
         )
         if product:
@@ -242,7 +271,8 @@ def bottle_labels(code: str, fmt: str):
         if fmt == "csv":
             return csv_response(f"{lot.code}-labels.csv", list(labels.CSV_HEADER),
                                 labels.csv_rows(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last))
-        sheet = bottle_sheet(labels.bottle_labels(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last))
+        made = labels.bottle_labels(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last)
+        sheet = bottle_sheet(made.labels, made.notice)
     except DomainError as error:
         return render_template("error.html", status=422, message=str(error.message)), 422
     return document(sheet, "application/pdf", f"{lot.code}-labels.pdf", inline=True)

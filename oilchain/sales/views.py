@@ -22,6 +22,7 @@ class SaleForm(Form):
     quantity = CountField(_l("Units"), high=10_000_000)
     unit_price = YuanField(_l("Unit price (yuan)"), high=100_000)
     occurred_on = DayField(_l("Sold on"))
+    price_note = TextField(_l("Reason for this price"), 200, required=False)
 
 
 @bp.route("/")
@@ -58,6 +59,7 @@ def new_sale():
                 quantity=form.quantity.data,
                 unit_price_fen=yuan_to_fen(form.unit_price.data),
                 sold_on=form.occurred_on.data,
+                price_note=form.price_note.data or "",
             ),
         )
         if sale:

@@ -11,6 +11,9 @@ from ..ledger.services import lot_history
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Plot
 from ..processing.models import Product, ProductLot, QualityTest
+from ..gi.services import marked_ranges
+from ..processing.quality import grade_of
+from .recalls import holds_of
 from .services import took_part
 
 PAGE_SIZE = 50
@@ -78,6 +81,10 @@ def lot_detail(session: Session, lot: Lot) -> dict:
             .join(EventLine, EventLine.event_id == Event.id)
             .where(EventLine.lot_id == lot.id, EventLine.role == "output")
         ).first()
+    detail["holds"] = holds_of(session, lot.owner_org_id, lot_id=lot.id)
+    detail["grades"] = {t.id: grade_of(session, t) for t in detail["tests"]}
+    if detail["product_lot"] is not None:
+        detail["marked"] = marked_ranges(session, lot.id)
     detail["used_count"] = session.exec(
         select(func.count()).select_from(EventLine).where(EventLine.lot_id == lot.id, EventLine.role == "input")
     ).one()

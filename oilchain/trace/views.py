@@ -7,7 +7,11 @@ from .. import db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents import labels, qr
 from ..errors import NotFound
-from ..forms import Form, TextField
+from wtforms import DecimalField
+from wtforms.validators import InputRequired
+
+from ..forms import DayField, Exact, Form, TextField
+from ..units import WEIGHT_DECIMALS, NotExact, to_base
 from ..ledger import services as ledger
 from ..ledger.models import LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
@@ -23,6 +27,13 @@ bp = Blueprint("trace", __name__)
 
 class ReverseForm(Form):
     reason = TextField(_l("Reason for the correction"), 500)
+
+
+class DisposeForm(Form):
+    quantity = DecimalField(_l("Quantity to dispose of"), validators=[InputRequired(), Exact(WEIGHT_DECIMALS)], places=None,
+                            render_kw={"inputmode": "decimal"})
+    reason = TextField(_l("Reason for the disposal"), 500)
+    occurred_on = DayField(_l("Disposed of on"))
 
 
 @bp.route("/lots")
@@ -66,10 +77,12 @@ def lot(code: str):
 
 
 def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int = 200, reverse_event_id: int | None = None,
-               test_form: ReverseForm | None = None):
+               test_form: ReverseForm | None = None, dispose_form: DisposeForm | None = None):
     session = db.session()
     context = {
         "access": access,
+        "dispose_form": dispose_form,
+        "blank_dispose_form": DisposeForm(formdata=None),
         "story": services.origin_story(session, found.id),
         "reverse_form": reverse_form,
         "reverse_event_id": reverse_event_id,
@@ -120,6 +133,27 @@ def withdraw_test(test_id: int):
     if access is None:
         abort(403)
     return render_lot(found, access, ReverseForm(formdata=None), status=422, test_form=form)
+
+
+@bp.route("/l/<code>/dispose", methods=["POST"])
+@login_required
+def dispose(code: str):
+    """Part or all of a lot destroyed or written off, with the reason."""
+    session = db.session()
+    found = full_access_lot(code)
+    form = DisposeForm()
+    if form.validate_on_submit():
+        try:
+            amount = to_base(form.quantity.data, WEIGHT_DECIMALS if found.unit == "g" else 0)
+        except NotExact:
+            form.add_error("quantity", _("A count of plants or units is a whole number."))
+        else:
+            if attempt(form, lambda: ledger.dispose_lot(session, actor=current_user, code=found.code, quantity=amount,
+                                                        occurred_on=form.occurred_on.data, reason=form.reason.data)):
+                return done(url_for("trace.lot", code=found.code), _("The disposal of lot %(code)s was recorded.", code=found.code))
+    if htmx and not htmx.boosted:
+        return render_template("trace/_dispose_form.html", dispose_form=form, lot=found), 422
+    return render_lot(found, services.FULL, ReverseForm(formdata=None), status=422, dispose_form=form)
 
 
 @bp.route("/l/<code>/trace")
