@@ -220,8 +220,8 @@ def grading():
 class PriceBoundForm(Form):
     window_days = CountField(_l("Recent period (days)"), low=7, high=730)
     min_sales = CountField(_l("Sales needed to compare with"), low=1, high=1000)
-    low_percent = CountField(_l("Lowest price, % of the recent median"), low=1, high=99)
-    high_percent = CountField(_l("Highest price, % of the recent median"), low=101, high=10_000)
+    low_percent = CountField(_l("Lowest price (percent of the recent median)"), low=1, high=99)
+    high_percent = CountField(_l("Highest price (percent of the recent median)"), low=101, high=10_000)
     floor = YuanField(_l("Otherwise at least (yuan per kg of oil)"), high=Decimal("100000"))
     ceiling = YuanField(_l("and at most (yuan per kg of oil)"), high=Decimal("100000"))
 

@@ -80,10 +80,10 @@ def beyond_marks(mark: GIMark | None, lot, first: int, last: int) -> str | None:
     if not mark.ranges:
         return _("Lot %(code)s: no GI marks have been issued for it yet, so its %(asked)s labels (serials "
                  "%(first)s–%(last)s) are printed without the GI mark.",
-                 code=lot.code, asked=f"{last - first + 1:,}", first=first, last=last)
+                 code=lot.code, asked=format(last - first + 1, ","), first=first, last=last)
     return _("Lot %(code)s: GI marks were issued for serials %(ranges)s only. %(missing)s of the %(asked)s labels "
              "asked for (serials %(first)s–%(last)s) are beyond them and are printed without the GI mark.",
-             code=lot.code, ranges=mark.ranges_text(), missing=f"{missing:,}", asked=f"{last - first + 1:,}",
+             code=lot.code, ranges=mark.ranges_text(), missing=format(missing, ","), asked=format(last - first + 1, ","),
              first=first, last=last)
 
 

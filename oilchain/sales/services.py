@@ -149,7 +149,7 @@ def save_price_bound(
     if not actor.is_bureau:
         raise Forbidden(_l("Only the bureau edits the price bounds."))
     if not 0 < low_percent < 100 < high_percent:
-        raise Invalid(_l("The lower share lies below 100%% and the upper above it."), field="low_percent")
+        raise Invalid(_l("The lower share lies below 100 and the upper above it."), field="low_percent")
     if not 0 < floor_fen_per_kg < ceiling_fen_per_kg:
         raise Invalid(_l("The floor must be more than zero and below the ceiling."), field="floor")
     bound = session.get(PriceBound, kind) or PriceBound(kind=kind, window_days=1, min_sales=1, low_percent=1,
