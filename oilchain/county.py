@@ -15,10 +15,13 @@ million bottles in a few thousand product lots, quality tests and about
 The services write one event at a time (a few queries each), far too slow
 for this; so the generator computes every row itself, keeping the ledger's
 rules (remaining = the sum of a lot's lines, each transformation inside the
-yield bounds, whole-lot shipments, receipts within the weighbridge
-tolerance, contiguous serial ranges, codes from the `sequence` counters),
-and writes them in bulk with SQLAlchemy Core executemany batches. Events get
-their ids in business order (by day, then step), so an id never precedes the
+yield bounds, no step dated before its lots were in the actor's hands,
+whole-lot shipments, receipts within the weighbridge tolerance, dispatches
+within the batch's age limit, plot names unique in their village, sales
+with a standing quality test of a grade behind them and a plausible price,
+contiguous serial ranges and GI mark ranges, codes from the `sequence`
+counters), and writes them in bulk with SQLAlchemy Core executemany
+batches. Events get their ids in business order (by day, then step), so an id never precedes the
 events its lots came from. Then the app's own functions compute the origin
 stories (`trace.services.origin_story`), the GI status (`gi.services.refresh`)
 and the roll-up (`reports.services.rollup_year`).
@@ -29,11 +32,11 @@ recording are derived from the business dates, not from the clock.
 
 import json
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from datetime import date, datetime, timedelta, timezone
 from random import Random
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
@@ -46,13 +49,15 @@ from .gi import services as gi_services
 from .gi.models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
 from .harvest.models import HarvestRecord
 from .ledger.models import LOT_CODE_LETTERS, LOT_UNITS, Event, EventLine, Lot, Shipment
-from .nursery.models import GradingStandard, SeedlingBatch, SeedlingDispatch
+from .nursery.models import DispatchAgeLimit, GradingStandard, SeedlingBatch, SeedlingDispatch
 from .planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck
-from .processing.models import Product, ProductLot, QualityTest
+from .processing.models import Product, ProductLot, QualityGrade, QualityTest
+from .processing.quality import reaches
 from .reference import PLAN_TARGETS, YIELD_BOUNDS
 from .reports import services as reports
 from .reports.models import Target
-from .sales.models import Sale
+from .sales.models import PriceBound, Sale
+from .sales.services import plausible_range
 from .trace.services import shared_stories
 
 DEFAULT_SEED = 2024
@@ -153,14 +158,16 @@ def utc_at(day: date, rng: Random) -> datetime:
 
 
 class L:
-    """A lot being generated."""
+    """A lot being generated. `since`: the day its owner has held it from
+    (made, or received); no step of the owner's may be dated before it."""
 
-    __slots__ = ("id", "code", "kind", "quantity", "remaining", "owner", "status", "produced_on", "created_at")
+    __slots__ = ("id", "code", "kind", "quantity", "remaining", "owner", "status", "produced_on", "created_at", "since")
 
     def __init__(self, kind, quantity, owner, produced_on, created_at):
         self.id = self.code = None
         self.kind, self.quantity, self.remaining = kind, quantity, quantity
         self.owner, self.status, self.produced_on, self.created_at = owner, "active", produced_on, created_at
+        self.since = produced_on
 
 
 class Ev:
@@ -176,8 +183,8 @@ class Ev:
 
 class Ledger:
     """Events and lots with the ledger's own rules: a lot's remaining moves
-    only by lines, never below zero; transformations balance inside their
-    yield bounds."""
+    only by lines, never below zero; no step comes before its lots were in
+    the actor's hands; transformations balance inside their yield bounds."""
 
     def __init__(self, rng: Random):
         self.rng = rng
@@ -189,12 +196,12 @@ class Ledger:
         total_in = 0
         for lot, amount in inputs:
             assert lot.owner == org["id"] and lot.status == "active" and 0 < amount <= lot.remaining, (kind, lot.kind)
-            assert lot.produced_on <= day
+            assert lot.since <= day, (kind, lot.kind, lot.since, day)
             lot.remaining -= amount
             ev.lines.append((lot, "input", -amount))
             total_in += amount
         for lot, delta in adjust:
-            assert lot.remaining + delta >= 0
+            assert lot.remaining + delta >= 0 and lot.since <= day, (kind, lot.kind, lot.since, day)
             lot.remaining += delta
             ev.lines.append((lot, "adjust", delta))
         made = []
@@ -213,6 +220,22 @@ class Ledger:
             ev.loss = loss
         self.events.append(ev)
         return ev, made
+
+    def ship(self, lot, org, day) -> Ev:
+        """A whole lot leaves its owner, in transit until received."""
+        assert lot.owner == org["id"] and lot.status == "active" and lot.since <= day, (lot.kind, lot.since, day)
+        ev, _ = self.event("ship", org, day)
+        lot.status = "in_transit"
+        return ev
+
+    def receive(self, lot, org, day, shipped: Ev, declared, weighed) -> Ev:
+        """The addressee weighs the lot in (like ledger.receive_lot: always an
+        adjust line, of zero when the weight agrees); it holds it from today."""
+        assert lot.status == "in_transit" and shipped.day <= day, (shipped.day, day)
+        lot.status = "active"
+        ev, _ = self.event("receive", org, day, adjust=[(lot, weighed - declared)])
+        lot.owner, lot.since = org["id"], day
+        return ev
 
     def number(self) -> None:
         """Ids in business order (day, then step, then creation); lot ids in
@@ -243,6 +266,12 @@ class County:
         standard = {g.grade: g for g in session.execute(select(GradingStandard)).scalars()}
         self.thresholds = (standard[1].min_height_mm, standard[1].min_diameter_dmm,
                            standard[2].min_height_mm, standard[2].min_diameter_dmm)
+        # The rules' data as the database has it (plain rows, kept after commits).
+        self.age_limits = dict(session.execute(select(DispatchAgeLimit.propagation, DispatchAgeLimit.max_age_days)).all())
+        self.grades = session.execute(select(*QualityGrade.__table__.c).order_by(QualityGrade.rank)).all()
+        self.grade_rank = {grade.code: grade.rank for grade in self.grades}
+        self.price_bound = session.execute(select(*PriceBound.__table__.c).where(PriceBound.kind == "product")).first()
+        self.plot_names: set[tuple] = set()  # (cooperative, township, village, name) taken
 
     def next_id(self, table: str) -> int:
         self.ids[table] += 1
@@ -314,12 +343,26 @@ class County:
         rng = self.rng
         lat, lon = self.centers[coop["township"]]
         plot_id = self.next_id("plot")
-        row = dict(id=plot_id, name=f"{name_word}{suffix}", township_id=self.townships[coop["township"]],
-                   village=f"{rng.choice(VILLAGE_WORDS)}村", cooperative_id=coop["id"], area_centimu=area_centimu,
-                   latitude_e6=lat + rng.randint(-30_000, 30_000), longitude_e6=lon + rng.randint(-30_000, 30_000),
-                   year_planted=year_planted, created_at=utc_at(created_on, rng))
+        township_id = self.townships[coop["township"]]
+        village = f"{rng.choice(VILLAGE_WORDS)}村"
+        name = self.unique_plot_name(coop["id"], township_id, village, f"{name_word}{suffix}")
+        row = dict(id=plot_id, name=name, township_id=township_id, village=village, cooperative_id=coop["id"],
+                   area_centimu=area_centimu, latitude_e6=lat + rng.randint(-30_000, 30_000),
+                   longitude_e6=lon + rng.randint(-30_000, 30_000), year_planted=year_planted,
+                   created_at=utc_at(created_on, rng))
         self.rows["plot"].append(row)
         return row
+
+    def unique_plot_name(self, coop_id, township_id, village, name) -> str:
+        """A cooperative's plot names are unique in a village (a constraint):
+        a second 大坪油茶园 there is numbered, 大坪油茶园 (2), as the
+        migration numbered the plots it found."""
+        candidate, number = name, 1
+        while (coop_id, township_id, village, candidate) in self.plot_names:
+            number += 1
+            candidate = f"{name} ({number})"
+        self.plot_names.add((coop_id, township_id, village, candidate))
+        return candidate
 
     def plots(self) -> None:
         rng = self.rng
@@ -377,7 +420,10 @@ class County:
     def dispatch(self, batch, grade, quantity, day, plot=None, destination=""):
         """Certified seedlings of one grade to a plot (a dispatch lot of its
         cooperative) or out of the county (no lot)."""
-        assert quantity <= batch["left"][grade] and day >= batch["row"]["certified_on"]
+        row = batch["row"]
+        assert quantity <= batch["left"][grade] and day >= row["certified_on"]
+        limit = self.age_limits.get(row["propagation"])
+        assert limit is None or (day - row["started_on"]).days <= limit, (row["started_on"], day, limit)
         batch["left"][grade] -= quantity
         nursery = batch["nursery"]
         outputs = [("dispatch", quantity, plot["cooperative_id"], None)] if plot else []
@@ -608,9 +654,8 @@ class County:
             coop = self.by_id[lot.owner]
             processor = rng.choice(buyers_of[coop["id"]])
             day = date(self.year, 12, rng.randint(29, 30)) if index in late else lot.produced_on + timedelta(days=rng.randint(1, 5))
-            ship, _ = self.ledger.event("ship", coop, day)
+            ship = self.ledger.ship(lot, coop, day)
             declared = lot.remaining
-            lot.status = "in_transit"
             shipment = dict(id=self.next_id("shipment"), lot=lot, from_org_id=coop["id"], to_org_id=processor["id"],
                             declared_quantity=declared, ship_event=ship, receive_event=None, received_quantity=None,
                             cancelled=False)
@@ -619,19 +664,20 @@ class County:
                 continue
             on = day + timedelta(days=rng.randint(0, 2))
             weighed = declared * rng.randint(992, 1006) // 1000
-            lot.status = "active"
-            # Like ledger.receive_lot: always an adjust line (of zero when the weight agrees).
-            receive, _ = self.ledger.event("receive", processor, on, adjust=[(lot, weighed - declared)])
-            lot.owner = processor["id"]
+            receive = self.ledger.receive(lot, processor, on, ship, declared, weighed)
             shipment.update(receive_event=receive, received_quantity=weighed)
             self.received[processor["id"]].append((on, lot))
 
     # --- processing and sales
 
     def products(self) -> None:
+        """Each processor's bottle sizes; its gift boxes name the lowest
+        quality grade they may be sold at (the county's lowest grade, which
+        every test here reaches), the other sizes none."""
         rng = self.rng
         self.products_of = {}
         prefix = 6_920_000
+        lowest_grade = self.grades[-1].code
         for n, processor in enumerate(self.orgs["processor"]):
             sizes = [SIZES[0], SIZES[1]] + [s for s in SIZES[2:] if rng.random() < 0.6]
             brand = processor["name"].replace("酉阳县", "").replace("重庆", "")[:4]
@@ -640,18 +686,23 @@ class County:
                 base = f"0{prefix + n * 10 + k:07d}{rng.randint(10000, 99999)}"[:13]
                 gtin = base + str(codes.gtin_check_digit(base))
                 product_id = self.next_id("product")
+                grade = lowest_grade if "礼盒" in suffix else None
                 self.rows["product"].append(dict(id=product_id, org_id=processor["id"], name=f"{brand} 压榨山茶油 {suffix}",
-                                                 gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=540))
-                made.append({"id": product_id, "gtin": gtin, "fill": fill, "share": share, "factor": factor, "lots": []})
+                                                 gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=540,
+                                                 lowest_grade=grade))
+                made.append({"id": product_id, "gtin": gtin, "fill": fill, "share": share, "factor": factor,
+                             "lowest_grade": grade, "lots": []})
             self.products_of[processor["id"]] = made
 
     def pressing(self) -> None:
         """Each processor presses what it received, in runs of 10 to 40 t of
         seed a day or two apart: oil 22.2..24.6%, seed cake 64..69%; what is
-        not pressed by the year's end stays in stock. Each oil lot is tested."""
+        not pressed by the year's end stays in stock. Each oil lot is tested
+        (some tests reach only the lower grade)."""
         rng = self.rng
         total_received = sum(lot.remaining for lots in self.received.values() for _, lot in lots)
         self.oil_lots = []
+        self.oil_test: dict[L, tuple[date, str | None]] = {}  # oil lot -> (tested on, grade reached)
         for processor in self.orgs["processor"]:
             lots = sorted(self.received[processor["id"]], key=lambda pair: (pair[0], pair[1].produced_on))
             mine = sum(lot.remaining for _, lot in lots)
@@ -677,14 +728,21 @@ class County:
                     "press", processor, day, inputs=[(lot, lot.remaining) for _, lot in group],
                     outputs=[("oil", oil, None, None), ("cake", cake, None, None)], step="press")
                 tested = min(day + timedelta(days=rng.randint(2, 5)), self.day(12, 31))
+                assert oil_lot.since <= tested
                 bad = rng.random() < 0.05
+                values = dict(acid_value_milli=rng.randint(2_050, 2_600) if bad else rng.randint(450, 1_700),
+                              peroxide_value_milli=rng.randint(60, 220), moisture_milli=rng.randint(30, 95))
                 self.rows["quality_test"].append(dict(
-                    id=self.next_id("quality_test"), lot=oil_lot, tested_on=tested,
-                    acid_value_milli=rng.randint(2_050, 2_600) if bad else rng.randint(450, 1_700),
-                    peroxide_value_milli=rng.randint(60, 220), moisture_milli=rng.randint(30, 95),
+                    id=self.next_id("quality_test"), lot=oil_lot, tested_on=tested, **values,
                     laboratory=rng.choice(LABORATORIES), user_id=processor["user"], recorded_at=utc_at(tested, rng),
                     withdrawn_at=None, withdrawn_by=None, withdrawn_reason=""))
+                self.oil_test[oil_lot] = (tested, self.grade_reached(**values))
                 self.oil_lots.append((processor, oil_lot, tested))
+
+    def grade_reached(self, acid_value_milli, peroxide_value_milli, moisture_milli) -> str | None:
+        """The best quality grade these lab values reach (processing.quality's rule), or None."""
+        return next((grade.code for grade in self.grades
+                     if reaches(grade, acid_value_milli, peroxide_value_milli, moisture_milli)), None)
 
     def bottling(self) -> None:
         """Each oil lot is bottled into several product lots of the
@@ -714,12 +772,14 @@ class County:
 
     def sales(self) -> None:
         """Each product lot sells 75..100% of its units in one to five sales
-        within weeks of bottling; prices are set per kg of oil by channel and
-        bottle size, then scaled once so the year's sales make the plan's
-        output value."""
+        within weeks of bottling, after its oil's quality test; prices are
+        set per kg of oil by channel and bottle size, then scaled once so the
+        year's sales make the plan's output value. Sales are recorded in date
+        order, each price inside the plausible range the sale service would
+        find then (the product's sales recorded before it)."""
         rng = self.rng
-        pending = []
-        for processor, product, lot, _oil in self.product_lots:
+        pending, raw_total = [], 0
+        for processor, product, lot, oil in self.product_lots:
             to_sell = lot.quantity * rng.randint(750, 1000) // 1000
             parts = rng.randint(1, 5)
             for k in range(parts):
@@ -729,14 +789,43 @@ class County:
                 name, channel, per_kg = rng.choice(BUYERS)
                 day = min(lot.produced_on + timedelta(days=rng.randint(0, 25)), self.day(12, 31))
                 raw_price = per_kg * product["fill"] * product["factor"] // 1_000_000
-                pending.append((processor, lot, quantity, name, channel, raw_price, day))
-        raw_total = sum(q * p for _, _, q, _, _, p, _ in pending)
-        scale = TARGET_OUTPUT_VALUE_FEN / raw_total
-        for processor, lot, quantity, name, channel, raw_price, day in pending:
-            price = max(10, round(raw_price * scale / 10) * 10)  # whole jiao
+                pending.append((day, processor, product, lot, oil, quantity, name, channel, raw_price))
+                raw_total += quantity * raw_price
+        pending.sort(key=lambda sale: sale[0])  # by day (stable): the order they are recorded in
+        recent = defaultdict(deque)  # product id -> (day, unit price) of its sales so far, in order
+        for day, processor, product, lot, oil, quantity, name, channel, raw_price in pending:
+            self.require_sellable(product, oil, day)
+            # Scaled to the target and rounded to whole jiao, in integers.
+            price = max(10, (raw_price * TARGET_OUTPUT_VALUE_FEN + raw_total * 5) // (raw_total * 10) * 10)
+            price = self.plausible_price(recent[product["id"]], product["fill"], day, price)
             ev, _ = self.ledger.event("sell", processor, day, inputs=[(lot, quantity)])
             self.rows["sale"].append(dict(id=self.next_id("sale"), event=ev, lot=lot, buyer=name, channel=channel,
-                                          quantity=quantity, unit_price_fen=price, amount_fen=quantity * price, sold_on=day))
+                                          quantity=quantity, unit_price_fen=price, amount_fen=quantity * price, sold_on=day,
+                                          price_note=""))
+
+    def require_sellable(self, product, oil, day) -> None:
+        """processing.quality.require_sellable: the oil's standing test, dated
+        on or before the sale, reaches a grade, and the product's lowest one
+        when it names one."""
+        tested_on, grade = self.oil_test[oil]
+        lowest = product["lowest_grade"]
+        assert tested_on <= day and grade is not None, (tested_on, day, grade)
+        assert lowest is None or self.grade_rank[grade] <= self.grade_rank[lowest], (grade, lowest)
+
+    def plausible_price(self, recent: deque, fill_grams: int, day: date, price: int) -> int:
+        """The price, kept inside the range sales.services.check_price finds
+        plausible on `day`. `recent` holds this product's sales recorded so
+        far, oldest first: those before the window are dropped, this one added."""
+        bound = self.price_bound
+        if bound is None:
+            return price
+        since = day - timedelta(days=bound.window_days)
+        while recent and recent[0][0] < since:
+            recent.popleft()
+        low, high, _median = plausible_range(bound, [p for _, p in recent], fill_grams)
+        price = min(max(price, low), high)
+        recent.append((day, price))
+        return price
 
     # --- GI and targets
 
@@ -858,8 +947,6 @@ def stories(session: Session, product_lots: list[tuple], echo) -> dict:
     found = shared_stories(session, [lot.id for _processor, _product, lot, _oil in product_lots])
     updates = [{"key": lot_id, "story": story} for lot_id, story in found.items()]
     conn = session.connection()
-    from sqlalchemy import bindparam
-
     table = ProductLot.__table__
     for start in range(0, len(updates), BATCH_ROWS):
         conn.execute(update(table).where(table.c.lot_id == bindparam("key")).values(origin_story=bindparam("story")),
@@ -873,21 +960,46 @@ def stories(session: Session, product_lots: list[tuple], echo) -> dict:
             "gi_refreshed": refreshed, "gi_seconds": time.perf_counter() - started}
 
 
-def issue_marks(session: Session, year: int, manager_id: int, rng: Random) -> int:
-    """The bureau issues GI special marks for most eligible lots (never more
-    than their units)."""
-    rows = session.execute(select(ProductLot.lot_id, ProductLot.gi_status, Lot.quantity, Lot.produced_on)
+def issue_marks(session: Session, year: int, manager_id: int, rng: Random) -> tuple[int, int]:
+    """The bureau issues GI special marks for most eligible lots, 60..100%
+    of their units, in one issue or two. Like gi.services.issue_marks, each
+    issue covers the next serials from the lot's first unmarked one, and
+    product_lot.gi_marked counts the serials marked. Returns (issues, lots)."""
+    rows = session.execute(select(ProductLot.lot_id, ProductLot.gi_status, ProductLot.serial_first, Lot.quantity,
+                                  Lot.produced_on)
                            .join(Lot, Lot.id == ProductLot.lot_id).order_by(ProductLot.lot_id)).all()
-    marks = []
-    for lot_id, status, quantity, produced_on in rows:
+    marks, marked = [], []
+    for lot_id, status, serial_first, quantity, produced_on in rows:
         status = json.loads(status or "{}")
-        if status.get("eligible") and rng.random() < 0.6:
-            day = min(produced_on + timedelta(days=rng.randint(1, 10)), date(year, 12, 31))
-            marks.append(dict(gi_id=status["gi_id"], lot_id=lot_id, units=quantity * rng.randint(60, 100) // 100,
-                              issued_on=day, user_id=manager_id, recorded_at=utc_at(day, rng)))
+        if not (status.get("eligible") and rng.random() < 0.6):
+            continue
+        day = min(produced_on + timedelta(days=rng.randint(1, 10)), date(year, 12, 31))
+        first = serial_first
+        for units in mark_issues(quantity * rng.randint(60, 100) // 100, rng):
+            marks.append(dict(gi_id=status["gi_id"], lot_id=lot_id, units=units, serial_first=first,
+                              serial_last=first + units - 1, issued_on=day, user_id=manager_id,
+                              recorded_at=utc_at(day, rng)))
+            first += units
+            day = min(day + timedelta(days=rng.randint(1, 7)), date(year, 12, 31))
+        assert first - serial_first <= quantity
+        marked.append({"key": lot_id, "marked": first - serial_first})
+    conn = session.connection()
     if marks:
-        session.connection().execute(insert(GIMarkIssue.__table__), marks)
-    return len(marks)
+        conn.execute(insert(GIMarkIssue.__table__), marks)
+    table = ProductLot.__table__
+    for start in range(0, len(marked), BATCH_ROWS):
+        conn.execute(update(table).where(table.c.lot_id == bindparam("key")).values(gi_marked=bindparam("marked")),
+                     marked[start: start + BATCH_ROWS])
+    return len(marks), len(marked)
+
+
+def mark_issues(total: int, rng: Random) -> list[int]:
+    """The units of each issue for `total` marks: mostly one issue, now and
+    then two (the first roll of labels ran out)."""
+    if total < 2 or rng.random() >= 0.3:
+        return [total] if total > 0 else []
+    first = max(1, total * rng.randint(30, 70) // 100)
+    return [first, total - first]
 
 
 def load(session: Session, public_base_url: str, serial_key: str, seed: int | None = None, echo=print) -> str:
@@ -930,7 +1042,7 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
     phase("stories", f"origin stories of {len(county.product_lots):,} product lots and their GI status")
     story = stories(session, county.product_lots, echo)
     session.commit()
-    issued = issue_marks(session, year, county.manager, Random(seed + 2))
+    issues, marked_lots = issue_marks(session, year, county.manager, Random(seed + 2))
     session.commit()
     phase("roll-up", "roll-up of the year")
     rollup_rows = reports.rollup_year(session, year, date(year, 12, 31))
@@ -969,7 +1081,7 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
         f"  bottles            {bottles:,} in {len(county.product_lots):,} product lots",
         f"  sales              ¥{actual.get('output_value', 0) / 100:,.2f} in {counts['sale']:,} sales{pct('output_value')}",
         f"  by-products        {actual.get('by_products', 0)}",
-        f"  quality tests      {counts['quality_test']:,}; GI marks issued for {issued:,} lots",
+        f"  quality tests      {counts['quality_test']:,}; GI marks: {issues:,} issues for {marked_lots:,} lots",
         (f"  ledger             {lot_count:,} lots, {event_count:,} events, {line_count:,} event lines, "
          f"{counts['shipment']:,} shipments"),
         (f"  origin stories     {story['distinct_stories']:,} distinct ({story['per_story_ms']:.0f} ms each, "

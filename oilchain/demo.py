@@ -88,9 +88,13 @@ PLOTS = {
     ],
 }
 
-GTIN_BASES = {  # first 13 digits; the check digit is computed
-    "酉阳县桃花源茶油有限公司": [("桃花源 压榨山茶油 500ml", "0692000123450", 500, 458, 540), ("桃花源 压榨山茶油 1.8L 礼盒", "0692000123451", 1800, 1647, 540)],
-    "重庆酉州山茶油加工厂": [("酉州 一级山茶油 1L", "0692000567890", 1000, 915, 540)],
+# Per processor: its products as (name, first 13 digits of the GTIN (the check
+# digit is computed), ml, fill g, shelf life days, lowest grade it may be sold
+# at). The 一级 (grade one) oil is sold only with a test that reaches grade one.
+GTIN_BASES = {
+    "酉阳县桃花源茶油有限公司": [("桃花源 压榨山茶油 500ml", "0692000123450", 500, 458, 540, None),
+                                 ("桃花源 压榨山茶油 1.8L 礼盒", "0692000123451", 1800, 1647, 540, None)],
+    "重庆酉州山茶油加工厂": [("酉州 一级山茶油 1L", "0692000567890", 1000, 915, 540, "grade1")],
 }
 
 
@@ -275,10 +279,11 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
     products = {}
     for org_name, items in GTIN_BASES.items():
         owner = processor_a if orgs[org_name].id == processor_a.org_id else processor_b
-        for name, base, ml, fill, shelf in items:
+        for name, base, ml, fill, shelf, lowest_grade in items:
             gtin = base + str(codes.gtin_check_digit(base))
             products[name] = processing.create_product(
-                session, actor=owner, name=name, gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=shelf
+                session, actor=owner, name=name, gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=shelf,
+                lowest_grade=lowest_grade,
             )
     session.commit()
 

@@ -11,7 +11,8 @@ from .. import clock, codes
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import NewLot, check_date, check_in_hands, get_lot, input_field, lock_lots, record_event, require_owned
+from ..ledger.services import (NewLot, check_date, check_in_hands, get_lot, input_field, lock_lots, record_event, refuse_held,
+                               require_owned)
 from ..trace.services import origin_story, refresh_stories
 from .models import Product, ProductLot, QualityGrade, QualityTest
 
@@ -147,9 +148,10 @@ def bottle(
     session: Session, *, actor: Actor, oil_code: str, product_id: int, units: int, oil_used_g: int, occurred_on: date
 ) -> Lot:
     """Oil into a product lot whose units get the next contiguous serial range."""
-    lot = get_lot(session, oil_code)
+    lot = get_lot(session, oil_code, for_update=True)
     if lot.kind != "oil":
         raise Invalid(_l("Lot %(code)s is not an oil lot.", code=lot.code), field="oil_code")
+    refuse_held(session, [lot], lambda _lot: "oil_code")
     product = session.get(Product, product_id)
     if product is None or product.org_id != actor.org_id:
         raise NotFound(_l("Choose one of your products."), field="product_id")

@@ -1,7 +1,6 @@
 """Sales: units of a product lot sold to a named buyer, with a standing
 quality test behind them and a price that is plausible or explained."""
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,7 +12,7 @@ from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
 from ..labels import CHANNELS
 from ..ledger.models import STANDING, Event, Lot
-from ..ledger.services import lock_lots, record_event
+from ..ledger.services import lock_lots, record_event, refuse_held
 from ..processing.models import Product, ProductLot
 from ..processing.quality import oil_sources, require_sellable
 from ..processing.services import get_product_lot
@@ -31,6 +30,24 @@ class Plausible:
     since: date
 
 
+def median_fen(prices: list[int]) -> int:
+    """The median of whole-fen prices, in whole fen (rounded down), without floats."""
+    ordered = sorted(prices)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) // 2
+
+
+def plausible_range(bound: PriceBound, recent_prices: list[int], fill_grams: int) -> tuple[int, int, int | None]:
+    """(lowest, highest, median) unit price in fen a sale may have without a
+    reason: a share of the median of the product's recent prices when there
+    are enough of them (else no median), or the per-kg floor and ceiling for
+    a unit's oil. A pure function, also for the county generator."""
+    if len(recent_prices) >= bound.min_sales:
+        median = median_fen(recent_prices)
+        return median * bound.low_percent // 100, -(-median * bound.high_percent // 100), median
+    return bound.floor_fen_per_kg * fill_grams // 1000, -(-bound.ceiling_fen_per_kg * fill_grams // 1000), None
+
+
 def plausible_prices(session: Session, product: Product, on: date) -> Plausible | None:
     """The bounds for one unit of `product` sold on `on` (None: no bounds set)."""
     bound = session.get(PriceBound, "product")
@@ -43,12 +60,8 @@ def plausible_prices(session: Session, product: Product, on: date) -> Plausible 
         .join(ProductLot, ProductLot.lot_id == Sale.lot_id)
         .where(ProductLot.product_id == product.id, Sale.sold_on.between(since, on), STANDING, Sale.quantity > 0)
     ))
-    if len(prices) >= bound.min_sales:
-        median = int(statistics.median(prices))
-        return Plausible(median * bound.low_percent // 100, -(-median * bound.high_percent // 100), median, len(prices), since)
-    # Too few recent sales to compare with: the per-kg floor and ceiling, for this bottle's oil.
-    return Plausible(bound.floor_fen_per_kg * product.fill_grams // 1000,
-                     -(-bound.ceiling_fen_per_kg * product.fill_grams // 1000), None, len(prices), since)
+    low, high, median = plausible_range(bound, prices, product.fill_grams)
+    return Plausible(low, high, median, len(prices), since)
 
 
 def yuan(fen: int) -> str:
@@ -94,6 +107,7 @@ def sell(
     a racing sale or a test withdrawn at the same moment is seen."""
     lot, product_lot = get_product_lot(session, lot_code)
     lock_lots(session, [lot, *session.exec(select(Lot).where(Lot.id.in_(oil_sources(session, lot) or [0])))])
+    refuse_held(session, [lot], lambda _lot: "code")  # beside the lot chosen, before any other reason
     product = session.get(Product, product_lot.product_id)
     if not buyer.strip():
         raise Invalid(_l("Name the buyer."), field="buyer")
