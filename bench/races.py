@@ -71,7 +71,7 @@ def main() -> int:
                 result = races.run_scenario(app, engine, world, scenario, args.threads)
                 outcome, broken = result.outcome, result.broken
                 clean = not result.differing
-                ok = len(outcome.won) == scenario.winners and not outcome.errors and clean and not broken
+                ok = len(outcome.won) == scenario.expected_winners(args.threads) and not outcome.errors and clean and not broken
                 failed += not ok
                 print(f"RESULT race {name:<15} winners {len(outcome.won):>2}/{args.threads} "
                       f"refused {len(outcome.refused):>2} errors {len(outcome.errors):>2} "

@@ -33,7 +33,7 @@ INVARIANTS = [
         SELECT COUNT(*) FROM lot LEFT JOIN (SELECT lot_id, SUM(delta) AS s, COUNT(*) AS n FROM event_line
           WHERE role = 'output' AND delta > 0 GROUP BY lot_id) x ON x.lot_id = lot.id
         WHERE x.n IS NULL OR x.n <> 1 OR x.s <> lot.quantity"""),
-    Invariant("lines signed by role (input < 0, output > 0, outside reversals)", f"""
+    Invariant("lines signed by role (input < 0, output > 0, outside reversals)", """
         SELECT COUNT(*) FROM event_line l JOIN event e ON e.id = l.event_id WHERE e.kind <> 'reverse'
           AND ((l.role = 'input' AND l.delta >= 0) OR (l.role = 'output' AND l.delta <= 0))"""),
     Invariant("an event is reversed at most once, and both links agree", """

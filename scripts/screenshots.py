@@ -20,7 +20,7 @@ PAGES = {
                   "/processing/quality", "/processing/products/new", "/processing/bottle", "/sales/", "/sales/new", "/lots",
                   "/l/YY-O25-000001", "/scans/unknown"],
     "manager": ["/reports/dashboard", "/reports/dashboard?year=2025&month=11", "/reports/records?metric=seed_processed&year=2025",
-                "/reports/targets?year=2025", "/reports/archive", "/planting/acceptance", "/admin/grading", "/lots",
+                "/reports/targets?year=2025", "/reports/archive", "/planting/acceptance", "/admin/grading", "/admin/bounds", "/lots",
                 "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001", "/plots/1/trace", "/recalls",
                 "/recalls/preview?code=YY-S24-000001", "/gi/", "/gi/register?year=2025", "/scans/unknown"],
     "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3", "/admin/jobs"],

@@ -170,6 +170,35 @@ def make_world(session) -> World:
     return World(orgs=orgs, actors=actors, plots=plots)
 
 
+CREDIT_CODE = "91500242MA5U8X7K3Q"  # the processor's unified social credit code, for the GI mark
+GI_NAME = "酉阳山茶油"
+
+
+def with_credit_code(session, world, who="processor", credit=CREDIT_CODE):
+    """The organization with its unified social credit code on record (committed)."""
+    from oilchain.auth.models import Organization
+
+    org = session.get(Organization, world.orgs[who].id)
+    org.credit_code = credit
+    session.add(org)
+    session.commit()
+    return org
+
+
+def gi_defined(session, world, townships=("麻旺镇",), authorize="processor"):
+    """The GI defined by the bureau (the standard test's values lie inside its
+    thresholds) and, unless None, `authorize` authorized since 2025-01-01."""
+    from oilchain.gi import services as gi
+
+    bureau = world.actors["bureau"]
+    gi.save_definition(session, actor=bureau, name=GI_NAME, registration="AGI2021-01234", specification="",
+                       max_acid_value_milli=1_000, max_peroxide_value_milli=250, max_moisture_milli=100,
+                       township_ids=[township_id(session, name) for name in townships])
+    if authorize:
+        gi.authorize(session, actor=bureau, org_id=world.orgs[authorize].id, authorized_on=date(2025, 1, 1))
+    session.commit()
+
+
 # --- the chain's steps, each committed ------------------------------------------------
 
 

@@ -110,7 +110,7 @@ def alone(app, engine, work, i: int = 0) -> str | None:
 class Scenario:
     """A rule under race: `setup(session, world)` builds the data and returns
     what `work(session, world, data, i)` acts on; `winners` is how many of the
-    racing requests may pass (one, for every rule here). Request i is of
+    racing requests may pass (one; None: every one, as for the counters). Request i is of
     variant i % `variants` (say, a reversal or a use of the same lot); a
     loser is compared with the lone request of its own variant."""
 
@@ -118,8 +118,11 @@ class Scenario:
     rule: str
     setup: object
     work: object
-    winners: int = 1
+    winners: int | None = 1
     variants: int = 1
+
+    def expected_winners(self, threads: int) -> int:
+        return threads if self.winners is None else self.winners
 
 
 def ctx(app, world, scenario: Scenario):
@@ -163,19 +166,9 @@ def _dispatch(session, world, code, i):
 
 
 def _eligible_product_lot(session, world) -> str:
-    from oilchain.auth.models import Organization
-
-    org = session.get(Organization, world.orgs["processor"].id)
-    org.credit_code = "91500242MA5U8X7K3Q"
-    session.add(org)
-    session.commit()
+    chain.with_credit_code(session, world)
     built = chain.full_chain(session, world)
-    township = world.plots["mawang"].township_id
-    gi.save_definition(session, actor=world.actors["bureau"], name="酉阳山茶油", registration="AGI2021-01234",
-                       specification="", max_acid_value_milli=1_000, max_peroxide_value_milli=250,
-                       max_moisture_milli=100, township_ids=[township])
-    gi.authorize(session, actor=world.actors["bureau"], org_id=org.id, authorized_on=date(2025, 1, 1))
-    session.commit()
+    chain.gi_defined(session, world)
     return built.product_lot.code
 
 
@@ -190,6 +183,12 @@ def _plot(session, world) -> int:
 def _harvest(session, world, plot_id, i):
     return harvest.log_harvest(session, actor=world.actors["coop"], plot_id=plot_id, weight_g=100_000 * KG,
                                harvested_on=chain.HARVESTED_ON, pickers=20)
+
+
+def _small_harvest(session, world, plot_id, i):
+    """Well under the plot's limit: every one of them may pass, each with a lot code of its own."""
+    return harvest.log_harvest(session, actor=world.actors["coop"], plot_id=plot_id, weight_g=100 * KG,
+                               harvested_on=chain.HARVESTED_ON, pickers=2).code
 
 
 def _tend(session, world, plot_id, i):
@@ -271,16 +270,9 @@ def _grade(session, world, code, i):
 
 
 def _gi_defined(session, world) -> int:
-    from oilchain.auth.models import Organization
-
-    org = session.get(Organization, world.orgs["processor"].id)
-    org.credit_code = "91500242MA5U8X7K3Q"
-    session.add(org)
-    gi.save_definition(session, actor=world.actors["bureau"], name="酉阳山茶油", registration="AGI2021-01234",
-                       specification="", max_acid_value_milli=1_000, max_peroxide_value_milli=250,
-                       max_moisture_milli=100, township_ids=[world.plots["mawang"].township_id])
-    session.commit()
-    return org.id
+    chain.with_credit_code(session, world)
+    chain.gi_defined(session, world, authorize=None)
+    return world.orgs["processor"].id
 
 
 def _authorize(session, world, org_id, i):
@@ -328,6 +320,7 @@ SCENARIOS = [
     Scenario("dispatch", "grade I seedlings never below zero", _graded_batch, _dispatch),
     Scenario("gi_marks", "GI marks never above the lot's units", _eligible_product_lot, _issue_marks),
     Scenario("harvest_cap", "fruit per plot and year under its cap", _plot, _harvest),
+    Scenario("lot_codes", "every lot gets a code of its own (the counters)", _plot, _small_harvest, winners=None),
     Scenario("planting_area", "work per plot and year within its area", _plot, _tend),
     Scenario("sell", "a lot never sold below zero", _product_lot, _sell),
     Scenario("reverse", "an event is reversed once", _sale_event, _reverse),

@@ -91,7 +91,7 @@ def last_event_id(session) -> int:
 def built(app, world) -> Built:
     """The full chain (batch to bottle), a dispatch out of the county, a
     tending without seedlings, a harvest and a receipt that are reversed,
-    and two sales: every branch of the mapping."""
+    two sales and a disposal: every branch of the mapping."""
     b = Built()
     with db_session(app) as s:
         with clock.frozen(EARLIER):
@@ -129,6 +129,10 @@ def built(app, world) -> Built:
                    quantity=10, unit_price_fen=13_800, sold_on=date(2025, 12, 6))
         s.commit()
         b.ids["sale_retail"] = last_event_id(s)
+        ledger.dispose_lot(s, actor=world.actors["processor"], code=c.cake.code, quantity=10 * KG,
+                           occurred_on=date(2025, 12, 7), reason="受潮霉变")
+        s.commit()
+        b.ids["dispose"] = last_event_id(s)
         ledger.reverse_event(s, actor=world.actors["coop"], event_id=b.ids["wrong_harvest"], reason="entered twice")
         s.commit()
         b.reversal_of["wrong_harvest"] = last_event_id(s)
@@ -139,7 +143,8 @@ def built(app, world) -> Built:
 
 
 EXPORTED = {"commission", "grade", "dispatch", "plant", "harvest", "dry_hull", "ship_seed", "receive_seed", "press",
-            "bottle", "dispatch_out", "tending", "wrong_harvest", "ship_husk", "receive_husk", "sale", "sale_retail"}
+            "bottle", "dispatch_out", "tending", "wrong_harvest", "ship_husk", "receive_husk", "sale", "sale_retail",
+            "dispose"}
 
 # ledger event -> (type, action, bizStep)
 MAPPING = {
@@ -160,6 +165,7 @@ MAPPING = {
     "bottle": ("TransformationEvent", None, "commissioning"),
     "sale": ("ObjectEvent", "OBSERVE", "shipping"),
     "sale_retail": ("ObjectEvent", "OBSERVE", "retail_selling"),
+    "dispose": ("ObjectEvent", "DELETE", "destroying"),
 }
 
 
@@ -224,7 +230,7 @@ def test_every_page_of_a_full_chain_with_reversals_is_valid_epcis(validator, bui
     assert document["@context"][0] == "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
     assert document["epcisBody"]["queryResults"]["queryName"] == "SimpleEventQuery"
     events = document["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
-    # 17 exported events fit the default page of 30: no next page.
+    # 18 exported events fit the default page of 30: no next page.
     assert built.names(event_number(e) for e in events) == EXPORTED
     assert len(events) == len(EXPORTED)
     assert "Link" not in response.headers
@@ -406,7 +412,7 @@ def test_a_reversed_receipt_at_the_declared_weight_still_names_its_lot(validator
 def test_event_time_bounds(built, bureau):
     # The receipt of the seed happened on 21 November: 00:00 +08:00 is its event time.
     since = names_for(bureau, built, "GE_eventTime=2025-11-21T00:00:00%2B08:00")
-    assert since == {"receive_seed", "press", "bottle", "ship_husk", "receive_husk", "sale", "sale_retail"}
+    assert since == {"receive_seed", "press", "bottle", "ship_husk", "receive_husk", "sale", "sale_retail", "dispose"}
     before = names_for(bureau, built, "LT_eventTime=2025-11-21T00:00:00%2B08:00")
     assert before == EXPORTED - since
     # The same moment in UTC, and an unencoded "+" (a space) are read alike.
@@ -420,8 +426,8 @@ def test_event_time_bounds(built, bureau):
 
 def test_record_time_bounds(built, bureau):
     later = names_for(bureau, built, f"GE_recordTime={SPLIT}")
-    # The sales, and the events whose errors were declared that day.
-    assert later == {"sale", "sale_retail", "wrong_harvest", "receive_husk"}
+    # The sales and the disposal, and the events whose errors were declared that day.
+    assert later == {"sale", "sale_retail", "dispose", "wrong_harvest", "receive_husk"}
     assert names_for(bureau, built, f"LT_recordTime={SPLIT}") == EXPORTED - later
     assert names_for(bureau, built, "GE_recordTime=2025-12-19T01:00:00.001Z&LT_recordTime=2025-12-20T02:00:00Z") == set()
 
@@ -434,9 +440,10 @@ def test_biz_step_action_and_event_type(built, bureau):
     assert names_for(bureau, built, "EQ_bizStep=shipping|receiving") == shipping | {"receive_seed", "receive_husk"}
     assert names_for(bureau, built, "EQ_bizStep=retail_selling") == {"sale_retail"}
     assert names_for(bureau, built, "EQ_bizStep=inspecting") == {"grade"}
-    assert names_for(bureau, built, "EQ_bizStep=destroying") == set()
+    assert names_for(bureau, built, "EQ_bizStep=destroying") == {"dispose"}
+    assert names_for(bureau, built, "EQ_bizStep=repairing") == set()
     assert names_for(bureau, built, "EQ_action=ADD") == {"commission", "harvest", "wrong_harvest"}
-    assert names_for(bureau, built, "EQ_action=DELETE") == {"plant"}
+    assert names_for(bureau, built, "EQ_action=DELETE") == {"plant", "dispose"}
     transformations = {"dispatch", "dry_hull", "press", "bottle"}
     assert names_for(bureau, built, "eventType=TransformationEvent") == transformations
     assert names_for(bureau, built, "eventType=ObjectEvent") == EXPORTED - transformations
@@ -444,7 +451,8 @@ def test_biz_step_action_and_event_type(built, bureau):
     # Filters combine with AND; an action leaves transformations (which have none) out.
     assert names_for(bureau, built, "EQ_bizStep=shipping&eventType=ObjectEvent") == shipping - {"dispatch"}
     assert names_for(bureau, built, "EQ_action=OBSERVE&EQ_bizStep=shipping") == shipping - {"dispatch"}
-    assert names_for(bureau, built, "EQ_action=ADD&EQ_action=DELETE") == {"commission", "harvest", "wrong_harvest", "plant"}
+    assert names_for(bureau, built, "EQ_action=ADD&EQ_action=DELETE") == {"commission", "harvest", "wrong_harvest", "plant",
+                                                                        "dispose"}
 
 
 def test_match_any_epc_and_epc_class_by_lot_uri(built, bureau):

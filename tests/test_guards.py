@@ -19,7 +19,7 @@ from oilchain.processing.models import Product, ProductLot
 from oilchain.sales.models import PriceBound, Sale
 
 from . import chain
-from .chain import KG, PASSWORD, db_session, nothing_written
+from .chain import PASSWORD, db_session, nothing_written
 from .test_modules_http import assert_refused, page, pressed_oil, product_lot, received_seed, redirected_to
 
 
@@ -187,20 +187,14 @@ def test_two_plots_of_one_cooperative_cannot_share_a_name_in_one_village(app, au
 
 
 def test_mark_issues_take_the_next_serials_and_never_pass_the_lots_units(app, world):
-    from oilchain.auth.models import Organization
     from oilchain.errors import Invalid
     from oilchain.gi import services as gi
 
     with db_session(app) as session:
-        org = session.get(Organization, world.orgs["processor"].id)
-        org.credit_code = "91500242MA5U8X7K3Q"
-        session.add(org)
+        chain.with_credit_code(session, world)
         built = chain.full_chain(session, world)
+        chain.gi_defined(session, world)
         bureau = world.actors["bureau"]
-        gi.save_definition(session, actor=bureau, name="酉阳山茶油", registration="AGI2021-01234", specification="",
-                           max_acid_value_milli=1_000, max_peroxide_value_milli=250, max_moisture_milli=100,
-                           township_ids=[chain.township_id(session, "麻旺镇")])
-        gi.authorize(session, actor=bureau, org_id=org.id, authorized_on=date(2025, 1, 1))
         first = session.get(ProductLot, built.product_lot.id).serial_first
         for units in (100, 400):
             gi.issue_marks(session, actor=bureau, lot_code=built.product_lot.code, units=units, issued_on=chain.SOLD_ON)

@@ -12,8 +12,6 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from oilchain.auth.models import Organization
-from oilchain.gi import services as gi
 from oilchain.ledger.models import Event, Hold, PlotHold
 from oilchain.processing.models import ProductLot
 from oilchain.trace.models import Recall
@@ -21,9 +19,6 @@ from oilchain.trace.models import Recall
 from . import chain
 from .chain import KG, db_session, nothing_written
 from .test_modules_http import assert_refused, page
-
-CREDIT = "91500242MA5U8X7K3Q"
-
 
 @pytest.fixture(autouse=True)
 def english(client):
@@ -36,16 +31,9 @@ def county(app, world):
     left unsold, seed cake in stock and a second seed lot still in transit;
     and an unaffected product lot from 青山坡 (龙潭镇)."""
     with db_session(app) as session:
-        org = session.get(Organization, world.orgs["processor"].id)
-        org.credit_code = CREDIT
-        session.add(org)
-        session.commit()
+        chain.with_credit_code(session, world)
         built = chain.full_chain(session, world)
-        gi.save_definition(session, actor=world.actors["bureau"], name="酉阳山茶油", registration="AGI2021-01234",
-                           specification="", max_acid_value_milli=1_000, max_peroxide_value_milli=250, max_moisture_milli=100,
-                           township_ids=[chain.township_id(session, "麻旺镇"), chain.township_id(session, "龙潭镇")])
-        gi.authorize(session, actor=world.actors["bureau"], org_id=org.id, authorized_on=date(2025, 1, 1))
-        session.commit()
+        chain.gi_defined(session, world, townships=("麻旺镇", "龙潭镇"))
         chain.sell(session, world, lot=built.product_lot, quantity=700)
         # More fruit of the recalled plot, hulled and on its way to the processor.
         fruit = chain.harvest_lot(session, world, grams=1_000 * KG, on=date(2025, 11, 1))

@@ -2,7 +2,8 @@
 
 For each rule (tests/races.py), 24 threads, each with its own database
 session and connection, pass a barrier and send the same request at once:
-exactly one wins, every other one is refused with the message the same
+exactly one wins (every one, for the counters behind lot codes, each with a
+code of its own), every other one is refused with the message the same
 request gets when it comes alone afterwards (never an error, which a user
 would see as a 500), and the chain's invariants (oilchain/invariants.py)
 hold after. bench/races.py prints the same races' winners for any commit.
@@ -49,9 +50,13 @@ def test_of_many_racing_requests_one_wins_and_the_others_are_refused_as_if_alone
     result = races.run_scenario(app, engine, world, scenario)
     outcome = result.outcome
     assert outcome.errors == [], outcome.summary()
-    assert len(outcome.won) == scenario.winners, outcome.summary()
-    assert len(outcome.refused) == races.THREADS - scenario.winners
-    assert all(message is not None for message in result.alone), "the lone request after the race must be refused"
+    winners = scenario.expected_winners(races.THREADS)
+    assert len(outcome.won) == winners, outcome.summary()
+    assert len(outcome.refused) == races.THREADS - winners
+    if scenario.winners is not None:
+        assert all(message is not None for message in result.alone), "the lone request after the race must be refused"
+    else:  # all may pass: each got its own result (a lot code, say)
+        assert len(set(outcome.won)) == races.THREADS
     assert result.differing == [], f"refused otherwise than alone ({result.alone}): {result.differing[:3]}"
     assert result.broken == {}
 
