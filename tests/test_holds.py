@@ -120,6 +120,9 @@ def test_a_recall_from_a_plot_stops_the_processor_and_the_bureau_until_it_is_clo
         assert session.exec(select(Hold).where(Hold.recall_id == recall_id, Hold.lifted_at.is_(None))).all() == []
         assert session.exec(select(PlotHold).where(PlotHold.lifted_at.is_(None))).all() == []
     assert gi_status(app, product)["eligible"] is True
+    recall_page = page(client.get(f"/recalls/{recall_id}"))
+    assert "复检合格，解除召回" in recall_page and " · bureau · " in recall_page  # how it ended, and who closed it
+    assert "Was on hold" in recall_page and "and 1 plots" in recall_page
     auth.post("/gi/marks", {f"marks-{k}": v for k, v in issue.items()} | {"marks-csrf_token": auth.token()})
     with db_session(app) as session:
         assert session.get(ProductLot, built.product_lot.id).gi_marked == 10

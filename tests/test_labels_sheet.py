@@ -195,9 +195,11 @@ def test_only_serials_inside_an_issued_range_carry_the_gi_mark_and_the_rest_is_s
     header, *rows = csv_rows(client.get(f"/processing/lots/{code}/labels.csv?first={first}&last={last}")
                              .get_data(as_text=True))
     column = {name: i for i, name in enumerate(header)}
-    marks = [(int(row[column["serial_number"]]), row[column["credit_code"]], row[column["gi_mark"]]) for row in rows]
-    assert marks[:6] == [(n, CREDIT, "yes") for n in range(first, first + 6)]
-    assert all(credit == "" and mark.startswith("no: beyond the GI marks issued") for _n, credit, mark in marks[6:])
+    marks = [(int(row[column["serial_number"]]), row[column["credit_code"]], row[column["gi_mark"]], row[column["gi_note"]])
+             for row in rows]
+    assert marks[:6] == [(n, CREDIT, "yes", "") for n in range(first, first + 6)]
+    assert [(credit, mark) for _n, credit, mark, _note in marks[6:]] == [("", "no")] * 5
+    assert {note for *_rest, note in marks[6:]} == {f"beyond the GI marks issued for this lot (serials {lot_first}–{lot_first + 99})"}
     assert len(marks) == 11
     # Within the issued range: no notice page, every label marked.
     inside = client.get(f"/processing/lots/{code}/labels.pdf?first={lot_first}&last={lot_first + 20}")

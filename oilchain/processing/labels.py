@@ -131,22 +131,24 @@ def bottle_labels(session: Session, *, key: str, base_url: str, lot_code: str, f
 
 
 CSV_HEADER = ("serial_number", "serial", "url", "gtin", "lot", "product", "net_content_ml", "bottled_on", "best_before",
-              "gi_product", "credit_code", "gi_mark")
+              "gi_product", "credit_code", "gi_mark", "gi_note")
 
 
 def csv_rows(session: Session, *, key: str, base_url: str, lot_code: str, first: int | None = None,
              last: int | None = None) -> list[list]:
     """One row per bottle, in CSV_HEADER's order (the field names are the
-    printers' interface, so they are not translated). `gi_mark` says "yes"
-    for a serial with an issued mark; on a GI lot's other serials it says
+    printers' interface, so they are not translated). `gi_mark` is "yes"
+    for a serial with an issued mark, else "no" (values for the printer's
+    software, not translated); on a GI lot's other serials `gi_note` says
     why there is none, and the GI columns stay empty."""
     lot, product_lot, product, first, last = serial_range(session, lot_code, first, last)
     mark = gi_mark(session, lot, product_lot, product)
-    beyond = _("no: beyond the GI marks issued for this lot (serials %(ranges)s)", ranges=mark.ranges_text()) if mark else ""
+    beyond = _("beyond the GI marks issued for this lot (serials %(ranges)s)", ranges=mark.ranges_text()) if mark else ""
     rows = []
     for number, serial, url in bottles(key, base_url, product, lot, first, last):
         marked = bool(mark and mark.covers(number))
         rows.append([number, serial, url, product.gtin, lot.code, product.name, product.net_content_ml,
                      lot.produced_on.isoformat(), product_lot.best_before.isoformat(),
-                     mark.name if marked else "", mark.credit if marked else "", "yes" if marked else beyond])
+                     mark.name if marked else "", mark.credit if marked else "", "yes" if marked else "no",
+                     "" if marked else beyond])
     return rows

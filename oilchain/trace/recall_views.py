@@ -72,7 +72,13 @@ def recall_page(recall_id: int):
     recall = session.get(Recall, recall_id)
     if recall is None:
         abort(404)
-    return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=CloseForm())
+    return render_recall(recall, CloseForm())
+
+
+def render_recall(recall: Recall, close: CloseForm, status: int = 200):
+    session = db.session()
+    return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=close,
+                           held=recalls.hold_summary(session, recall)), status
 
 
 @bp.route("/recalls/<id:recall_id>/close", methods=["POST"])
@@ -85,7 +91,7 @@ def close_recall(recall_id: int):
     form = CloseForm()
     if form.validate_on_submit() and attempt(form, lambda: recalls.close_recall(session, actor=current_user, recall_id=recall_id, note=form.note.data)):
         return done(url_for("trace.recall_page", recall_id=recall_id), _("Recall closed."))
-    return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=form), 422
+    return render_recall(recall, form, 422)
 
 
 @bp.route("/recalls/<id:recall_id>.pdf")

@@ -16,7 +16,7 @@ from .. import clock, db
 from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
-from ..auth.models import Organization
+from ..auth.models import Organization, User
 from ..errors import Forbidden, Invalid, NotFound
 from ..gi import services as gi
 from ..ledger.models import STANDING, Event, Hold, Lot, PlotHold
@@ -170,6 +170,18 @@ def recall_lots(session: Session, recall: Recall) -> Affected:
     """What a recall marked, with the sales as they stand now."""
     lot_ids = set(session.exec(select(Hold.lot_id).where(Hold.recall_id == recall.id)))
     return affected(session, (recall.start_kind, recall.start_id), lot_ids=lot_ids)
+
+
+def hold_summary(session: Session, recall: Recall) -> dict:
+    """What a recall holds (or held): lots by kind, plots, and who closed it."""
+    from sqlalchemy import func
+
+    by_kind = dict(session.exec(
+        select(Lot.kind, func.count()).join(Hold, Hold.lot_id == Lot.id).where(Hold.recall_id == recall.id).group_by(Lot.kind)
+    ).all())
+    plots = session.exec(select(func.count()).select_from(PlotHold).where(PlotHold.recall_id == recall.id)).one()
+    closer = session.get(User, recall.closed_by) if recall.closed_by else None
+    return {"lots": sum(by_kind.values()), "by_kind": by_kind, "plots": plots, "closed_by": closer.display_name if closer else None}
 
 
 def open_recall(session: Session, lot_id: int) -> Recall | None:
