@@ -84,10 +84,11 @@ def lua_script(paths: list[str], folder: str, seed: int) -> str:
 class Server:
     """gunicorn in its own process group, always stopped at the end."""
 
-    def __init__(self, port: int, workers: int, app: str = "oilchain:create_app()"):
+    def __init__(self, port: int, workers: int, app: str = "oilchain:create_app()", threads: int = 1):
         self.port = port
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
-        self.command = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "60", app]
+        self.command = [gunicorn, "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+                        "--timeout", "60", app]
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(self.command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True, env=os.environ.copy())

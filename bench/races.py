@@ -5,6 +5,7 @@ refusal after the race, and any invariant the race broke.
 
     python bench/races.py                      # PostgreSQL at 127.0.0.1:5432, a fresh database
     python bench/races.py --url sqlite:///races.db --threads 30 --only receive,dispatch
+    python bench/races.py --http 100 --http-threads 4   # also 100 receipts at once through gunicorn -w 2
 
 The scenarios are the test suite's (tests/races.py); tests/test_races.py
 asserts what this prints. Not a benchmark: it measures correctness.
@@ -44,12 +45,47 @@ def fresh_postgres(server_url: str) -> tuple[str, callable]:
     return server.set(database=name).render_as_string(hide_password=False), drop
 
 
+def http_race(app, url: str, requests: int, threads: int) -> bool:
+    """`requests` receipts of one shipment at once, over HTTP, through
+    gunicorn with two workers (and `threads` threads each)."""
+    from consumer_page import Server, free_port
+    from oilchain import invariants
+
+    with app.app_context():
+        session = db.session()
+        db.erase_all(session)
+        seed_reference_data(session)
+        session.commit()
+        world = chain.make_world(session)
+        code = races.shipped_seed_code(session, world)
+    port = free_port()
+    os.environ["OILCHAIN_DATABASE_URL"] = url
+    server = Server(port, 2, threads=threads)
+    try:
+        server.wait_ready()
+        answers = races.http_receipts(f"http://127.0.0.1:{port}", code, requests)
+    finally:
+        server.stop()
+    statuses = sorted(status for status, _ in answers)
+    received = statuses.count(303)
+    told = sum(1 for status, body in answers if status == 422 and "it was received before" in body)
+    with app.app_context():
+        broken = invariants.violations(db.session())
+    ok = received == 1 and told == requests - 1 and not broken
+    print(f"RESULT race http_receive    winners {received:>2}/{requests} over gunicorn -w 2 --threads {threads}: "
+          f"{told} told it was received, {sum(1 for s in statuses if s >= 500)} answered 5xx, "
+          f"{'invariants hold' if not broken else 'BROKEN: ' + '; '.join(broken)}  [{'ok' if ok else 'FAIL'}]")
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default=None, help="a database URL to use as it is (default: a fresh PostgreSQL database)")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server for the fresh database")
     parser.add_argument("--threads", type=int, default=races.THREADS)
     parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--http", type=int, default=0, help="also race this many receipts over HTTP (gunicorn -w 2)")
+    parser.add_argument("--http-threads", type=int, default=1, help="gunicorn's --threads for the HTTP race")
     args = parser.parse_args()
     url, drop = (args.url, lambda: None) if args.url else fresh_postgres(args.server)
     names = [n for n in args.only.split(",") if n] or [s.name for s in races.SCENARIOS]
@@ -83,6 +119,8 @@ def main() -> int:
                     print(f"    alone: {result.alone}")
                     for i, message in result.differing[:2]:
                         print(f"    request {i} was told: {message}")
+            if args.http:
+                failed += not http_race(app, url, args.http, args.http_threads)
         engine.dispose()
         app.extensions["oilchain.engine"].dispose()
         app.extensions["oilchain.scan_engine"].dispose()

@@ -12,7 +12,12 @@ made once more, alone: each loser must have been refused with the message
 that sequential request gets.
 """
 
+import http.cookiejar
+import re
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -128,6 +133,67 @@ class Scenario:
 def ctx(app, world, scenario: Scenario):
     with chain.db_session(app) as session:
         return scenario.setup(session, world)
+
+
+# --- over HTTP ----------------------------------------------------------------------
+
+class Browser:
+    """A signed-in browser: one cookie jar, the CSRF token of its session."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  NoRedirect())
+        self.token = ""
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, fields: dict) -> tuple[int, str]:
+        data = urllib.parse.urlencode({"csrf_token": self.token, **fields}).encode()
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path, data=data), timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as answer:
+            return answer.code, answer.read().decode()
+
+    def login(self, username: str) -> None:
+        self.token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', self.get("/login")).group(1)
+        status, _ = self.post("/login", {"username": username, "password": chain.PASSWORD})
+        assert status == 303
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 303 is the answer to look at, not to follow
+
+
+def http_receipts(base: str, code: str, requests: int) -> list[tuple[int, str]]:
+    """`requests` POSTs of the receive form for lot `code` at once, from one
+    processor's session (in English, to read the answers): (status, body)."""
+    browser = Browser(base)
+    browser.login("processor")
+    barrier, answers, lock = threading.Barrier(requests), [], threading.Lock()
+    form = {"code": code, "weighed": "1990", "occurred_on": chain.RECEIVED_ON.isoformat(), "note": ""}
+
+    def send():
+        barrier.wait(timeout=60)
+        answer = browser.post("/processing/receive?lang=en", form)
+        with lock:
+            answers.append(answer)
+
+    workers = [threading.Thread(target=send) for _ in range(requests)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    return answers
+
+
+def shipped_seed_code(session, world) -> str:
+    """A seed lot of the cooperative, shipped to the processor, not received."""
+    return _shipped_seed(session, world)
 
 
 # --- the scenarios ----------------------------------------------------------------

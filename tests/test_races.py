@@ -16,12 +16,6 @@ writer waits its turn (rather than failing with "database is locked") and
 then sees what the one before it wrote.
 """
 
-import http.cookiejar
-import re
-import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 from sqlmodel import select
@@ -35,7 +29,7 @@ from oilchain.trace import recalls
 
 from . import chain, races
 from .browser_server import live_server  # noqa: F401  (fixture)
-from .chain import PASSWORD, db_session
+from .chain import db_session
 
 
 @pytest.fixture
@@ -133,65 +127,16 @@ def test_a_sequential_bottling_after_the_recall_is_refused_and_writes_nothing(ap
 # --- over HTTP, through a real server ------------------------------------------------------------
 
 
-class Browser:
-    """A signed-in browser: one cookie jar, the CSRF token of its session."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirect())
-        self.token = ""
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.read().decode()
-
-    def post(self, path: str, fields: dict) -> tuple[int, str]:
-        data = urllib.parse.urlencode({"csrf_token": self.token, **fields}).encode()
-        try:
-            with self.opener.open(urllib.request.Request(self.base + path, data=data), timeout=60) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as answer:
-            return answer.code, answer.read().decode()
-
-    def login(self, username: str) -> None:
-        self.token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', self.get("/login")).group(1)
-        status, _ = self.post("/login", {"username": username, "password": PASSWORD})
-        assert status == 303
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 303 is the answer to look at, not to follow
-
-
 def test_racing_receipts_over_http_one_is_received_the_others_are_told_so(app, world, live_server):  # noqa: F811
     """20 POSTs of the receive form at once, from one processor's session,
     to the app served by werkzeug's threaded server in its own process."""
     with db_session(app) as session:
-        fruit = chain.harvest_lot(session, world, grams=chain.FRUIT_G)
-        seed, _ = chain.dry_hull(session, world, inputs=[(fruit, chain.FRUIT_G)], seed=chain.SEED_G, husk=chain.HUSK_G)
-        chain.ship(session, world, lot=seed)
+        code = races.shipped_seed_code(session, world)
     live_server.start()
-    browser = Browser(live_server.url)
-    browser.login("processor")
-    threads, barrier, answers, lock = 20, threading.Barrier(20), [], threading.Lock()
-    form = {"code": seed.code, "weighed": "1990", "occurred_on": chain.RECEIVED_ON.isoformat(), "note": ""}
-
-    def send():
-        barrier.wait(timeout=30)
-        answer = browser.post("/processing/receive?lang=en", form)
-        with lock:
-            answers.append(answer)
-
-    workers = [threading.Thread(target=send) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
+    answers = races.http_receipts(live_server.url, code, 20)
     statuses = sorted(status for status, _ in answers)
-    assert statuses == [303] + [422] * (threads - 1), statuses
+    assert statuses == [303] + [422] * 19, statuses
     assert all("it was received before" in body for status, body in answers if status == 422)
     with db_session(app) as session:
-        assert chain.lot_by_code(session, seed.code).remaining == 1_990 * chain.KG
+        assert chain.lot_by_code(session, code).remaining == 1_990 * chain.KG
         assert invariants.violations(session) == {}
