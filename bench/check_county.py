@@ -24,7 +24,7 @@ from oilchain import clock, db  # noqa: E402
 from oilchain.sales.services import plausible_range  # noqa: E402
 from oilchain.invariants import INVARIANTS  # noqa: E402
 from oilchain.planting.services import DENSITY_RANGE  # noqa: E402
-from oilchain.trace.services import origin_story  # noqa: E402
+from oilchain.provenance import origin_story  # noqa: E402
 
 failures: list[str] = []
 

@@ -17,7 +17,7 @@ def resource_dir(name: str) -> Path:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import config, i18n, labels, web
+    from . import config, i18n, labels, reactions, web
     from .auth import setup as auth_setup
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    reactions.install()  # what follows from what, before any service runs
     web.init_app(app)  # first: the blueprints' rules use its URL converter
     db.init_app(app)
     i18n.init_app(app)

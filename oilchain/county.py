@@ -23,7 +23,7 @@ contiguous serial ranges and GI mark ranges, codes from the `sequence`
 counters), and writes them in bulk with SQLAlchemy Core executemany
 batches. Events get their ids in business order (by day, then step), so an id never precedes the
 events its lots came from. Then the app's own functions compute the origin
-stories (`trace.services.origin_story`), the GI status (`gi.services.refresh`)
+stories (`provenance.shared_stories`), the GI status (`provenance.refresh`)
 and the roll-up (`reports.services.rollup_year`).
 
 The same seed gives the same data (random.Random(seed)); timestamps of
@@ -45,7 +45,6 @@ from .admin.models import Township, Variety
 from .auth import services as auth_services
 from .auth.models import Organization, User
 from .demo import DEMO_GI, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
-from .gi import services as gi_services
 from .gi.models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
 from .harvest.models import HarvestRecord
 from .ledger.models import LOT_CODE_LETTERS, LOT_UNITS, Event, EventLine, Lot, Shipment
@@ -58,7 +57,8 @@ from .reports import services as reports
 from .reports.models import Target
 from .sales.models import PriceBound, Sale
 from .sales.services import plausible_range
-from .trace.services import shared_stories
+from .provenance import refresh as refresh_derived_state
+from .provenance import shared_stories
 
 DEFAULT_SEED = 2024
 BATCH_ROWS = 5_000  # rows per executemany
@@ -940,9 +940,9 @@ class County:
 
 def stories(session: Session, product_lots: list[tuple], echo) -> dict:
     """The stored origin story of every product lot, by the app's own
-    `trace.services.shared_stories` (once per oil lot: its product lots share
-    one story), written in batches. Then the GI status of all of them
-    (`gi.services.refresh`)."""
+    `provenance.shared_stories` (once per oil lot: its product lots share
+    one story), written in batches. Then the GI status of all of them, by
+    the one writer of a product lot's derived state (`provenance.refresh`)."""
     started = time.perf_counter()
     found = shared_stories(session, [lot.id for _processor, _product, lot, _oil in product_lots])
     updates = [{"key": lot_id, "story": story} for lot_id, story in found.items()]
@@ -954,7 +954,7 @@ def stories(session: Session, product_lots: list[tuple], echo) -> dict:
     story_seconds = time.perf_counter() - started
     started = time.perf_counter()
     session.expire_all()
-    refreshed = gi_services.refresh(session)
+    refreshed = refresh_derived_state(session, stories=set())  # the stories just written stand
     distinct = len(set(found.values()))
     return {"distinct_stories": distinct, "story_seconds": story_seconds, "per_story_ms": 1000 * story_seconds / max(1, distinct),
             "gi_refreshed": refreshed, "gi_seconds": time.perf_counter() - started}

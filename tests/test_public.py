@@ -171,7 +171,7 @@ def test_the_bottlings_of_one_oil_lot_share_its_refreshed_story_and_others_keep_
     other product lot's."""
     import json
 
-    from oilchain.trace.services import origin_story, shared_stories
+    from oilchain.provenance import origin_story, shared_stories
 
     with db_session(app) as session:
         _batch, _dispatch, _fruit, seed, _husk = chain.seed_at_processor(session, world)

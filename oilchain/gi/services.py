@@ -16,14 +16,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from .. import db
+from .. import db, events
 from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import check_date, holds_on, refuse_held
+from ..ledger.services import check_date, refuse_held
 from ..processing.models import Product, ProductLot
 from ..processing.services import get_product_lot
 from ..units import LAB_DECIMALS, from_base, normalized
@@ -55,76 +55,6 @@ def producers(session: Session, gi: GIProduct) -> list[tuple[GIProducer, Organiz
             .order_by(Organization.name)
         )
     )
-
-
-def evaluate(gi: GIProduct, protected: set[int], periods: dict[int, list[GIProducer]], story: dict,
-             bottler_id: int, bottled_on: date, withdrawn: bool = False, held_by: int | None = None) -> dict:
-    """The three conditions of the specification, each with what was found,
-    and whether the lot is withdrawn or on hold under a recall (`held_by`).
-    Townships are compared by id, so a renamed township keeps its lots."""
-    townships = story.get("townships", [])
-    outside = sorted(t["name"] for t in townships if t.get("id") not in protected)
-    origin_ok = bool(townships) and not outside
-    authorized = periods.get(bottler_id, [])
-    producer_ok = any(
-        p.authorized_on <= bottled_on and (p.revoked_on is None or p.revoked_on > bottled_on) for p in authorized
-    )
-    quality = story.get("quality")
-    limits = {
-        "acid_value": gi.max_acid_value_milli,
-        "peroxide_value": gi.max_peroxide_value_milli,
-        "moisture": gi.max_moisture_milli,
-    }
-    over = []
-    if quality:
-        for name, limit in limits.items():
-            if int(round_milli(quality[name])) > limit:
-                over.append(name)
-    quality_ok = bool(quality) and not over
-    checks = [
-        {"check": "origin", "ok": origin_ok, "outside": outside, "none": not townships},
-        {"check": "producer", "ok": producer_ok, "authorized": bool(authorized)},
-        {"check": "quality", "ok": quality_ok, "tested": bool(quality), "over": over},
-    ]
-    if withdrawn:
-        checks.append({"check": "withdrawn", "ok": False})
-    if held_by is not None:
-        checks.append({"check": "hold", "ok": False, "recall": held_by})
-    eligible = origin_ok and producer_ok and quality_ok and not withdrawn and held_by is None
-    return {"gi_id": gi.id, "name": gi.name, "eligible": eligible, "checks": checks}
-
-
-def round_milli(text: str) -> int:
-    """A stored story value ('0.85') back to thousandths, exactly."""
-    from ..units import to_base
-
-    return to_base(text, LAB_DECIMALS)
-
-
-def refresh(session: Session, lot_ids: set[int] | None = None) -> int:
-    """Recompute and store the GI status of product lots (all, or some)."""
-    gi = active_gi(session)
-    query = select(ProductLot, Product, Lot).join(Product, Product.id == ProductLot.product_id).join(Lot, Lot.id == ProductLot.lot_id)
-    if lot_ids is not None:
-        query = query.where(ProductLot.lot_id.in_(lot_ids))
-    rows = session.exec(query).all()
-    protected = {t.id for t in protected_townships(session, gi)} if gi else set()
-    periods: dict[int, list[GIProducer]] = {}
-    for period, _org in producers(session, gi) if gi else []:
-        periods.setdefault(period.org_id, []).append(period)
-    held = holds_on(session, [lot.id for _, _, lot in rows])
-    for product_lot, product, lot in rows:
-        status = {} if gi is None else evaluate(
-            gi, protected, periods, json.loads(product_lot.origin_story or "{}"), product.org_id, lot.produced_on,
-            withdrawn=lot.status == "reversed", held_by=held.get(lot.id),
-        )
-        encoded = json.dumps(status, ensure_ascii=False)
-        if encoded != product_lot.gi_status:
-            product_lot.gi_status = encoded
-            product_lot.story_version += 1  # the bottles' pages read it again
-            session.add(product_lot)
-    session.flush()
-    return len(rows)
 
 
 def status_of(product_lot: ProductLot) -> dict:
@@ -175,7 +105,7 @@ def save_definition(
     audit(session, user_id=actor.user_id, action="save", entity="gi_product", entity_id=gi.id, name=gi.name,
           townships=sorted(set(township_ids)))
     session.flush()
-    refresh(session)
+    events.publish(session, events.GIRulesChanged(gi.id))
     return gi
 
 
@@ -201,7 +131,7 @@ def authorize(session: Session, *, actor: Actor, org_id: int, authorized_on: dat
     session.add(producer)
     audit(session, user_id=actor.user_id, action="authorize", entity="gi_producer", entity_id=org.id, on=authorized_on)
     session.flush()
-    refresh(session)
+    events.publish(session, events.GIAuthorizationChanged(org.id))
     return producer
 
 
@@ -218,7 +148,7 @@ def revoke(session: Session, *, actor: Actor, producer_id: int, revoked_on: date
     session.add(producer)
     audit(session, user_id=actor.user_id, action="revoke", entity="gi_producer", entity_id=producer.org_id, on=revoked_on)
     session.flush()
-    refresh(session)
+    events.publish(session, events.GIAuthorizationChanged(producer.org_id))
     return producer
 
 

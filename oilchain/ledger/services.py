@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
-from .. import clock, codes, db
+from .. import clock, codes, db, events
 from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
@@ -601,35 +601,6 @@ def describe_event(session: Session, event: Event) -> dict:
     return {"id": event.id, "kind": event.kind, "occurred_on": event.occurred_on.isoformat(), "lots": sorted(set(lots))}
 
 
-# Modules whose own records follow an event register here what a reversal of
-# that kind of event ("*": of any kind) must also undo in them (e.g. a
-# batch's grading, the stories of the bottles made downstream).
-REVERSAL_HOOKS: dict[str, list] = {}
-REVERSAL_GUARDS: dict[str, list] = {}
-
-
-def on_reverse(kind: str):
-    """A module's own records to undo with a reversal of `kind` ("*": all),
-    after the ledger has written it."""
-
-    def register(hook):
-        REVERSAL_HOOKS.setdefault(kind, []).append(hook)
-        return hook
-
-    return register
-
-
-def guard_reversal(kind: str):
-    """A module's own reason to refuse a reversal of `kind` (it raises a
-    DomainError), asked before anything is written."""
-
-    def register(guard):
-        REVERSAL_GUARDS.setdefault(kind, []).append(guard)
-        return guard
-
-    return register
-
-
 def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str) -> Event:
     """Undo an event with a reversing event. Nothing is deleted; an event
     that later records depend on is refused with the list of them.
@@ -672,8 +643,7 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
             ),
             dependents=[],
         )
-    for guard in REVERSAL_GUARDS.get(event.kind, []):
-        guard(session, event)
+    events.ask(session, events.MayReverse(event.id, event.kind))  # what the domains say (reactions.py)
     reversal = Event(
         kind="reverse",
         org_id=actor.org_id,
@@ -711,9 +681,9 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         session.add_all([shipment, lot])
     event.reversed_by_event_id = reversal.id
     session.add(event)
-    for hook in REVERSAL_HOOKS.get(event.kind, []) + REVERSAL_HOOKS.get("*", []):
-        hook(session, event)
     session.flush()
+    events.publish(session, events.EventReversed(event.id, event.kind, tuple(sorted({line.lot_id for line in lines})),
+                                                 event.plot_id))
     return reversal
 
 

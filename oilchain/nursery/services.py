@@ -18,7 +18,8 @@ from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..labels import GRADE_NAMES, PROPAGATION, STAGES
 from ..ledger.models import STANDING, Event, Lot
-from ..ledger.services import NewLot, check_date, get_lot, on_reverse, record_event, refuse_held, require_owned
+from ..events import EventReversed
+from ..ledger.services import NewLot, check_date, get_lot, record_event, refuse_held, require_owned
 from ..planting.models import Plot
 from .models import GRADES, PROPAGATION_METHODS, DispatchAgeLimit, GradingStandard, SeedlingBatch, SeedlingDispatch
 
@@ -159,9 +160,11 @@ def grade_batch(
     return batch
 
 
-@on_reverse("grade")
-def _ungrade(session: Session, event: Event) -> None:
-    batch = session.exec(select(SeedlingBatch).where(SeedlingBatch.grade_event_id == event.id)).one()
+def undo_grading(session: Session, happened: EventReversed) -> None:
+    """A reversed grading puts the batch back to the stage before it."""
+    if happened.kind != "grade":
+        return
+    batch = session.exec(select(SeedlingBatch).where(SeedlingBatch.grade_event_id == happened.event_id)).one()
     batch.stage = "growing" if batch.growing_on else ("grafted" if batch.propagation == "grafting" else "sown")
     batch.graded_on = batch.grade_event_id = batch.grade1 = batch.grade2 = batch.rejected = None
     batch.grade1_min_height_mm = batch.grade1_min_diameter_dmm = None
@@ -310,9 +313,11 @@ def update_dispatched_stage(session: Session, lot: Lot, batch: SeedlingBatch) ->
         session.flush()
 
 
-@on_reverse("dispatch")
-def _undispatch(session: Session, event: Event) -> None:
-    record = session.exec(select(SeedlingDispatch).where(SeedlingDispatch.event_id == event.id)).one()
+def reopen_after_dispatch(session: Session, happened: EventReversed) -> None:
+    """A reversed dispatch gives its seedlings back: the batch is certified (not dispatched) again."""
+    if happened.kind != "dispatch":
+        return
+    record = session.exec(select(SeedlingDispatch).where(SeedlingDispatch.event_id == happened.event_id)).one()
     lot = session.get(Lot, record.batch_lot_id)
     update_dispatched_stage(session, lot, session.get(SeedlingBatch, lot.id))
 

@@ -13,7 +13,8 @@ from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event
 from ..nursery.models import SeedlingBatch, SeedlingDispatch
-from ..ledger.services import check_date, get_lot, guard_reversal, record_event, refuse_held, require_owned
+from ..events import MayReverse
+from ..ledger.services import check_date, get_lot, record_event, refuse_held, require_owned
 from ..units import centimu_to_mu, normalized
 from .models import (
     NEEDS_SURVIVAL_CHECK,
@@ -316,9 +317,11 @@ def accept_planting(
     return acceptance
 
 
-@guard_reversal("plant")
-def _refuse_reversing_accepted(session: Session, event: Event) -> None:
-    record = session.exec(select(PlantingRecord).where(PlantingRecord.event_id == event.id)).one()
+def refuse_reversing_accepted(session: Session, question: MayReverse) -> None:
+    """An accepted planting counts toward the county's targets: it stays."""
+    if question.kind != "plant":
+        return
+    record = session.exec(select(PlantingRecord).where(PlantingRecord.event_id == question.event_id)).one()
     if session.exec(select(Acceptance).where(Acceptance.planting_id == record.id)).first():
         raise Invalid(_l("This planting has been accepted by the bureau and can no longer be reversed."))
 

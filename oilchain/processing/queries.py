@@ -8,6 +8,10 @@ from ..ledger.models import Lot, Shipment
 from ..ledger.services import owned_lots
 from .services import product_lots_of, products_of
 from ..trace.recalls import holds_of
+from ..codes import normalize_lot_code
+from ..errors import DomainError
+from ..ledger.services import get_lot, open_shipment
+from ..provenance import origin_story
 
 
 def incoming(session: Session, org_id: int) -> list[tuple[Shipment, Lot, Organization]]:
@@ -36,11 +40,6 @@ def overview(session: Session, org_id: int) -> dict:
 def shipment_for_receipt(session: Session, actor, raw_code: str) -> dict:
     """What a receive form should say about a typed or scanned code: the
     shipment with the lot's origin, or the reason it cannot be received."""
-    from ..codes import normalize_lot_code
-    from ..errors import DomainError
-    from ..ledger.services import get_lot, open_shipment
-    from ..trace.services import origin_story
-
     code = normalize_lot_code(raw_code)
     try:
         lot = get_lot(session, code)

@@ -1,19 +1,17 @@
 """Processing: pressing seed into oil and cake, quality tests, products and
 bottling into serial-numbered product lots. Receiving is the ledger's."""
 
-import json
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import clock, codes
+from .. import clock, codes, events
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
 from ..ledger.services import (NewLot, check_date, check_in_hands, get_lot, input_field, lock_lots, record_event, refuse_held,
                                require_owned)
-from ..trace.services import origin_story, refresh_stories
 from .models import Product, ProductLot, QualityGrade, QualityTest
 
 SERIAL_LIMIT = 10**codes.SERIAL_DIGITS
@@ -85,7 +83,7 @@ def record_quality_test(
     )
     session.add(test)
     session.flush()
-    refresh_stories(session, lot.id)  # bottles already made from this oil show the new test
+    events.publish(session, events.QualityTestRecorded(lot.id))
     return test
 
 
@@ -106,7 +104,7 @@ def withdraw_quality_test(session: Session, *, actor: Actor, test_id: int, reaso
     test.withdrawn_at, test.withdrawn_by, test.withdrawn_reason = clock.utcnow(), actor.user_id, reason.strip()[:500]
     session.add(test)
     session.flush()
-    refresh_stories(session, lot.id)
+    events.publish(session, events.QualityTestWithdrawn(lot.id))
     return test
 
 
@@ -179,13 +177,10 @@ def bottle(
             serial_first=first,
             serial_last=last,
             best_before=occurred_on + timedelta(days=product.shelf_life_days),
-            origin_story=json.dumps(origin_story(session, product_lot.id), ensure_ascii=False),
         )
     )
     session.flush()
-    from ..gi import services as gi  # eligibility follows the story just computed
-
-    gi.refresh(session, {product_lot.id})
+    events.publish(session, events.Bottled(product_lot.id))  # its story and GI status are written before commit
     return product_lot
 
 

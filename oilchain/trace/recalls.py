@@ -12,13 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .. import clock, db
+from .. import clock, db, events
 from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..auth.models import Organization, User
 from ..errors import Forbidden, Invalid, NotFound
-from ..gi import services as gi
 from ..ledger.models import STANDING, Event, Hold, Lot, PlotHold
 from ..ledger.services import get_lot
 from ..ledger.trace import BEARING_YEARS, Graph, Node, downstream, years_later
@@ -104,7 +103,7 @@ def start_recall(session: Session, *, actor: Actor, reason: str, lot_code: str =
         session.add(PlotHold(recall_id=recall.id, plot_id=plot_id, from_day=held_from(graph, plot_id)))
     session.flush()
     found = affected(session, node, lot_ids=graph.ids("lot"))
-    gi.refresh(session, {lot.id for lot, *_ in found.product_lots})  # no GI mark while held
+    events.publish(session, events.RecallOpened(recall.id))  # no GI mark while held
     audit(session, user_id=actor.user_id, action="recall", entity="recall", entity_id=recall.id, start=label,
           product_lots=len(found.product_lots), lots_held=len(graph.ids("lot")))
     session.flush()
@@ -159,7 +158,7 @@ def close_recall(session: Session, *, actor: Actor, recall_id: int, note: str) -
             .execution_options(synchronize_session=False)
         )
     session.flush()
-    gi.refresh(session, set(session.exec(select(ProductLot.lot_id).where(ProductLot.lot_id.in_(held or {0})))))
+    events.publish(session, events.RecallClosed(recall.id))
     audit(session, user_id=actor.user_id, action="close", entity="recall", entity_id=recall.id, note=recall.closed_note,
           lots_released=len(held))
     session.flush()

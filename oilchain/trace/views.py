@@ -20,6 +20,7 @@ from ..processing import services as processing
 from ..processing.models import QualityTest
 from ..labels import kind_label, lot_state
 from ..web import attempt, csv_response, document, done, htmx
+from ..provenance import origin_story
 from . import queries, services
 
 bp = Blueprint("trace", __name__)
@@ -83,7 +84,7 @@ def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int =
         "access": access,
         "dispose_form": dispose_form,
         "blank_dispose_form": DisposeForm(formdata=None),
-        "story": services.origin_story(session, found.id),
+        "story": origin_story(session, found.id),
         "reverse_form": reverse_form,
         "reverse_event_id": reverse_event_id,
         "test_form": test_form,
