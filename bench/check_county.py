@@ -67,7 +67,7 @@ def shared_invariants(conn) -> None:
 
 
 def time_order(conn) -> None:
-    """No step before its lots were in the actor's hands (ledger.services.check_in_hands).
+    """No step before its lots were in the actor's hands (ledger.check_in_hands).
     An organization that received a lot more than once is held to its first receipt."""
     print("Time order (no step before its lots were in the actor's hands)")
     check("no event acts on a lot before the lot was made", scalar(conn, """

@@ -12,7 +12,7 @@ from .auth import services as auth_services
 from .auth.models import Organization
 from .gi import services as gi
 from .harvest import services as harvest
-from .ledger import services as ledger
+from . import ledger
 from .ledger.models import Lot
 from .nursery import services as nursery
 from .planting import services as planting

@@ -24,7 +24,11 @@ class Form(FlaskForm):
         self.extra_errors: dict[str, list[str]] = {}
         self.whole_form_errors: list[str] = []
 
-    def add_error(self, field_name: str | None, message) -> None:
+    def add_error(self, field_name: str | None, message, lot: str | None = None) -> None:
+        """Next to its field; a refusal about a lot that names no field goes
+        next to that lot's quantity field (`input-<code>`), if the form has one."""
+        if field_name is None and lot is not None:
+            field_name = input_field(lot)
         field = getattr(self, field_name, None) if field_name else None
         if field is not None and hasattr(field, "errors") and hasattr(field, "data"):
             field.errors = list(field.errors) + [str(message)]
@@ -58,6 +62,11 @@ class Form(FlaskForm):
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors or self.whole_form_errors or any(field.errors for field in self))
+
+
+def input_field(code: str) -> str:
+    """The form field that carries the quantity taken from lot `code`."""
+    return f"input-{code}"
 
 
 class Exact:

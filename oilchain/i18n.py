@@ -5,10 +5,10 @@ import json
 
 from babel import Locale
 from flask import has_request_context, request
-from flask_babel import Babel, format_decimal, get_locale
+from flask_babel import Babel, format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from . import clock
+from . import clock, errors, labels
 from .units import centimu_to_mu, fen_to_yuan, from_base, g_to_kg, normalized
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
@@ -37,6 +37,7 @@ def init_app(app) -> None:
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
+    errors.install(gettext, labels.display)  # how the ledger's messages are put into words
     app.jinja_env.filters.update(
         kg=format_kg,
         metric=format_metric,

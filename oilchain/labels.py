@@ -2,7 +2,43 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .ledger.services import event_label, kind_label, status_label  # noqa: F401  (re-exported for templates)
+from .errors import Label
+
+def kind_label(kind: str):
+    return {
+        "seedling": _l("Seedlings"),
+        "dispatch": _l("Dispatched seedlings"),
+        "fruit": _l("Fresh fruit"),
+        "seed": _l("Seed"),
+        "husk": _l("Husks"),
+        "oil": _l("Oil"),
+        "cake": _l("Seed cake"),
+        "product": _l("Bottled product"),
+        "loss": _l("Loss"),
+    }.get(kind, kind)
+
+
+def event_label(kind: str):
+    return {
+        "commission": _l("Batch registered"),
+        "grade": _l("Grading"),
+        "dispatch": _l("Seedlings dispatched"),
+        "plant": _l("Planting"),
+        "harvest": _l("Harvest"),
+        "dry_hull": _l("Drying and hulling"),
+        "ship": _l("Shipped"),
+        "receive": _l("Received"),
+        "press": _l("Pressing"),
+        "bottle": _l("Bottling"),
+        "sell": _l("Sale"),
+        "dispose": _l("Disposal"),
+        "reverse": _l("Correction (reversal)"),
+    }.get(kind, kind)
+
+
+def status_label(status: str):
+    return {"active": _l("in stock"), "in_transit": _l("in transit"), "reversed": _l("reversed")}.get(status, status)
+
 
 PROPAGATION = {
     "grafting": _l("Grafted seedlings"),
@@ -63,6 +99,17 @@ def lot_state(lot):
     if lot.status == "active" and lot.remaining == 0:
         return _l("used up")
     return status_label(lot.status)
+
+
+# The names of the lists a Label (errors.Label, in the ledger's messages) may name.
+LABEL_LISTS = {"lot_kind": kind_label, "event_kind": event_label, "lot_status": status_label}
+
+
+def display(value):
+    """How a value in a message is shown: a Label by its display name."""
+    if isinstance(value, Label):
+        return LABEL_LISTS[value.of](value.code)
+    return value
 
 
 def choices(mapping: dict) -> list[tuple[str, str]]:

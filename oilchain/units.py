@@ -83,3 +83,10 @@ def normalized(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f")
     return text
+
+
+def show_quantity(amount: int, unit: str) -> str:
+    """A quantity for a message: grams as kg, others as they are."""
+    if unit == "g":
+        return f"{normalized(g_to_kg(amount))} kg"
+    return f"{amount:,}"

@@ -43,7 +43,7 @@ def attempt(form, call):
     try:
         return db.transaction(db.session(), call)
     except DomainError as error:
-        form.add_error(error.field, error.message)
+        form.add_error(error.field, error.message, error.lot)
         return None
 
 

@@ -13,7 +13,7 @@ from oilchain import codes, db
 from oilchain.admin.models import Township, Variety
 from oilchain.auth import services as auth_services
 from oilchain.harvest import services as harvest
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.ledger.models import Event, EventLine, Lot, Sequence
 from oilchain.nursery import services as nursery
 from oilchain.planting import services as planting

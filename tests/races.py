@@ -30,7 +30,7 @@ from oilchain.errors import DomainError
 from oilchain.gi import services as gi
 from oilchain.harvest import services as harvest
 from oilchain import invariants
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.ledger.models import Lot
 from oilchain.nursery import services as nursery
 from oilchain.planting import services as planting

@@ -21,7 +21,7 @@ def test_demo_fills_an_empty_database_and_prints_logins_and_a_bottle(app, runner
         session = db.session()
         assert session.exec(select(func.count()).select_from(ProductLot)).one() >= 2
         # Every lot of the demo obeys the ledger: remaining equals its lines.
-        from oilchain.ledger.services import remaining_from_lines
+        from oilchain.ledger import remaining_from_lines
 
         for lot in session.exec(select(Lot)):
             assert lot.remaining == remaining_from_lines(session, lot.id), lot.code

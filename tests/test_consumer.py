@@ -19,7 +19,7 @@ from sqlmodel import select
 from oilchain import codes
 from oilchain.auth import services as auth_services
 from oilchain.harvest import services as harvest
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.planting import services as planting
 from oilchain.planting.models import PlantingRecord, Plot
 from oilchain.processing.models import ProductLot

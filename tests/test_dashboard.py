@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from oilchain import db
 from oilchain.harvest import services as harvest
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.ledger.models import EventLine
 from oilchain.planting import services as planting
 from oilchain.processing import services as processing

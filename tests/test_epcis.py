@@ -15,7 +15,7 @@ from jsonschema import Draft7Validator
 
 from oilchain import clock
 from oilchain.auth import services as auth_services
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.ledger.models import Event, EventLine, Lot
 from oilchain.nursery import services as nursery
 from oilchain.planting import services as planting

@@ -153,7 +153,7 @@ def test_the_receive_page_names_a_malformed_code(app, auth, world, session):
     assert "is not a lot code" in page
     with force_locale("en"):
         from oilchain.errors import Invalid
-        from oilchain.ledger.services import get_lot
+        from oilchain.ledger import get_lot
 
         with pytest.raises(Invalid, match="is not a lot code"):
             get_lot(session, "https://example.com/x")

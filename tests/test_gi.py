@@ -19,7 +19,7 @@ from oilchain.auth.models import Organization
 from oilchain.errors import DomainError, Forbidden
 from oilchain.gi import services as gi
 from oilchain.gi.models import GIMarkIssue, GIProducer, GIProduct
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.processing import services as processing
 from oilchain.processing.models import ProductLot, QualityTest
 

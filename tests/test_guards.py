@@ -14,7 +14,7 @@ from sqlmodel import select
 from oilchain import migrate
 from oilchain.auth.models import AccessToken
 from oilchain.gi.models import GIMarkIssue
-from oilchain.ledger import services as ledger
+from oilchain.ledger.models import Event
 from oilchain.processing.models import Product, ProductLot
 from oilchain.sales.models import PriceBound, Sale
 
@@ -345,7 +345,7 @@ def test_a_disposal_takes_a_quantity_out_with_its_reason_and_refuses_more_than_r
     with db_session(app) as session:
         lot = chain.lot_by_code(session, seed.code)
         assert lot.remaining == chain.RECEIVED_G - 10_500
-        event = session.exec(select(ledger.Event).where(ledger.Event.kind == "dispose")).one()
+        event = session.exec(select(Event).where(Event.kind == "dispose")).one()
         assert (event.note, event.loss) == ("霉变", 10_500)
     auth.login("processor2")
     with nothing_written(app):

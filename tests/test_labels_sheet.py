@@ -18,7 +18,7 @@ from PIL import Image
 from oilchain import codes
 from oilchain.auth.models import Organization
 from oilchain.gi import services as gi
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.processing.labels import CSV_HEADER
 from oilchain.processing.models import ProductLot
 from oilchain.public.services import bottle_url

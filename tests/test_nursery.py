@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from oilchain.errors import Invalid
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.ledger.models import Event
 from oilchain.nursery import services as nursery
 from oilchain.nursery.models import SeedlingBatch, SeedlingDispatch

@@ -12,7 +12,7 @@ from markupsafe import escape
 from sqlmodel import select
 
 from oilchain.errors import Forbidden, Invalid
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.planting import services as planting
 from oilchain.planting.models import RENOVATION_METHODS, Acceptance, PlantingRecord, SurvivalCheck
 from oilchain.reports import services as reports

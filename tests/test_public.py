@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from oilchain import clock, codes
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
 

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from oilchain import jobs
 from oilchain.harvest import services as harvest
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.nursery import services as nursery
 from oilchain.planting import services as planting
 from oilchain.processing import services as processing

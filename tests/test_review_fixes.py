@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from oilchain import codes
 from oilchain.errors import Forbidden
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.ledger.models import Lot
 from oilchain.planting.models import PlantingRecord
 from oilchain.processing.models import Product, ProductLot, QualityTest

@@ -18,7 +18,7 @@ from oilchain import create_app, jobs, scheduler
 from oilchain.admin.models import JobRun
 from oilchain.clock import COUNTY_TZ
 from oilchain.harvest import services as harvest
-from oilchain.ledger import services as ledger
+from oilchain import ledger
 from oilchain.processing import services as processing
 from oilchain.reports import services as reports
 from oilchain.reports.models import DailyActual, ReportArchive

@@ -23,7 +23,7 @@ from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import check_date, refuse_held
+from ..ledger import check_date, refuse_held
 from ..processing.models import Product, ProductLot
 from ..processing.services import get_product_lot
 from ..units import LAB_DECIMALS, from_base, normalized

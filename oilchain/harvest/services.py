@@ -13,7 +13,7 @@ from ..auth.actor import Actor
 from ..db import MAX_ID
 from ..errors import DomainError, Invalid
 from ..ledger.models import Lot
-from ..ledger.services import NewLot, input_field, record_event
+from ..ledger import NewLot, record_event
 from ..planting.models import Plot
 from ..planting.services import own_plot
 from ..units import NotExact, centimu_to_mu, g_to_kg, kg_to_g, normalized
@@ -178,7 +178,7 @@ def dry_and_hull(
     """Fruit lots in, one seed lot and one husk lot out; the rest is moisture lost."""
     for lot, _amount in inputs:
         if lot.kind != "fruit":
-            raise Invalid(_l("Lot %(code)s is not fresh fruit.", code=lot.code), field=input_field(lot))
+            raise Invalid(_l("Lot %(code)s is not fresh fruit.", code=lot.code), lot=lot.code)
     if seed_g <= 0:
         raise Invalid(_l("The seed weight must be more than zero."), field="seed")
     if husk_g < 0:

@@ -8,9 +8,10 @@ from .. import db
 from ..auth.access import roles_required
 from ..auth.models import Organization
 from ..forms import ChoiceField, CountField, DayField, Form, KgField, TextField
-from ..ledger import services as ledger
+from .. import ledger
 from ..planting.services import plots_of
-from ..units import WEIGHT_DECIMALS, kg_to_g
+from ..labels import kind_label
+from ..units import WEIGHT_DECIMALS, kg_to_g, show_quantity
 from ..web import attempt, done, render_form
 from ..trace.recalls import holds_of
 from . import services
@@ -105,7 +106,7 @@ def ship():
     session = db.session()
     form = ShipForm(code=request.args.get("lot"))
     form.code.choices = [
-        (lot.code, f"{lot.code} · {ledger.kind_label(lot.kind)} · {ledger.show_quantity(lot.remaining, lot.unit)}")
+        (lot.code, f"{lot.code} · {kind_label(lot.kind)} · {show_quantity(lot.remaining, lot.unit)}")
         for lot in ledger.owned_lots(session, current_user.org_id, ("fruit", "seed", "husk", "oil", "cake"))
     ]
     form.to_org_id.choices = [

@@ -1,0 +1,48 @@
+"""The lot-and-event ledger shared by every module (DESIGN.md): its public
+face. Everything traceable is a lot; every step is an event of lines.
+
+  models       Lot, Event, EventLine, Shipment, Hold, PlotHold, YieldBound, Sequence; the kinds
+  recording    record_event (and disposal), the checks every step passes, time order
+  balance      the mass balance inside the yield bounds (a pure function the county data uses too)
+  holds        lots and plots on hold under a recall
+  shipments    ship_lot, receive_lot
+  corrections  reverse_event
+  trace        upstream and downstream walks
+
+The ledger imports no domain package (a contract `lint-imports` checks): what
+follows from its events elsewhere is declared in oilchain/reactions.py.
+"""
+
+from .balance import balance, check_balance, round_share, yield_bounds
+from .corrections import Blocked, dependents_of, describe_event, reverse_event
+from .holds import hold_outputs, holds_on, refuse_held
+from .recording import (
+    EARLIEST_DATE,
+    NewLot,
+    Recorded,
+    change_remaining,
+    check_date,
+    check_in_hands,
+    check_usable,
+    dispose_lot,
+    get_lot,
+    in_hands_since,
+    lock_lots,
+    lot_history,
+    owned_lots,
+    record_event,
+    remaining_from_lines,
+    require_owned,
+    too_little,
+)
+from .shipments import RECEIVE_GAIN_LIMIT_PERMILLE, RECEIVE_TOLERANCE_PERMILLE, open_shipment, receive_lot, ship_lot
+
+__all__ = [
+    "balance", "check_balance", "round_share", "yield_bounds",
+    "Blocked", "dependents_of", "describe_event", "reverse_event",
+    "hold_outputs", "holds_on", "refuse_held",
+    "EARLIEST_DATE", "NewLot", "Recorded", "change_remaining", "check_date", "check_in_hands", "check_usable",
+    "dispose_lot", "get_lot", "in_hands_since", "lock_lots", "lot_history", "owned_lots", "record_event",
+    "remaining_from_lines", "require_owned", "too_little",
+    "RECEIVE_GAIN_LIMIT_PERMILLE", "RECEIVE_TOLERANCE_PERMILLE", "open_shipment", "receive_lot", "ship_lot",
+]

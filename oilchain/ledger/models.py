@@ -6,54 +6,64 @@ delta on one lot, so a lot's remaining quantity is the sum of its lines.
 """
 
 from datetime import date, datetime
+from enum import Enum
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, and_, text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
 
-# kind -> unit. Grams for mass, plants for seedlings, units for bottles.
-LOT_UNITS = {
-    "seedling": "plant",  # a nursery's seedling batch
-    "dispatch": "plant",  # seedlings delivered to a plot
-    "fruit": "g",  # fresh fruit (鲜果)
-    "seed": "g",  # dried, hulled seed (茶籽)
-    "husk": "g",  # husks (茶壳), a by-product
-    "oil": "g",  # pressed oil (茶油)
-    "cake": "g",  # seed cake (茶粕), a by-product
-    "product": "unit",  # bottled product lot
-}
-BY_PRODUCT_KINDS = ("husk", "cake")
-# Letter in the lot code, e.g. YY-H24-000123 for a harvest (fruit) lot.
-LOT_CODE_LETTERS = {
-    "seedling": "S",
-    "dispatch": "D",
-    "fruit": "H",
-    "seed": "Z",
-    "husk": "K",
-    "oil": "O",
-    "cake": "C",
-    "product": "P",
-}
-LOT_STATUSES = ("active", "in_transit", "reversed")
 
-EVENT_KINDS = (
-    "commission",  # a seedling batch is registered (sown or grafted)
-    "grade",  # the batch is graded: rejects and dead plants leave it
-    "dispatch",  # seedlings from a batch go to a plot
-    "plant",  # a planting record uses dispatched seedlings
-    "harvest",  # fresh fruit picked from a plot
-    "dry_hull",  # fruit -> seed + husk + loss
-    "ship",  # a lot leaves for another organization
-    "receive",  # the addressee weighs it in; ownership passes
-    "press",  # seed -> oil + cake + loss
-    "bottle",  # oil -> product units + loss
-    "sell",  # units leave a product lot
-    "dispose",  # a quantity destroyed or written off, with the reason (a recalled lot's way out)
-    "reverse",  # undoes one earlier event
-)
+class LotKind(str, Enum):
+    """What a lot is, with its unit (grams for mass, plants for seedlings,
+    units for bottles) and the letter of its code (YY-H24-000123 is fresh
+    fruit). Stored as its value; display names are the display layer's."""
+
+    def __new__(cls, value: str, unit: str, letter: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.unit, member.letter = unit, letter
+        return member
+
+    SEEDLING = ("seedling", "plant", "S")  # a nursery's seedling batch
+    DISPATCH = ("dispatch", "plant", "D")  # seedlings delivered to a plot
+    FRUIT = ("fruit", "g", "H")  # fresh fruit (鲜果)
+    SEED = ("seed", "g", "Z")  # dried, hulled seed (茶籽)
+    HUSK = ("husk", "g", "K")  # husks (茶壳), a by-product
+    OIL = ("oil", "g", "O")  # pressed oil (茶油)
+    CAKE = ("cake", "g", "C")  # seed cake (茶粕), a by-product
+    PRODUCT = ("product", "unit", "P")  # bottled product lot
+
+
+class EventKind(str, Enum):
+    COMMISSION = "commission"  # a seedling batch is registered (sown or grafted)
+    GRADE = "grade"  # the batch is graded: rejects and dead plants leave it
+    DISPATCH = "dispatch"  # seedlings from a batch go to a plot
+    PLANT = "plant"  # a planting record uses dispatched seedlings
+    HARVEST = "harvest"  # fresh fruit picked from a plot
+    DRY_HULL = "dry_hull"  # fruit -> seed + husk + loss
+    SHIP = "ship"  # a lot leaves for another organization
+    RECEIVE = "receive"  # the addressee weighs it in; ownership passes
+    PRESS = "press"  # seed -> oil + cake + loss
+    BOTTLE = "bottle"  # oil -> product units + loss
+    SELL = "sell"  # units leave a product lot
+    DISPOSE = "dispose"  # a quantity destroyed or written off, with the reason (a recalled lot's way out)
+    REVERSE = "reverse"  # undoes one earlier event
+
+
+class LotStatus(str, Enum):
+    ACTIVE = "active"
+    IN_TRANSIT = "in_transit"
+    REVERSED = "reversed"
+
+
+LOT_UNITS = {kind.value: kind.unit for kind in LotKind}
+LOT_CODE_LETTERS = {kind.value: kind.letter for kind in LotKind}
+BY_PRODUCT_KINDS = (LotKind.HUSK.value, LotKind.CAKE.value)
+LOT_STATUSES = tuple(status.value for status in LotStatus)
+EVENT_KINDS = tuple(kind.value for kind in EventKind)
 # Events that may still name a lot on hold: nothing else consumes one.
-HOLD_EXEMPT_KINDS = ("dispose",)
+HOLD_EXEMPT_KINDS = (EventKind.DISPOSE.value,)
 LINE_ROLES = ("input", "output", "adjust")
 
 

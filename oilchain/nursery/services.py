@@ -19,7 +19,7 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..labels import GRADE_NAMES, PROPAGATION, STAGES
 from ..ledger.models import STANDING, Event, Lot
 from ..events import EventReversed
-from ..ledger.services import NewLot, check_date, get_lot, record_event, refuse_held, require_owned
+from ..ledger import NewLot, check_date, get_lot, record_event, refuse_held, require_owned
 from ..planting.models import Plot
 from .models import GRADES, PROPAGATION_METHODS, DispatchAgeLimit, GradingStandard, SeedlingBatch, SeedlingDispatch
 
@@ -245,7 +245,7 @@ def dispatch(
     if plot_id is not None and destination.strip():
         raise Invalid(_l("Choose a plot in the county or name a buyer outside it, not both."), field="destination")
     lot, batch = own_batch(session, actor, batch_code, field="batch_code")
-    refuse_held(session, [lot], lambda _lot: "batch_code")
+    refuse_held(session, [lot], "batch_code")
     if batch.stage not in DISPATCHABLE_STAGES:
         raise Invalid(_l("Only a certified batch can be dispatched; this one is %(stage)s.", stage=stage_label(batch.stage)), field="batch_code")
     if grade not in GRADES:

@@ -14,7 +14,7 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event
 from ..nursery.models import SeedlingBatch, SeedlingDispatch
 from ..events import MayReverse
-from ..ledger.services import check_date, get_lot, record_event, refuse_held, require_owned
+from ..ledger import check_date, get_lot, record_event, refuse_held, require_owned
 from ..units import centimu_to_mu, normalized
 from .models import (
     NEEDS_SURVIVAL_CHECK,
@@ -146,7 +146,7 @@ def record_planting(
         if lot.kind != "dispatch":
             raise Invalid(_l("Lot %(code)s is not a seedling dispatch.", code=lot.code), field="dispatch_code")
         require_owned(lot, actor, "dispatch_code")
-        refuse_held(session, [lot], lambda _lot: "dispatch_code")
+        refuse_held(session, [lot], "dispatch_code")
         dispatched_variety = variety_of_dispatch(session, lot.id)
         if dispatched_variety is not None and dispatched_variety.id != variety_id:
             raise Invalid(

@@ -12,7 +12,7 @@ from ..admin.services import active_townships, active_varieties
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, MuField, TextField
 from ..labels import PLANTING_KINDS, RENOVATION_METHODS, choices
-from ..ledger.services import owned_lots
+from ..ledger import owned_lots
 from ..trace.services import plot_access
 from ..units import centimu_to_mu, mu_to_centimu, to_base
 from ..web import attempt, done, htmx, render_form

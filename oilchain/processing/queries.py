@@ -5,12 +5,12 @@ from sqlmodel import Session, select
 
 from ..auth.models import Organization
 from ..ledger.models import Lot, Shipment
-from ..ledger.services import owned_lots
+from ..ledger import owned_lots
 from .services import product_lots_of, products_of
 from ..trace.recalls import holds_of
 from ..codes import normalize_lot_code
 from ..errors import DomainError
-from ..ledger.services import get_lot, open_shipment
+from ..ledger import get_lot, open_shipment
 from ..provenance import origin_story
 
 

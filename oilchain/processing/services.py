@@ -10,7 +10,7 @@ from .. import clock, codes, events
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
-from ..ledger.services import (NewLot, check_date, check_in_hands, get_lot, input_field, lock_lots, record_event, refuse_held,
+from ..ledger import (NewLot, check_date, check_in_hands, get_lot, lock_lots, record_event, refuse_held,
                                require_owned)
 from .models import Product, ProductLot, QualityGrade, QualityTest
 
@@ -32,7 +32,7 @@ def press(
         raise Forbidden(_l("Only a processor presses oil."))
     for lot, _amount in inputs:
         if lot.kind != "seed":
-            raise Invalid(_l("Lot %(code)s is not seed.", code=lot.code), field=input_field(lot))
+            raise Invalid(_l("Lot %(code)s is not seed.", code=lot.code), lot=lot.code)
     if oil_g <= 0:
         raise Invalid(_l("The oil weight must be more than zero."), field="oil")
     if cake_g <= 0:
@@ -149,7 +149,7 @@ def bottle(
     lot = get_lot(session, oil_code, for_update=True)
     if lot.kind != "oil":
         raise Invalid(_l("Lot %(code)s is not an oil lot.", code=lot.code), field="oil_code")
-    refuse_held(session, [lot], lambda _lot: "oil_code")
+    refuse_held(session, [lot], "oil_code")
     product = session.get(Product, product_id)
     if product is None or product.org_id != actor.org_id:
         raise NotFound(_l("Choose one of your products."), field="product_id")

@@ -8,11 +8,11 @@ from wtforms.validators import InputRequired
 from .. import codes, db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField
-from ..ledger import services as ledger
-from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, NotExact, kg_to_g, to_base
+from .. import ledger
+from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, NotExact, kg_to_g, show_quantity, to_base
 from ..documents.labels import bottle_sheet
 from ..errors import DomainError
-from ..ledger.services import get_lot
+from ..ledger import get_lot
 from ..web import attempt, csv_response, document, done, render_form
 from . import labels, queries, services
 from .quality import LAB_VALUES, grade_name, grade_of, grades, read
@@ -210,7 +210,7 @@ def bottle():
     session = db.session()
     form = BottleForm(oil_code=request.args.get("lot"))
     form.oil_code.choices = [
-        (lot.code, f"{lot.code} · {ledger.show_quantity(lot.remaining, lot.unit)}")
+        (lot.code, f"{lot.code} · {show_quantity(lot.remaining, lot.unit)}")
         for lot in ledger.owned_lots(session, current_user.org_id, ("oil",))
     ]
     form.product_id.choices = [(p.id, f"{p.name} ({p.gtin})") for p in services.products_of(session, current_user.org_id)]

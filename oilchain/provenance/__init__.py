@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from .. import clock
 from ..events import SCRATCH, Bottled, EventReversed, GIAuthorizationChanged, GIRulesChanged, QualityTestRecorded
 from ..ledger.models import Hold, Lot
-from ..ledger.services import holds_on
+from ..ledger import holds_on
 from ..ledger.trace import downstream
 from ..processing.models import Product, ProductLot
 from .eligibility import GIRules, eligibility, rules

@@ -12,7 +12,7 @@ from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
 from ..labels import CHANNELS
 from ..ledger.models import STANDING, Event, Lot
-from ..ledger.services import lock_lots, record_event, refuse_held
+from ..ledger import lock_lots, record_event, refuse_held
 from ..processing.models import Product, ProductLot
 from ..processing.quality import oil_sources, require_sellable
 from ..processing.services import get_product_lot
@@ -107,7 +107,7 @@ def sell(
     a racing sale or a test withdrawn at the same moment is seen."""
     lot, product_lot = get_product_lot(session, lot_code)
     lock_lots(session, [lot, *session.exec(select(Lot).where(Lot.id.in_(oil_sources(session, lot) or [0])))])
-    refuse_held(session, [lot], lambda _lot: "code")  # beside the lot chosen, before any other reason
+    refuse_held(session, [lot], "code")  # beside the lot chosen, before any other reason
     product = session.get(Product, product_lot.product_id)
     if not buyer.strip():
         raise Invalid(_l("Name the buyer."), field="buyer")

@@ -7,7 +7,7 @@ from .. import db
 from ..auth.access import roles_required
 from ..forms import ChoiceField, CountField, DayField, Form, TextField, YuanField
 from ..labels import CHANNELS, choices
-from ..ledger.services import owned_lots
+from ..ledger import owned_lots
 from ..units import fen_to_yuan, yuan_to_fen
 from ..web import attempt, csv_response, done, render_form
 from . import services

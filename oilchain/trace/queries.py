@@ -7,7 +7,7 @@ from ..auth.actor import Actor
 from ..auth.models import Organization, User
 from ..harvest.models import HarvestRecord
 from ..ledger.models import Event, EventLine, Lot, Shipment
-from ..ledger.services import lot_history
+from ..ledger import lot_history
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Plot
 from ..processing.models import Product, ProductLot, QualityTest

@@ -19,7 +19,7 @@ from ..auth.actor import Actor
 from ..auth.models import Organization, User
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event, Hold, Lot, PlotHold
-from ..ledger.services import get_lot
+from ..ledger import get_lot
 from ..ledger.trace import BEARING_YEARS, Graph, Node, downstream, years_later
 from ..planting.models import Plot
 from ..processing.models import Product, ProductLot

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired
 
 from ..forms import DayField, Exact, Form, TextField
 from ..units import WEIGHT_DECIMALS, NotExact, to_base
-from ..ledger import services as ledger
+from .. import ledger
 from ..ledger.models import LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
 from ..planting.models import Plot
