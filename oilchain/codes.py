@@ -36,11 +36,18 @@ def allocate(session: Session, name: str, count: int = 1) -> int:
     return after - count
 
 
+def lot_series(kind: str, year: int) -> str:
+    """The counter a lot's code is numbered from: one per kind letter and year."""
+    return f"lot:{LOT_CODE_LETTERS[kind]}{year % 100:02d}"
+
+
+def lot_code(kind: str, year: int, number: int) -> str:
+    """The lot code format (YY-H25-000123), for the app and the county data alike."""
+    return f"YY-{LOT_CODE_LETTERS[kind]}{year % 100:02d}-{number:06d}"
+
+
 def new_lot_code(session: Session, kind: str, year: int) -> str:
-    letter = LOT_CODE_LETTERS[kind]
-    yy = year % 100
-    number = allocate(session, f"lot:{letter}{yy:02d}")
-    return f"YY-{letter}{yy:02d}-{number:06d}"
+    return lot_code(kind, year, allocate(session, lot_series(kind, year)))
 
 
 def normalize_lot_code(raw: str) -> str:
