@@ -14,7 +14,8 @@ from flask_login import current_user
 from .. import db
 from ..auth import services as auth_services
 from ..errors import Forbidden, NotFound
-from . import services
+from .identifiers import CBV_VERSION, EPCIS_VERSION, Uris
+from .query import NotExported, QueryError, get_event, parse_query, query_document, query_events
 
 bp = Blueprint("epcis", __name__, url_prefix="/epcis")
 
@@ -33,8 +34,8 @@ def problem(status: int, kind: str, title: str, detail: str | None = None, heade
 def answer(document: dict, headers: dict | None = None):
     mimetype = request.accept_mimetypes.best_match([JSON_LD, "application/json"], default=JSON_LD)
     response = current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype=mimetype)
-    response.headers["GS1-EPCIS-Version"] = services.EPCIS_VERSION
-    response.headers["GS1-CBV-Version"] = services.CBV_VERSION
+    response.headers["GS1-EPCIS-Version"] = EPCIS_VERSION
+    response.headers["GS1-CBV-Version"] = CBV_VERSION
     response.headers.update(headers or {})
     return response
 
@@ -72,17 +73,17 @@ def events():
     if refused:
         return refused
     try:
-        query = services.parse_query(request.args.to_dict(flat=False))
-    except services.QueryError as error:
+        query = parse_query(request.args.to_dict(flat=False))
+    except QueryError as error:
         return problem(400, "QueryParameterException", "A query parameter cannot be used.", str(error))
     base = current_app.config["PUBLIC_BASE_URL"]
-    page = services.query_events(db.session(), base=base, query=query)
+    page = query_events(db.session(), base=base, query=query)
     headers = {}
     if page.next_token:
         params = request.args.to_dict(flat=False)
         params["nextPageToken"] = [page.next_token]
         headers["Link"] = f'<{url_for("epcis.events", _external=True, **params)}>; rel="next"'
-    return answer(services.query_document(page.events, base=base), headers)
+    return answer(query_document(page.events, base=base), headers)
 
 
 @bp.route("/events/<event_id>")
@@ -94,9 +95,9 @@ def event(event_id: str):
         return problem(404, "NoSuchNameException", "No such event.", f"{event_id!r} is not an event id.")
     base = current_app.config["PUBLIC_BASE_URL"]
     try:
-        document = services.get_event(db.session(), base=base, event_id=int(event_id))
-    except services.NotExported as error:
-        related = services.Uris(base).event(error.reversed_event_id)
+        document = get_event(db.session(), base=base, event_id=int(event_id))
+    except NotExported as error:
+        related = Uris(base).event(error.reversed_event_id)
         return problem(404, "NoSuchNameException", "Not exported as an event.", str(error),
                        headers={"Link": f'<{related}>; rel="related"'})
     except NotFound as error:
