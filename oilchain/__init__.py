@@ -1,19 +1,9 @@
 """oilchain: the camellia oil industry chain system of Youyang county."""
 
-from pathlib import Path
-
 from flask import Flask
 
 from . import db  # noqa: F401  (sets the metadata naming convention before any model)
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def resource_dir(name: str) -> Path:
-    """A top-level folder (templates, static, migrations): inside the package
-    when installed from a wheel, beside it in a checkout."""
-    packaged = PACKAGE_DIR / name
-    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
+from .resources import PACKAGE_DIR, resource_dir  # noqa: F401  (for callers of the old names)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

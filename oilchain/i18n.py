@@ -9,6 +9,7 @@ from flask_babel import Babel, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from . import clock, errors, labels
+from .resources import PACKAGE_DIR
 from .units import centimu_to_mu, fen_to_yuan, from_base, g_to_kg, normalized
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
@@ -33,8 +34,6 @@ def select_locale() -> Locale:
 
 
 def init_app(app) -> None:
-    from . import PACKAGE_DIR
-
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
     errors.install(gettext, labels.display)  # how the ledger's messages are put into words

@@ -3,7 +3,7 @@
 from alembic import command
 from alembic.config import Config
 
-from . import resource_dir
+from .resources import resource_dir
 from .db import normalize_url
 
 

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from flask_login import current_user
 
-from .. import clock, db, resource_dir
+from .. import clock, db
+from ..resources import resource_dir
 from ..auth import services as auth_services
 from ..auth.access import roles_required
 from ..auth.setup import bind_to_device, csrf
