@@ -43,6 +43,7 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         "PUBLIC_BASE_URL": environ.get("OILCHAIN_PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # A weighbridge difference beyond this (per mille of the declared weight) needs a reason.
         "RECEIVE_TOLERANCE_PERMILLE": tolerance_permille,
+        "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method for new password hashes
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "REMEMBER_COOKIE_SECURE": env == "production",

@@ -180,6 +180,17 @@ def _close_session(_exc=None) -> None:
         db_session.close()  # rolls back whatever was not committed
 
 
+def column_length(column) -> int:
+    """The length a text column holds, read from the model (Event.note -> 500)."""
+    return column.property.columns[0].type.length
+
+
+def fit(text: str | None, column) -> str:
+    """Text stripped and cut to what its column holds (forms refuse longer
+    text; this keeps a service's own writes inside the column too)."""
+    return (text or "").strip()[: column_length(column)]
+
+
 def erase_all(db_session: Session) -> None:
     """Delete every row of every table (children first), keeping the schema.
     For `oilchain demo --reset` and for tests; never called by the web app."""

@@ -12,13 +12,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from oilchain import clock, create_app, db, migrate
-from oilchain.auth import services as auth_services
 from oilchain.reference import seed_reference_data
 
 from .chain import PASSWORD  # noqa: F401  (tests import it from here)
 
 # "Today" for every test: a December day after the season's harvest.
 TODAY = datetime(2025, 12, 20, 10, 0)
+# Real hashes, cheaper work factor: scrypt for every test user would dominate
+# the run (tests/test_access.py checks that hashes are stored).
+QUICK_HASHING = "pbkdf2:sha256:1000"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
@@ -60,13 +62,6 @@ def database_url(tmp_path_factory, worker_id):
     _drop_postgres_database(server, name)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def quick_password_hashing():
-    """Real hashes, cheaper work factor: scrypt for every test user would
-    dominate the run. (tests/test_access.py checks hashes are stored.)"""
-    auth_services.PASSWORD_METHOD = "pbkdf2:sha256:1000"
-
-
 @pytest.fixture(autouse=True)
 def frozen_today():
     with clock.frozen(TODAY):
@@ -76,7 +71,7 @@ def frozen_today():
 @pytest.fixture
 def app(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SERIAL_KEY": "test-serial-key",
-                      "PUBLIC_BASE_URL": "https://trace.example.cn"})
+                      "PUBLIC_BASE_URL": "https://trace.example.cn", "PASSWORD_HASH_METHOD": QUICK_HASHING})
     with app.app_context():
         session = db.session()
         db.erase_all(session)

@@ -219,7 +219,7 @@ def test_passwords_are_stored_hashed(app, client, auth, world):
     for user in users:
         assert user.password_hash != PASSWORD
         assert PASSWORD not in user.password_hash
-        assert re.match(r"^(scrypt|pbkdf2):", user.password_hash), user.password_hash[:20]
+        assert user.password_hash.startswith("pbkdf2:sha256:1000$")  # the suite's PASSWORD_HASH_METHOD
         assert check_password_hash(user.password_hash, PASSWORD)
     # Two users with the same password get different hashes (salted).
     assert len({user.password_hash for user in users}) == len(users)
@@ -228,3 +228,20 @@ def test_passwords_are_stored_hashed(app, client, auth, world):
     response = client.post("/login", data={"username": "coop", "password": "wrong-password", "csrf_token": token})
     assert response.status_code == 422
     assert "Wrong username or password." in page(response)
+
+
+def test_the_hash_method_is_a_setting_and_scrypt_by_default(database_url, world):
+    """The suite's cheap hashing is the app's setting, not a patch: an app
+    made without it hashes new passwords with scrypt."""
+    from oilchain import create_app, db
+    from oilchain.auth import services as auth_services
+
+    plain = create_app({"DATABASE_URL": database_url, "SERIAL_KEY": "k"})
+    with plain.app_context():
+        session = db.session()
+        user = auth_services.create_user(session, username="newclerk", password=PASSWORD, role="cooperative",
+                                         organization_id=world.orgs["coop"].id)
+        assert user.password_hash.startswith("scrypt:")
+        session.rollback()
+    plain.extensions["oilchain.engine"].dispose()
+    plain.extensions["oilchain.scan_engine"].dispose()

@@ -4,19 +4,25 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import clock
+from .. import clock, db
 from ..errors import Forbidden, Invalid
 from .actor import Actor
 from .models import BUREAU_ROLES, ORG_KINDS, ROLE_ORG_KIND, ROLES, AccessToken, Organization, User
 
 MIN_PASSWORD = 8
-# werkzeug's default (scrypt). The test suite lowers it: hashing dozens of
-# test users with scrypt would dominate its run time.
-PASSWORD_METHOD = "scrypt"
+PASSWORD_METHOD = "scrypt"  # werkzeug's default; the setting PASSWORD_HASH_METHOD chooses another
+
+
+def password_method() -> str:
+    """How new passwords are hashed: the app's PASSWORD_HASH_METHOD setting
+    (the test suite sets a cheaper work factor: hashing hundreds of test users
+    with scrypt would dominate its run), scrypt outside an app."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD) if has_app_context() else PASSWORD_METHOD
 
 
 def actor_for(session: Session, user_id: int) -> Actor | None:
@@ -99,7 +105,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        password_hash=generate_password_hash(password, method=password_method()),
         role=role,
         organization_id=org.id,
     )
@@ -132,7 +138,7 @@ def issue_token(session: Session, *, user_id: int, org_id: int, purpose: str, la
         token_hash=_token_hash(token),
         user_id=user_id,
         org_id=org_id,
-        label=(label or "").strip()[:80],
+        label=db.fit(label, AccessToken.label),
         expires_at=clock.utcnow() + timedelta(days=days),
     )
     session.add(record)

@@ -92,7 +92,8 @@ def save_definition(
         raise Invalid(_l("Choose the protected townships."), field="township_ids")
     gi = active_gi(session) or GIProduct(name=name, registration=registration, max_acid_value_milli=1,
                                          max_peroxide_value_milli=1, max_moisture_milli=1)
-    gi.name, gi.registration, gi.specification = name.strip(), registration.strip(), specification.strip()[:500]
+    gi.name, gi.registration, gi.specification = (db.fit(name, GIProduct.name), db.fit(registration, GIProduct.registration),
+                                                   db.fit(specification, GIProduct.specification))
     gi.max_acid_value_milli, gi.max_peroxide_value_milli, gi.max_moisture_milli = (
         max_acid_value_milli, max_peroxide_value_milli, max_moisture_milli)
     session.add(gi)

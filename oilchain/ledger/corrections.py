@@ -126,7 +126,7 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         plot_id=event.plot_id,
         loss=-event.loss,
         reverses_event_id=event.id,
-        note=reason.strip()[:500],
+        note=db.fit(reason, Event.note),
     )
     session.add(reversal)
     session.flush()

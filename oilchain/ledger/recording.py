@@ -252,7 +252,7 @@ def dispose_lot(session: Session, *, actor: Actor, code: str, quantity: int, occ
         raise Invalid(_l("Give the reason for the disposal."), field="reason")
     recorded = record_event(
         session, actor=actor, kind="dispose", occurred_on=occurred_on, inputs=[(lot, quantity)],
-        input_fields={lot.id: "quantity"}, note=reason.strip()[:500], loss=quantity,
+        input_fields={lot.id: "quantity"}, note=db.fit(reason, Event.note), loss=quantity,
     )
     return recorded.event
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from .. import db
 from ..admin.models import Variety
 from ..admin.services import active_variety, audit
 from ..auth.actor import Actor
@@ -286,7 +287,7 @@ def dispatch(
         outputs=outputs,
         plot_id=plot.id if plot else None,
         input_fields={lot.id: "quantity"},
-        note="" if plot else destination.strip()[:500],
+        note="" if plot else db.fit(destination, Event.note),
     )
     record = SeedlingDispatch(
         event_id=recorded.event.id,
@@ -295,7 +296,7 @@ def dispatch(
         quantity=quantity,
         plot_id=plot.id if plot else None,
         dispatch_lot_id=recorded.outputs[0].id if outputs else None,
-        destination="" if plot else destination.strip(),
+        destination="" if plot else db.fit(destination, SeedlingDispatch.destination),
         dispatched_on=dispatched_on,
     )
     session.add(record)

@@ -307,7 +307,7 @@ def accept_planting(
         planting_id=record.id,
         accepted_on=accepted_on,
         accepted_area_centimu=accepted_area_centimu,
-        note=note.strip()[:500],
+        note=db.fit(note, Acceptance.note),
         user_id=actor.user_id,
     )
     session.add(acceptance)

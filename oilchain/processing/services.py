@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import clock, codes, events
+from .. import clock, codes, db, events
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import Lot
@@ -101,7 +101,7 @@ def withdraw_quality_test(session: Session, *, actor: Actor, test_id: int, reaso
         raise Invalid(_l("This test has been withdrawn already."))
     if not reason.strip():
         raise Invalid(_l("Give the reason for the correction."), field="reason")
-    test.withdrawn_at, test.withdrawn_by, test.withdrawn_reason = clock.utcnow(), actor.user_id, reason.strip()[:500]
+    test.withdrawn_at, test.withdrawn_by, test.withdrawn_reason = clock.utcnow(), actor.user_id, db.fit(reason, QualityTest.withdrawn_reason)
     session.add(test)
     session.flush()
     events.publish(session, events.QualityTestWithdrawn(lot.id))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import clock, codes
+from .. import clock, codes, db
 from ..auth.models import Organization
 from ..errors import NotFound
 from ..ledger.models import Lot
@@ -103,8 +103,9 @@ def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: st
     """Keep a scan of a code that was never issued, for the processor and the bureau."""
     session.add(
         UnknownScan(
-            at=clock.utcnow(), path=path[:200], reason=error.reason, product_id=error.product_id, lot_id=error.lot_id,
-            user_agent=(user_agent or "")[:200],
+            at=clock.utcnow(), path=path[: db.column_length(UnknownScan.path)], reason=error.reason,
+            product_id=error.product_id, lot_id=error.lot_id,
+            user_agent=(user_agent or "")[: db.column_length(UnknownScan.user_agent)],
         )
     )
 

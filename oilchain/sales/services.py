@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from .. import db
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
@@ -136,7 +137,7 @@ def sell(
         unit_price_fen=unit_price_fen,
         amount_fen=quantity * unit_price_fen,
         sold_on=sold_on,
-        price_note=price_note.strip()[:200],
+        price_note=db.fit(price_note, Sale.price_note),
     )
     session.add(sale)
     session.flush()

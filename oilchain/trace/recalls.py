@@ -93,7 +93,7 @@ def start_recall(session: Session, *, actor: Actor, reason: str, lot_code: str =
     if not reason.strip():
         raise Invalid(_l("Give the reason for the recall."), field="reason")
     node, label = start_node(session, lot_code=lot_code, plot_id=plot_id)
-    recall = Recall(start_kind=node[0], start_id=node[1], start_label=label, reason=reason.strip()[:500], user_id=actor.user_id)
+    recall = Recall(start_kind=node[0], start_id=node[1], start_label=label, reason=db.fit(reason, Recall.reason), user_id=actor.user_id)
     session.add(recall)
     session.flush()
     graph = reach_locked(session, node)
@@ -148,7 +148,7 @@ def close_recall(session: Session, *, actor: Actor, recall_id: int, note: str) -
     if not note.strip():
         raise Invalid(_l("Say how the recall ended: its holds are lifted with this note."), field="note")
     now = clock.utcnow()
-    recall.closed_at, recall.closed_note, recall.closed_by = now, note.strip()[:500], actor.user_id
+    recall.closed_at, recall.closed_note, recall.closed_by = now, db.fit(note, Recall.closed_note), actor.user_id
     session.add(recall)
     held = set(session.exec(select(Hold.lot_id).where(Hold.recall_id == recall.id)))
     db.lock(session, Lot, held)
