@@ -1,21 +1,39 @@
 from datetime import datetime
+from enum import Enum
 
 from sqlmodel import Field, SQLModel
 
 from .. import clock
 
-ROLES = ("admin", "manager", "nursery", "cooperative", "processor")
-ORG_KINDS = ("bureau", "nursery", "cooperative", "processor")
-# The kind of organization each role works for.
-ROLE_ORG_KIND = {
-    "admin": "bureau",
-    "manager": "bureau",
-    "nursery": "nursery",
-    "cooperative": "cooperative",
-    "processor": "processor",
-}
+class OrgKind(str, Enum):
+    BUREAU = "bureau"
+    NURSERY = "nursery"
+    COOPERATIVE = "cooperative"
+    PROCESSOR = "processor"
+
+
+class Role(str, Enum):
+    """A user's role, with the kind of organization it works for. Stored as
+    its value; display names are the display layer's (labels.ROLES)."""
+
+    def __new__(cls, value: str, org_kind: OrgKind):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.org_kind = org_kind
+        return member
+
+    ADMIN = ("admin", OrgKind.BUREAU)
+    MANAGER = ("manager", OrgKind.BUREAU)
+    NURSERY = ("nursery", OrgKind.NURSERY)
+    COOPERATIVE = ("cooperative", OrgKind.COOPERATIVE)
+    PROCESSOR = ("processor", OrgKind.PROCESSOR)
+
+
+ROLES = tuple(role.value for role in Role)
+ORG_KINDS = tuple(kind.value for kind in OrgKind)
+ROLE_ORG_KIND = {role.value: role.org_kind.value for role in Role}
 # The bureau's roles: they read everything, and only they run recalls, targets and the GI.
-BUREAU_ROLES = tuple(role for role, kind in ROLE_ORG_KIND.items() if kind == "bureau")
+BUREAU_ROLES = tuple(role.value for role in Role if role.org_kind is OrgKind.BUREAU)
 
 
 class Organization(SQLModel, table=True):
