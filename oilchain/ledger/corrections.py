@@ -81,6 +81,34 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
 
     The event is locked, then every lot it touched (in id order), so of
     racing reversals one wins and a racing use of its lots is seen."""
+    event = reversible(session, actor, event_id, reason)
+    events.ask(session, events.MayReverse(event.id, event.kind))  # what the domains say (reactions.py)
+    reversal = Event(
+        kind="reverse",
+        org_id=actor.org_id,
+        user_id=actor.user_id,
+        occurred_on=clock.today(),
+        plot_id=event.plot_id,
+        loss=-event.loss,
+        reverses_event_id=event.id,
+        note=db.fit(reason, Event.note),
+    )
+    session.add(reversal)
+    session.flush()
+    lines = negate_lines(session, event, reversal)
+    undo_shipment(session, event)
+    event.reversed_by_event_id = reversal.id
+    session.add(event)
+    session.flush()
+    events.publish(session, events.EventReversed(event.id, event.kind, tuple(sorted({line.lot_id for line in lines})),
+                                                 event.plot_id))
+    return reversal
+
+
+def reversible(session: Session, actor: Actor, event_id: int, reason: str) -> Event:
+    """The event, locked with every lot it touched, if the actor may reverse
+    it now; else the refusal that says why (later records that depend on it
+    are listed)."""
     locked = db.lock(session, Event, [event_id])
     event = locked[0] if locked else None
     if event is None:
@@ -99,37 +127,25 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
     db.lock(session, Lot, touched)
     blockers = dependents_of(session, event)
     if blockers:
+        listed = "; ".join(f"#{b['id']} {Label('event_kind', b['kind'])} {b['occurred_on']} {', '.join(b['lots'])}"
+                           for b in blockers)
         raise Blocked(
-            _l(
-                "It cannot be reversed: %(count)s later records depend on it. Reverse them first: %(list)s.",
-                count=len(blockers),
-                list="; ".join(f"#{b['id']} {Label('event_kind', b['kind'])} {b['occurred_on']} {', '.join(b['lots'])}" for b in blockers),
-            ),
+            _l("It cannot be reversed: %(count)s later records depend on it. Reverse them first: %(list)s.",
+               count=len(blockers), list=listed),
             dependents=blockers,
         )
     gone = inputs_gone(session, event)
     if gone:
         raise Blocked(
-            _l(
-                "It cannot be reversed: what it used has left your organization since (%(lots)s); "
-                "the quantities cannot be given back.",
-                lots=", ".join(lot.code for lot in gone),
-            ),
+            _l("It cannot be reversed: what it used has left your organization since (%(lots)s); "
+               "the quantities cannot be given back.", lots=", ".join(lot.code for lot in gone)),
             dependents=[],
         )
-    events.ask(session, events.MayReverse(event.id, event.kind))  # what the domains say (reactions.py)
-    reversal = Event(
-        kind="reverse",
-        org_id=actor.org_id,
-        user_id=actor.user_id,
-        occurred_on=clock.today(),
-        plot_id=event.plot_id,
-        loss=-event.loss,
-        reverses_event_id=event.id,
-        note=db.fit(reason, Event.note),
-    )
-    session.add(reversal)
-    session.flush()
+    return event
+
+
+def negate_lines(session: Session, event: Event, reversal: Event) -> list[EventLine]:
+    """The reversal's lines: each of the event's negated; what it made is reversed."""
     lines = session.exec(select(EventLine).where(EventLine.event_id == event.id)).all()
     for line in lines:
         lot = session.get(Lot, line.lot_id)
@@ -139,6 +155,12 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         if line.role == "output":
             lot.status = "reversed"
             session.add(lot)
+    return lines
+
+
+def undo_shipment(session: Session, event: Event) -> None:
+    """A reversed shipment is cancelled (the lot back in stock); a reversed
+    receipt reopens its shipment (the lot back in transit, to its sender)."""
     if event.kind == "ship":
         shipment = session.exec(select(Shipment).where(Shipment.ship_event_id == event.id)).one()
         shipment.cancelled = True
@@ -153,9 +175,3 @@ def reverse_event(session: Session, *, actor: Actor, event_id: int, reason: str)
         shipment.receive_event_id = None
         shipment.received_quantity = None
         session.add_all([shipment, lot])
-    event.reversed_by_event_id = reversal.id
-    session.add(event)
-    session.flush()
-    events.publish(session, events.EventReversed(event.id, event.kind, tuple(sorted({line.lot_id for line in lines})),
-                                                 event.plot_id))
-    return reversal

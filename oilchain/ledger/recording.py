@@ -190,32 +190,12 @@ def record_event(
     Every lot it names is locked first (in id order), so the checks below
     read what racing requests committed, and a lot on hold is refused."""
     named = [lot for lot, _ in [*inputs, *adjustments]]
-    lock_lots(session, named)
-    check_date(occurred_on)
-    check_in_hands(session, named, occurred_on)
     fields = {lot.id: (input_fields or {}).get(lot.id) for lot, _ in inputs}
-    if kind not in HOLD_EXEMPT_KINDS:
-        refuse_held(session, named, fields)
-    seen = set()
-    for lot, amount in inputs:
-        if lot.id in seen:
-            raise Invalid(_l("Lot %(code)s is listed twice.", code=lot.code), field=fields[lot.id], lot=lot.code)
-        seen.add(lot.id)
-        check_usable(lot, actor, amount, fields[lot.id])
-    for lot, delta in adjustments:
-        require_owned(lot, actor, field_name=None)
+    check_step(session, actor, kind, occurred_on, inputs, adjustments, fields)
     if step is not None:
         loss = check_balance(session, step, inputs, outputs)
-
-    event = Event(
-        kind=kind,
-        org_id=actor.org_id,
-        user_id=actor.user_id,
-        occurred_on=occurred_on,
-        plot_id=plot_id,
-        loss=loss,
-        note=note,
-    )
+    event = Event(kind=kind, org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, plot_id=plot_id,
+                  loss=loss, note=note)
     session.add(event)
     session.flush()
     for lot, amount in inputs:
@@ -224,24 +204,46 @@ def record_event(
         if not change_remaining(session, lot, delta, only_active=True):
             raise too_little(lot, -delta, None)
         session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=delta))
-    created = []
-    for spec in outputs:
-        lot = Lot(
-            code=codes.new_lot_code(session, spec.kind, occurred_on.year),
-            kind=spec.kind,
-            unit=LOT_UNITS[spec.kind],
-            quantity=spec.quantity,
-            remaining=spec.quantity,
-            owner_org_id=spec.owner_org_id or actor.org_id,
-            produced_on=occurred_on,
-        )
-        session.add(lot)
-        session.flush()
-        session.add(EventLine(event_id=event.id, lot_id=lot.id, role="output", delta=spec.quantity))
-        created.append(lot)
+    created = [make_lot(session, event, spec, actor) for spec in outputs]
     session.flush()
     hold_outputs(session, named, created, plot_id, occurred_on)
     return Recorded(event=event, outputs=created)
+
+
+def check_step(session: Session, actor: Actor, kind: str, occurred_on: date, inputs, adjustments, fields) -> None:
+    """Every lot the step names, locked (in id order) and checked as it is
+    now: its date, time order, holds, ownership, state and quantity."""
+    named = [lot for lot, _ in [*inputs, *adjustments]]
+    lock_lots(session, named)
+    check_date(occurred_on)
+    check_in_hands(session, named, occurred_on)
+    if kind not in HOLD_EXEMPT_KINDS:
+        refuse_held(session, named, fields)
+    seen = set()
+    for lot, amount in inputs:
+        if lot.id in seen:
+            raise Invalid(_l("Lot %(code)s is listed twice.", code=lot.code), field=fields[lot.id], lot=lot.code)
+        seen.add(lot.id)
+        check_usable(lot, actor, amount, fields[lot.id])
+    for lot, _delta in adjustments:
+        require_owned(lot, actor, field_name=None)
+
+
+def make_lot(session: Session, event: Event, spec: NewLot, actor: Actor) -> Lot:
+    """An output of `event`: a new lot with its code and its output line."""
+    lot = Lot(
+        code=codes.new_lot_code(session, spec.kind, event.occurred_on.year),
+        kind=spec.kind,
+        unit=LOT_UNITS[spec.kind],
+        quantity=spec.quantity,
+        remaining=spec.quantity,
+        owner_org_id=spec.owner_org_id or actor.org_id,
+        produced_on=event.occurred_on,
+    )
+    session.add(lot)
+    session.flush()
+    session.add(EventLine(event_id=event.id, lot_id=lot.id, role="output", delta=spec.quantity))
+    return lot
 
 
 def dispose_lot(session: Session, *, actor: Actor, code: str, quantity: int, occurred_on: date, reason: str) -> Event:

@@ -80,40 +80,12 @@ def receive_lot(
     The lot is locked, so of racing receipts one wins and the others see it
     received; the shipment is closed by a guarded UPDATE behind that."""
     lot = get_lot(session, code, for_update=True)
-    shipment = open_shipment(session, lot)
-    if shipment is None:
-        if lot.owner_org_id == actor.org_id:
-            raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
-        raise Invalid(_l("Lot %(code)s has not been shipped to you.", code=lot.code), field="code")
-    if shipment.to_org_id != actor.org_id:
-        raise Forbidden(_l("Lot %(code)s was shipped to another organization.", code=lot.code), field="code")
+    shipment = receivable(session, actor, lot)
     check_date(occurred_on, not_before=session.get(Event, shipment.ship_event_id).occurred_on)
-    if weighed <= 0:
-        raise Invalid(_l("The weighed quantity must be more than zero."), field="weighed")
-    declared = shipment.declared_quantity
-    difference = weighed - declared
-    if abs(difference) * 1000 > tolerance_permille * declared and not note.strip():
-        raise Invalid(
-            _l(
-                "Weighed %(weighed)s differs from the declared %(declared)s by more than %(tolerance)s%%: give a reason.",
-                weighed=show_quantity(weighed, lot.unit),
-                declared=show_quantity(declared, lot.unit),
-                tolerance=normalized(g_to_kg(tolerance_permille * 100)),
-            ),
-            field="note",
-        )
-    if difference * 1000 > RECEIVE_GAIN_LIMIT_PERMILLE * declared:
-        # Seed and fruit do not gain weight in transit: this is a weighing or typing error.
-        raise Invalid(
-            _l("Weighed %(weighed)s is more than 5%% above the declared %(declared)s: check the weighing.",
-               weighed=show_quantity(weighed, lot.unit), declared=show_quantity(declared, lot.unit)),
-            field="weighed",
-        )
+    check_weighing(lot, shipment.declared_quantity, weighed, note, tolerance_permille)
     event = Event(kind="receive", org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, note=note)
     session.add(event)
     session.flush()
-    # Always a line, even of zero: it names the lot the receipt was about,
-    # also after a reversal has reopened the shipment.
     closed = session.execute(
         update(Shipment)
         .where(Shipment.id == shipment.id, text(OPEN_SHIPMENT))
@@ -122,6 +94,9 @@ def receive_lot(
     )
     if closed.rowcount != 1:  # unreachable while the lot is locked; never two receipts
         raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
+    # Always a line, even of zero: it names the lot the receipt was about,
+    # also after a reversal has reopened the shipment.
+    difference = weighed - shipment.declared_quantity
     if not change_remaining(session, lot, difference):
         raise too_little(lot, -difference, "weighed")
     session.add(EventLine(event_id=event.id, lot_id=lot.id, role="adjust", delta=difference))
@@ -131,3 +106,37 @@ def receive_lot(
     session.flush()
     session.refresh(shipment)
     return shipment
+
+
+def receivable(session: Session, actor: Actor, lot: Lot) -> Shipment:
+    """The lot's open shipment to the actor, or the refusal that says why not."""
+    shipment = open_shipment(session, lot)
+    if shipment is None:
+        if lot.owner_org_id == actor.org_id:
+            raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
+        raise Invalid(_l("Lot %(code)s has not been shipped to you.", code=lot.code), field="code")
+    if shipment.to_org_id != actor.org_id:
+        raise Forbidden(_l("Lot %(code)s was shipped to another organization.", code=lot.code), field="code")
+    return shipment
+
+
+def check_weighing(lot: Lot, declared: int, weighed: int, note: str, tolerance_permille: int) -> None:
+    """A weight that differs from the declared one beyond the tolerance needs
+    a reason; more than 5% heavier is a weighing or typing error."""
+    if weighed <= 0:
+        raise Invalid(_l("The weighed quantity must be more than zero."), field="weighed")
+    difference = weighed - declared
+    if abs(difference) * 1000 > tolerance_permille * declared and not note.strip():
+        raise Invalid(
+            _l("Weighed %(weighed)s differs from the declared %(declared)s by more than %(tolerance)s%%: give a reason.",
+               weighed=show_quantity(weighed, lot.unit), declared=show_quantity(declared, lot.unit),
+               tolerance=normalized(g_to_kg(tolerance_permille * 100))),
+            field="note",
+        )
+    if difference * 1000 > RECEIVE_GAIN_LIMIT_PERMILLE * declared:
+        # Seed and fruit do not gain weight in transit.
+        raise Invalid(
+            _l("Weighed %(weighed)s is more than 5%% above the declared %(declared)s: check the weighing.",
+               weighed=show_quantity(weighed, lot.unit), declared=show_quantity(declared, lot.unit)),
+            field="weighed",
+        )

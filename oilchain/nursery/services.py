@@ -247,29 +247,7 @@ def dispatch(
         raise Invalid(_l("Choose a plot in the county or name a buyer outside it, not both."), field="destination")
     lot, batch = own_batch(session, actor, batch_code, field="batch_code")
     refuse_held(session, [lot], "batch_code")
-    if batch.stage not in DISPATCHABLE_STAGES:
-        raise Invalid(_l("Only a certified batch can be dispatched; this one is %(stage)s.", stage=stage_label(batch.stage)), field="batch_code")
-    if grade not in GRADES:
-        raise Invalid(_l("Choose grade I or grade II."), field="grade")
-    left = remaining_by_grade(session, batch)[grade]
-    if quantity > left:
-        raise Invalid(
-            _l("Only %(left)s %(grade)s seedlings of batch %(code)s remain; %(asked)s were asked for.",
-               left=left, grade=GRADE_NAMES[grade], code=lot.code, asked=quantity),
-            field="quantity",
-        )
-    if dispatched_on < batch.certified_on:
-        raise Invalid(_l("Seedlings cannot leave before the batch was certified."), field="occurred_on")
-    limit = session.get(DispatchAgeLimit, batch.propagation)
-    age = (dispatched_on - batch.started_on).days
-    if limit is not None and age > limit.max_age_days:
-        raise Invalid(
-            _l("Batch %(code)s was started on %(started)s: on %(day)s it is %(age)s days old, past the limit of "
-               "%(limit)s days for %(method)s; it may no longer be dispatched.",
-               code=lot.code, started=batch.started_on.isoformat(), day=dispatched_on.isoformat(), age=age,
-               limit=limit.max_age_days, method=PROPAGATION.get(batch.propagation, batch.propagation)),
-            field="occurred_on",
-        )
+    check_dispatchable(session, lot, batch, grade, quantity, dispatched_on)
     plot = None
     if plot_id is not None:
         plot = session.get(Plot, plot_id)
@@ -303,6 +281,34 @@ def dispatch(
     session.flush()
     update_dispatched_stage(session, lot, batch)
     return record
+
+
+def check_dispatchable(session: Session, lot: Lot, batch: SeedlingBatch, grade: int, quantity: int, on: date) -> None:
+    """A certified batch, with enough of the grade left, not too old to transplant."""
+    if batch.stage not in DISPATCHABLE_STAGES:
+        raise Invalid(_l("Only a certified batch can be dispatched; this one is %(stage)s.", stage=stage_label(batch.stage)),
+                      field="batch_code")
+    if grade not in GRADES:
+        raise Invalid(_l("Choose grade I or grade II."), field="grade")
+    left = remaining_by_grade(session, batch)[grade]
+    if quantity > left:
+        raise Invalid(
+            _l("Only %(left)s %(grade)s seedlings of batch %(code)s remain; %(asked)s were asked for.",
+               left=left, grade=GRADE_NAMES[grade], code=lot.code, asked=quantity),
+            field="quantity",
+        )
+    if on < batch.certified_on:
+        raise Invalid(_l("Seedlings cannot leave before the batch was certified."), field="occurred_on")
+    limit = session.get(DispatchAgeLimit, batch.propagation)
+    age = (on - batch.started_on).days
+    if limit is not None and age > limit.max_age_days:
+        raise Invalid(
+            _l("Batch %(code)s was started on %(started)s: on %(day)s it is %(age)s days old, past the limit of "
+               "%(limit)s days for %(method)s; it may no longer be dispatched.",
+               code=lot.code, started=batch.started_on.isoformat(), day=on.isoformat(), age=age,
+               limit=limit.max_age_days, method=PROPAGATION.get(batch.propagation, batch.propagation)),
+            field="occurred_on",
+        )
 
 
 def update_dispatched_stage(session: Session, lot: Lot, batch: SeedlingBatch) -> None:

@@ -11,7 +11,7 @@ from ..admin.models import Variety
 from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
-from ..ledger.models import STANDING, Event
+from ..ledger.models import STANDING, Event, Lot
 from ..nursery.models import SeedlingBatch, SeedlingDispatch
 from ..events import MayReverse
 from ..ledger import check_date, get_lot, record_event, refuse_held, require_owned
@@ -120,49 +120,12 @@ def record_planting(
     if kind == "new":
         method = None
     active_variety(session, variety_id)
-    if area_centimu <= 0:
-        raise Invalid(_l("The area must be more than zero."), field="area")
-    if area_centimu > plot.area_centimu:
-        raise Invalid(_l("The area is larger than the plot itself."), field="area")
-    already = area_this_year(session, plot.id, kind, method, planted_on.year)
-    if already + area_centimu > plot.area_centimu:
-        raise Invalid(
-            _l(
-                "This plot already has %(done)s mu of this work recorded in %(year)s; with %(area)s mu more it would exceed its %(plot)s mu.",
-                done=normalized(centimu_to_mu(already)),
-                year=planted_on.year,
-                area=normalized(centimu_to_mu(area_centimu)),
-                plot=normalized(centimu_to_mu(plot.area_centimu)),
-            ),
-            field="area",
-        )
-    inputs = []
+    check_area(session, plot, kind, method, area_centimu, planted_on.year)
     if seedlings < 0:
         raise Invalid(_l("The number of seedlings cannot be negative."), field="seedlings")
+    inputs = []
     if seedlings:
-        if not dispatch_code.strip():
-            raise Invalid(_l("Say which dispatch the seedlings came from."), field="dispatch_code")
-        lot = get_lot(session, dispatch_code)
-        if lot.kind != "dispatch":
-            raise Invalid(_l("Lot %(code)s is not a seedling dispatch.", code=lot.code), field="dispatch_code")
-        require_owned(lot, actor, "dispatch_code")
-        refuse_held(session, [lot], "dispatch_code")
-        dispatched_variety = variety_of_dispatch(session, lot.id)
-        if dispatched_variety is not None and dispatched_variety.id != variety_id:
-            raise Invalid(
-                _l("The seedlings of %(code)s are %(variety)s: record the planting with their variety.",
-                   code=lot.code, variety=dispatched_variety.name),
-                field="variety_id",
-            )
-        # density in plants per mu: seedlings / (area / 100)
-        low, high = DENSITY_RANGE
-        if not low * area_centimu <= seedlings * 100 <= high * area_centimu:
-            raise Invalid(
-                _l("%(n)s seedlings on this area is outside the plausible %(low)s to %(high)s plants per mu.",
-                   n=seedlings, low=low, high=high),
-                field="seedlings",
-            )
-        inputs = [(lot, seedlings)]
+        inputs = [(seedlings_used(session, actor, dispatch_code, seedlings, area_centimu, variety_id), seedlings)]
     elif kind == "new" or method == "replanting":
         raise Invalid(_l("Planting needs the seedlings it used."), field="seedlings")
     recorded = record_event(
@@ -188,6 +151,54 @@ def record_planting(
     session.add(record)
     session.flush()
     return record
+
+
+def check_area(session: Session, plot: Plot, kind: str, method: str | None, area_centimu: int, year: int) -> None:
+    """The area of one kind of work on a plot in a year fits the plot."""
+    if area_centimu <= 0:
+        raise Invalid(_l("The area must be more than zero."), field="area")
+    if area_centimu > plot.area_centimu:
+        raise Invalid(_l("The area is larger than the plot itself."), field="area")
+    already = area_this_year(session, plot.id, kind, method, year)
+    if already + area_centimu > plot.area_centimu:
+        raise Invalid(
+            _l(
+                "This plot already has %(done)s mu of this work recorded in %(year)s; with %(area)s mu more it would exceed its %(plot)s mu.",
+                done=normalized(centimu_to_mu(already)),
+                year=year,
+                area=normalized(centimu_to_mu(area_centimu)),
+                plot=normalized(centimu_to_mu(plot.area_centimu)),
+            ),
+            field="area",
+        )
+
+
+def seedlings_used(session: Session, actor: Actor, dispatch_code: str, seedlings: int, area_centimu: int,
+                   variety_id: int) -> Lot:
+    """The cooperative's dispatch lot the seedlings came from: not on hold,
+    of the planting's variety, at a plausible density."""
+    if not dispatch_code.strip():
+        raise Invalid(_l("Say which dispatch the seedlings came from."), field="dispatch_code")
+    lot = get_lot(session, dispatch_code)
+    if lot.kind != "dispatch":
+        raise Invalid(_l("Lot %(code)s is not a seedling dispatch.", code=lot.code), field="dispatch_code")
+    require_owned(lot, actor, "dispatch_code")
+    refuse_held(session, [lot], "dispatch_code")
+    dispatched_variety = variety_of_dispatch(session, lot.id)
+    if dispatched_variety is not None and dispatched_variety.id != variety_id:
+        raise Invalid(
+            _l("The seedlings of %(code)s are %(variety)s: record the planting with their variety.",
+               code=lot.code, variety=dispatched_variety.name),
+            field="variety_id",
+        )
+    low, high = DENSITY_RANGE  # plants per mu: seedlings / (area / 100)
+    if not low * area_centimu <= seedlings * 100 <= high * area_centimu:
+        raise Invalid(
+            _l("%(n)s seedlings on this area is outside the plausible %(low)s to %(high)s plants per mu.",
+               n=seedlings, low=low, high=high),
+            field="seedlings",
+        )
+    return lot
 
 
 def variety_of_dispatch(session: Session, dispatch_lot_id: int) -> Variety | None:
