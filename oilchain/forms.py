@@ -3,6 +3,7 @@ county's zone, and errors that a service raises shown next to their field."""
 
 from decimal import Decimal
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField  # noqa: F401
@@ -62,6 +63,25 @@ class Form(FlaskForm):
 
     def has_errors(self) -> bool:
         return bool(self.extra_errors or self.whole_form_errors or any(field.errors for field in self))
+
+
+class LotInputsForm(Form):
+    """A form that also takes quantities from lots, one `input-<code>` field
+    per lot (`Form.read_lot_inputs`): `offer` them before validating; a valid
+    submission has the (lot, amount) pairs in `inputs`. The lot fields are
+    read once the form's own fields are valid."""
+
+    inputs: list | None = None
+
+    def offer(self, lots, decimals: int, lookup) -> "LotInputsForm":
+        self.lots, self.decimals, self.lookup = lots, decimals, lookup
+        return self
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        self.inputs = self.read_lot_inputs(request.form, self.lots, self.decimals, self.lookup)
+        return self.inputs is not None
 
 
 def input_field(code: str) -> str:

@@ -48,11 +48,35 @@ def attempt(form, call):
 
 
 def render_form(form, page: str, partial: str, **context):
-    """The full page, or for htmx the partial the page includes; 422 when the
-    submission has errors so htmx swaps the messages in."""
+    """The full page, or for htmx the partial the page includes (the page
+    gets its name as `partial`); 422 when the submission has errors so htmx
+    swaps the messages in."""
     status = 422 if form.has_errors() else 200
     template = partial if htmx and not htmx.boosted else page
-    return render_template(template, form=form, **context), status
+    return render_template(template, form=form, partial=partial, **context), status
+
+
+def form_step(form, call, *, partial: str, title: str, done_to, heading: str | None = None, lead: str | None = None,
+              page: str = "form_page.html", **context):
+    """One step of the chain as a form page: on a valid submission `call()`
+    runs through `attempt` (the one commit path) and, when it gives a result,
+    the answer is `done(*done_to(result))`, where `done_to` gives the
+    (url, message) or (url, message, category) to go on to. Otherwise the
+    page, or for htmx the form's `partial`, through `render_form` (422 when
+    the submission has errors).
+
+    The page is the generic `form_page.html` (its `title`, an h1 that is the
+    `heading` when it differs from the title, an optional `lead` under it,
+    then the partial) or a page of its own (`page`) that extends it. Give
+    `title`, `heading` and `lead` in the request's language (`gettext`).
+    `context` is what the templates show besides the form; it is read before
+    the call, and a refused call writes nothing, so it is what the page
+    would show after it too."""
+    if form.validate_on_submit():
+        result = attempt(form, call)
+        if result:
+            return done(*done_to(result))
+    return render_form(form, page, partial, title=title, heading=heading, lead=lead, **context)
 
 
 def done(url: str, message: str, category: str = "success"):

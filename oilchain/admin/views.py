@@ -1,53 +1,25 @@
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
-from wtforms import DecimalField, PasswordField
-from wtforms.validators import DataRequired, InputRequired
 
 from .. import clock, db, jobs
-from ..forms import Exact
-from ..nursery import services as nursery_services
-from ..units import from_base, to_base
 from ..auth import services as auth_services
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization, User
-from decimal import Decimal
-
-from ..forms import ChoiceField, CountField, Form, TextField, YuanField
+from ..forms import Form
 from ..labels import ORG_KINDS, PROPAGATION, ROLES, choices
+from ..nursery import services as nursery_services
 from ..sales import services as sales_services
 from ..sales.models import PriceBound
-from ..units import fen_to_yuan, yuan_to_fen
-from ..web import attempt, done, render_form
+from ..units import from_base, to_base, yuan_to_fen
+from ..web import attempt, done, form_step
 from . import services
+from .forms import (AgeLimitForm, OrganizationForm, PriceBoundForm, RetireForm, StandardForm, TownshipForm, UserForm,
+                    price_defaults)
 from .models import Township
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-class OrganizationForm(Form):
-    name = TextField(_l("Name"), 100)
-    kind = ChoiceField(_l("Kind"), coerce=str)
-    credit_code = TextField(_l("Unified social credit code"), 18, required=False)
-    township_id = ChoiceField(_l("Township"), required=False)
-
-
-class UserForm(Form):
-    username = TextField(_l("Username"), 40)
-    display_name = TextField(_l("Name"), 60)
-    role = ChoiceField(_l("Role"), coerce=str)
-    organization_id = ChoiceField(_l("Organization"))
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
-
-
-class TownshipForm(Form):
-    name = TextField(_l("Name"), 40)
-
-
-class RetireForm(Form):
-    merged_into_id = ChoiceField(_l("Merged into"), required=False)
 
 
 @bp.route("/")
@@ -71,20 +43,19 @@ def new_organization():
     form = OrganizationForm()
     form.kind.choices = choices(ORG_KINDS)
     form.township_id.choices = [("", "—")] + [(t.id, t.name) for t in services.active_townships(session)]
-    if form.validate_on_submit():
-        org = attempt(
-            form,
-            lambda: auth_services.create_organization(
-                session,
-                name=form.name.data,
-                kind=form.kind.data,
-                credit_code=form.credit_code.data or None,
-                township_id=form.township_id.data,
-            ),
-        )
-        if org:
-            return done(url_for("admin.index"), _("Organization %(name)s created.", name=org.name))
-    return render_form(form, "admin/organization_new.html", "admin/_organization_form.html")
+    return form_step(
+        form,
+        lambda: auth_services.create_organization(
+            session,
+            name=form.name.data,
+            kind=form.kind.data,
+            credit_code=form.credit_code.data or None,
+            township_id=form.township_id.data,
+        ),
+        done_to=lambda org: (url_for("admin.index"), _("Organization %(name)s created.", name=org.name)),
+        partial="admin/_organization_form.html",
+        title=_("New organization"),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -94,21 +65,20 @@ def new_user():
     form = UserForm()
     form.role.choices = choices(ROLES)
     form.organization_id.choices = [(o.id, o.name) for o in session.exec(select(Organization).order_by(Organization.name))]
-    if form.validate_on_submit():
-        user = attempt(
-            form,
-            lambda: auth_services.create_user(
-                session,
-                username=form.username.data,
-                password=form.password.data,
-                role=form.role.data,
-                organization_id=form.organization_id.data,
-                display_name=form.display_name.data,
-            ),
-        )
-        if user:
-            return done(url_for("admin.index"), _("User %(name)s created.", name=user.username))
-    return render_form(form, "admin/user_new.html", "admin/_user_form.html")
+    return form_step(
+        form,
+        lambda: auth_services.create_user(
+            session,
+            username=form.username.data,
+            password=form.password.data,
+            role=form.role.data,
+            organization_id=form.organization_id.data,
+            display_name=form.display_name.data,
+        ),
+        done_to=lambda user: (url_for("admin.index"), _("User %(name)s created.", name=user.username)),
+        partial="admin/_user_form.html",
+        title=_("New user"),
+    )
 
 
 def township_forms(session, township_id: int):
@@ -183,13 +153,6 @@ def run_job(job_id: str):
     return done(url_for("admin.jobs_page"), _("%(job)s ran for %(period)s: %(status)s.", job=job.id, period=record.period, status=record.status))
 
 
-class StandardForm(Form):
-    grade1_height = DecimalField(_l("Grade I: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
-    grade1_diameter = DecimalField(_l("Grade I: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
-    grade2_height = DecimalField(_l("Grade II: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
-    grade2_diameter = DecimalField(_l("Grade II: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
-
-
 @bp.route("/grading", methods=["GET", "POST"])
 @roles_required(*BUREAU_ROLES)
 def grading():
@@ -200,35 +163,22 @@ def grading():
         grade1_height=from_base(current[1].min_height_mm, 1), grade1_diameter=from_base(current[1].min_diameter_dmm, 1),
         grade2_height=from_base(current[2].min_height_mm, 1), grade2_diameter=from_base(current[2].min_diameter_dmm, 1),
     ) if request.method == "GET" and len(current) == 2 else StandardForm()
-    if form.validate_on_submit():
-        saved = attempt(
-            form,
-            lambda: services.set_grading_standard(
-                session,
-                user_id=current_user.user_id,
-                thresholds={
-                    1: (to_base(form.grade1_height.data, 1), to_base(form.grade1_diameter.data, 1)),
-                    2: (to_base(form.grade2_height.data, 1), to_base(form.grade2_diameter.data, 1)),
-                },
-            ),
-        )
-        if saved:
-            return done(url_for("admin.grading"), _("Grading standard saved."))
-    return render_form(form, "admin/grading.html", "admin/_grading_form.html")
-
-
-class PriceBoundForm(Form):
-    window_days = CountField(_l("Recent period (days)"), low=7, high=730)
-    min_sales = CountField(_l("Sales needed to compare with"), low=1, high=1000)
-    low_percent = CountField(_l("Lowest price (percent of the recent median)"), low=1, high=99)
-    high_percent = CountField(_l("Highest price (percent of the recent median)"), low=101, high=10_000)
-    floor = YuanField(_l("Otherwise at least (yuan per kg of oil)"), high=Decimal("100000"))
-    ceiling = YuanField(_l("and at most (yuan per kg of oil)"), high=Decimal("100000"))
-
-
-class AgeLimitForm(Form):
-    propagation = ChoiceField(_l("Propagation method"), coerce=str)
-    max_age_days = CountField(_l("Dispatched at most this many days after sowing or grafting"), low=30, high=3650)
+    return form_step(
+        form,
+        lambda: services.set_grading_standard(
+            session,
+            user_id=current_user.user_id,
+            thresholds={
+                1: (to_base(form.grade1_height.data, 1), to_base(form.grade1_diameter.data, 1)),
+                2: (to_base(form.grade2_height.data, 1), to_base(form.grade2_diameter.data, 1)),
+            },
+        ),
+        done_to=lambda _saved: (url_for("admin.grading"), _("Grading standard saved.")),
+        partial="admin/_grading_form.html",
+        title=_("Grading standard"),
+        heading=_("Seedling grading standard"),
+        lead=_("Nurseries grade against these thresholds; each grading keeps the values in force when it was done."),
+    )
 
 
 @bp.route("/bounds", methods=["GET", "POST"])
@@ -253,14 +203,3 @@ def bounds():
             return done(url_for("admin.bounds"), _("Dispatch age limit saved."))
     status = 422 if price.has_errors() or age.has_errors() else 200
     return render_template("admin/bounds.html", price=price, age=age, limits=nursery_services.age_limits(session)), status
-
-
-def price_defaults(bound):
-    """The stored bounds in the form's units (yuan per kg)."""
-    if bound is None:
-        return None
-    from types import SimpleNamespace
-
-    return SimpleNamespace(window_days=bound.window_days, min_sales=bound.min_sales, low_percent=bound.low_percent,
-                           high_percent=bound.high_percent, floor=fen_to_yuan(bound.floor_fen_per_kg),
-                           ceiling=fen_to_yuan(bound.ceiling_fen_per_kg))

@@ -1,16 +1,13 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
 
 from .. import db
-from ..forms import Form
 from ..i18n import LANG_COOKIE, LANGUAGES
 from ..web import attempt, render_form
 from . import services
+from .forms import LoginForm
 from .setup import start_session
 
 bp = Blueprint("auth", __name__)
@@ -22,11 +19,6 @@ HOME_BY_ROLE = {
     "manager": "reports.dashboard",
     "admin": "admin.index",
 }
-
-
-class LoginForm(Form):
-    username = StringField(_l("Username"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 def safe_next(target: str | None) -> str | None:

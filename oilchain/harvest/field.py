@@ -9,8 +9,6 @@ expired by the time the signal comes back).
 
 from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
 from flask_login import current_user
 
 from .. import clock, db
@@ -23,6 +21,7 @@ from ..forms import Form
 from ..planting.queries import plot_rows
 from ..web import attempt, done
 from . import services
+from .forms import TabletForm
 from .views import bp
 
 MAX_ENTRIES = 200  # per sync request; a tablet sends the rest next time
@@ -90,11 +89,6 @@ def field_manifest():
     response = jsonify(manifest)
     response.mimetype = "application/manifest+json"
     return response
-
-
-class TabletForm(Form):
-    password = PasswordField(_l("Your password"))
-    label = StringField(_l("Tablet"))
 
 
 @bp.route("/field/device", methods=["POST"])

@@ -1,58 +1,17 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import db
 from ..admin.services import active_varieties
 from ..auth.access import roles_required
-from ..forms import ChoiceField, CountField, DayField, Form, TextField
 from ..labels import GRADE_NAMES, PROPAGATION, choices
 from ..ledger.models import Lot
 from ..planting.queries import plot_choices
-from ..web import attempt, done, render_form
 from ..trace.recalls import holds_of
+from ..web import form_step
 from . import services
-
-
-class BatchForm(Form):
-    variety_id = ChoiceField(_l("Variety"))
-    propagation = ChoiceField(_l("Propagation method"), coerce=str)
-    seed_source = TextField(_l("Seed source"), 100)
-    quantity = CountField(_l("Plants sown or grafted"))
-    occurred_on = DayField(_l("Sown or grafted on"))
-
-
-class GrowingForm(Form):
-    code = ChoiceField(_l("Seedling batch"), coerce=str)
-    occurred_on = DayField(_l("Date"))
-
-
-class GradeForm(Form):
-    code = ChoiceField(_l("Seedling batch"), coerce=str)
-    grade1 = CountField(_l("Grade I"), low=0)
-    grade2 = CountField(_l("Grade II"), low=0)
-    rejected = CountField(_l("Rejected"), low=0)
-    occurred_on = DayField(_l("Graded on"))
-
-
-class CertifyForm(Form):
-    code = ChoiceField(_l("Seedling batch"), coerce=str)
-    licence_no = TextField(_l("Production and operation licence no."), 40)
-    certificate_no = TextField(_l("Quality certificate no."), 40)
-    label_no = TextField(_l("Label no."), 40)
-    quarantine_no = TextField(_l("Quarantine certificate no."), 40)
-    occurred_on = DayField(_l("Certified on"))
-
-
-class DispatchForm(Form):
-    batch_code = ChoiceField(_l("Seedling batch"), coerce=str)
-    grade = ChoiceField(_l("Grade"))
-    quantity = CountField(_l("Seedlings"))
-    plot_id = ChoiceField(_l("Destination plot in the county"), required=False)
-    destination = TextField(_l("Or: buyer and place outside the county"), 200, required=False)
-    occurred_on = DayField(_l("Dispatched on"))
-
+from .forms import BatchForm, CertifyForm, DispatchForm, GradeForm, GrowingForm
 
 bp = Blueprint("nursery", __name__, url_prefix="/nursery")
 
@@ -78,22 +37,23 @@ def new_batch():
     form = BatchForm()
     form.variety_id.choices = [(v.id, v.name) for v in active_varieties(session)]
     form.propagation.choices = choices(PROPAGATION)
-    if form.validate_on_submit():
-        lot = attempt(
-            form,
-            lambda: services.register_batch(
-                session,
-                actor=current_user,
-                variety_id=form.variety_id.data,
-                propagation=form.propagation.data,
-                seed_source=form.seed_source.data,
-                quantity=form.quantity.data,
-                started_on=form.occurred_on.data,
-            ),
-        )
-        if lot:
-            return done(url_for("trace.lot", code=lot.code), _("Seedling batch %(code)s registered.", code=lot.code))
-    return render_form(form, "nursery/batch_new.html", "nursery/_batch_form.html")
+    return form_step(
+        form,
+        lambda: services.register_batch(
+            session,
+            actor=current_user,
+            variety_id=form.variety_id.data,
+            propagation=form.propagation.data,
+            seed_source=form.seed_source.data,
+            quantity=form.quantity.data,
+            started_on=form.occurred_on.data,
+        ),
+        done_to=lambda lot: (url_for("trace.lot", code=lot.code), _("Seedling batch %(code)s registered.", code=lot.code)),
+        partial="nursery/_batch_form.html",
+        title=_("Register a batch"),
+        heading=_("Register a seedling batch"),
+        lead=_("Register the batch when it is sown or grafted; grade and certify it before it leaves the nursery."),
+    )
 
 
 @bp.route("/growing", methods=["GET", "POST"])
@@ -101,11 +61,14 @@ def new_batch():
 def growing():
     form = GrowingForm(code=request.args.get("batch"))
     form.code.choices = batch_choices(("sown", "grafted"))
-    if form.validate_on_submit():
-        batch = attempt(form, lambda: services.mark_growing(db.session(), actor=current_user, code=form.code.data, on=form.occurred_on.data))
-        if batch:
-            return done(url_for("trace.lot", code=form.code.data), _("The batch is growing."))
-    return render_form(form, "nursery/growing.html", "nursery/_growing_form.html")
+    return form_step(
+        form,
+        lambda: services.mark_growing(db.session(), actor=current_user, code=form.code.data, on=form.occurred_on.data),
+        done_to=lambda _batch: (url_for("trace.lot", code=form.code.data), _("The batch is growing.")),
+        partial="nursery/_growing_form.html",
+        title=_("Growing"),
+        heading=_("Batch growing"),
+    )
 
 
 @bp.route("/grade", methods=["GET", "POST"])
@@ -114,22 +77,23 @@ def grade():
     session = db.session()
     form = GradeForm(code=request.args.get("batch"))
     form.code.choices = batch_choices(("sown", "grafted", "growing"))
-    if form.validate_on_submit():
-        batch = attempt(
-            form,
-            lambda: services.grade_batch(
-                session,
-                actor=current_user,
-                code=form.code.data,
-                grade1=form.grade1.data,
-                grade2=form.grade2.data,
-                rejected=form.rejected.data,
-                graded_on=form.occurred_on.data,
-            ),
-        )
-        if batch:
-            return done(url_for("trace.lot", code=form.code.data), _("The batch is graded."))
-    return render_form(form, "nursery/grade.html", "nursery/_grade_form.html", standards=services.standards(session))
+    return form_step(
+        form,
+        lambda: services.grade_batch(
+            session,
+            actor=current_user,
+            code=form.code.data,
+            grade1=form.grade1.data,
+            grade2=form.grade2.data,
+            rejected=form.rejected.data,
+            graded_on=form.occurred_on.data,
+        ),
+        done_to=lambda _batch: (url_for("trace.lot", code=form.code.data), _("The batch is graded.")),
+        partial="nursery/_grade_form.html",
+        title=_("Grade"),
+        heading=_("Grade a seedling batch"),
+        standards=services.standards(session),
+    )
 
 
 @bp.route("/certify", methods=["GET", "POST"])
@@ -138,23 +102,24 @@ def certify():
     session = db.session()
     form = CertifyForm(code=request.args.get("batch"))
     form.code.choices = batch_choices(("graded",))
-    if form.validate_on_submit():
-        batch = attempt(
-            form,
-            lambda: services.certify_batch(
-                session,
-                actor=current_user,
-                code=form.code.data,
-                licence_no=form.licence_no.data,
-                certificate_no=form.certificate_no.data,
-                label_no=form.label_no.data,
-                quarantine_no=form.quarantine_no.data,
-                certified_on=form.occurred_on.data,
-            ),
-        )
-        if batch:
-            return done(url_for("trace.lot", code=form.code.data), _("The batch is certified and may be dispatched."))
-    return render_form(form, "nursery/certify.html", "nursery/_certify_form.html")
+    return form_step(
+        form,
+        lambda: services.certify_batch(
+            session,
+            actor=current_user,
+            code=form.code.data,
+            licence_no=form.licence_no.data,
+            certificate_no=form.certificate_no.data,
+            label_no=form.label_no.data,
+            quarantine_no=form.quarantine_no.data,
+            certified_on=form.occurred_on.data,
+        ),
+        done_to=lambda _batch: (url_for("trace.lot", code=form.code.data), _("The batch is certified and may be dispatched.")),
+        partial="nursery/_certify_form.html",
+        title=_("Certify"),
+        heading=_("Certify a graded batch"),
+        lead=_("Seedlings leave the nursery with two certificates and a label, and a quarantine certificate."),
+    )
 
 
 @bp.route("/dispatch", methods=["GET", "POST"])
@@ -165,25 +130,30 @@ def dispatch():
     form.batch_code.choices = batch_choices(services.DISPATCHABLE_STAGES)
     form.grade.choices = [(grade, str(label)) for grade, label in GRADE_NAMES.items()]
     form.plot_id.choices = [("", _("— outside the county —"))] + plot_choices(session)
-    if form.validate_on_submit():
-        record = attempt(
-            form,
-            lambda: services.dispatch(
-                session,
-                actor=current_user,
-                batch_code=form.batch_code.data,
-                grade=form.grade.data,
-                quantity=form.quantity.data,
-                dispatched_on=form.occurred_on.data,
-                plot_id=form.plot_id.data,
-                destination=form.destination.data or "",
-            ),
-        )
-        if record:
-            # In the county the seedlings became the cooperative's dispatch lot: show it.
-            target = session.get(Lot, record.dispatch_lot_id).code if record.dispatch_lot_id else form.batch_code.data
-            return done(url_for("trace.lot", code=target), _("Dispatch recorded."))
-    return render_form(form, "nursery/dispatch.html", "nursery/_dispatch_form.html", left=grade_left(form.batch_code.data))
+
+    def dispatched_to(record):
+        # In the county the seedlings became the cooperative's dispatch lot: show it.
+        target = session.get(Lot, record.dispatch_lot_id).code if record.dispatch_lot_id else form.batch_code.data
+        return url_for("trace.lot", code=target), _("Dispatch recorded.")
+
+    return form_step(
+        form,
+        lambda: services.dispatch(
+            session,
+            actor=current_user,
+            batch_code=form.batch_code.data,
+            grade=form.grade.data,
+            quantity=form.quantity.data,
+            dispatched_on=form.occurred_on.data,
+            plot_id=form.plot_id.data,
+            destination=form.destination.data or "",
+        ),
+        done_to=dispatched_to,
+        partial="nursery/_dispatch_form.html",
+        title=_("Dispatch seedlings"),
+        heading=_("Dispatch seedlings to a plot"),
+        left=grade_left(form.batch_code.data),
+    )
 
 
 @bp.route("/batch-left")

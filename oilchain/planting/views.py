@@ -1,69 +1,18 @@
-from decimal import Decimal
-
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DecimalField
-from wtforms.validators import InputRequired
 
 from .. import db
 from ..admin.services import active_townships, active_varieties
 from ..auth.access import BUREAU_ROLES, roles_required
-from ..forms import ChoiceField, CountField, DayField, Exact, Form, MuField, TextField
 from ..labels import PLANTING_KINDS, RENOVATION_METHODS, choices
 from ..ledger import owned_lots
 from ..trace.services import plot_access
 from ..units import centimu_to_mu, mu_to_centimu, to_base
-from ..web import attempt, done, htmx, render_form
+from ..web import form_step, htmx
 from . import queries, services
+from .forms import AcceptanceForm, PlantingForm, PlotForm, SurvivalForm
 from .models import Plot
-
-
-def CoordinateField(label, low, high):
-    return DecimalField(
-        label,
-        validators=[InputRequired(), Exact(6, low=Decimal(low), high=Decimal(high), inclusive=True)],
-        places=None,
-        render_kw={"inputmode": "decimal"},
-    )
-
-
-class PlotForm(Form):
-    name = TextField(_l("Plot name"), 60)
-    township_id = ChoiceField(_l("Township"))
-    village = TextField(_l("Village"), 40)
-    area = MuField(_l("Area (mu)"))
-    latitude = CoordinateField(_l("Latitude"), -90, 90)
-    longitude = CoordinateField(_l("Longitude"), -180, 180)
-    year_planted = CountField(_l("Year planted"), low=1900, high=2200)
-
-
-class PlantingForm(Form):
-    plot_id = ChoiceField(_l("Plot"))
-    kind = ChoiceField(_l("Kind"), coerce=str)
-    method = ChoiceField(_l("Renovation method"), coerce=str, required=False)
-    area = MuField(_l("Area (mu)"))
-    variety_id = ChoiceField(_l("Variety"))
-    dispatch_code = ChoiceField(_l("Seedlings from dispatch"), coerce=str, required=False)
-    seedlings = CountField(_l("Seedlings used"), low=0, required=False)
-    occurred_on = DayField(_l("Planted on"))
-
-
-class SurvivalForm(Form):
-    survival = DecimalField(
-        _l("Survival rate (%)"),
-        validators=[InputRequired(), Exact(1, low=Decimal(0), high=Decimal(100), inclusive=True)],
-        places=None,
-        render_kw={"inputmode": "decimal"},
-    )
-    occurred_on = DayField(_l("Checked on"))
-
-
-class AcceptanceForm(Form):
-    accepted_area = MuField(_l("Accepted area (mu)"), low=Decimal(0))
-    occurred_on = DayField(_l("Accepted on"))
-    note = TextField(_l("Note"), 500, required=False)
 
 
 bp = Blueprint("planting", __name__, url_prefix="/planting")
@@ -87,24 +36,23 @@ def new_plot():
     session = db.session()
     form = PlotForm()
     form.township_id.choices = [(t.id, t.name) for t in active_townships(session)]
-    if form.validate_on_submit():
-        plot = attempt(
-            form,
-            lambda: services.create_plot(
-                session,
-                actor=current_user,
-                name=form.name.data,
-                township_id=form.township_id.data,
-                village=form.village.data,
-                area_centimu=mu_to_centimu(form.area.data),
-                latitude_e6=to_base(form.latitude.data, 6),
-                longitude_e6=to_base(form.longitude.data, 6),
-                year_planted=form.year_planted.data,
-            ),
-        )
-        if plot:
-            return done(url_for("planting.plot", plot_id=plot.id), _("Plot %(name)s registered.", name=plot.name))
-    return render_form(form, "planting/plot_new.html", "planting/_plot_form.html")
+    return form_step(
+        form,
+        lambda: services.create_plot(
+            session,
+            actor=current_user,
+            name=form.name.data,
+            township_id=form.township_id.data,
+            village=form.village.data,
+            area_centimu=mu_to_centimu(form.area.data),
+            latitude_e6=to_base(form.latitude.data, 6),
+            longitude_e6=to_base(form.longitude.data, 6),
+            year_planted=form.year_planted.data,
+        ),
+        done_to=lambda plot: (url_for("planting.plot", plot_id=plot.id), _("Plot %(name)s registered.", name=plot.name)),
+        partial="planting/_plot_form.html",
+        title=_("Register a plot"),
+    )
 
 
 @bp.route("/plantings/new", methods=["GET", "POST"])
@@ -119,25 +67,24 @@ def new_planting():
     form.dispatch_code.choices = [("", _("None"))] + [
         (lot.code, f"{lot.code} ({lot.remaining:,})") for lot in owned_lots(session, current_user.org_id, ("dispatch",))
     ]
-    if form.validate_on_submit():
-        record = attempt(
-            form,
-            lambda: services.record_planting(
-                session,
-                actor=current_user,
-                plot_id=form.plot_id.data,
-                kind=form.kind.data,
-                area_centimu=mu_to_centimu(form.area.data),
-                variety_id=form.variety_id.data,
-                planted_on=form.occurred_on.data,
-                dispatch_code=form.dispatch_code.data or "",
-                seedlings=form.seedlings.data or 0,
-                method=form.method.data or None,
-            ),
-        )
-        if record:
-            return done(url_for("planting.plot", plot_id=record.plot_id), _("Planting recorded."))
-    return render_form(form, "planting/planting_new.html", "planting/_planting_form.html")
+    return form_step(
+        form,
+        lambda: services.record_planting(
+            session,
+            actor=current_user,
+            plot_id=form.plot_id.data,
+            kind=form.kind.data,
+            area_centimu=mu_to_centimu(form.area.data),
+            variety_id=form.variety_id.data,
+            planted_on=form.occurred_on.data,
+            dispatch_code=form.dispatch_code.data or "",
+            seedlings=form.seedlings.data or 0,
+            method=form.method.data or None,
+        ),
+        done_to=lambda record: (url_for("planting.plot", plot_id=record.plot_id), _("Planting recorded.")),
+        partial="planting/_planting_form.html",
+        title=_("Record planting or renovation"),
+    )
 
 
 @bp.route("/plots/<id:plot_id>")
@@ -159,20 +106,21 @@ def survival(planting_id: int):
     session = db.session()
     record = queries.own_planting_or_404(session, current_user.org_id, planting_id)
     form = SurvivalForm()
-    if form.validate_on_submit():
-        check = attempt(
-            form,
-            lambda: services.record_survival(
-                session,
-                actor=current_user,
-                planting_id=planting_id,
-                checked_on=form.occurred_on.data,
-                survival_permille=to_base(form.survival.data, 1),
-            ),
-        )
-        if check:
-            return done(url_for("planting.plot", plot_id=record.plot_id), _("Survival check recorded."))
-    return render_form(form, "planting/survival.html", "planting/_survival_form.html", record=record)
+    return form_step(
+        form,
+        lambda: services.record_survival(
+            session,
+            actor=current_user,
+            planting_id=planting_id,
+            checked_on=form.occurred_on.data,
+            survival_permille=to_base(form.survival.data, 1),
+        ),
+        done_to=lambda _check: (url_for("planting.plot", plot_id=record.plot_id), _("Survival check recorded.")),
+        partial="planting/_survival_form.html",
+        page="planting/survival.html",
+        title=_("Survival check"),
+        record=record,
+    )
 
 
 @bp.route("/acceptance")
@@ -195,22 +143,21 @@ def accept(planting_id: int):
     session = db.session()
     record = queries.planting_or_404(session, planting_id)
     form = AcceptanceForm(accepted_area=centimu_to_mu(record.area_centimu))
-    if form.validate_on_submit():
-        accepted = attempt(
-            form,
-            lambda: services.accept_planting(
-                session,
-                actor=current_user,
-                planting_id=planting_id,
-                accepted_area_centimu=mu_to_centimu(form.accepted_area.data),
-                accepted_on=form.occurred_on.data,
-                note=form.note.data or "",
-            ),
-        )
-        if accepted:
-            return done(url_for("planting.acceptance"), _("Planting accepted."))
-    return render_form(
-        form, "planting/accept.html", "planting/_accept_form.html", record=record,
+    return form_step(
+        form,
+        lambda: services.accept_planting(
+            session,
+            actor=current_user,
+            planting_id=planting_id,
+            accepted_area_centimu=mu_to_centimu(form.accepted_area.data),
+            accepted_on=form.occurred_on.data,
+            note=form.note.data or "",
+        ),
+        done_to=lambda _accepted: (url_for("planting.acceptance"), _("Planting accepted.")),
+        partial="planting/_accept_form.html",
+        page="planting/accept.html",
+        title=_("Accept a planting"),
+        record=record,
         survival=services.latest_survival(session, planting_id),
     )
 

@@ -1,66 +1,18 @@
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DecimalField
-from wtforms.validators import InputRequired
 
 from .. import codes, db
 from ..auth.access import BUREAU_ROLES, roles_required
-from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, TextField
 from .. import ledger
 from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, NotExact, kg_to_g, show_quantity, to_base
 from ..documents.labels import bottle_sheet
 from ..errors import DomainError
 from ..ledger import get_lot
-from ..web import attempt, csv_response, document, done, render_form
+from ..web import csv_response, document, form_step
 from . import labels, queries, services
+from .forms import BottleForm, PressForm, ProductForm, QualityForm, ReceiveForm
 from .quality import LAB_VALUES, grade_name, grade_of, grades, read
-
-
-def LabField(label):
-    return DecimalField(
-        label, validators=[InputRequired(), Exact(LAB_DECIMALS, inclusive=True)], places=None, render_kw={"inputmode": "decimal"}
-    )
-
-
-class ReceiveForm(Form):
-    code = TextField(_l("Lot code"), 200)
-    weighed = KgField(_l("Weighed weight (kg)"))
-    occurred_on = DayField(_l("Received on"))
-    note = TextField(_l("Reason for a weight difference"), 500, required=False)
-
-
-class PressForm(Form):
-    oil = KgField(_l("Oil (kg)"))
-    cake = KgField(_l("Seed cake (kg)"))
-    occurred_on = DayField(_l("Pressed on"))
-
-
-class QualityForm(Form):
-    code = ChoiceField(_l("Oil lot"), coerce=str)
-    acid_value = LabField(_l("Acid value (mg KOH/g)"))
-    peroxide_value = LabField(_l("Peroxide value (g/100g)"))
-    moisture = LabField(_l("Moisture and volatiles (%)"))
-    laboratory = TextField(_l("Laboratory"), 80)
-    occurred_on = DayField(_l("Tested on"))
-
-
-class ProductForm(Form):
-    name = TextField(_l("Product name"), 80)
-    gtin = TextField(_l("GTIN-14"), 14)
-    net_content_ml = CountField(_l("Net content (ml)"), high=30000)
-    fill_grams = CountField(_l("Oil per unit (g)"), high=30000)
-    shelf_life_days = CountField(_l("Shelf life (days)"), low=1, high=3650)
-    lowest_grade = ChoiceField(_l("Lowest grade it is sold at"), coerce=lambda v: v or None, required=False)
-
-
-class BottleForm(Form):
-    oil_code = ChoiceField(_l("Oil lot"), coerce=str)
-    product_id = ChoiceField(_l("Product"))
-    units = CountField(_l("Units filled"), high=10_000_000)
-    oil_used = KgField(_l("Oil used (kg)"))
-    occurred_on = DayField(_l("Bottled on"))
 
 
 bp = Blueprint("processing", __name__, url_prefix="/processing")
@@ -79,28 +31,28 @@ def receive():
     session = db.session()
     scanned_code = codes.normalize_lot_code(request.args.get("code", ""))
     form = ReceiveForm(code=scanned_code if codes.is_lot_code(scanned_code) else request.args.get("code"))
-    if form.validate_on_submit():
-        code = codes.normalize_lot_code(form.code.data)
-        shipment = attempt(
-            form,
-            lambda: ledger.receive_lot(
-                session,
-                actor=current_user,
-                code=code,
-                weighed=kg_to_g(form.weighed.data),
-                occurred_on=form.occurred_on.data,
-                note=form.note.data or "",
-                tolerance_permille=current_app.config["RECEIVE_TOLERANCE_PERMILLE"],
-            ),
-        )
-        if shipment:
-            return done(url_for("trace.lot", code=code), _("Lot %(code)s received.", code=code))
-    incoming = queries.incoming(session, current_user.org_id)
+    code = codes.normalize_lot_code(form.code.data or "")
     # A code in the address (a scanned label's link) shows its shipment at once.
     lookup = queries.shipment_for_receipt(session, current_user, form.code.data) if (form.code.data or "").strip() else None
-    return render_form(
-        form, "processing/receive.html", "processing/_receive_form.html", incoming=incoming, lookup=lookup,
-        scanned=bool(request.args.get("code")), tolerance=current_app.config["RECEIVE_TOLERANCE_PERMILLE"],
+    return form_step(
+        form,
+        lambda: ledger.receive_lot(
+            session,
+            actor=current_user,
+            code=code,
+            weighed=kg_to_g(form.weighed.data),
+            occurred_on=form.occurred_on.data,
+            note=form.note.data or "",
+            tolerance_permille=current_app.config["RECEIVE_TOLERANCE_PERMILLE"],
+        ),
+        done_to=lambda _shipment: (url_for("trace.lot", code=code), _("Lot %(code)s received.", code=code)),
+        partial="processing/_receive_form.html",
+        page="processing/receive.html",
+        title=_("Receive a lot"),
+        incoming=queries.incoming(session, current_user.org_id),
+        lookup=lookup,
+        scanned=bool(request.args.get("code")),
+        tolerance=current_app.config["RECEIVE_TOLERANCE_PERMILLE"],
     )
 
 
@@ -108,25 +60,24 @@ def receive():
 @roles_required("processor")
 def press():
     session = db.session()
-    form = PressForm()
     lots = ledger.owned_lots(session, current_user.org_id, ("seed",))
-    if form.validate_on_submit():
-        inputs = form.read_lot_inputs(request.form, lots, WEIGHT_DECIMALS, lambda code: ledger.get_lot(session, code))
-        if inputs is not None:
-            outputs = attempt(
-                form,
-                lambda: services.press(
-                    session,
-                    actor=current_user,
-                    inputs=inputs,
-                    oil_g=kg_to_g(form.oil.data),
-                    cake_g=kg_to_g(form.cake.data),
-                    occurred_on=form.occurred_on.data,
-                ),
-            )
-            if outputs:
-                return done(url_for("trace.lot", code=outputs[0].code), _("Oil lot %(code)s pressed.", code=outputs[0].code))
-    return render_form(form, "processing/press.html", "processing/_press_form.html", lots=lots)
+    form = PressForm().offer(lots, WEIGHT_DECIMALS, lambda code: ledger.get_lot(session, code))
+    return form_step(
+        form,
+        lambda: services.press(
+            session,
+            actor=current_user,
+            inputs=form.inputs,
+            oil_g=kg_to_g(form.oil.data),
+            cake_g=kg_to_g(form.cake.data),
+            occurred_on=form.occurred_on.data,
+        ),
+        done_to=lambda outputs: (url_for("trace.lot", code=outputs[0].code), _("Oil lot %(code)s pressed.", code=outputs[0].code)),
+        partial="processing/_press_form.html",
+        title=_("Press"),
+        heading=_("Press seed into oil"),
+        lots=lots,
+    )
 
 
 @bp.route("/quality", methods=["GET", "POST"])
@@ -135,29 +86,32 @@ def quality():
     session = db.session()
     form = QualityForm(code=request.args.get("lot"))
     form.code.choices = [(lot.code, lot.code) for lot in ledger.owned_lots(session, current_user.org_id, ("oil",))]
-    if form.validate_on_submit():
-        test = attempt(
-            form,
-            lambda: services.record_quality_test(
-                session,
-                actor=current_user,
-                lot_code=form.code.data,
-                tested_on=form.occurred_on.data,
-                acid_value_milli=to_base(form.acid_value.data, LAB_DECIMALS),
-                peroxide_value_milli=to_base(form.peroxide_value.data, LAB_DECIMALS),
-                moisture_milli=to_base(form.moisture.data, LAB_DECIMALS),
-                laboratory=form.laboratory.data,
-            ),
-        )
-        if test:
-            grade = grade_of(session, test)
-            if grade is None:
-                return done(url_for("trace.lot", code=form.code.data),
-                            _("Quality test recorded. Out of specification: it reaches no grade, so this oil cannot be sold."),
-                            category="warning")
-            return done(url_for("trace.lot", code=form.code.data),
-                        _("Quality test recorded: it reaches %(grade)s.", grade=grade_name(grade)))
-    return render_form(form, "processing/quality.html", "processing/_quality_form.html", reading=typed_reading(form))
+
+    def graded(test):
+        grade = grade_of(session, test)
+        url = url_for("trace.lot", code=form.code.data)
+        if grade is None:
+            return url, _("Quality test recorded. Out of specification: it reaches no grade, so this oil cannot be sold."), "warning"
+        return url, _("Quality test recorded: it reaches %(grade)s.", grade=grade_name(grade))
+
+    return form_step(
+        form,
+        lambda: services.record_quality_test(
+            session,
+            actor=current_user,
+            lot_code=form.code.data,
+            tested_on=form.occurred_on.data,
+            acid_value_milli=to_base(form.acid_value.data, LAB_DECIMALS),
+            peroxide_value_milli=to_base(form.peroxide_value.data, LAB_DECIMALS),
+            moisture_milli=to_base(form.moisture.data, LAB_DECIMALS),
+            laboratory=form.laboratory.data,
+        ),
+        done_to=graded,
+        partial="processing/_quality_form.html",
+        title=_("Quality test"),
+        heading=_("Record a quality test"),
+        reading=typed_reading(form),
+    )
 
 
 def typed_reading(form):
@@ -185,23 +139,23 @@ def new_product():
     session = db.session()
     form = ProductForm(shelf_life_days=540)
     form.lowest_grade.choices = [("", _("Any grade"))] + [(g.code, str(grade_name(g.code))) for g in grades(session)]
-    if form.validate_on_submit():
-        product = attempt(
-            form,
-            lambda: services.create_product(
-                session,
-                actor=current_user,
-                name=form.name.data,
-                gtin=form.gtin.data,
-                net_content_ml=form.net_content_ml.data,
-                fill_grams=form.fill_grams.data,
-                shelf_life_days=form.shelf_life_days.data,
-                lowest_grade=form.lowest_grade.data,
-            ),
-        )
-        if product:
-            return done(url_for("processing.index"), _("Product %(name)s registered.", name=product.name))
-    return render_form(form, "processing/product_new.html", "processing/_product_form.html")
+    return form_step(
+        form,
+        lambda: services.create_product(
+            session,
+            actor=current_user,
+            name=form.name.data,
+            gtin=form.gtin.data,
+            net_content_ml=form.net_content_ml.data,
+            fill_grams=form.fill_grams.data,
+            shelf_life_days=form.shelf_life_days.data,
+            lowest_grade=form.lowest_grade.data,
+        ),
+        done_to=lambda product: (url_for("processing.index"), _("Product %(name)s registered.", name=product.name)),
+        partial="processing/_product_form.html",
+        title=_("New product"),
+        heading=_("Register a product"),
+    )
 
 
 @bp.route("/bottle", methods=["GET", "POST"])
@@ -214,22 +168,22 @@ def bottle():
         for lot in ledger.owned_lots(session, current_user.org_id, ("oil",))
     ]
     form.product_id.choices = [(p.id, f"{p.name} ({p.gtin})") for p in services.products_of(session, current_user.org_id)]
-    if form.validate_on_submit():
-        lot = attempt(
-            form,
-            lambda: services.bottle(
-                session,
-                actor=current_user,
-                oil_code=form.oil_code.data,
-                product_id=form.product_id.data,
-                units=form.units.data,
-                oil_used_g=kg_to_g(form.oil_used.data),
-                occurred_on=form.occurred_on.data,
-            ),
-        )
-        if lot:
-            return done(url_for("trace.lot", code=lot.code), _("Product lot %(code)s bottled.", code=lot.code))
-    return render_form(form, "processing/bottle.html", "processing/_bottle_form.html")
+    return form_step(
+        form,
+        lambda: services.bottle(
+            session,
+            actor=current_user,
+            oil_code=form.oil_code.data,
+            product_id=form.product_id.data,
+            units=form.units.data,
+            oil_used_g=kg_to_g(form.oil_used.data),
+            occurred_on=form.occurred_on.data,
+        ),
+        done_to=lambda lot: (url_for("trace.lot", code=lot.code), _("Product lot %(code)s bottled.", code=lot.code)),
+        partial="processing/_bottle_form.html",
+        title=_("Bottle"),
+        heading=_("Bottle oil into a product lot"),
+    )
 
 
 @bp.route("/receive/lookup")

@@ -11,6 +11,7 @@ from ..i18n import chart_unit, format_period
 from ..units import NotExact, from_base, to_base
 from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
+from .forms import TargetsForm
 from .metrics import METRICS
 from .models import ReportArchive
 
@@ -147,12 +148,6 @@ def rollup_now():
     if form.validate_on_submit() and attempt(form, lambda: services.rollup_year(session, year, clock.today()) or True):
         return done(url_for("reports.dashboard", year=year), _("Figures updated."))
     abort(400)
-
-
-class TargetsForm(Form):
-    """One field per metric, named by the metric; errors stand next to them."""
-
-    dynamic_fields = frozenset(METRICS)
 
 
 @bp.route("/targets", methods=["GET", "POST"])

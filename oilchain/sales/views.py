@@ -1,28 +1,17 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import db
 from ..auth.access import roles_required
-from ..forms import ChoiceField, CountField, DayField, Form, TextField, YuanField
 from ..labels import CHANNELS, choices
 from ..ledger import owned_lots
 from ..units import fen_to_yuan, yuan_to_fen
-from ..web import attempt, csv_response, done, render_form
+from ..web import csv_response, form_step
 from . import services
+from .forms import SaleForm
 
 bp = Blueprint("sales", __name__, url_prefix="/sales")
-
-
-class SaleForm(Form):
-    code = ChoiceField(_l("Product lot"), coerce=str)
-    buyer = TextField(_l("Buyer"), 100)
-    channel = ChoiceField(_l("Channel"), coerce=str)
-    quantity = CountField(_l("Units"), high=10_000_000)
-    unit_price = YuanField(_l("Unit price (yuan)"), high=100_000)
-    occurred_on = DayField(_l("Sold on"))
-    price_note = TextField(_l("Reason for this price"), 200, required=False)
 
 
 @bp.route("/")
@@ -47,21 +36,20 @@ def new_sale():
         (lot.code, f"{lot.code} ({lot.remaining:,})") for lot in owned_lots(session, current_user.org_id, ("product",))
     ]
     form.channel.choices = choices(CHANNELS)
-    if form.validate_on_submit():
-        sale = attempt(
-            form,
-            lambda: services.sell(
-                session,
-                actor=current_user,
-                lot_code=form.code.data,
-                buyer=form.buyer.data,
-                channel=form.channel.data,
-                quantity=form.quantity.data,
-                unit_price_fen=yuan_to_fen(form.unit_price.data),
-                sold_on=form.occurred_on.data,
-                price_note=form.price_note.data or "",
-            ),
-        )
-        if sale:
-            return done(url_for("sales.index"), _("Sale recorded."))
-    return render_form(form, "sales/sale_new.html", "sales/_sale_form.html")
+    return form_step(
+        form,
+        lambda: services.sell(
+            session,
+            actor=current_user,
+            lot_code=form.code.data,
+            buyer=form.buyer.data,
+            channel=form.channel.data,
+            quantity=form.quantity.data,
+            unit_price_fen=yuan_to_fen(form.unit_price.data),
+            sold_on=form.occurred_on.data,
+            price_note=form.price_note.data or "",
+        ),
+        done_to=lambda _sale: (url_for("sales.index"), _("Sale recorded.")),
+        partial="sales/_sale_form.html",
+        title=_("Record a sale"),
+    )

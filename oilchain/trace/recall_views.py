@@ -2,30 +2,19 @@
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents.report import Section, TablesDocument, tables_document
 from ..errors import DomainError
-from ..forms import ChoiceField, Form, TextField
 from ..i18n import format_local_time, format_quantity
 from ..planting.queries import plot_choices
-from ..web import attempt, document, done, render_form
+from ..web import attempt, document, done, form_step
 from . import recalls
+from .forms import CloseForm, RecallForm
 from .models import Recall
 from .views import bp
-
-
-class RecallForm(Form):
-    code = TextField(_l("Lot code"), 200, required=False)
-    plot_id = ChoiceField(_l("Or a plot"), required=False)
-    reason = TextField(_l("Reason for the recall"), 500)
-
-
-class CloseForm(Form):
-    note = TextField(_l("How the recall ended"), 500)
 
 
 def recall_form() -> RecallForm:
@@ -39,16 +28,19 @@ def recall_form() -> RecallForm:
 def recall_list():
     session = db.session()
     form = recall_form()
-    if form.validate_on_submit():
-        recall = attempt(
-            form,
-            lambda: recalls.start_recall(
-                session, actor=current_user, reason=form.reason.data, lot_code=form.code.data or "", plot_id=form.plot_id.data
-            ),
-        )
-        if recall:
-            return done(url_for("trace.recall_page", recall_id=recall.id), _("Recall started: the bottles' pages now warn consumers."))
-    return render_form(form, "trace/recalls.html", "trace/_recall_form.html", recalls=recalls.all_recalls(session), preview=None)
+    return form_step(
+        form,
+        lambda: recalls.start_recall(
+            session, actor=current_user, reason=form.reason.data, lot_code=form.code.data or "", plot_id=form.plot_id.data
+        ),
+        done_to=lambda recall: (url_for("trace.recall_page", recall_id=recall.id),
+                                _("Recall started: the bottles' pages now warn consumers.")),
+        partial="trace/_recall_form.html",
+        page="trace/recalls.html",
+        title=_("Recalls"),
+        recalls=recalls.all_recalls(session),
+        preview=None,
+    )
 
 
 @bp.route("/recalls/preview")

@@ -1,16 +1,11 @@
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents import labels, qr
 from ..errors import NotFound
-from wtforms import DecimalField
-from wtforms.validators import InputRequired
-
-from ..forms import DayField, Exact, Form, TextField
 from ..units import WEIGHT_DECIMALS, NotExact, to_base
 from .. import ledger
 from ..ledger.models import LOT_UNITS, Lot
@@ -22,19 +17,9 @@ from ..labels import kind_label, lot_state
 from ..web import attempt, csv_response, document, done, htmx
 from ..provenance import origin_story
 from . import queries, services
+from .forms import DisposeForm, ReverseForm
 
 bp = Blueprint("trace", __name__)
-
-
-class ReverseForm(Form):
-    reason = TextField(_l("Reason for the correction"), 500)
-
-
-class DisposeForm(Form):
-    quantity = DecimalField(_l("Quantity to dispose of"), validators=[InputRequired(), Exact(WEIGHT_DECIMALS)], places=None,
-                            render_kw={"inputmode": "decimal"})
-    reason = TextField(_l("Reason for the disposal"), 500)
-    occurred_on = DayField(_l("Disposed of on"))
 
 
 @bp.route("/lots")

@@ -1,0 +1,65 @@
+"""The administrator's and the bureau's forms: organizations, users,
+townships, the seedling grading standard and the ledger's bounds."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField, PasswordField
+from wtforms.validators import DataRequired, InputRequired
+
+from ..forms import ChoiceField, CountField, Exact, Form, TextField, YuanField
+from ..units import fen_to_yuan
+
+
+class OrganizationForm(Form):
+    name = TextField(_l("Name"), 100)
+    kind = ChoiceField(_l("Kind"), coerce=str)
+    credit_code = TextField(_l("Unified social credit code"), 18, required=False)
+    township_id = ChoiceField(_l("Township"), required=False)
+
+
+class UserForm(Form):
+    username = TextField(_l("Username"), 40)
+    display_name = TextField(_l("Name"), 60)
+    role = ChoiceField(_l("Role"), coerce=str)
+    organization_id = ChoiceField(_l("Organization"))
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class TownshipForm(Form):
+    name = TextField(_l("Name"), 40)
+
+
+class RetireForm(Form):
+    merged_into_id = ChoiceField(_l("Merged into"), required=False)
+
+
+class StandardForm(Form):
+    grade1_height = DecimalField(_l("Grade I: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade1_diameter = DecimalField(_l("Grade I: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade2_height = DecimalField(_l("Grade II: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade2_diameter = DecimalField(_l("Grade II: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
+
+
+class PriceBoundForm(Form):
+    window_days = CountField(_l("Recent period (days)"), low=7, high=730)
+    min_sales = CountField(_l("Sales needed to compare with"), low=1, high=1000)
+    low_percent = CountField(_l("Lowest price (percent of the recent median)"), low=1, high=99)
+    high_percent = CountField(_l("Highest price (percent of the recent median)"), low=101, high=10_000)
+    floor = YuanField(_l("Otherwise at least (yuan per kg of oil)"), high=Decimal("100000"))
+    ceiling = YuanField(_l("and at most (yuan per kg of oil)"), high=Decimal("100000"))
+
+
+class AgeLimitForm(Form):
+    propagation = ChoiceField(_l("Propagation method"), coerce=str)
+    max_age_days = CountField(_l("Dispatched at most this many days after sowing or grafting"), low=30, high=3650)
+
+
+def price_defaults(bound):
+    """The stored bounds in the form's units (yuan per kg)."""
+    if bound is None:
+        return None
+    return SimpleNamespace(window_days=bound.window_days, min_sales=bound.min_sales, low_percent=bound.low_percent,
+                           high_percent=bound.high_percent, floor=fen_to_yuan(bound.floor_fen_per_kg),
+                           ceiling=fen_to_yuan(bound.ceiling_fen_per_kg))

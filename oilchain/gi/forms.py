@@ -1,0 +1,33 @@
+"""The bureau's GI forms: the product's definition, its producers, its marks."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField, SelectMultipleField
+from wtforms.validators import InputRequired
+
+from ..forms import ChoiceField, CountField, DayField, Exact, Form, TextField
+from ..units import LAB_DECIMALS
+
+
+def LimitField(label):
+    return DecimalField(label, validators=[InputRequired(), Exact(LAB_DECIMALS)], places=None, render_kw={"inputmode": "decimal"})
+
+
+class DefinitionForm(Form):
+    name = TextField(_l("GI product name"), 60)
+    registration = TextField(_l("Registration (certificate no. and authority)"), 120)
+    specification = TextField(_l("Specification (standard or document)"), 500, required=False)
+    max_acid_value = LimitField(_l("Highest acid value (mg KOH/g)"))
+    max_peroxide_value = LimitField(_l("Highest peroxide value (g/100g)"))
+    max_moisture = LimitField(_l("Highest moisture and volatiles (%)"))
+    township_ids = SelectMultipleField(_l("Protected townships"), coerce=int)
+
+
+class ProducerForm(Form):
+    org_id = ChoiceField(_l("Producer"))
+    occurred_on = DayField(_l("Authorized on"))
+
+
+class MarksForm(Form):
+    code = TextField(_l("Product lot"), 40)
+    units = CountField(_l("Marks issued"), high=10_000_000)
+    occurred_on = DayField(_l("Issued on"))

@@ -1,0 +1,53 @@
+"""The processor's forms: receiving, pressing, testing, products and bottling."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DecimalField
+from wtforms.validators import InputRequired
+
+from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, LotInputsForm, TextField
+from ..units import LAB_DECIMALS
+
+
+def LabField(label):
+    return DecimalField(
+        label, validators=[InputRequired(), Exact(LAB_DECIMALS, inclusive=True)], places=None, render_kw={"inputmode": "decimal"}
+    )
+
+
+class ReceiveForm(Form):
+    code = TextField(_l("Lot code"), 200)
+    weighed = KgField(_l("Weighed weight (kg)"))
+    occurred_on = DayField(_l("Received on"))
+    note = TextField(_l("Reason for a weight difference"), 500, required=False)
+
+
+class PressForm(LotInputsForm):
+    oil = KgField(_l("Oil (kg)"))
+    cake = KgField(_l("Seed cake (kg)"))
+    occurred_on = DayField(_l("Pressed on"))
+
+
+class QualityForm(Form):
+    code = ChoiceField(_l("Oil lot"), coerce=str)
+    acid_value = LabField(_l("Acid value (mg KOH/g)"))
+    peroxide_value = LabField(_l("Peroxide value (g/100g)"))
+    moisture = LabField(_l("Moisture and volatiles (%)"))
+    laboratory = TextField(_l("Laboratory"), 80)
+    occurred_on = DayField(_l("Tested on"))
+
+
+class ProductForm(Form):
+    name = TextField(_l("Product name"), 80)
+    gtin = TextField(_l("GTIN-14"), 14)
+    net_content_ml = CountField(_l("Net content (ml)"), high=30000)
+    fill_grams = CountField(_l("Oil per unit (g)"), high=30000)
+    shelf_life_days = CountField(_l("Shelf life (days)"), low=1, high=3650)
+    lowest_grade = ChoiceField(_l("Lowest grade it is sold at"), coerce=lambda v: v or None, required=False)
+
+
+class BottleForm(Form):
+    oil_code = ChoiceField(_l("Oil lot"), coerce=str)
+    product_id = ChoiceField(_l("Product"))
+    units = CountField(_l("Units filled"), high=10_000_000)
+    oil_used = KgField(_l("Oil used (kg)"))
+    occurred_on = DayField(_l("Bottled on"))
