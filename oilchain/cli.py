@@ -120,7 +120,7 @@ def users_create(username, role, org_name, display_name, password):
 @click.option("--reset", is_flag=True, help="Erase ALL data first, then load the demo.")
 @click.option("--yes", is_flag=True, help="Do not ask before --reset erases data.")
 @click.option("--scale", type=click.Choice(["small", "county"]), default="small", show_default=True,
-              help="county: a whole plan year at the 2024 targets, written in bulk (oilchain/county.py).")
+              help="county: a whole plan year at the 2024 targets, written in bulk (oilchain/demo/county/).")
 @click.option("--seed", type=int, default=None, help="Random seed of --scale county (the same seed, the same data).")
 @with_appcontext
 def demo_command(if_empty, reset, yes, scale, seed):
@@ -141,10 +141,8 @@ def demo_command(if_empty, reset, yes, scale, seed):
             "Use --reset to erase everything and load the demo, or --if-empty to skip quietly."
         )
     if scale == "county":
-        from . import county
-
-        summary = county.load(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"], seed=seed,
-                              echo=click.echo)
+        summary = demo.load_county(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"],
+                                   seed=seed, echo=click.echo)
     else:
         summary = demo.load(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"])
     click.echo(summary)

@@ -1,0 +1,76 @@
+"""County-scale data (`oilchain demo --scale county [--seed N]`): one full
+plan year of Youyang at the 2024 plan's targets, for benchmarks and for
+seeing the app at its real size (bench/README.md says what it holds).
+
+The services write one event at a time, far too slow for this; so the
+generator computes every row in memory under the ledger's rules (asserted
+as they are made), writes them in bulk, then lets the app's own functions
+compute the origin stories, the GI status and the roll-up. The same seed
+gives the same data; recording times derive from the business dates.
+
+  plan           the targets, the county's make-up, the words names are made of
+  memory_ledger  lots and events in memory under the ledger's rules (L, Ev, Ledger)
+  state          County: the year being generated, and what each step made
+  organizations  the bureau, nurseries, cooperatives, processors and their users
+  plots          bearing plantations, and plot rows with names unique in a village
+  nursery        seedling batches and their dispatches
+  planting       plantings of past years and of the demo year, survival, acceptance
+  harvest        harvests, drying and hulling
+  shipping       seed to the processors, weighed in
+  processing     products, pressing, quality tests, bottling
+  sales          sales in date order at plausible prices
+  gi             the GI definition and producers; the marks, issued after writing
+  writing        ids, lot codes and serial ranges; the bulk insert
+  stories        origin stories and GI status of the product lots
+  summary        the phases' timing and the summary printed
+"""
+
+from random import Random
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from ...reports import services as reports
+from ..common import demo_year
+from . import gi, harvest, nursery, organizations, planting, plots, processing, sales, shipping, writing
+from .plan import DEFAULT_SEED
+from .state import County
+from .stories import stories
+from .summary import Phases, one_bottle_url, summary
+
+__all__ = ["DEFAULT_SEED", "load"]
+
+
+def load(session: Session, public_base_url: str, serial_key: str, seed: int | None = None, echo=print) -> str:
+    """Generate and write the county-scale year; returns the summary."""
+    seed = DEFAULT_SEED if seed is None else seed
+    year = demo_year()
+    phases = Phases(echo)
+    county = County(session, seed, year)
+    phases.start("planting", "generating organizations, plots, nurseries and plantings")
+    for step in (organizations.organizations, plots.bearing_plots, planting.history, nursery.seedlings,
+                 planting.plantings):
+        step(county)
+    phases.start("chain", "generating harvests, drying, shipping, pressing, bottling and sales")
+    for step in (harvest.harvests, harvest.drying, shipping.shipping, processing.products, processing.pressing,
+                 processing.bottling, sales.sales, gi.gi_definition, writing.number):
+        step(county)
+    phases.start("writing",
+                 f"writing {len(county.ledger.lots):,} lots and {len(county.ledger.events):,} events in bulk")
+    counts = writing.write(county)
+    session.commit()
+    # Planner statistics for the tables just filled: without them SQLite
+    # drives the trace's queries from the wrong index (a scan of every event).
+    session.execute(text("ANALYZE"))
+    session.commit()
+    phases.start("stories", f"origin stories of {len(county.product_lots):,} product lots and their GI status")
+    story = stories(session, county.product_lots)
+    session.commit()
+    marks = gi.issue_marks(session, year, county.manager, Random(seed + 2))
+    session.commit()
+    phases.start("roll-up", "roll-up of the year")
+    rollup_rows = reports.rollup_year(session, year, county.day(12, 31))
+    session.commit()
+    elapsed = phases.elapsed()
+    return summary(county, seed=seed, counts=counts, story=story, marks=marks, rollup_rows=rollup_rows, elapsed=elapsed,
+                   phases=phases, url=one_bottle_url(county, public_base_url, serial_key))

@@ -1,0 +1,69 @@
+"""The county year being generated (`County`): the random source, the
+in-memory ledger, the rows of every other table, the rules' data as the
+database has it, and what each step made for the steps after it."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from random import Random
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ...admin.models import Township, Variety
+from ...nursery.models import DispatchAgeLimit, GradingStandard
+from ...processing.models import QualityGrade
+from ...sales.models import PriceBound
+from .memory_ledger import Ledger
+
+
+class County:
+    """The generator's state. Steps (the modules beside this one) read and
+    fill it in the order `oilchain.demo.county.load` calls them."""
+
+    def __init__(self, session: Session, seed: int, year: int):
+        self.session, self.year = session, year
+        self.rng = Random(seed)
+        self.ledger = Ledger(Random(seed + 1))
+        self.rows: dict[str, list] = defaultdict(list)  # table name -> rows (dicts, Ev/L resolved at write)
+        self.ids: dict[str, int] = defaultdict(int)
+        self.townships = {name: tid for tid, name in session.execute(select(Township.id, Township.name).order_by(Township.id))}
+        self.varieties = {name: vid for vid, name in session.execute(select(Variety.id, Variety.name).order_by(Variety.id))}
+        standard = {g.grade: g for g in session.execute(select(GradingStandard)).scalars()}
+        self.thresholds = (standard[1].min_height_mm, standard[1].min_diameter_dmm,
+                           standard[2].min_height_mm, standard[2].min_diameter_dmm)
+        # The rules' data as the database has it (plain rows, kept after commits).
+        self.age_limits = dict(session.execute(select(DispatchAgeLimit.propagation, DispatchAgeLimit.max_age_days)).all())
+        self.grades = session.execute(select(*QualityGrade.__table__.c).order_by(QualityGrade.rank)).all()
+        self.grade_rank = {grade.code: grade.rank for grade in self.grades}
+        self.price_bound = session.execute(select(*PriceBound.__table__.c).where(PriceBound.kind == "product")).first()
+        self.plot_names: set[tuple] = set()  # (cooperative, township, village, name) taken
+        # What the steps make, in the order they run:
+        self.centers: dict = {}  # organizations: township -> (latitude e6, longitude e6) plots lie around
+        self.orgs: dict[str, list[dict]] = {}  # organizations: kind -> orgs (id, user, name, township, kind)
+        self.by_id: dict[int, dict] = {}  # organizations: org id -> org
+        self.bureau: dict | None = None  # organizations
+        self.manager: int | None = None  # organizations: the bureau manager's user id
+        self.bearing: list[dict] = []  # plots: bearing plot rows
+        self.bearing_centimu = 0  # plots
+        self.new_plots: list[dict] = []  # planting: this year's new-planting land
+        self.historic_batches: list[dict] = []  # planting (history): batches of earlier years
+        self.batches: list[dict] = []  # nursery: this year's certified batches
+        self.fruit_by_coop: dict[int, list] = {}  # harvest: cooperative id -> fruit lots
+        self.harvest_count = 0  # harvest
+        self.seed_lots: list = []  # harvest (drying)
+        self.received: dict[int, list] = {}  # shipping: processor id -> [(day, seed lot)]
+        self.products_of: dict[int, list[dict]] = {}  # processing: processor id -> its products
+        self.oil_lots: list[tuple] = []  # processing: (processor, oil lot, tested on)
+        self.oil_test: dict = {}  # processing: oil lot -> (tested on, grade reached)
+        self.product_lots: list[tuple] = []  # processing: (processor, product, product lot, oil lot)
+        self.serials: dict[int, tuple[int, int]] = {}  # writing: product lot id -> (first, last serial)
+
+    def next_id(self, table: str) -> int:
+        self.ids[table] += 1
+        return self.ids[table]
+
+    def day(self, month: int, day: int, year: int | None = None) -> date:
+        return date(year or self.year, month, day)
+
+    def between(self, first: date, last: date) -> date:
+        return first + timedelta(days=self.rng.randint(0, (last - first).days))
