@@ -14,6 +14,7 @@ from oilchain.admin.models import Township, Variety
 from oilchain.auth import services as auth_services
 from oilchain.harvest import services as harvest
 from oilchain import ledger
+from oilchain.lab import LabValues
 from oilchain.ledger.models import Event, EventLine, Lot, Sequence
 from oilchain.nursery import services as nursery
 from oilchain.planting import services as planting
@@ -192,7 +193,7 @@ def gi_defined(session, world, townships=("麻旺镇",), authorize="processor"):
 
     bureau = world.actors["bureau"]
     gi.save_definition(session, actor=bureau, name=GI_NAME, registration="AGI2021-01234", specification="",
-                       max_acid_value_milli=1_000, max_peroxide_value_milli=250, max_moisture_milli=100,
+                       limits=LabValues(acid_value=1_000, peroxide_value=250, moisture=100),
                        township_ids=[township_id(session, name) for name in townships])
     if authorize:
         gi.authorize(session, actor=bureau, org_id=world.orgs[authorize].id, authorized_on=date(2025, 1, 1))
@@ -288,8 +289,9 @@ def press(session, world, *, inputs, oil, cake, actor="processor", on=PRESSED_ON
 
 def quality(session, world, *, oil: Lot, actor="processor", acid=850, peroxide=120, moisture=60, on=TESTED_ON):
     test = processing.record_quality_test(
-        session, actor=world.actors[actor], lot_code=oil.code, tested_on=on, acid_value_milli=acid,
-        peroxide_value_milli=peroxide, moisture_milli=moisture, laboratory="重庆市林产品质量检验检测中心",
+        session, actor=world.actors[actor], lot_code=oil.code, tested_on=on,
+        values=LabValues(acid_value=acid, peroxide_value=peroxide, moisture=moisture),
+        laboratory="重庆市林产品质量检验检测中心",
     )
     session.commit()
     return test

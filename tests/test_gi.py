@@ -18,6 +18,7 @@ from oilchain.admin import services as admin
 from oilchain.auth.models import Organization
 from oilchain.errors import DomainError, Forbidden
 from oilchain.gi import services as gi
+from oilchain.lab import LabValues
 from oilchain.gi.models import GIMarkIssue, GIProducer, GIProduct
 from oilchain import ledger
 from oilchain.processing import services as processing
@@ -34,6 +35,7 @@ REGISTRATION = "AGI2021-01234 农业农村部"
 # Thresholds in thousandths (as tests store them); the standard chain's test
 # (acid 0.85, peroxide 0.12, moisture 0.06) lies inside them.
 LIMITS = {"acid": 1_000, "peroxide": 250, "moisture": 100}
+GI_LIMITS = LabValues(acid_value=LIMITS["acid"], peroxide_value=LIMITS["peroxide"], moisture=LIMITS["moisture"])
 COOP_OF = {"mawang": "coop", "longtan": "coop2"}
 FRUIT_G, SEED_G, HUSK_G = 2_000 * KG, 500 * KG, 800 * KG  # per plot
 
@@ -244,8 +246,7 @@ def test_a_renewed_authorization_keeps_lots_bottled_under_the_first_one_eligible
     bureau = world.actors["bureau"]
     with db_session(app) as session:
         gi.save_definition(session, actor=bureau, name=GI_NAME, registration=REGISTRATION, specification="",
-                           max_acid_value_milli=LIMITS["acid"], max_peroxide_value_milli=LIMITS["peroxide"],
-                           max_moisture_milli=LIMITS["moisture"], township_ids=[chain.township_id(session, "麻旺镇")])
+                           limits=GI_LIMITS, township_ids=[chain.township_id(session, "麻旺镇")])
         producer = gi.authorize(session, actor=bureau, org_id=world.orgs["processor"].id, authorized_on=date(2025, 1, 1))
         session.commit()
         gi.revoke(session, actor=bureau, producer_id=producer.id, revoked_on=date(2025, 12, 16))
@@ -305,8 +306,7 @@ def test_renaming_a_protected_township_keeps_its_lots_eligible(app, world, built
     with db_session(app) as session:
         mawang = chain.township_id(session, "麻旺镇")
         gi.save_definition(session, actor=bureau, name=GI_NAME, registration=REGISTRATION, specification="",
-                           max_acid_value_milli=LIMITS["acid"], max_peroxide_value_milli=LIMITS["peroxide"],
-                           max_moisture_milli=LIMITS["moisture"], township_ids=[mawang])
+                           limits=GI_LIMITS, township_ids=[mawang])
         gi.authorize(session, actor=bureau, org_id=world.orgs["processor"].id, authorized_on=date(2025, 1, 1))
         session.commit()
     assert status(app, built.product_lot.code)["eligible"] is True

@@ -18,6 +18,7 @@ from PIL import Image
 from oilchain import codes
 from oilchain.auth.models import Organization
 from oilchain.gi import services as gi
+from oilchain.lab import LabValues
 from oilchain import ledger
 from oilchain.processing.labels import CSV_HEADER
 from oilchain.processing.models import ProductLot
@@ -54,7 +55,7 @@ def make_eligible(app, world, marks_for: tuple[str, int] | None = None):
     bureau = world.actors["bureau"]
     with db_session(app) as session:
         gi.save_definition(session, actor=bureau, name=GI_NAME, registration="AGI2021-01234", specification="",
-                           max_acid_value_milli=1_000, max_peroxide_value_milli=250, max_moisture_milli=100,
+                           limits=LabValues(acid_value=1_000, peroxide_value=250, moisture=100),
                            township_ids=[chain.township_id(session, "麻旺镇")])
         gi.authorize(session, actor=bureau, org_id=world.orgs["processor"].id, authorized_on=date(2025, 1, 1))
         session.commit()

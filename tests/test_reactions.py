@@ -12,6 +12,7 @@ from sqlmodel import select
 from oilchain import events, provenance, reactions
 from oilchain.errors import Invalid
 from oilchain.gi import services as gi
+from oilchain.lab import LabValues
 from oilchain.processing import services as processing
 from oilchain.processing.models import ProductLot
 
@@ -45,11 +46,11 @@ def test_a_quality_test_and_a_gi_rule_change_in_one_transaction_write_each_lot_o
     with db_session(app) as session:
         before = story_versions(session, lot_ids)
         processing.record_quality_test(session, actor=world.actors["processor"], lot_code=built.oil.code,
-                                       tested_on=chain.SOLD_ON, acid_value_milli=700, peroxide_value_milli=100,
-                                       moisture_milli=50, laboratory="重庆市林产品质量检验检测中心")
+                                       tested_on=chain.SOLD_ON, values=LabValues(700, 100, 50),
+                                       laboratory="重庆市林产品质量检验检测中心")
         gi.save_definition(session, actor=world.actors["bureau"], name=chain.GI_NAME, registration="AGI2021-01234",
-                           specification="", max_acid_value_milli=900, max_peroxide_value_milli=250,
-                           max_moisture_milli=100, township_ids=[chain.township_id(session, "麻旺镇")])
+                           specification="", limits=LabValues(900, 250, 100),
+                           township_ids=[chain.township_id(session, "麻旺镇")])
         assert [type(e) for e in events.waiting(session)] == [events.QualityTestRecorded, events.GIRulesChanged]
         session.commit()
         after = story_versions(session, lot_ids)
@@ -88,8 +89,8 @@ def test_committing_dispatches_what_is_waiting_and_a_refusal_there_writes_nothin
     try:
         with chain.nothing_written(app), db_session(app) as session:
             gi.save_definition(session, actor=world.actors["bureau"], name="改名", registration="AGI2021-01234",
-                               specification="", max_acid_value_milli=900, max_peroxide_value_milli=250,
-                               max_moisture_milli=100, township_ids=[chain.township_id(session, "麻旺镇")])
+                               specification="", limits=LabValues(900, 250, 100),
+                               township_ids=[chain.township_id(session, "麻旺镇")])
             with pytest.raises(Invalid, match="a reaction refused"):
                 session.commit()
             session.rollback()

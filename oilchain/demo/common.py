@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from .. import clock
 from ..auth.models import Organization
+from ..lab import LabValues
 from ..reference import PLAN_TARGETS
 from ..reports.models import Target
 
@@ -12,9 +13,9 @@ DEMO_PASSWORD = "oilchain-demo"
 # The demo's GI: Youyang camellia oil, protected in every township but two.
 DEMO_GI = dict(
     name="酉阳山茶油", registration="地理标志证明商标（演示登记号 GI-DEMO-0001）· 国家知识产权局",
-    specification="GB/T 11765 压榨一级；酉阳县域内油茶籽", max_acid_value_milli=2_000, max_peroxide_value_milli=250,
-    max_moisture_milli=100,
+    specification="GB/T 11765 压榨一级；酉阳县域内油茶籽",
 )
+DEMO_GI_LIMITS = LabValues(acid_value=2_000, peroxide_value=250, moisture=100)
 GI_OUTSIDE = ("黑水镇", "兴隆镇")
 
 

@@ -25,7 +25,8 @@ from ..reports import printing
 from ..reports import services as reports
 from ..reports.models import Target
 from ..sales import services as sales
-from .common import DEMO_GI, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
+from ..lab import LabValues
+from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
 from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
 
 RANDOM_SEED = 20241
@@ -249,7 +250,7 @@ def gi_definition(demo: DemoYear) -> None:
     Taohuayuan company may use the special mark, the Youzhou works not (yet)."""
     manager = demo.actors["manager"]
     protected = [t for name, t in demo.townships.items() if name not in GI_OUTSIDE]
-    gi.save_definition(demo.session, actor=manager, township_ids=protected, **DEMO_GI)
+    gi.save_definition(demo.session, actor=manager, township_ids=protected, limits=DEMO_GI_LIMITS, **DEMO_GI)
     gi.authorize(demo.session, actor=manager, org_id=demo.processor_a.org_id, authorized_on=date(demo.year, 1, 15))
 
 
@@ -279,9 +280,8 @@ def press_and_test(demo: DemoYear, processor) -> Lot:
         actor=processor,
         lot_code=oil.code,
         tested_on=date(year, 12, 2),
-        acid_value_milli=rng.randint(600, 1400),
-        peroxide_value_milli=rng.randint(80, 190),
-        moisture_milli=rng.randint(40, 90),
+        values=LabValues(acid_value=rng.randint(600, 1400), peroxide_value=rng.randint(80, 190),
+                         moisture=rng.randint(40, 90)),
         laboratory="重庆市林产品质量检验检测中心",
     )
     return oil

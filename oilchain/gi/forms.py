@@ -5,7 +5,8 @@ from wtforms import DecimalField, SelectMultipleField
 from wtforms.validators import InputRequired
 
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, TextField
-from ..units import LAB_DECIMALS
+from ..lab import LabValues
+from ..units import LAB_DECIMALS, from_base, to_base
 
 
 def LimitField(label):
@@ -20,6 +21,14 @@ class DefinitionForm(Form):
     max_peroxide_value = LimitField(_l("Highest peroxide value (g/100g)"))
     max_moisture = LimitField(_l("Highest moisture and volatiles (%)"))
     township_ids = SelectMultipleField(_l("Protected townships"), coerce=int)
+
+    def limits(self) -> LabValues:
+        return LabValues(*(to_base(getattr(self, f"max_{name}").data, LAB_DECIMALS) for name in LabValues.NAMES))
+
+    def show(self, limits: LabValues) -> None:
+        """Fill the limit fields from stored limits."""
+        for name, value in limits.items():
+            getattr(self, f"max_{name}").data = from_base(value, LAB_DECIMALS)
 
 
 class ProducerForm(Form):

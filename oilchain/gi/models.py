@@ -4,6 +4,7 @@ from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
+from ..lab import LabValues
 
 
 class GIProduct(SQLModel, table=True):
@@ -20,6 +21,10 @@ class GIProduct(SQLModel, table=True):
     max_peroxide_value_milli: int
     max_moisture_milli: int
     active: bool = Field(default=True)
+
+    @property
+    def limits(self) -> LabValues:
+        return LabValues.of(self, prefix="max_")
 
 
 class GIProtectedTownship(SQLModel, table=True):

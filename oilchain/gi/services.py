@@ -26,7 +26,7 @@ from ..ledger.models import Lot
 from ..ledger import check_date, refuse_held
 from ..processing.models import Product, ProductLot
 from ..processing.services import get_product_lot
-from ..units import LAB_DECIMALS, from_base, normalized
+from ..lab import LabValues
 from .models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship
 
 
@@ -73,9 +73,7 @@ def save_definition(
     name: str,
     registration: str,
     specification: str,
-    max_acid_value_milli: int,
-    max_peroxide_value_milli: int,
-    max_moisture_milli: int,
+    limits: LabValues,
     township_ids: list[int],
 ) -> GIProduct:
     require_bureau(actor)
@@ -83,19 +81,17 @@ def save_definition(
         raise Invalid(_l("Give the GI product's name."), field="name")
     if not registration.strip():
         raise Invalid(_l("Give the registration (certificate number and authority)."), field="registration")
-    for field, value in (("max_acid_value", max_acid_value_milli), ("max_peroxide_value", max_peroxide_value_milli),
-                         ("max_moisture", max_moisture_milli)):
+    for value_name, value in limits.items():
         if value <= 0:
-            raise Invalid(_l("A threshold must be more than zero."), field=field)
+            raise Invalid(_l("A threshold must be more than zero."), field=f"max_{value_name}")
     known = set(session.exec(select(Township.id).where(Township.id.in_(township_ids))))
     if not township_ids or known != set(township_ids):
         raise Invalid(_l("Choose the protected townships."), field="township_ids")
-    gi = active_gi(session) or GIProduct(name=name, registration=registration, max_acid_value_milli=1,
-                                         max_peroxide_value_milli=1, max_moisture_milli=1)
+    gi = active_gi(session) or GIProduct(name=name, registration=registration, **limits.columns("max_"))
     gi.name, gi.registration, gi.specification = (db.fit(name, GIProduct.name), db.fit(registration, GIProduct.registration),
                                                    db.fit(specification, GIProduct.specification))
-    gi.max_acid_value_milli, gi.max_peroxide_value_milli, gi.max_moisture_milli = (
-        max_acid_value_milli, max_peroxide_value_milli, max_moisture_milli)
+    for column, value in limits.columns("max_").items():
+        setattr(gi, column, value)
     session.add(gi)
     session.flush()
     for row in session.exec(select(GIProtectedTownship).where(GIProtectedTownship.gi_id == gi.id)):
@@ -234,9 +230,5 @@ def register(session: Session, year: int) -> dict:
         "townships": protected_townships(session, gi),
         "producers": producers(session, gi),
         "lots": lots,
-        "limits": {
-            "acid_value": normalized(from_base(gi.max_acid_value_milli, LAB_DECIMALS)),
-            "peroxide_value": normalized(from_base(gi.max_peroxide_value_milli, LAB_DECIMALS)),
-            "moisture": normalized(from_base(gi.max_moisture_milli, LAB_DECIMALS)),
-        },
+        "limits": gi.limits.as_text(),
     }

@@ -10,7 +10,6 @@ from ..auth.models import Organization
 from ..documents.report import Section, TablesDocument, tables_document
 from ..forms import Form
 from ..i18n import format_local_time
-from ..units import LAB_DECIMALS, from_base, to_base
 from ..web import attempt, document, done
 from . import services
 from .forms import DefinitionForm, MarksForm, ProducerForm
@@ -23,9 +22,7 @@ def forms(session):
     definition = DefinitionForm(prefix="gi")
     if gi is not None and request.method == "GET":
         definition.name.data, definition.registration.data, definition.specification.data = gi.name, gi.registration, gi.specification
-        definition.max_acid_value.data = from_base(gi.max_acid_value_milli, LAB_DECIMALS)
-        definition.max_peroxide_value.data = from_base(gi.max_peroxide_value_milli, LAB_DECIMALS)
-        definition.max_moisture.data = from_base(gi.max_moisture_milli, LAB_DECIMALS)
+        definition.show(gi.limits)
         definition.township_ids.data = [t.id for t in services.protected_townships(session, gi)]
     definition.township_ids.choices = [(t.id, t.name) for t in active_townships(session)]
     producer = ProducerForm(prefix="producer")
@@ -59,9 +56,7 @@ def save_definition():
         lambda: services.save_definition(
             session, actor=current_user, name=definition.name.data, registration=definition.registration.data,
             specification=definition.specification.data or "",
-            max_acid_value_milli=to_base(definition.max_acid_value.data, LAB_DECIMALS),
-            max_peroxide_value_milli=to_base(definition.max_peroxide_value.data, LAB_DECIMALS),
-            max_moisture_milli=to_base(definition.max_moisture.data, LAB_DECIMALS),
+            limits=definition.limits(),
             township_ids=definition.township_ids.data or [],
         ),
     ):

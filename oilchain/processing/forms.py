@@ -5,7 +5,8 @@ from wtforms import DecimalField
 from wtforms.validators import InputRequired
 
 from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, LotInputsForm, TextField
-from ..units import LAB_DECIMALS
+from ..lab import LabValues
+from ..units import LAB_DECIMALS, to_base
 
 
 def LabField(label):
@@ -34,6 +35,10 @@ class QualityForm(Form):
     moisture = LabField(_l("Moisture and volatiles (%)"))
     laboratory = TextField(_l("Laboratory"), 80)
     occurred_on = DayField(_l("Tested on"))
+
+    def values(self) -> LabValues:
+        """The three values as typed (raises NotExact, TypeError for a field not yet a number)."""
+        return LabValues(*(to_base(getattr(self, name).data, LAB_DECIMALS) for name in LabValues.NAMES))
 
 
 class ProductForm(Form):

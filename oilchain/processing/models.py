@@ -4,6 +4,7 @@ from sqlalchemy import CheckConstraint, Column, Text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
+from ..lab import LabValues
 
 
 class Product(SQLModel, table=True):
@@ -65,6 +66,10 @@ class QualityTest(SQLModel, table=True):
     withdrawn_by: int | None = Field(default=None, foreign_key="user.id")
     withdrawn_reason: str = Field(default="", max_length=500)
 
+    @property
+    def values(self) -> LabValues:
+        return LabValues.of(self)
+
 
 class QualityGrade(SQLModel, table=True):
     """A quality grade and the largest values a test may show to reach it
@@ -77,3 +82,7 @@ class QualityGrade(SQLModel, table=True):
     max_acid_value_milli: int
     max_peroxide_value_milli: int
     max_moisture_milli: int
+
+    @property
+    def limits(self) -> LabValues:
+        return LabValues.of(self, prefix="max_")

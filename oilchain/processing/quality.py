@@ -13,15 +13,12 @@ from sqlmodel import Session, select
 from ..errors import Invalid
 from ..labels import LAB_LABELS, QUALITY_GRADES
 from ..ledger.models import STANDING, Event, EventLine, Lot
-from ..units import LAB_DECIMALS, from_base, normalized
+from ..lab import LabValues
 from .models import QualityGrade, QualityTest
-
-LAB_VALUES = ("acid_value", "peroxide_value", "moisture")
-
 
 @dataclass(frozen=True)
 class Reading:
-    """A test's three values (thousandths) against one grade's limits: which are over."""
+    """What a test's values reach: the best grade, or what is over the lowest grade's limits."""
 
     grade: str | None  # the best grade reached, or None: below every grade
     over: dict  # lab value -> (value, limit) for those above the lowest grade's limits
@@ -31,32 +28,24 @@ def grades(session: Session) -> list[QualityGrade]:
     return list(session.exec(select(QualityGrade).order_by(QualityGrade.rank)))
 
 
-def reaches(grade: QualityGrade, acid: int, peroxide: int, moisture: int) -> bool:
-    return (acid <= grade.max_acid_value_milli and peroxide <= grade.max_peroxide_value_milli
-            and moisture <= grade.max_moisture_milli)
+def reaches(grade, values: LabValues) -> bool:
+    """Do the values reach the grade (a QualityGrade, or a row of its columns)?"""
+    return values.within(LabValues.of(grade, prefix="max_"))
 
 
-def read(session: Session, acid: int, peroxide: int, moisture: int) -> Reading:
+def read(session: Session, values: LabValues) -> Reading:
     """The best grade these values reach and, when they reach none, what is
     over the lowest grade's limits (what the form flags)."""
     ordered = grades(session)
     for grade in ordered:
-        if reaches(grade, acid, peroxide, moisture):
+        if reaches(grade, values):
             return Reading(grade.code, {})
-    over = {}
-    if ordered:
-        lowest = ordered[-1]
-        for name, value, limit in (("acid_value", acid, lowest.max_acid_value_milli),
-                                   ("peroxide_value", peroxide, lowest.max_peroxide_value_milli),
-                                   ("moisture", moisture, lowest.max_moisture_milli)):
-            if value > limit:
-                over[name] = (value, limit)
-    return Reading(None, over)
+    return Reading(None, values.over(ordered[-1].limits) if ordered else {})
 
 
 def grade_of(session: Session, test: QualityTest) -> str | None:
     """The best grade the test reaches (its code), or None."""
-    return read(session, test.acid_value_milli, test.peroxide_value_milli, test.moisture_milli).grade
+    return read(session, test.values).grade
 
 
 def grade_name(code: str | None):
@@ -104,8 +93,7 @@ def require_sellable(session: Session, lot: Lot, on: date, lowest_grade: str | N
         )
     reached = grade_of(session, test)
     ranks = {grade.code: grade.rank for grade in grades(session)}
-    values = "; ".join(f"{LAB_LABELS[name]} {normalized(from_base(getattr(test, name + '_milli'), LAB_DECIMALS))}"
-                       for name in LAB_VALUES)
+    values = "; ".join(f"{LAB_LABELS[name]} {text}" for name, text in test.values.as_text().items())
     if reached is None:
         raise Invalid(
             _l("Lot %(code)s cannot be sold: the quality test of %(day)s (%(values)s) reaches no grade.",

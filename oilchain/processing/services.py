@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from .. import clock, codes, db, events
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
+from ..lab import LabValues
 from ..ledger.models import Lot
 from ..ledger import (NewLot, check_date, check_in_hands, get_lot, lock_lots, record_event, refuse_held,
                                require_owned)
@@ -16,11 +17,8 @@ from .models import Product, ProductLot, QualityGrade, QualityTest
 
 SERIAL_LIMIT = 10**codes.SERIAL_DIGITS
 # Ranges a lab value can take at all; outside them it is a typing error.
-LAB_LIMITS = {
-    "acid_value": 30_000,  # mg KOH/g x 1000
-    "peroxide_value": 5_000,  # g/100g x 1000
-    "moisture": 10_000,  # % x 1000
-}
+# What a test can give at all (thousandths): beyond it a value is a typing error.
+MEASURABLE = LabValues(acid_value=30_000, peroxide_value=5_000, moisture=10_000)
 
 
 def press(
@@ -55,9 +53,7 @@ def record_quality_test(
     actor: Actor,
     lot_code: str,
     tested_on: date,
-    acid_value_milli: int,
-    peroxide_value_milli: int,
-    moisture_milli: int,
+    values: LabValues,
     laboratory: str,
 ) -> QualityTest:
     """A lab test of an oil lot. The lot is locked, so a bottling or a sale
@@ -68,16 +64,13 @@ def record_quality_test(
         raise Invalid(_l("Quality tests are recorded on oil lots; %(code)s is not one.", code=lot.code), field="code")
     check_date(tested_on)
     check_in_hands(session, [lot], tested_on)
-    values = {"acid_value": acid_value_milli, "peroxide_value": peroxide_value_milli, "moisture": moisture_milli}
     for name, value in values.items():
-        if not 0 <= value <= LAB_LIMITS[name]:
+        if value < 0 or name in values.over(MEASURABLE):
             raise Invalid(_l("This value is outside what a test can give."), field=name)
     test = QualityTest(
         lot_id=lot.id,
         tested_on=tested_on,
-        acid_value_milli=acid_value_milli,
-        peroxide_value_milli=peroxide_value_milli,
-        moisture_milli=moisture_milli,
+        **values.columns(),
         laboratory=laboratory.strip(),
         user_id=actor.user_id,
     )

@@ -5,14 +5,14 @@ from flask_login import current_user
 from .. import codes, db
 from ..auth.access import BUREAU_ROLES, roles_required
 from .. import ledger
-from ..units import LAB_DECIMALS, WEIGHT_DECIMALS, NotExact, kg_to_g, show_quantity, to_base
+from ..units import WEIGHT_DECIMALS, NotExact, kg_to_g, show_quantity
 from ..documents.labels import bottle_sheet
 from ..errors import DomainError
 from ..ledger import get_lot
 from ..web import csv_response, document, form_step
 from . import labels, queries, services
 from .forms import BottleForm, PressForm, ProductForm, QualityForm, ReceiveForm
-from .quality import LAB_VALUES, grade_name, grade_of, grades, read
+from .quality import grade_name, grade_of, grades, read
 
 
 bp = Blueprint("processing", __name__, url_prefix="/processing")
@@ -101,9 +101,7 @@ def quality():
             actor=current_user,
             lot_code=form.code.data,
             tested_on=form.occurred_on.data,
-            acid_value_milli=to_base(form.acid_value.data, LAB_DECIMALS),
-            peroxide_value_milli=to_base(form.peroxide_value.data, LAB_DECIMALS),
-            moisture_milli=to_base(form.moisture.data, LAB_DECIMALS),
+            values=form.values(),
             laboratory=form.laboratory.data,
         ),
         done_to=graded,
@@ -117,12 +115,12 @@ def quality():
 def typed_reading(form):
     """The grade the form's three values reach, once all three are exact numbers."""
     try:
-        values = [to_base(getattr(form, name).data, LAB_DECIMALS) for name in LAB_VALUES]
+        values = form.values()
     except (NotExact, TypeError, ValueError, ArithmeticError):
         return None
-    if any(value < 0 for value in values):
+    if any(value < 0 for _name, value in values.items()):
         return None
-    return read(db.session(), *values)
+    return read(db.session(), values)
 
 
 @bp.route("/quality/grade")

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..gi.models import GIProducer, GIProduct, GIProtectedTownship
-from ..units import LAB_DECIMALS, to_base
+from ..lab import LabValues
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class GIRules:
 
     gi_id: int
     name: str
-    limits: dict  # lab value -> largest allowed, in thousandths
+    limits: LabValues  # the most the specification allows
     protected: frozenset  # township ids
     periods: dict  # organization id -> tuple of Period
 
@@ -40,9 +40,7 @@ def rules(session: Session) -> GIRules | None:
     periods: dict[int, list] = {}
     for producer in session.exec(select(GIProducer).where(GIProducer.gi_id == gi.id)):
         periods.setdefault(producer.org_id, []).append(Period(producer.authorized_on, producer.revoked_on))
-    limits = {"acid_value": gi.max_acid_value_milli, "peroxide_value": gi.max_peroxide_value_milli,
-              "moisture": gi.max_moisture_milli}
-    return GIRules(gi.id, gi.name, limits, protected, {org: tuple(p) for org, p in periods.items()})
+    return GIRules(gi.id, gi.name, gi.limits, protected, {org: tuple(p) for org, p in periods.items()})
 
 
 def eligibility(rules: GIRules, story: dict, bottler_id: int, bottled_on: date, withdrawn: bool = False,
@@ -56,7 +54,7 @@ def eligibility(rules: GIRules, story: dict, bottler_id: int, bottled_on: date, 
     authorized = rules.periods.get(bottler_id, ())
     producer_ok = any(period.covers(bottled_on) for period in authorized)
     quality = story.get("quality")
-    over = [name for name, limit in rules.limits.items() if quality and to_base(quality[name], LAB_DECIMALS) > limit]
+    over = list(LabValues.from_text(quality).over(rules.limits)) if quality else []
     quality_ok = bool(quality) and not over
     checks = [
         {"check": "origin", "ok": origin_ok, "outside": outside, "none": not townships},

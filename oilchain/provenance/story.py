@@ -18,7 +18,7 @@ from ..nursery.models import SeedlingBatch
 from ..planting.models import PlantingRecord, Plot
 from ..processing.models import QualityTest
 from ..processing.quality import grade_of
-from ..units import LAB_DECIMALS, centimu_to_mu, from_base, normalized
+from ..units import centimu_to_mu, normalized
 
 STORY_PLOT_LIMIT = 12
 
@@ -143,14 +143,8 @@ def latest_quality(session: Session, oil_ids: list[int]) -> dict | None:
     ).first()
     if test is None:
         return None
-    return {
-        "tested_on": test.tested_on.isoformat(),
-        "acid_value": normalized(from_base(test.acid_value_milli, LAB_DECIMALS)),
-        "peroxide_value": normalized(from_base(test.peroxide_value_milli, LAB_DECIMALS)),
-        "moisture": normalized(from_base(test.moisture_milli, LAB_DECIMALS)),
-        "laboratory": test.laboratory,
-        "grade": grade_of(session, test),
-    }
+    return {"tested_on": test.tested_on.isoformat(), **test.values.as_text(), "laboratory": test.laboratory,
+            "grade": grade_of(session, test)}
 
 
 def shared_stories(session: Session, lot_ids: list[int]) -> dict[int, str]:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from ...gi.models import GIMarkIssue
 from ...ledger.models import Lot
 from ...processing.models import ProductLot
-from ..common import DEMO_GI, GI_OUTSIDE
+from ..common import DEMO_GI, DEMO_GI_LIMITS, GI_OUTSIDE
 from .memory_ledger import utc_at
 from .plan import BATCH_ROWS
 from .state import County
@@ -23,7 +23,7 @@ def gi_definition(county: County) -> None:
     of the processors authorized from January 15."""
     rng = county.rng
     gi_id = county.next_id("gi_product")
-    county.rows["gi_product"].append(dict(id=gi_id, **DEMO_GI, active=True))
+    county.rows["gi_product"].append(dict(id=gi_id, **DEMO_GI, **DEMO_GI_LIMITS.columns("max_"), active=True))
     for name, township_id in county.townships.items():
         if name not in GI_OUTSIDE:
             county.rows["gi_protected_township"].append(dict(gi_id=gi_id, township_id=township_id))

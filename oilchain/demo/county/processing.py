@@ -5,6 +5,7 @@ product lots."""
 from datetime import timedelta
 
 from ... import codes
+from ...lab import LabValues
 from ...processing.quality import reaches
 from .memory_ledger import utc_at
 from .plan import LABORATORIES, SIZES, TARGET_SEED_PROCESSED_G
@@ -80,20 +81,19 @@ def quality_test(county: County, processor, oil_lot, pressed_on):
     tested = min(pressed_on + timedelta(days=rng.randint(2, 5)), county.day(12, 31))
     assert oil_lot.since <= tested
     bad = rng.random() < 0.05
-    values = dict(acid_value_milli=rng.randint(2_050, 2_600) if bad else rng.randint(450, 1_700),
-                  peroxide_value_milli=rng.randint(60, 220), moisture_milli=rng.randint(30, 95))
+    values = LabValues(acid_value=rng.randint(2_050, 2_600) if bad else rng.randint(450, 1_700),
+                       peroxide_value=rng.randint(60, 220), moisture=rng.randint(30, 95))
     county.rows["quality_test"].append(dict(
-        id=county.next_id("quality_test"), lot=oil_lot, tested_on=tested, **values,
+        id=county.next_id("quality_test"), lot=oil_lot, tested_on=tested, **values.columns(),
         laboratory=rng.choice(LABORATORIES), user_id=processor["user"], recorded_at=utc_at(tested, rng),
         withdrawn_at=None, withdrawn_by=None, withdrawn_reason=""))
-    county.oil_test[oil_lot] = (tested, grade_reached(county, **values))
+    county.oil_test[oil_lot] = (tested, grade_reached(county, values))
     return tested
 
 
-def grade_reached(county: County, acid_value_milli, peroxide_value_milli, moisture_milli) -> str | None:
+def grade_reached(county: County, values: LabValues) -> str | None:
     """The best quality grade these lab values reach (processing.quality's rule), or None."""
-    return next((grade.code for grade in county.grades
-                 if reaches(grade, acid_value_milli, peroxide_value_milli, moisture_milli)), None)
+    return next((grade.code for grade in county.grades if reaches(grade, values)), None)
 
 
 def bottling(county: County) -> None:
