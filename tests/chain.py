@@ -4,7 +4,7 @@ of the database to prove that a refusal wrote nothing."""
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -23,6 +23,9 @@ from oilchain.sales import services as sales
 
 KG = 1000  # grams
 PASSWORD = "correct-horse-battery"  # every test user's
+# "Today" for every test (conftest.py pins the clock to it): a December day
+# after the season's harvest.
+TODAY = datetime(2025, 12, 20, 10, 0)
 
 # The chain's dates, all before the pinned "today" (2025-12-20). The trees
 # are planted years before the harvest: only bearing trees link a harvest to
@@ -311,6 +314,16 @@ def bottle(session, world, *, oil: Lot, made, units=1_000, oil_used=None, actor=
         session, actor=world.actors[actor], oil_code=oil.code, product_id=made.id, units=units,
         oil_used_g=oil_used if oil_used is not None else units * made.fill_grams, occurred_on=on,
     )
+    session.commit()
+    return lot
+
+
+def withdrawn_bottling(session, world, *, built: "Chain", units: int) -> Lot:
+    """Another bottling of the chain's oil, reversed as recorded in error:
+    a product lot whose codes are void."""
+    lot = bottle(session, world, oil=lot_by_code(session, built.oil.code), made=built.product, units=units)
+    ledger.reverse_event(session, actor=world.actors["processor"], event_id=event_that_made(session, lot).id,
+                         reason="录错了产品")
     session.commit()
     return lot
 

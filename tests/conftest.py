@@ -1,11 +1,11 @@
 """Fixtures in the shape of Flask's tutorial: app, client, runner, auth; plus
 a migrated database per test session (SQLite, or PostgreSQL when
 OILCHAIN_TEST_DATABASE_URL is set), emptied before every test, and the clock
-pinned to a day in the county."""
+pinned to a day in the county. The language fixtures (english,
+english_services, en) are tests/http.py's, imported here for every test."""
 
 import os
 import re
-from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,10 +14,8 @@ from sqlalchemy.engine import make_url
 from oilchain import clock, create_app, db, migrate
 from oilchain.reference import seed_reference_data
 
-from .chain import PASSWORD  # noqa: F401  (tests import it from here)
-
-# "Today" for every test: a December day after the season's harvest.
-TODAY = datetime(2025, 12, 20, 10, 0)
+from .chain import PASSWORD, TODAY  # noqa: F401  (tests import them from here)
+from .http import en, english, english_services  # noqa: F401  (fixtures any test may ask for)
 # Real hashes, cheaper work factor: scrypt for every test user would dominate
 # the run (tests/test_access.py checks that hashes are stored).
 QUICK_HASHING = "pbkdf2:sha256:1000"

@@ -11,12 +11,7 @@ from oilchain.ledger.models import Lot
 from oilchain.processing.models import ProductLot
 
 from .conftest import AuthActions
-
-
-def lot_code_from(response) -> str:
-    """The lot page a successful form redirects to names the new lot."""
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return response.headers["Location"].rsplit("/l/", 1)[1]
+from .http import lot_code_from
 
 
 def test_bottle_traces_back_to_plot_cooperative_and_nursery(app, client, world):

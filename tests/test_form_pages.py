@@ -1,13 +1,18 @@
 """Every page of one form step (web.form_step), as the role that uses it:
 the page answers 200 with its title, its h1 (and hint) and its form; an htmx
-request gets the form's partial alone."""
+request gets the form's partial alone. The fields every form shares
+(oilchain/forms.py) call a number no column can hold far too large."""
+
+import re
 
 import pytest
+from sqlmodel import select
+
+from oilchain.processing.models import QualityTest
 
 from . import chain
-from .chain import db_session
-
-HX = {"HX-Request": "true"}
+from .chain import KG, db_session, nothing_written
+from .http import FAR_TOO_LARGE, HUGE, HX, build, page, plot_form, refuse
 
 # (role, address, title, h1, hint or None); {planting} is a planting's id.
 FORM_PAGES = [
@@ -40,9 +45,7 @@ FORM_PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -52,25 +55,21 @@ def planting_id(app, world):
         return chain.plant(session, world, dispatched=dispatched).id
 
 
-def body(response) -> str:
-    return response.get_data(as_text=True)
-
-
 @pytest.mark.parametrize("role, address, title, heading, hint", FORM_PAGES, ids=[f"{r}:{a}" for r, a, *_ in FORM_PAGES])
 def test_a_form_page_has_its_heading_and_its_form_and_htmx_gets_the_form_alone(client, auth, planting_id, role, address, title,
                                                                                heading, hint):
     url = address.format(planting=planting_id)
     auth.login(role)
-    page = client.get(url)
-    html = body(page)
-    assert page.status_code == 200, html[:2000]
+    response = client.get(url)
+    html = page(response)
+    assert response.status_code == 200, html[:2000]
     assert "<html" in html and f"<title>{title} · " in html
     assert f"<h1>{heading}</h1>" in html
     assert (f'<p class="hint">{hint}</p>' in html) if hint else True
     assert f'<form method="post" action="{url}"' in html and 'name="csrf_token"' in html
 
     partial = client.get(url, headers=HX)
-    fragment = body(partial)
+    fragment = page(partial)
     assert partial.status_code == 200, fragment[:2000]
     assert "<html" not in fragment and "<h1>" not in fragment
     assert f'<form method="post" action="{url}"' in fragment and 'name="csrf_token"' in fragment
@@ -78,6 +77,46 @@ def test_a_form_page_has_its_heading_and_its_form_and_htmx_gets_the_form_alone(c
 
 def test_a_form_page_speaks_the_request_language(client, auth, world):
     auth.login("processor")
-    chinese = body(client.get("/processing/press?lang=zh_CN"))
+    chinese = page(client.get("/processing/press?lang=zh_CN"))
     assert 'lang="zh-CN"' in chinese and "<h1>Press seed into oil</h1>" not in chinese
-    assert "<h1>Press seed into oil</h1>" in body(client.get("/processing/press?lang=en"))
+    assert "<h1>Press seed into oil</h1>" in page(client.get("/processing/press?lang=en"))
+
+
+@pytest.mark.usefixtures("english_services")  # messages of services in English too
+def test_huge_numbers_in_weight_area_and_lab_fields_are_refused_with_a_message(app, auth, world):
+    def setup(session):
+        fruit = chain.harvest_lot(session, world, grams=1_000 * KG)
+        seed = chain.harvest_lot(session, world, grams=2_000 * KG)
+        seed, _husk = chain.dry_hull(session, world, inputs=[(seed, 2_000 * KG)], seed=500 * KG, husk=600 * KG)
+        chain.ship(session, world, lot=seed)
+        chain.receive(session, world, lot=chain.lot_by_code(session, seed.code), weighed=500 * KG)
+        oil, _cake = chain.press(session, world, inputs=[(chain.lot_by_code(session, seed.code), 500 * KG)],
+                                 oil=125 * KG, cake=350 * KG)
+        incoming = chain.harvest_lot(session, world, grams=800 * KG)
+        chain.ship(session, world, lot=incoming)
+        return fruit.code, oil.code, incoming.code
+
+    fruit, oil, incoming = build(app, setup)
+    harvest = {"plot_id": world.plots["mawang"].id, "weight": "800", "pickers": "3", "occurred_on": "2025-10-25"}
+    plot = plot_form(app)
+    hull = {f"input-{fruit}": "1000", "seed": "250", "husk": "300", "occurred_on": "2025-11-10"}
+    lab = {"code": oil, "acid_value": "0.85", "peroxide_value": "0.12", "moisture": "0.06",
+           "laboratory": "重庆市林产品质量检验检测中心", "occurred_on": "2025-11-28"}
+    receipt = {"code": incoming, "weighed": "800", "occurred_on": "2025-11-21"}
+    for number in HUGE:
+        auth.login("coop")
+        refuse(app, auth, "/harvest/new", {**harvest, "weight": number}, FAR_TOO_LARGE, field="weight")
+        refuse(app, auth, "/planting/plots/new", {**plot, "area": number}, FAR_TOO_LARGE, field="area")
+        refuse(app, auth, "/harvest/dry-hull", {**hull, "seed": number}, FAR_TOO_LARGE, field="seed")
+        refuse(app, auth, "/harvest/dry-hull", {**hull, "husk": number}, FAR_TOO_LARGE, field="husk")
+        # the quantity taken from an input lot: refused next to that lot's field
+        with nothing_written(app):
+            response = auth.post("/harvest/dry-hull", {**hull, f"input-{fruit}": number})
+        assert response.status_code == 422 and re.search(
+            rf'id="input-{fruit}"[^>]*>\s*<p class="error">[^<]+</p>', page(response)), page(response)[:5000]
+        auth.login("processor")
+        for field in ("acid_value", "peroxide_value", "moisture"):
+            refuse(app, auth, "/processing/quality", {**lab, field: number}, FAR_TOO_LARGE, field=field)
+        refuse(app, auth, "/processing/receive", {**receipt, "weighed": number}, FAR_TOO_LARGE, field="weighed")
+    with db_session(app) as session:
+        assert session.exec(select(QualityTest)).all() == []

@@ -34,9 +34,7 @@ def county(*args) -> datetime:
     return datetime(*args, tzinfo=COUNTY_TZ)
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.set_cookie("lang", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def pressings(session, world):

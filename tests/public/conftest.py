@@ -1,0 +1,52 @@
+"""The consumer's side of a bottle: the standard chain bottled into one
+product lot (`bottled`), the addresses of its bottles, and the scans they
+counted."""
+
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import select
+
+from oilchain import codes
+from oilchain.processing.models import ProductLot
+from oilchain.public.models import SerialScan
+
+from .. import chain
+from ..chain import db_session
+
+KEY = "test-serial-key"  # the app fixture's SERIAL_KEY
+
+
+@dataclass
+class Bottled:
+    built: chain.Chain
+    gtin: str
+    lot: str
+    first: int  # the lot's serial range
+    last: int
+
+    def bottle(self, number: int) -> str:
+        return f"/01/{self.gtin}/10/{self.lot}/21/{codes.serial_text(KEY, self.gtin, self.lot, number)}"
+
+    @property
+    def lot_path(self) -> str:
+        return f"/01/{self.gtin}/10/{self.lot}"
+
+    @property
+    def product_path(self) -> str:
+        return f"/01/{self.gtin}"
+
+
+@pytest.fixture
+def bottled(app, world) -> Bottled:
+    """The standard chain, bottled into one product lot."""
+    with db_session(app) as session:
+        built = chain.full_chain(session, world)
+        serials = session.get(ProductLot, built.product_lot.id)
+        return Bottled(built, built.product.gtin, built.product_lot.code, serials.serial_first, serials.serial_last)
+
+
+def scans(app) -> list[tuple[int, int]]:
+    """(serial, count) of every bottle scanned, in serial order."""
+    with db_session(app) as session:
+        return [(scan.serial, scan.count) for scan in session.exec(select(SerialScan).order_by(SerialScan.serial))]
