@@ -4,7 +4,7 @@ and row locks. Alembic owns the schema: nothing here creates tables."""
 import os
 
 from flask import current_app, g
-from sqlalchemy import MetaData, create_engine, event, select
+from sqlalchemy import BigInteger, Integer, MetaData, SmallInteger, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel
@@ -21,7 +21,34 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
-MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds: a larger one names no row
+INTEGER_MAX = 2**31 - 1  # what an INTEGER column holds (4 bytes, on both backends' terms)
+
+
+def int_limit(column) -> int:
+    """The largest value an integer column holds, read from the model's type
+    (`db.int_limit(Lot.remaining)`, or a table's Column)."""
+    if hasattr(column, "property"):  # a model's attribute: its column
+        column = column.property.columns[0]
+    kind = column.type
+    if isinstance(kind, BigInteger):
+        return 2**63 - 1
+    if isinstance(kind, SmallInteger):
+        return 2**15 - 1
+    if isinstance(kind, Integer):
+        return INTEGER_MAX
+    raise TypeError(f"{column} is not an integer column")
+
+
+_max_id: list[int] = []
+
+
+def max_id() -> int:
+    """The largest id that can name a row: the narrowest `id` column of the
+    schema, read from the models (every id a URL, form or tablet sends is
+    checked against it, so a larger one is "not found", not an overflow)."""
+    if not _max_id:
+        _max_id.append(min(int_limit(table.c.id) for table in metadata.tables.values() if "id" in table.c))
+    return _max_id[0]
 
 
 def normalize_url(url: str) -> str:

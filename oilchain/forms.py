@@ -1,6 +1,7 @@
 """Form pieces every module uses: exact quantity fields, dates judged in the
 county's zone, and errors that a service raises shown next to their field."""
 
+import re
 from decimal import Decimal
 
 from flask import request
@@ -10,13 +11,28 @@ from wtforms import DateField, DecimalField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError  # noqa: F401
 
 from . import clock
+from .db import INTEGER_MAX
 from .errors import DomainError
-from .units import ASCII_NUMBER, MAX_DIGITS, NotExact, to_base
+from .lab import LabValues
+from .units import ASCII_NUMBER, LAB_DECIMALS, MAX_DIGITS, NotExact, to_base
+
+
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1):
+# nothing a person types, and a NUL byte is refused by PostgreSQL's text type.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text) -> bool:
+    return isinstance(text, str) and CONTROL_CHARACTERS.search(text) is not None
 
 
 class Form(FlaskForm):
     """A FlaskForm that also holds errors for fields made on the fly (one
-    quantity field per input lot, `dynamic_fields`) and for the form as a whole."""
+    quantity field per input lot, `dynamic_fields`) and for the form as a whole.
+
+    Every field of every form refuses control characters, and every integer
+    field a number an INTEGER column cannot hold (fields for wider columns
+    bound themselves lower anyway), so neither reaches a service."""
 
     dynamic_fields: frozenset = frozenset()
 
@@ -24,6 +40,17 @@ class Form(FlaskForm):
         super().__init__(*args, **kwargs)
         self.extra_errors: dict[str, list[str]] = {}
         self.whole_form_errors: list[str] = []
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(has_control_characters(raw) for raw in (field.raw_data or [])):
+                field.errors = [str(_l("Remove the control characters (such as a NUL byte) from this field."))]
+                valid = False
+            elif isinstance(field, IntegerField) and isinstance(field.data, int) and abs(field.data) > INTEGER_MAX:
+                field.errors = [str(_l("This number is far too large."))]
+                valid = False
+        return valid
 
     def add_error(self, field_name: str | None, message, lot: str | None = None) -> None:
         """Next to its field; a refusal about a lot that names no field goes
@@ -91,9 +118,12 @@ def input_field(code: str) -> str:
 
 class Exact:
     """An exact decimal: at most `decimals` places, more than `low` (or at
-    least, when `inclusive`), at most `high`."""
+    least, when `inclusive`), at most `high`: by default as much as an
+    INTEGER column holds in base units (a field for a wider column says so)."""
 
     def __init__(self, decimals: int, low: Decimal = Decimal(0), high: Decimal | None = None, inclusive: bool = False):
+        high = Decimal(INTEGER_MAX).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_FLOOR") \
+            if high is None else high
         self.decimals, self.low, self.high, self.inclusive = decimals, Decimal(low), high, inclusive
 
     def __call__(self, form, field):
@@ -147,6 +177,13 @@ def MuField(label, high: Decimal = Decimal("100000"), low: Decimal | None = None
 
 def YuanField(label, high: Decimal = Decimal("100000000")):
     return DecimalField(label, validators=[InputRequired(), Exact(2, high=high)], places=None, render_kw={"inputmode": "decimal"})
+
+
+def LabField(label, name: str, limit: bool = False):
+    """One of the lab values (`LabValues.NAMES`): a measured value may be zero,
+    a `limit` (a grade's or the GI's highest value) must be more."""
+    exact = Exact(LAB_DECIMALS, high=LabValues.HIGHEST[name], inclusive=not limit)
+    return DecimalField(label, validators=[InputRequired(), exact], places=None, render_kw={"inputmode": "decimal"})
 
 
 def CountField(label, low: int = 1, high: int = 100_000_000, required: bool = True):

@@ -4,6 +4,7 @@ of its unit, exact. A quality test measures them; a quality grade and the GI
 specification allow at most some; stories show them as text ("0.85")."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar
 
 from .units import LAB_DECIMALS, from_base, normalized, to_base
@@ -16,6 +17,10 @@ class LabValues:
     moisture: int
 
     NAMES: ClassVar[tuple[str, ...]] = ("acid_value", "peroxide_value", "moisture")
+    # More than any oil can have (free fatty acid alone has an acid value near
+    # 200; the others are shares of the oil): a typed value above is a typo.
+    HIGHEST: ClassVar[dict[str, Decimal]] = {"acid_value": Decimal(200), "peroxide_value": Decimal(100),
+                                             "moisture": Decimal(100)}
 
     @classmethod
     def of(cls, row, prefix: str = "") -> "LabValues":

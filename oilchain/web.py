@@ -4,36 +4,67 @@ plain requests alike, and the error pages."""
 import csv
 import io
 
-from flask import Response, flash, redirect, render_template
+from flask import Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from . import db
 from .errors import DomainError
+from .forms import has_control_characters
 
 htmx = HTMX()
 
 
 class IdConverter(IntegerConverter):
-    """A database id in a URL: a positive integer a BIGINT column can hold
-    (anything longer is a 404, not an overflow)."""
+    """A database id in a URL: a positive integer its column can hold
+    (`db.max_id()`, read from the models; anything larger is a 404, not an
+    overflow)."""
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=db.MAX_ID)
+        super().__init__(url_map, min=1)
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > db.max_id():
+            raise ValidationError()
+        return number
+
+
+def int_arg(name: str, *, low: int = 1, high: int | None = None, default=None):
+    """An integer from the query string, within `low`..`high` (an id's by
+    default: 1 to `db.max_id()`), else `default`: a filter that names no
+    row filters nothing rather than overflowing a column."""
+    value = request.args.get(name, type=int)
+    high = db.max_id() if high is None else high
+    return value if value is not None and low <= value <= high else default
 
 
 def init_app(app) -> None:
     app.url_map.converters["id"] = IdConverter
     htmx.init_app(app)
+    app.before_request(refuse_control_characters)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
-    for status in (400, 403, 404, 405, 500):
+    for status in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(status, _http_error)
     app.context_processor(lambda: {"nav": navigation()})
+
+
+def refuse_control_characters():
+    """An address, a query or a field name with a control character (a NUL
+    byte, an escape) names nothing: refused before any view looks it up.
+    Field values are the forms' to refuse, next to their field."""
+    if has_control_characters(request.path):
+        return render_template("error.html", status=404, message=_("Nothing was found at this address.")), 404
+    if any(has_control_characters(text) for pair in request.args.items(multi=True) for text in pair) or \
+            any(has_control_characters(name) for name in request.form.keys()):
+        message = _("The address or the form contains control characters (such as a NUL byte). Remove them and try again.")
+        return render_template("error.html", status=400, message=message), 400
+    return None
 
 
 def attempt(form, call):
@@ -153,6 +184,7 @@ def _http_error(error):
         403: _("You do not have access to this page."),
         404: _("Nothing was found at this address."),
         405: _("This address does not accept that kind of request."),
+        413: _("What was sent is too large for this address."),
         500: _("Something went wrong on the server. The error has been logged."),
     }
     if status == 500:

@@ -35,11 +35,17 @@ class RetireForm(Form):
     merged_into_id = ChoiceField(_l("Merged into"), required=False)
 
 
+def SizeField(label):
+    """A seedling's height (cm) or ground diameter (mm), to a tenth; no
+    seedling is a metre thick or ten metres tall."""
+    return DecimalField(label, validators=[InputRequired(), Exact(1, high=Decimal(1000))], places=None)
+
+
 class StandardForm(Form):
-    grade1_height = DecimalField(_l("Grade I: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
-    grade1_diameter = DecimalField(_l("Grade I: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
-    grade2_height = DecimalField(_l("Grade II: minimum height (cm)"), validators=[InputRequired(), Exact(1)], places=None)
-    grade2_diameter = DecimalField(_l("Grade II: minimum ground diameter (mm)"), validators=[InputRequired(), Exact(1)], places=None)
+    grade1_height = SizeField(_l("Grade I: minimum height (cm)"))
+    grade1_diameter = SizeField(_l("Grade I: minimum ground diameter (mm)"))
+    grade2_height = SizeField(_l("Grade II: minimum height (cm)"))
+    grade2_diameter = SizeField(_l("Grade II: minimum ground diameter (mm)"))
 
 
 class PriceBoundForm(Form):

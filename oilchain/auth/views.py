@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from .. import db
+from ..forms import has_control_characters
 from ..i18n import LANG_COOKIE, LANGUAGES
 from ..web import attempt, render_form
 from . import services
@@ -22,8 +23,9 @@ HOME_BY_ROLE = {
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another host."""
-    if not target:
+    """Only a path on this site, never another host (browsers read a
+    backslash as a slash, so `/\\host` would be another host)."""
+    if not target or "\\" in target or has_control_characters(target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None

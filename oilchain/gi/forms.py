@@ -1,25 +1,20 @@
 """The bureau's GI forms: the product's definition, its producers, its marks."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, SelectMultipleField
-from wtforms.validators import InputRequired
+from wtforms import SelectMultipleField
 
-from ..forms import ChoiceField, CountField, DayField, Exact, Form, TextField
+from ..forms import ChoiceField, CountField, DayField, Form, LabField, TextField
 from ..lab import LabValues
 from ..units import LAB_DECIMALS, from_base, to_base
-
-
-def LimitField(label):
-    return DecimalField(label, validators=[InputRequired(), Exact(LAB_DECIMALS)], places=None, render_kw={"inputmode": "decimal"})
 
 
 class DefinitionForm(Form):
     name = TextField(_l("GI product name"), 60)
     registration = TextField(_l("Registration (certificate no. and authority)"), 120)
     specification = TextField(_l("Specification (standard or document)"), 500, required=False)
-    max_acid_value = LimitField(_l("Highest acid value (mg KOH/g)"))
-    max_peroxide_value = LimitField(_l("Highest peroxide value (g/100g)"))
-    max_moisture = LimitField(_l("Highest moisture and volatiles (%)"))
+    max_acid_value = LabField(_l("Highest acid value (mg KOH/g)"), "acid_value", limit=True)
+    max_peroxide_value = LabField(_l("Highest peroxide value (g/100g)"), "peroxide_value", limit=True)
+    max_moisture = LabField(_l("Highest moisture and volatiles (%)"), "moisture", limit=True)
     township_ids = SelectMultipleField(_l("Protected townships"), coerce=int)
 
     def limits(self) -> LabValues:

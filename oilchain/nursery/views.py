@@ -2,7 +2,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import db
+from .. import codes, db
 from ..admin.services import active_varieties
 from ..auth.access import roles_required
 from ..labels import GRADE_NAMES, PROPAGATION, choices
@@ -165,6 +165,8 @@ def batch_left():
 
 def grade_left(code: str | None) -> dict[int, int] | None:
     """What is left by grade of one of this nursery's dispatchable batches (None for any other code)."""
+    if not code or not codes.is_lot_code(code):
+        return None
     session = db.session()
-    rows = services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES, code=code or "")
+    rows = services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES, code=code)
     return services.remaining_by_grade(session, rows[0][1]) if rows else None

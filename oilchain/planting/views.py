@@ -9,7 +9,7 @@ from ..labels import PLANTING_KINDS, RENOVATION_METHODS, choices
 from ..ledger import owned_lots
 from ..trace.services import plot_access
 from ..units import centimu_to_mu, mu_to_centimu, to_base
-from ..web import form_step, htmx
+from ..web import form_step, htmx, int_arg
 from . import queries, services
 from .forms import AcceptanceForm, PlantingForm, PlotForm, SurvivalForm
 from .models import Plot
@@ -128,7 +128,7 @@ def survival(planting_id: int):
 def acceptance():
     """Plantings waiting for the bureau's acceptance, and those accepted."""
     session = db.session()
-    township_id = request.args.get("township", type=int)
+    township_id = int_arg("township")
     state = request.args.get("state", "waiting")
     rows = queries.acceptance_rows(session, township_id=township_id, waiting=state != "done")
     context = {"rows": rows, "township_id": township_id, "state": state, "townships": active_townships(session)}

@@ -1,18 +1,9 @@
 """The processor's forms: receiving, pressing, testing, products and bottling."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField
-from wtforms.validators import InputRequired
-
-from ..forms import ChoiceField, CountField, DayField, Exact, Form, KgField, LotInputsForm, TextField
+from ..forms import ChoiceField, CountField, DayField, Form, KgField, LabField, LotInputsForm, TextField
 from ..lab import LabValues
 from ..units import LAB_DECIMALS, to_base
-
-
-def LabField(label):
-    return DecimalField(
-        label, validators=[InputRequired(), Exact(LAB_DECIMALS, inclusive=True)], places=None, render_kw={"inputmode": "decimal"}
-    )
 
 
 class ReceiveForm(Form):
@@ -30,9 +21,9 @@ class PressForm(LotInputsForm):
 
 class QualityForm(Form):
     code = ChoiceField(_l("Oil lot"), coerce=str)
-    acid_value = LabField(_l("Acid value (mg KOH/g)"))
-    peroxide_value = LabField(_l("Peroxide value (g/100g)"))
-    moisture = LabField(_l("Moisture and volatiles (%)"))
+    acid_value = LabField(_l("Acid value (mg KOH/g)"), "acid_value")
+    peroxide_value = LabField(_l("Peroxide value (g/100g)"), "peroxide_value")
+    moisture = LabField(_l("Moisture and volatiles (%)"), "moisture")
     laboratory = TextField(_l("Laboratory"), 80)
     occurred_on = DayField(_l("Tested on"))
 

@@ -10,7 +10,7 @@ from ..documents.report import Section, TablesDocument, tables_document
 from ..errors import DomainError
 from ..i18n import format_local_time, format_quantity
 from ..planting.queries import plot_choices
-from ..web import attempt, document, done, form_step
+from ..web import attempt, document, done, form_step, int_arg
 from . import recalls
 from .forms import CloseForm, RecallForm
 from .models import Recall
@@ -48,9 +48,8 @@ def recall_list():
 def recall_preview():
     """What a recall from this lot or plot would reach (before starting it)."""
     session = db.session()
-    plot = request.args.get("plot_id", "")
     try:
-        node, label = recalls.start_node(session, lot_code=request.args.get("code", ""), plot_id=int(plot) if plot.isdigit() else None)
+        node, label = recalls.start_node(session, lot_code=request.args.get("code", ""), plot_id=int_arg("plot_id"))
         preview = {"label": label, "found": recalls.affected(session, node)}
     except DomainError as error:
         preview = {"error": str(error.message)}
