@@ -29,6 +29,7 @@ from oilchain import db
 from oilchain.errors import DomainError
 from oilchain.gi import services as gi
 from oilchain.harvest import services as harvest
+from oilchain.harvest import sync as tablet_sync
 from oilchain import invariants
 from oilchain import ledger
 from oilchain.ledger.models import Lot
@@ -305,7 +306,7 @@ def _sync(session, world, plot_id, i):
     """One tablet entry, as /harvest/field/sync takes it: a duplicate is an answer, not a win."""
     entry = {"uuid": ENTRY_UUID, "plot_id": plot_id, "weight": "812.5", "harvested_on": chain.HARVESTED_ON.isoformat(),
              "pickers": 9, "recorded_at": "2025-10-25T09:30:00+08:00"}
-    result = harvest.sync_entry(session, actor=world.actors["coop"], entry=entry)
+    result = tablet_sync.sync_entry(session, actor=world.actors["coop"], entry=entry)
     if result.status != "created":
         raise DomainError(f"{result.status} {result.lot_code or result.reason}")
     return result

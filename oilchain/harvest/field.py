@@ -9,6 +9,8 @@ expired by the time the signal comes back).
 
 from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InterfaceError, OperationalError
 from flask_login import current_user
 
 from .. import clock, db
@@ -20,11 +22,12 @@ from ..errors import DomainError
 from ..forms import Form
 from ..planting.queries import plot_rows
 from ..web import attempt, done
-from . import services
+from . import sync
 from .forms import TabletForm
 from .views import bp
 
-MAX_ENTRIES = 200  # per sync request; a tablet sends the rest next time
+MAX_ENTRIES = 200  # per sync request at most
+SYNC_BATCH = 50  # what the page sends per request: well inside MAX_ENTRIES and the request size limit
 # Everything the page needs offline, cached by the service worker.
 OFFLINE_ASSETS = (
     "css/app.css",
@@ -50,6 +53,7 @@ def field():
         today=clock.today().isoformat(),
         assets=OFFLINE_ASSETS,
         lot_base=f"{current_app.config['PUBLIC_BASE_URL']}/l/",
+        sync_batch=SYNC_BATCH,
     )
 
 
@@ -113,7 +117,8 @@ def sign_tablet_in():
 @bp.route("/field/sync", methods=["POST"])
 @csrf.exempt  # the device token authenticates the tablet; no cookie is used
 def field_sync():
-    """Receive a tablet's outbox. Each entry is committed or refused on its
+    """Receive a batch of a tablet's outbox (at most MAX_ENTRIES; the page
+    sends SYNC_BATCH at a time). Each entry is committed or refused on its
     own, and the answer says, per entry, what became of it."""
     session = db.session()
     header = request.headers.get("Authorization", "")
@@ -124,12 +129,40 @@ def field_sync():
     except DomainError as error:
         session.rollback()
         return jsonify(error=str(error.message)), 401
-    payload = request.get_json(silent=True)
+    entries = outbox_entries()
+    if entries is None:
+        return jsonify(error=_("Send a list of at most %(n)s entries.", n=MAX_ENTRIES)), 400
+    return jsonify(results=[take(session, actor, entry) for entry in entries], received_at=clock.utcnow().isoformat())
+
+
+def outbox_entries() -> list[dict] | None:
+    """The entries of a sync request, or None when the body is not a list of
+    at most MAX_ENTRIES objects (JSON nested past Python's recursion limit
+    included: the request body is bounded, its depth is not)."""
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        return None
     entries = payload.get("entries") if isinstance(payload, dict) else None
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES or not all(isinstance(e, dict) for e in entries):
-        return jsonify(error=_("Send a list of at most %(n)s entries.", n=MAX_ENTRIES)), 400
-    results = [services.sync_one(session, actor=actor, entry=entry).__dict__ for entry in entries]
-    return jsonify(results=results, received_at=clock.utcnow().isoformat())
+        return None
+    return entries
+
+
+def take(session, actor, entry: dict) -> dict:
+    """One entry's answer. An entry the server fails on is refused on its
+    own, with the error logged, so that it cannot hold back the rest of the
+    tablet's outbox; only a lost database (the whole request fails, and the
+    tablet keeps every entry to send again) stops the batch."""
+    try:
+        return sync.sync_one(session, actor=actor, entry=entry).__dict__
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # noqa: BLE001 -- the last resort, logged; see above
+        session.rollback()
+        current_app.logger.exception("tablet entry %r failed", str(entry.get("uuid"))[:40])
+        return sync.refused(str(entry.get("uuid", ""))[:36], _l("The server could not take this entry (the error is logged). "
+                                                                 "It stays on the tablet; ask the office.")).__dict__
 
 
 @bp.route("/field/devices")

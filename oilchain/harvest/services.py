@@ -1,22 +1,18 @@
 """Harvest: fresh-fruit lots from a cooperative's plots, drying and hulling."""
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import db
 from ..auth.actor import Actor
-from ..db import MAX_ID
-from ..errors import DomainError, Invalid
+from ..errors import Invalid
 from ..ledger.models import Lot
 from ..ledger import NewLot, record_event
 from ..planting.models import Plot
 from ..planting.services import own_plot
-from ..units import NotExact, centimu_to_mu, g_to_kg, kg_to_g, normalized
+from ..units import centimu_to_mu, g_to_kg, normalized
 from .models import HarvestRecord
 
 # Fresh fruit per mu per year beyond which an entry is a typo, not a harvest
@@ -72,92 +68,6 @@ def log_harvest(
     )
     session.flush()
     return lot
-
-
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@dataclass
-class SyncResult:
-    uuid: str
-    status: str  # created, duplicate, refused
-    lot_code: str | None = None
-    reason: str | None = None
-    field: str | None = None
-
-
-def sync_entry(session: Session, *, actor: Actor, entry: dict) -> SyncResult:
-    """One entry from a tablet's outbox. The tablet's UUID makes it
-    idempotent: an entry that arrives twice (a retry after a lost answer)
-    makes one lot, and the second answer says so. A refusal carries the
-    reason for the member to read on the tablet."""
-    uuid = str(entry.get("uuid", "")).lower()
-    if not UUID_RE.fullmatch(uuid):
-        return SyncResult(uuid=uuid, status="refused", reason=str(_l("This entry has no valid identifier.")))
-    known = session.exec(select(HarvestRecord, Lot).join(Lot, Lot.id == HarvestRecord.lot_id).where(HarvestRecord.client_uuid == uuid)).first()
-    if known is not None:
-        record, lot = known
-        plot = session.get(Plot, record.plot_id)
-        if plot.cooperative_id != actor.org_id:
-            return SyncResult(uuid=uuid, status="refused", reason=str(_l("This entry belongs to another cooperative.")))
-        return SyncResult(uuid=uuid, status="duplicate", lot_code=lot.code)
-    try:
-        plot_id = int(entry.get("plot_id"))
-        pickers = int(entry.get("pickers"))
-        harvested_on = date.fromisoformat(str(entry.get("harvested_on")))
-        if not 0 < plot_id <= MAX_ID:
-            raise ValueError(plot_id)
-    except (TypeError, ValueError):
-        return SyncResult(uuid=uuid, status="refused", reason=str(_l("This entry is incomplete: choose a plot, a date and the pickers.")))
-    try:
-        weight_g = kg_to_g(str(entry.get("weight", "")).strip())
-    except NotExact:
-        return SyncResult(uuid=uuid, status="refused", field="weight", reason=str(_l("The weight must be a number of kg, to the gram.")))
-    recorded_at = parse_moment(entry.get("recorded_at"))
-    try:
-        lot = log_harvest(
-            session, actor=actor, plot_id=plot_id, weight_g=weight_g, harvested_on=harvested_on, pickers=pickers,
-            client_uuid=uuid, recorded_at=recorded_at,
-        )
-    except DomainError as error:
-        return SyncResult(uuid=uuid, status="refused", reason=str(error.message), field=error.field)
-    return SyncResult(uuid=uuid, status="created", lot_code=lot.code)
-
-
-class _NotCreated(DomainError):
-    """Carries a duplicate's or a refusal's answer out of the commit path, so
-    that nothing of the entry is written."""
-
-    def __init__(self, result: SyncResult):
-        super().__init__(result.reason or result.status)
-        self.result = result
-
-
-def sync_one(session: Session, *, actor: Actor, entry: dict) -> SyncResult:
-    """One entry of a tablet's outbox through the commit path: committed
-    when it makes a lot, else nothing written. Two tablets (or a retry)
-    racing with one entry meet the UUID's unique index; the commit path then
-    runs the entry again, which finds the other's lot: `duplicate`."""
-
-    def work():
-        result = sync_entry(session, actor=actor, entry=entry)
-        if result.status != "created":
-            raise _NotCreated(result)
-        return result
-
-    try:
-        return db.transaction(session, work)
-    except _NotCreated as answer:
-        return answer.result
-
-
-def parse_moment(value) -> datetime | None:
-    """The tablet's clock reading (ISO 8601 with an offset), or None."""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 def harvested_from(session: Session, plot: Plot, year: int | None = None) -> int:

@@ -265,34 +265,23 @@
     syncing = true;
     render();
     try {
-      const response = await fetch(data.syncUrl, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${t.token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          entries: pending.map((e) => ({
-            uuid: e.uuid,
-            plot_id: e.plot_id,
-            weight: e.weight,
-            pickers: e.pickers,
-            harvested_on: e.harvested_on,
-            recorded_at: e.recorded_at,
-          })),
-        }),
-      });
-      if (response.status === 401) {
-        localStorage.removeItem(TOKEN_KEY);
-        offerSignIn();
-      } else if (response.ok) {
-        const answer = await response.json();
-        for (const result of answer.results) {
-          const entry = pending.find((e) => e.uuid === result.uuid);
-          if (!entry) continue;
-          if (result.status === "created" || result.status === "duplicate") {
-            Object.assign(entry, { state: "sent", lot_code: result.lot_code, sent_at: answer.received_at });
-          } else {
-            Object.assign(entry, { state: "refused", reason: result.reason, field: result.field });
+      /* in batches the server takes; a batch it fails on goes again one entry at
+         a time, so one entry it cannot take never holds back the others */
+      const size = data.syncBatch || 50; /* a page cached before the setting came */
+      for (let start = 0; start < pending.length; start += size) {
+        const batch = pending.slice(start, start + size);
+        const answer = await send(batch, t);
+        if (answer === "signed-out") return;
+        if (answer && answer.results) {
+          await record(batch, answer);
+        } else if (batch.length > 1) {
+          for (const entry of batch) {
+            const alone = await send([entry], t);
+            if (alone === "signed-out") return;
+            await record([entry], alone);
           }
-          await putEntry(entry);
+        } else {
+          await record(batch, answer);
         }
       }
     } catch (e) {
@@ -300,6 +289,54 @@
     } finally {
       syncing = false;
       render();
+    }
+  }
+
+  /* One request; the server's answer, "signed-out", or null when it failed
+     (the entries stay pending and go again next time). */
+  async function send(batch, t) {
+    const response = await fetch(data.syncUrl, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${t.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        entries: batch.map((e) => ({
+          uuid: e.uuid,
+          plot_id: e.plot_id,
+          weight: e.weight,
+          pickers: e.pickers,
+          harvested_on: e.harvested_on,
+          recorded_at: e.recorded_at,
+        })),
+      }),
+    });
+    if (response.status === 401) {
+      localStorage.removeItem(TOKEN_KEY);
+      offerSignIn();
+      return "signed-out";
+    }
+    if (response.status === 413) return "too-large";
+    return response.ok ? response.json() : null;
+  }
+
+  /* What became of a batch's entries: the server's answer per entry; a lone
+     entry too large to send is refused here (it could never be sent); after
+     any other failure the entries stay pending. */
+  async function record(batch, answer) {
+    if (answer === "too-large" && batch.length === 1) {
+      Object.assign(batch[0], { state: "refused", reason: T.tooLarge, field: null });
+      await putEntry(batch[0]);
+      return;
+    }
+    if (!answer || !answer.results) return;
+    for (const result of answer.results) {
+      const entry = batch.find((e) => e.uuid === result.uuid);
+      if (!entry) continue;
+      if (result.status === "created" || result.status === "duplicate") {
+        Object.assign(entry, { state: "sent", lot_code: result.lot_code, sent_at: answer.received_at });
+      } else {
+        Object.assign(entry, { state: "refused", reason: result.reason, field: result.field });
+      }
+      await putEntry(entry);
     }
   }
 
