@@ -1,25 +1,45 @@
 """The `oilchain` command: a Flask CLI group made by the app factory, so an
 installed package needs no --app flag and no checkout."""
 
+import os
 import sys
 
 import click
 from alembic import command
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, pass_script_info, routes_command, shell_command, with_appcontext
 from sqlmodel import select
 
 from . import create_app, db, migrate
-from .config import ConfigError
+from .config import ConfigError, bind_base_url
 from .auth import services as auth_services
 from .auth.models import ORG_KINDS, ROLES, Organization
 from .errors import DomainError
 from .reference import seed_reference_data
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
 def cli():
     """oilchain: the camellia oil industry chain system of Youyang county."""
+
+
+@cli.command("run", help="Serve the app with werkzeug's development server (production: gunicorn, see the Procfile).")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1")
+@click.option("--port", type=click.IntRange(1, 65535), default=lambda: int(os.environ.get("PORT", "5000")),
+              show_default="$PORT or 5000")
+@pass_script_info
+def run_command(info: ScriptInfo, host: str, port: int):
+    from werkzeug.serving import run_simple
+
+    app = info.load_app()
+    if app.config["PUBLIC_BASE_URL_FROM_BIND"]:  # lot and bottle addresses follow where it really listens
+        app.config["PUBLIC_BASE_URL"] = bind_base_url(host, port)
+    click.echo(f"Lot and bottle addresses begin {app.config['PUBLIC_BASE_URL']}")
+    run_simple(host, port, app, threaded=True)
+
+
+cli.add_command(shell_command)
+cli.add_command(routes_command)
 
 
 def main():

@@ -2,6 +2,7 @@
 that runs from a checkout or an installed package in any folder."""
 
 import os
+import socket
 
 from .units import NotExact, to_base
 
@@ -30,6 +31,12 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         raise ConfigError(f"OILCHAIN_RECEIVE_TOLERANCE_PERCENT must be a percentage with one decimal at most, not {tolerance!r}")
     if not 0 <= tolerance_permille <= 500:
         raise ConfigError("OILCHAIN_RECEIVE_TOLERANCE_PERCENT must lie between 0 and 50")
+    public_base_url = environ.get("OILCHAIN_PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if env == "production" and not public_base_url:
+        raise ConfigError(
+            "OILCHAIN_PUBLIC_BASE_URL must be set in production: the address printed on every QR code "
+            "(for example https://trace.example.cn)"
+        )
     database_url = environ.get("OILCHAIN_DATABASE_URL") or (
         "sqlite:///" + os.path.join(instance_path, "oilchain.db")
     )
@@ -40,7 +47,13 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         # voids every printed code, so it may be kept apart from SECRET_KEY.
         "SERIAL_KEY": environ.get("OILCHAIN_SERIAL_KEY") or secret or DEV_SECRET,
         "DATABASE_URL": database_url,
-        "PUBLIC_BASE_URL": environ.get("OILCHAIN_PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # In development, unless set, the address the server is bound to
+        # (HOST and PORT, as scripts/start and `oilchain run` use them), never
+        # the Host header a request brings.
+        "PUBLIC_BASE_URL": public_base_url or bind_base_url(environ.get("HOST", "127.0.0.1"), environ.get("PORT", "5000")),
+        "PUBLIC_BASE_URL_FROM_BIND": not public_base_url,
+        # A request body larger than this is refused (413) before it is read.
+        "MAX_CONTENT_LENGTH": request_limit(environ.get("OILCHAIN_MAX_REQUEST_KB", "1024")),
         # A weighbridge difference beyond this (per mille of the declared weight) needs a reason.
         "RECEIVE_TOLERANCE_PERMILLE": tolerance_permille,
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method for new password hashes
@@ -52,3 +65,22 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     }
+
+
+def bind_base_url(host: str, port) -> str:
+    """The address a server bound to host:port is reached at: a wildcard
+    bind is reached at this machine's name's address."""
+    if host in ("", "0.0.0.0", "::"):
+        try:
+            host = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def request_limit(kilobytes: str) -> int:
+    if not kilobytes.strip().isdigit() or not 16 <= int(kilobytes) <= 1_048_576:
+        raise ConfigError(f"OILCHAIN_MAX_REQUEST_KB must be a whole number of KB from 16 to 1048576, not {kilobytes!r}")
+    return int(kilobytes) * 1024

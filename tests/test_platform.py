@@ -18,10 +18,35 @@ def test_production_refuses_a_missing_or_default_secret(tmp_path):
 
 def test_production_with_a_real_secret_starts(tmp_path):
     settings = config.from_environment(
-        str(tmp_path), {"OILCHAIN_ENV": "production", "OILCHAIN_SECRET_KEY": "x" * 40}
+        str(tmp_path), {"OILCHAIN_ENV": "production", "OILCHAIN_SECRET_KEY": "x" * 40,
+                        "OILCHAIN_PUBLIC_BASE_URL": "https://trace.example.cn/"}
     )
     assert settings["SECRET_KEY"] == "x" * 40
     assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["PUBLIC_BASE_URL"] == "https://trace.example.cn"
+
+
+def test_production_needs_the_public_base_url_printed_on_the_codes(tmp_path):
+    with pytest.raises(config.ConfigError, match="OILCHAIN_PUBLIC_BASE_URL must be set in production"):
+        config.from_environment(str(tmp_path), {"OILCHAIN_ENV": "production", "OILCHAIN_SECRET_KEY": "x" * 40})
+
+
+def test_in_development_the_public_base_url_follows_the_bind_address_unless_set(tmp_path):
+    assert config.from_environment(str(tmp_path), {})["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+    bound = config.from_environment(str(tmp_path), {"PORT": "5077", "HOST": "127.0.0.2"})
+    assert (bound["PUBLIC_BASE_URL"], bound["PUBLIC_BASE_URL_FROM_BIND"]) == ("http://127.0.0.2:5077", True)
+    chosen = config.from_environment(str(tmp_path), {"PORT": "5077", "OILCHAIN_PUBLIC_BASE_URL": "https://t.example.cn"})
+    assert (chosen["PUBLIC_BASE_URL"], chosen["PUBLIC_BASE_URL_FROM_BIND"]) == ("https://t.example.cn", False)
+    assert config.bind_base_url("::1", 8000) == "http://[::1]:8000"
+    assert not config.bind_base_url("0.0.0.0", 8000).startswith("http://0.0.0.0")
+
+
+def test_the_request_size_limit_is_a_setting_with_bounds(tmp_path):
+    assert config.from_environment(str(tmp_path), {})["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    assert config.from_environment(str(tmp_path), {"OILCHAIN_MAX_REQUEST_KB": "64"})["MAX_CONTENT_LENGTH"] == 65536
+    for wrong in ("0", "lots", "1e3", "99999999"):
+        with pytest.raises(config.ConfigError, match="OILCHAIN_MAX_REQUEST_KB"):
+            config.from_environment(str(tmp_path), {"OILCHAIN_MAX_REQUEST_KB": wrong})
 
 
 def test_unknown_environment_is_an_error(tmp_path):
