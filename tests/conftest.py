@@ -15,6 +15,7 @@ from oilchain import clock, create_app, db, migrate
 from oilchain.reference import seed_reference_data
 
 from .chain import PASSWORD, TODAY  # noqa: F401  (tests import them from here)
+from .browser_server import browser, live_server, playwright  # noqa: F401  (one Chromium per worker, for every module)
 from .http import en, english, english_services  # noqa: F401  (fixtures any test may ask for)
 # Real hashes, cheaper work factor: scrypt for every test user would dominate
 # the run (tests/test_access.py checks that hashes are stored).

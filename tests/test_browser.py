@@ -26,7 +26,7 @@ from oilchain.harvest.models import HarvestRecord
 from oilchain.ledger.models import Lot
 
 from . import chain
-from .browser_server import PUBLIC_BASE_URL, REPO, browser, launch, live_server, playwright  # noqa: F401 (fixtures)
+from .browser_server import PUBLIC_BASE_URL, REPO, launch
 from .conftest import PASSWORD
 
 TOKEN_KEY = "oilchain-field-token"

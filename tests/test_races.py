@@ -28,7 +28,6 @@ from oilchain.processing.models import ProductLot
 from oilchain.trace import recalls
 
 from . import chain, races
-from .browser_server import live_server  # noqa: F401  (fixture)
 from .chain import db_session
 
 

@@ -5,7 +5,6 @@ good entry through, in batches the server accepts."""
 
 import json
 
-from ..browser_server import browser, live_server, playwright  # noqa: F401 (fixtures)
 from ..test_browser import SYNC, field_records, new_context, open_field, sign_in, wait_until  # noqa: F401 (fixture)
 
 WAITING = 120  # more than two batches of the page's SYNC_BATCH (50)
