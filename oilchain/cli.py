@@ -57,6 +57,8 @@ def register_commands(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(labels_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic) and reference data.")
@@ -314,3 +316,44 @@ def labels_command(lot, first, last, output):
     click.echo(f"{output}: {len(made.labels)} labels")
     if made.notice:
         click.echo(" ".join(made.notice.lines[:1]))
+
+
+@click.command("backup", help="Back the database up (SQLite: the online backup API; PostgreSQL: pg_dump), "
+                              "with a manifest beside the file.")
+@click.option("--to", "to", default=None, help="A folder (a timestamped file is made in it) or a file name; "
+                                              "default: OILCHAIN_BACKUP_DIR")
+@with_appcontext
+def backup_command(to):
+    from . import backup
+
+    config = current_app.config
+    try:
+        path, made = backup.backup(config["DATABASE_URL"], to or config["BACKUP_DIR"] + os.sep,
+                                   serial_key=config["SERIAL_KEY"])
+    except backup.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{path.resolve()}: {made.size:,} bytes, schema {made.revision}, "
+               f"{sum(made.tables.values()):,} rows in {len(made.tables)} tables (manifest: {made.file}.json)")
+    click.echo("Keep the serial key (OILCHAIN_SERIAL_KEY) and the secret key with it: see the README, Backups.")
+
+
+@click.command("restore", help="Restore a backup (its file or manifest) into the configured database, then check it.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace everything in a database that is not empty.")
+@click.option("--ignore-serial-key", is_flag=True, help="Restore although the configured serial key differs.")
+@with_appcontext
+def restore_command(path, force, ignore_serial_key):
+    from . import restore
+    from .backup import BackupError
+
+    config = current_app.config
+    try:
+        done = restore.restore(config["DATABASE_URL"], path, force=force, serial_key=config["SERIAL_KEY"],
+                               ignore_serial_key=ignore_serial_key)
+    except BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Restored {done.manifest.file} (taken {done.manifest.created_at}). Checked:")
+    for check in done.checks:
+        click.echo(f"  {'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    if not done.ok:
+        sys.exit(1)

@@ -47,6 +47,11 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         # voids every printed code, so it may be kept apart from SECRET_KEY.
         "SERIAL_KEY": environ.get("OILCHAIN_SERIAL_KEY") or secret or DEV_SECRET,
         "DATABASE_URL": database_url,
+        # `oilchain backup` and the nightly job write here; the job keeps the
+        # newest backup of each of the last KEEP_DAILY days and KEEP_WEEKLY weeks.
+        "BACKUP_DIR": environ.get("OILCHAIN_BACKUP_DIR") or os.path.join(instance_path, "backups"),
+        "BACKUP_KEEP_DAILY": count_setting(environ, "OILCHAIN_BACKUP_KEEP_DAILY", "7"),
+        "BACKUP_KEEP_WEEKLY": count_setting(environ, "OILCHAIN_BACKUP_KEEP_WEEKLY", "4"),
         # In development, unless set, the address the server is bound to
         # (HOST and PORT, as scripts/start and `oilchain run` use them), never
         # the Host header a request brings.
@@ -78,6 +83,13 @@ def bind_base_url(host: str, port) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def count_setting(environ, name: str, default: str) -> int:
+    value = environ.get(name, default).strip()
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise ConfigError(f"{name} must be a whole number from 1 to 1000, not {value!r}")
+    return int(value)
 
 
 def request_limit(kilobytes: str) -> int:

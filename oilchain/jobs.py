@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from apscheduler.triggers.cron import CronTrigger
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from . import clock
+from . import backup, clock
 from .admin.models import JobRun
 from .reports import printing, services as reports
 
@@ -47,6 +48,21 @@ def _previous_month(fired: datetime) -> str:
     return f"{last_month.year:04d}-{last_month.month:02d}"
 
 
+def _same_day(fired: datetime) -> str:
+    return fired.astimezone(clock.COUNTY_TZ).date().isoformat()
+
+
+def run_backup(session: Session, period: str) -> str:
+    """Back the database up into BACKUP_DIR, then keep only what the
+    retention settings say (the session is not used: the backup opens its own)."""
+    config = current_app.config
+    _, made = backup.backup(config["DATABASE_URL"], config["BACKUP_DIR"] + "/", serial_key=config["SERIAL_KEY"])
+    removed = backup.prune(config["BACKUP_DIR"], config["BACKUP_KEEP_DAILY"], config["BACKUP_KEEP_WEEKLY"])
+    kept = len(backup.backups_in(config["BACKUP_DIR"]))
+    return (f"{made.file}: {made.size:,} bytes, {sum(made.tables.values()):,} rows in {config['BACKUP_DIR']}; "
+            f"{kept} backups kept, {len(removed)} removed")
+
+
 def run_rollup(session: Session, period: str) -> str:
     rows = reports.nightly_rollup(session, date.fromisoformat(period))
     return f"{rows} daily rows through {period}"
@@ -74,6 +90,14 @@ JOBS = {
             period_of=_previous_month,
             run=run_monthly_report,
             description=_l("On the 1st of each month at 02:00: last month's output report PDF into the archive."),
+        ),
+        Job(
+            id="nightly_backup",
+            cron={"hour": 3, "minute": 0},
+            period_of=_same_day,
+            run=run_backup,
+            description=_l("Every night at 03:00: a backup of the database into the backup folder; "
+                           "the last 7 daily and 4 weekly backups are kept (settings)."),
         ),
     )
 }

@@ -68,9 +68,10 @@ def frozen_today():
 
 
 @pytest.fixture
-def app(database_url):
+def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SERIAL_KEY": "test-serial-key",
-                      "PUBLIC_BASE_URL": "https://trace.example.cn", "PASSWORD_HASH_METHOD": QUICK_HASHING})
+                      "PUBLIC_BASE_URL": "https://trace.example.cn", "PASSWORD_HASH_METHOD": QUICK_HASHING,
+                      "BACKUP_DIR": str(tmp_path / "backups")})
     with app.app_context():
         session = db.session()
         db.erase_all(session)
