@@ -24,7 +24,7 @@ from sqlmodel import select
 from oilchain import codes, jobs
 from oilchain.admin.models import Township
 from oilchain.auth import services as auth_services
-from oilchain.auth.models import AccessToken
+from oilchain.auth.models import AccessToken, User
 from oilchain.forms import Form
 from oilchain.gi.models import GIProducer
 from oilchain.ledger.models import Event, Lot
@@ -99,7 +99,7 @@ def county(app, world) -> dict:
         ids = lambda model: [str(i) for i in session.exec(select(model.id))][:6]  # noqa: E731
         return {
             "township_id": ids(Township), "event_id": ids(Event), "producer_id": ids(GIProducer),
-            "token_id": ids(AccessToken),
+            "token_id": ids(AccessToken), "user_id": ids(User),
             "planting_id": ids(PlantingRecord), "plot_id": ids(Plot), "test_id": ids(QualityTest),
             "recall_id": ids(Recall), "entry_id": ["1"], "job_id": list(jobs.JOBS),
             "code": lot_codes, "gtin": [product.gtin], "lot_code": [bottle_code],

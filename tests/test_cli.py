@@ -62,7 +62,7 @@ def test_users_create_and_reset_refuse_common_passwords(app, runner):
     assert runner.invoke(args=["orgs", "create", "县林业局", "--kind", "bureau"]).exit_code == 0
     for weak in ("password", "12345678", "1qaz2wsx3edc"):
         result = runner.invoke(args=["users", "create", "ran", "--role", "admin", "--org", "县林业局", "--password", weak])
-        assert result.exit_code != 0 and "password" in result.output, result.output
+        assert result.exit_code != 0 and "密码" in result.output, result.output
     assert runner.invoke(args=["users", "create", "ran", "--role", "admin", "--org", "县林业局",
                                "--password", "tea-oil-county-7"]).exit_code == 0
     assert runner.invoke(args=["users", "reset-password", "ran", "--password", "qwertyuiop"]).exit_code != 0

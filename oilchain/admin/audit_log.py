@@ -37,7 +37,7 @@ def entries(session: Session, wanted: AuditFilter) -> tuple[list[tuple[AuditEntr
         conditions.append(AuditEntry.action == wanted.action)
     if wanted.since is not None:
         conditions.append(AuditEntry.at >= _county_midnight_utc(wanted.since))
-    if wanted.until is not None and wanted.until < date.max:
+    if wanted.until is not None:
         conditions.append(AuditEntry.at < _county_midnight_utc(wanted.until + timedelta(days=1)))
     for condition in conditions:
         query, count = query.where(condition), count.where(condition)

@@ -71,10 +71,13 @@ def reset_password(user_id: int):
 
 
 def day_arg(name: str) -> date | None:
+    """A day of the query string; none outside 2000-2999 (nothing was recorded then, and year 1 in the
+    county's zone is before what a datetime holds in UTC)."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2999 else None
 
 
 @bp.route("/audit")

@@ -235,7 +235,7 @@ def test_the_audit_page_filters_by_user_action_and_day(app, auth, world):
     assert "deactivate" in today and "reactivate" not in today
     assert "1 entries" in table(f"?action=deactivate&since={day}")
     assert "1 entries" in table(f"?action=reactivate&until={(TODAY.date() - timedelta(days=1)).isoformat()}")
-    for nonsense in ("?user=abc", "?since=2025-02-30", "?page=-1", "?action=%00", "?page=99999999999"):
+    for nonsense in ("?user=abc", "?since=2025-02-30", "?since=0001-01-01", "?until=9999-12-31", "?page=-1", "?action=%00", "?page=99999999999"):
         assert auth.client.get("/admin/audit" + nonsense).status_code in (200, 400)
     auth.logout()
     auth.login("processor")
