@@ -9,6 +9,7 @@ from .resources import PACKAGE_DIR, resource_dir  # noqa: F401  (for callers of 
 def create_app(test_config: dict | None = None) -> Flask:
     from . import config, i18n, labels, reactions, web
     from .auth import setup as auth_setup
+    from .admin import users as admin_users  # noqa: F401  (user pages and the audit log, on the admin blueprint)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .epcis.views import bp as epcis_bp
@@ -57,6 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     public_scan.init_app(app)  # after the templates' filters and translations are set up
+    if app.config.get("TRUSTED_PROXIES"):  # outermost, so the fast scan path sees the client's address too
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from .cli import register_commands
 

@@ -137,6 +137,25 @@ def users_create(username, role, org_name, display_name, password):
     click.echo(f"User {user.username} ({user.role}) of {org.name} created.")
 
 
+@users_group.command("reset-password")
+@click.argument("username")
+@click.password_option(help="A temporary password: the user chooses a new one at the next sign-in.")
+def users_reset_password(username, password):
+    """For an admin who forgot theirs; admins reset other users' passwords on the user's page."""
+    from .auth import accounts
+    from .auth.models import User
+
+    session = db.session()
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    try:
+        db.transaction(session, lambda: accounts.reset_password(session, admin=None, user_id=user.id, password=password))
+    except DomainError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Password of {username} reset; every session of the user ended; a new password is asked at sign-in.")
+
+
 @click.command("demo", help="Fill an empty database with a small Youyang year of demo data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
 @click.option("--reset", is_flag=True, help="Erase ALL data first, then load the demo.")

@@ -57,6 +57,10 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         # the Host header a request brings.
         "PUBLIC_BASE_URL": public_base_url or bind_base_url(environ.get("HOST", "127.0.0.1"), environ.get("PORT", "5000")),
         "PUBLIC_BASE_URL_FROM_BIND": not public_base_url,
+        # How many proxies in front of the app set X-Forwarded-For (and -Proto):
+        # the client's address (sign-in throttling, unknown scans) is read
+        # that many hops back (werkzeug's ProxyFix); 0 trusts no header.
+        "TRUSTED_PROXIES": trusted_proxies(environ.get("OILCHAIN_TRUSTED_PROXIES", "0")),
         # A request body larger than this is refused (413) before it is read.
         "MAX_CONTENT_LENGTH": request_limit(environ.get("OILCHAIN_MAX_REQUEST_KB", "1024")),
         # A weighbridge difference beyond this (per mille of the declared weight) needs a reason.
@@ -90,6 +94,12 @@ def count_setting(environ, name: str, default: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 1000:
         raise ConfigError(f"{name} must be a whole number from 1 to 1000, not {value!r}")
     return int(value)
+
+
+def trusted_proxies(hops: str) -> int:
+    if not hops.strip().isdigit() or int(hops) > 5:
+        raise ConfigError(f"OILCHAIN_TRUSTED_PROXIES must be the number of proxies in front of the app (0 to 5), not {hops!r}")
+    return int(hops)
 
 
 def request_limit(kilobytes: str) -> int:

@@ -158,10 +158,12 @@ def navigation() -> list[tuple[str, str]]:
             ("reports.archive", _("Reports")),
             ("admin.grading", _("Grading standard")),
             ("admin.bounds", _("Bounds")),
+            ("admin.audit", _("Audit log")),
         ],
         "admin": [
             ("admin.index", _("Administration")),
             ("admin.jobs_page", _("Scheduled jobs")),
+            ("admin.audit", _("Audit log")),
             ("reports.dashboard", _("Dashboard")),
             ("trace.lots", _("Lots")),
         ],

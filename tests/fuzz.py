@@ -24,7 +24,7 @@ from sqlmodel import select
 from oilchain import codes, jobs
 from oilchain.admin.models import Township
 from oilchain.auth import services as auth_services
-from oilchain.auth.models import AccessToken
+from oilchain.auth.models import AccessToken, User
 from oilchain.forms import Form
 from oilchain.gi.models import GIProducer
 from oilchain.ledger.models import Event, Lot
@@ -38,8 +38,11 @@ from .chain import db_session, snapshot
 
 USERS = {"nursery": "nursery", "cooperative": "coop", "processor": "processor", "manager": "bureau", "admin": "admin"}
 SKIPPED = {"static"}  # files from a folder: werkzeug's own safe_join, nothing of ours to reach
-# Tables a refused or read-only request may still write: logs of what was asked.
-LOGS = {"serial_scan", "unknown_scan"}
+# Tables a refused or read-only request may still write: logs of what was asked
+# (a refused sign-in is counted before its password is checked: auth/throttle.py).
+LOGS = {"serial_scan", "unknown_scan", "sign_in_throttle"}
+# Routes after which the fuzz's own session has ended: it signs in again.
+SIGNS_OUT = {"auth.logout", "auth.login", "auth.sign_out_everywhere"}
 
 NASTY_TEXT = [
     "\x00", "a\x00b", "\x01\x02\x1b[31m", "\x7f", "\u202e\u2066", "𠜎𠜱", "<script>alert(1)</script>",
@@ -96,7 +99,7 @@ def county(app, world) -> dict:
         ids = lambda model: [str(i) for i in session.exec(select(model.id))][:6]  # noqa: E731
         return {
             "township_id": ids(Township), "event_id": ids(Event), "producer_id": ids(GIProducer),
-            "token_id": ids(AccessToken),
+            "token_id": ids(AccessToken), "user_id": ids(User),
             "planting_id": ids(PlantingRecord), "plot_id": ids(Plot), "test_id": ids(QualityTest),
             "recall_id": ids(Recall), "entry_id": ["1"], "job_id": list(jobs.JOBS),
             "code": lot_codes, "gtin": [product.gtin], "lot_code": [bottle_code],
@@ -132,7 +135,7 @@ def send(app, client, auth, role, endpoint, method, path, fields, htmx) -> None:
     assert response.status_code < 500, (method, path, fields, response.get_data(as_text=True)[:300])
     if method == "GET" or response.status_code >= 400:
         assert state(app) == before, ("written on refusal", method, path, fields, response.status_code)
-    if endpoint in ("auth.logout", "auth.login"):  # signed out (or in as someone else): sign in again
+    if endpoint in SIGNS_OUT:  # signed out (or in as someone else): sign in again
         sign_in(auth, role)
 
 

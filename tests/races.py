@@ -431,3 +431,15 @@ def run_scenario(app, engine, world, scenario: Scenario, threads: int = THREADS)
     return Result(outcome, sequential, broken)
 
 
+
+
+# --- sign-in failures ---------------------------------------------------------------
+
+
+def failed_sign_ins(app, engine, *, username: str, address, threads: int = THREADS) -> Outcome:
+    """`threads` wrong passwords for `username` at once (from `address(i)`):
+    every try that reached the password check was counted before it."""
+    from oilchain.auth import accounts
+
+    return race(app, engine, lambda session, i: accounts.sign_in(
+        session, username=username, password=f"wrong-{i}", address=address(i)), threads)

@@ -50,12 +50,27 @@ def test_demo_refuses_a_database_with_data_unless_told(app, runner):
 def test_users_create_hashes_the_password(app, runner):
     assert runner.invoke(args=["orgs", "create", "县林业局", "--kind", "bureau"]).exit_code == 0
     result = runner.invoke(
-        args=["users", "create", "ran", "--role", "manager", "--org", "县林业局", "--password", "s3cret-pass"]
+        args=["users", "create", "ran", "--role", "manager", "--org", "县林业局", "--password", "tea-oil-county-7"]
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session().exec(select(User).where(User.username == "ran")).one()
-        assert user.password_hash != "s3cret-pass" and user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+        assert user.password_hash != "tea-oil-county-7" and user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_users_create_and_reset_refuse_common_passwords(app, runner):
+    assert runner.invoke(args=["orgs", "create", "县林业局", "--kind", "bureau"]).exit_code == 0
+    for weak in ("password", "12345678", "1qaz2wsx3edc"):
+        result = runner.invoke(args=["users", "create", "ran", "--role", "admin", "--org", "县林业局", "--password", weak])
+        assert result.exit_code != 0 and "密码" in result.output, result.output
+    assert runner.invoke(args=["users", "create", "ran", "--role", "admin", "--org", "县林业局",
+                               "--password", "tea-oil-county-7"]).exit_code == 0
+    assert runner.invoke(args=["users", "reset-password", "ran", "--password", "qwertyuiop"]).exit_code != 0
+    result = runner.invoke(args=["users", "reset-password", "ran", "--password", "hill-road-lantern-9"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session().exec(select(User).where(User.username == "ran")).one()
+        assert user.must_change_password
 
 
 def test_users_create_refuses_bad_input_clearly(app, runner):

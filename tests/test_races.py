@@ -139,3 +139,37 @@ def test_racing_receipts_over_http_one_is_received_the_others_are_told_so(app, w
     with db_session(app) as session:
         assert chain.lot_by_code(session, code).remaining == 1_990 * chain.KG
         assert invariants.violations(session) == {}
+
+
+def throttle_row(app, key: str):
+    from oilchain.auth.models import SignInThrottle
+
+    with db_session(app) as session:
+        return session.get(SignInThrottle, key)
+
+
+def test_racing_failed_sign_ins_are_each_counted(app, world, engine, monkeypatch):
+    """With no wait before THREADS failures, every racing failure counts: none is lost to another."""
+    from oilchain.auth import throttle
+
+    monkeypatch.setattr(throttle, "ACCOUNT", throttle.Rule("account", free=1000, base=2, cap=300))
+    monkeypatch.setattr(throttle, "ADDRESS", throttle.Rule("address", free=1000, base=2, cap=900))
+    outcome = races.failed_sign_ins(app, engine, username="coop", address=lambda i: "10.9.9.9")
+    assert outcome.errors == [] and outcome.won == [], outcome.summary()
+    assert {message for _, message in outcome.refused} == {"Wrong username or password."}
+    assert throttle_row(app, "account:coop").failures == races.THREADS
+    assert throttle_row(app, "address:10.9.9.9").failures == races.THREADS
+
+
+def test_a_burst_of_failed_sign_ins_gets_no_more_tries_than_one_after_the_other(app, world, engine):
+    """The free tries are counted before their passwords are checked, so a
+    burst from many addresses has exactly ACCOUNT.free of them checked; the
+    rest are told to wait."""
+    from oilchain.auth import throttle
+
+    outcome = races.failed_sign_ins(app, engine, username="coop", address=lambda i: f"10.0.0.{i}")
+    assert outcome.errors == [] and outcome.won == [], outcome.summary()
+    messages = [message for _, message in outcome.refused]
+    assert messages.count("Wrong username or password.") == throttle.ACCOUNT.free, outcome.summary()
+    assert all(m.startswith("Too many failed sign-ins.") for m in messages if m != "Wrong username or password.")
+    assert throttle_row(app, "account:coop").failures == throttle.ACCOUNT.free

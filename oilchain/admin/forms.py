@@ -6,8 +6,9 @@ from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, PasswordField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..auth.passwords import MAX_LENGTH
 from ..forms import ChoiceField, CountField, Exact, Form, TextField, YuanField
 from ..units import fen_to_yuan
 
@@ -24,7 +25,7 @@ class UserForm(Form):
     display_name = TextField(_l("Name"), 60)
     role = ChoiceField(_l("Role"), coerce=str)
     organization_id = ChoiceField(_l("Organization"))
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class TownshipForm(Form):
@@ -69,3 +70,7 @@ def price_defaults(bound):
     return SimpleNamespace(window_days=bound.window_days, min_sales=bound.min_sales, low_percent=bound.low_percent,
                            high_percent=bound.high_percent, floor=fen_to_yuan(bound.floor_fen_per_kg),
                            ceiling=fen_to_yuan(bound.ceiling_fen_per_kg))
+
+
+class ResetPasswordForm(Form):
+    password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])

@@ -34,7 +34,7 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_entry"
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=clock.utcnow)
+    at: datetime = Field(default_factory=clock.utcnow, index=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     action: str = Field(max_length=40)
     entity: str = Field(max_length=40)

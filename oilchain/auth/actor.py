@@ -14,6 +14,7 @@ class Actor:
     display_name: str = ""
     org_name: str = ""
     locale: str | None = None
+    must_change_password: bool = False
 
     # Flask-Login's user protocol.
     is_authenticated = True

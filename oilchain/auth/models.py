@@ -58,7 +58,36 @@ class User(SQLModel, table=True):
     # Carried in the browser session at sign-in and checked on every request:
     # raising it ends every session of the user at once.
     session_version: int = Field(default=1)
+    # Set by an admin's password reset: the user chooses a new one at the next sign-in.
+    must_change_password: bool = Field(default=False)
     created_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """One signed-in browser: the cookie carries a random token whose hash is
+    kept here. Signing out ends this row, "sign out everywhere" (and an admin
+    deactivating or resetting the user) ends all of the user's rows; the user
+    loader refuses a cookie whose row has ended."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=clock.utcnow)
+    ended_at: datetime | None = None
+    address: str = Field(default="", max_length=45)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed password checks of one account name or one client address
+    (`key`: "account:<name>" or "address:<ip>"), shared by every worker:
+    after a few, the next try must wait a growing time (auth/throttle.py)."""
+
+    __tablename__ = "sign_in_throttle"
+    key: str = Field(primary_key=True, max_length=120)
+    failures: int = Field(default=0)
+    last_failure_at: datetime | None = None
+    blocked_until: datetime | None = None
 
 
 TOKEN_PURPOSES = ("tablet", "api")

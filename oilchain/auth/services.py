@@ -4,25 +4,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock, db
 from ..errors import Forbidden, Invalid
+from . import passwords, sessions
 from .actor import Actor
 from .models import BUREAU_ROLES, ORG_KINDS, ROLE_ORG_KIND, ROLES, AccessToken, Organization, User
-
-MIN_PASSWORD = 8
-PASSWORD_METHOD = "scrypt"  # werkzeug's default; the setting PASSWORD_HASH_METHOD chooses another
-
-
-def password_method() -> str:
-    """How new passwords are hashed: the app's PASSWORD_HASH_METHOD setting
-    (the test suite sets a cheaper work factor: hashing hundreds of test users
-    with scrypt would dominate its run), scrypt outside an app."""
-    return current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD) if has_app_context() else PASSWORD_METHOD
+from .passwords import PASSWORD_METHOD  # noqa: F401  (the county demo hashes with it)
 
 
 def actor_for(session: Session, user_id: int) -> Actor | None:
@@ -40,15 +30,17 @@ def actor_for(session: Session, user_id: int) -> Actor | None:
         display_name=user.display_name,
         org_name=org.name,
         locale=user.locale,
+        must_change_password=user.must_change_password,
     )
 
 
-def session_actor(session: Session, user_id: int, *, version, device_id) -> Actor | None:
+def session_actor(session: Session, user_id: int, *, version, device_id, token) -> Actor | None:
     """The user a browser session stands for, or None when the session has
-    ended on the server: the user's session version moved on, or the session
-    belongs to a tablet whose sign-in was revoked or has expired."""
+    ended on the server: its row ended (signed out, here or everywhere, or
+    the user was deactivated or reset), the user's session version moved on,
+    or the session belongs to a tablet whose sign-in was revoked or has expired."""
     user = session.get(User, user_id)
-    if user is None or version != user.session_version:
+    if user is None or version != user.session_version or not sessions.standing(session, token, user_id):
         return None
     if device_id is not None:
         token = session.get(AccessToken, device_id)
@@ -60,13 +52,6 @@ def session_actor(session: Session, user_id: int, *, version, device_id) -> Acto
 
 def session_version(session: Session, user_id: int) -> int:
     return session.get(User, user_id).session_version
-
-
-def authenticate(session: Session, *, username: str, password: str) -> Actor:
-    user = session.exec(select(User).where(User.username == username.strip())).first()
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        raise Invalid(_l("Wrong username or password."), field="password")
-    return actor_for(session, user.id)
 
 
 def create_organization(session: Session, *, name: str, kind: str, credit_code: str | None = None, township_id: int | None = None) -> Organization:
@@ -93,8 +78,7 @@ def create_user(
         raise Invalid(_l("A username is 1 to 40 letters, digits, dots, dashes or underscores."), field="username")
     if role not in ROLES:
         raise Invalid(_l("Unknown role."), field="role")
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(_l("The password needs at least 8 characters."), field="password")
+    passwords.check_policy(password, user_inputs=(username, display_name))
     org = session.get(Organization, organization_id)
     if org is None:
         raise Invalid(_l("Unknown organization."), field="organization_id")
@@ -105,7 +89,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=generate_password_hash(password, method=password_method()),
+        password_hash=passwords.hash_password(password),
         role=role,
         organization_id=org.id,
     )
@@ -153,7 +137,7 @@ def issue_device_token(session: Session, *, actor: Actor, label: str, password: 
     if actor.role != "cooperative":
         raise Forbidden(_l("Only cooperative members sign tablets in."))
     user = session.get(User, actor.user_id)
-    if not password or not check_password_hash(user.password_hash, password):
+    if not password or not passwords.verify(user.password_hash, password):
         raise Invalid(_l("Wrong password: type your own password to sign this tablet in."), field="password")
     return issue_token(session, user_id=actor.user_id, org_id=actor.org_id, purpose="tablet", label=label, days=DEVICE_TOKEN_DAYS)
 

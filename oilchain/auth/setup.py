@@ -1,8 +1,9 @@
 """Sign-in and CSRF wiring for the app factory."""
 
+from flask import redirect, request, url_for
 from flask import session as browser_session
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, login_user
+from flask_login import LoginManager, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
 
 from .. import db
@@ -17,6 +18,9 @@ csrf = CSRFProtect()
 
 SESSION_VERSION = "sv"  # the user's session version at sign-in
 SESSION_DEVICE = "device"  # the tablet's device token, when the session is a tablet's
+SESSION_TOKEN = "sid"  # the token of the session's row on the server (auth/sessions.py)
+# Pages a user who must change a password (after an admin's reset) may still open.
+WHILE_CHANGING = {"auth.change_password", "auth.logout", "auth.login", "auth.set_language", "static"}
 
 
 @login_manager.user_loader
@@ -28,14 +32,27 @@ def load_actor(user_id: str):
     except ValueError:
         return None
     return services.session_actor(db.session(), user, version=browser_session.get(SESSION_VERSION),
-                                  device_id=browser_session.get(SESSION_DEVICE))
+                                  device_id=browser_session.get(SESSION_DEVICE),
+                                  token=browser_session.get(SESSION_TOKEN))
 
 
-def start_session(actor) -> None:
-    """Sign the browser in, carrying the user's session version."""
+def start_session(actor, token: str) -> None:
+    """Sign the browser in, carrying the user's session version and its session's token."""
     login_user(actor)
     browser_session[SESSION_VERSION] = services.session_version(db.session(), actor.user_id)
+    browser_session[SESSION_TOKEN] = token
     browser_session.pop(SESSION_DEVICE, None)
+
+
+def session_token() -> str | None:
+    return browser_session.get(SESSION_TOKEN)
+
+
+def must_change_password():
+    """After an admin's reset, the user chooses a new password before anything else."""
+    if current_user.is_authenticated and current_user.must_change_password and request.endpoint not in WHILE_CHANGING:
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 def bind_to_device(token_id: int) -> None:
@@ -46,3 +63,4 @@ def bind_to_device(token_id: int) -> None:
 def init_app(app) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
+    app.before_request(must_change_password)

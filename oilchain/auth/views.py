@@ -1,15 +1,18 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from .. import db
-from ..forms import has_control_characters
+from ..errors import DomainError
+from ..forms import Form, has_control_characters
 from ..i18n import LANG_COOKIE, LANGUAGES
-from ..web import attempt, render_form
-from . import services
-from .forms import LoginForm
-from .setup import start_session
+from ..web import attempt, done, form_step, render_form
+from . import accounts, services
+from .forms import ChangePasswordForm, LoginForm
+from .setup import session_token, start_session
+from .throttle import Throttled
 
 bp = Blueprint("auth", __name__)
 
@@ -40,13 +43,21 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in (auth.accounts.sign_in: counted, throttled, one hash whoever
+    the name is). A throttled try answers 429 with Retry-After."""
     form = LoginForm()
     if form.validate_on_submit():
-        actor = attempt(
-            form, lambda: services.authenticate(db.session(), username=form.username.data, password=form.password.data)
-        )
-        if actor:
-            start_session(actor)
+        try:
+            actor, token = accounts.sign_in(db.session(), username=form.username.data, password=form.password.data,
+                                            address=request.remote_addr)
+        except Throttled as error:
+            form.add_error(None, error.message)
+            page, _status = render_form(form, "auth/login.html", "auth/login.html")
+            return page, 429, {"Retry-After": str(error.seconds)}
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            start_session(actor, token)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"), code=303)
     return render_form(form, "auth/login.html", "auth/login.html")
 
@@ -54,8 +65,43 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign this browser out: its session's row ends, so a copy of the cookie no longer works."""
+    session = db.session()
+    db.transaction(session, lambda: accounts.sign_out(session, token=session_token()))
     logout_user()
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of the user: other browsers, tablets' sessions, this one."""
+    form = Form()
+    if not form.validate_on_submit():
+        return redirect(url_for("auth.change_password"), code=303)
+    session = db.session()
+    if attempt(form, lambda: accounts.sign_out_everywhere(session, actor=current_user)):
+        logout_user()
+    return done(url_for("auth.login"), _("You are signed out on every device."))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    session = db.session()
+    form = ChangePasswordForm()
+    return form_step(
+        form,
+        lambda: accounts.change_password(session, actor=current_user, current=form.current.data, new=form.new.data,
+                                         repeat=form.repeat.data, token=session_token()),
+        done_to=lambda _user: (url_for("auth.home"), _("Your password was changed; your other sessions ended.")),
+        partial="auth/_password_form.html",
+        page="auth/password.html",
+        title=_("Your password"),
+        lead=_("Choose a new password: at least 10 characters, not a common one. A few unrelated words are easy to "
+               "remember and hard to guess."),
+        must_change=current_user.must_change_password,
+    )
 
 
 @bp.route("/language", methods=["POST"])

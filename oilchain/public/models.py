@@ -27,3 +27,4 @@ class UnknownScan(SQLModel, table=True):
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     lot_id: int | None = Field(default=None, foreign_key="lot.id")
     user_agent: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=45)  # the client's, after OILCHAIN_TRUSTED_PROXIES hops

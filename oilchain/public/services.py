@@ -99,13 +99,14 @@ def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = Non
     return level
 
 
-def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: str) -> None:
+def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: str, address: str | None = None) -> None:
     """Keep a scan of a code that was never issued, for the processor and the bureau."""
     session.add(
         UnknownScan(
             at=clock.utcnow(), path=path[: db.column_length(UnknownScan.path)], reason=error.reason,
             product_id=error.product_id, lot_id=error.lot_id,
             user_agent=(user_agent or "")[: db.column_length(UnknownScan.user_agent)],
+            address=(address or "")[: db.column_length(UnknownScan.address)],
         )
     )
 

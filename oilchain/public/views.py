@@ -16,7 +16,8 @@ def not_issued(error: services.NotIssued):
     """A code this system never issued: its own message, and a line in the log."""
     session = db.session()
     session.rollback()
-    services.log_unknown(session, path=request.path, error=error, user_agent=request.headers.get("User-Agent", ""))
+    services.log_unknown(session, path=request.path, error=error, user_agent=request.headers.get("User-Agent", ""),
+                         address=request.remote_addr)
     session.commit()
     return render_template("public/invalid.html", message=str(error.message)), 404
 

@@ -32,7 +32,7 @@ def test_admin_user(app, auth, world):
     url = "/admin/users/new"
     form = {"username": "coop-clerk", "display_name": "记账员", "role": "cooperative",
             "organization_id": world.orgs["coop"].id, "password": "a-long-password"}
-    refuse(app, auth, url, {**form, "password": "short"}, "The password needs at least 8 characters.")
+    refuse(app, auth, url, {**form, "password": "short"}, "The password needs at least 10 characters.")
     refuse(app, auth, url, {**form, "role": "processor"}, "This role does not fit this kind of organization.")
     refuse(app, auth, url, {**form, "username": "coop"}, "This username is taken.")
     refuse(app, auth, url, {**form, "username": "has space"}, "A username is 1 to 40 letters, digits, dots, dashes or underscores.")
