@@ -79,7 +79,7 @@ def big_body(base: str, server: Server) -> bool:
     before = rss_mb(server.workers())
     host, port = base.removeprefix("http://").split(":")
     size, status = 200 * 1024 * 1024, None
-    with socket.create_connection((host, int(port)), timeout=60) as connection:
+    with socket.create_connection((host, int(port)), timeout=120) as connection:
         connection.sendall(f"POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                            f"Content-Length: {size}\r\n\r\n".encode() + b"username=")
         chunk, sent = b"a" * (1024 * 1024), 0
@@ -93,6 +93,8 @@ def big_body(base: str, server: Server) -> bool:
             status = connection.recv(4096).split(b"\r\n", 1)[0].decode()
         except ConnectionResetError:
             status = "reset"
+        except TimeoutError:
+            status = "no answer within 120 s"
     after = rss_mb(server.workers())
     ok = status.endswith("413 REQUEST ENTITY TOO LARGE") and after - before < 50
     return report("post_200_mb", ok, f"POST /login of 200 MB -> {status!r} after {sent // 2**20} MB sent; "
@@ -149,6 +151,71 @@ def tablet(base: str, plot_id: int, harvested_on: str) -> list[bool]:
     return results
 
 
+def status_of(browser: Browser, path: str) -> int:
+    try:
+        with browser.opener.open(browser.base + path, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as refusal:
+        return refusal.code
+
+
+def unknown_user_timing(base: str) -> bool:
+    """Wrong passwords for existing and for unknown names, alternating (one
+    try per name, so no account waits): the median answer times."""
+    known, unknown = [], []
+    for name in ("nursery", "nursery2", "coop2", "coop3", "coop4"):
+        for username, into in ((name, known), (f"nobody-{name}", unknown)):
+            browser = signed_in(base, None)
+            started = time.monotonic()
+            status, _ = browser.post("/login", {"username": username, "password": "not-the-password"})
+            into.append((time.monotonic() - started) * 1000)
+            assert status == 422, status
+    known_ms, unknown_ms = sorted(known)[2], sorted(unknown)[2]
+    ok = unknown_ms > 0.5 * known_ms
+    return report("unknown_user_time", ok, f"wrong password, median of 5: existing user {known_ms:.0f} ms, "
+                                           f"unknown user {unknown_ms:.0f} ms")
+
+
+def cookie_jar(browser: Browser):
+    return next(handler.cookiejar for handler in browser.opener.handlers
+                if isinstance(handler, urllib.request.HTTPCookieProcessor))
+
+
+def cookie_after_logout(base: str) -> bool:
+    browser = signed_in(base, "processor")
+    copy = Browser(base)
+    for cookie in cookie_jar(browser):
+        cookie_jar(copy).set_cookie(cookie)
+    before = status_of(copy, "/processing/receive")
+    browser.post("/logout", {})
+    after = status_of(copy, "/processing/receive")
+    return report("cookie_after_logout", before == 200 and after in (302, 303),
+                  f"a copy of the session cookie: {before} before logout, {after} after")
+
+
+def weak_passwords(base: str) -> list[bool]:
+    results = []
+    browser = signed_in(base, "processor2")
+    for weak in ("password", "12345678"):
+        status, body = browser.post("/account/password?lang=en", {"current": DEMO_PASSWORD, "new": weak, "repeat": weak})
+        results.append(report(f"weak_password {weak}", status == 422, f"change password to {weak!r} -> {status}"))
+    return results
+
+
+def wrong_passwords(base: str, seconds: float) -> bool:
+    """Wrong passwords for one account as fast as one client sends them."""
+    browser = signed_in(base, None)
+    answers: dict[int, int] = {}
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, _ = browser.post("/login", {"username": "coop", "password": "guess-" + str(len(answers))})
+        answers[status] = answers.get(status, 0) + 1
+    checked = answers.get(422, 0)
+    return report("wrong_passwords", checked <= 10 and answers.get(429, 0) > 0,
+                  f"{sum(answers.values())} wrong passwords for one account in {seconds:.0f} s: "
+                  f"{checked} checked (422), {answers.get(429, 0)} told to wait (429)")
+
+
 def demo_facts() -> tuple[int, str]:
     from sqlmodel import select
 
@@ -168,6 +235,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432",
                         help="a PostgreSQL server (a fresh database is made) or a sqlite:/// URL")
+    parser.add_argument("--seconds", type=float, default=20, help="how long to send wrong passwords")
     args = parser.parse_args()
     drop = None
     if args.url.startswith("sqlite"):
@@ -197,6 +265,10 @@ def main() -> int:
         results.append(login_nul(signed_in(base, None)))
         results.append(big_body(base, server))
         results += tablet(base, plot_id, today)
+        results.append(unknown_user_timing(base))
+        results.append(cookie_after_logout(base))
+        results += weak_passwords(base)
+        results.append(wrong_passwords(base, args.seconds))  # last: the address waits after it
         print(f"hostile: {len(results)} findings tried in {time.monotonic() - started:.1f} s")
     finally:
         server.stop()
