@@ -151,12 +151,24 @@ def live_server(database_url, tmp_path):
     server.stop()
 
 
+_running = {"playwright": None, "users": 0}
+
+
 @pytest.fixture(scope="session")
 def playwright():
+    """One Playwright per process: each test module that imports this fixture
+    gets a session fixture of its own, and a second sync_playwright() in the
+    same process fails ("Sync API inside the asyncio loop"), so they share it."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"the browser tests need Debian's chromium at {CHROMIUM}")
-    with playwright_api.sync_playwright() as p:
-        yield p
+    if _running["playwright"] is None:
+        _running["playwright"] = playwright_api.sync_playwright().start()
+    _running["users"] += 1
+    yield _running["playwright"]
+    _running["users"] -= 1
+    if not _running["users"]:
+        _running["playwright"].stop()
+        _running["playwright"] = None
 
 
 def launch(playwright, extra_args=()):
