@@ -7,7 +7,7 @@ from .resources import PACKAGE_DIR, resource_dir  # noqa: F401  (for callers of 
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import config, i18n, labels, reactions, web
+    from . import config, i18n, labels, reactions, security, web
     from .auth import setup as auth_setup
     from .admin import users as admin_users  # noqa: F401  (user pages and the audit log, on the admin blueprint)
     from .admin.views import bp as admin_bp
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     reactions.install()  # what follows from what, before any service runs
     web.init_app(app)  # first: the blueprints' rules use its URL converter
+    security.init_app(app)  # response headers (CSP and others); before the fast scan path copies them
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, pass_script_info, routes_command, shell_command, with_appcontext
 from sqlmodel import select
 
-from . import create_app, db, migrate
+from . import create_app, db, downloads, migrate
 from .config import ConfigError, bind_base_url
 from .auth import services as auth_services
 from .auth.models import ORG_KINDS, ROLES, Organization
@@ -311,8 +311,6 @@ def tokens_revoke(token_id):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="labels.pdf or labels.csv")
 @with_appcontext
 def labels_command(lot, first, last, output):
-    import csv
-
     from .documents.labels import bottle_sheet
     from .processing import labels
 
@@ -322,9 +320,7 @@ def labels_command(lot, first, last, output):
         if output.lower().endswith(".csv"):
             rows = labels.csv_rows(session, key=key, base_url=base, lot_code=lot, first=first, last=last)
             with open(output, "w", newline="", encoding="utf-8-sig") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(labels.CSV_HEADER)
-                writer.writerows(rows)
+                downloads.write_csv(handle, labels.CSV_HEADER, rows)  # the same cells as the download
             click.echo(f"{output}: {len(rows)} labels")
             return
         made = labels.bottle_labels(session, key=key, base_url=base, lot_code=lot, first=first, last=last)

@@ -1,9 +1,6 @@
 """What every view shares: running a service for a form, answering htmx and
 plain requests alike, and the error pages."""
 
-import csv
-import io
-
 from flask import Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_htmx import HTMX
@@ -12,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from . import db
+from . import db, downloads
 from .errors import DomainError
 from .forms import has_control_characters
 
@@ -120,19 +117,15 @@ def done(url: str, message: str, category: str = "success"):
 
 
 def csv_response(filename: str, header: list, rows: list) -> Response:
-    """A table as a CSV download that spreadsheet programs open as UTF-8."""
-    out = io.StringIO()
-    out.write("\ufeff")  # the byte-order mark Excel needs to read Chinese as UTF-8
-    writer = csv.writer(out)
-    writer.writerow([str(cell) for cell in header])
-    writer.writerows(rows)
-    return document(out.getvalue(), "text/csv", filename)
+    """A table as a CSV download that spreadsheet programs open as UTF-8,
+    with no cell a spreadsheet would run as a formula (downloads.safe_cell)."""
+    return document(downloads.csv_text(header, rows), "text/csv", filename)
 
 
 def document(body, mimetype: str, filename: str, inline: bool = False) -> Response:
-    """A file to download (or, `inline`, to open in the browser: PDFs to print)."""
-    disposition = "inline" if inline else "attachment"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"{disposition}; filename={filename}"})
+    """A file to download (or, `inline`, to open in the browser: PDFs to
+    print), its name quoted as RFC 6266 says (downloads.content_disposition)."""
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": downloads.content_disposition(filename, inline)})
 
 
 def navigation() -> list[tuple[str, str]]:

@@ -34,8 +34,9 @@ from .recording import (
     remaining_from_lines,
     require_owned,
     too_little,
+    unknown_lot,
 )
-from .shipments import RECEIVE_GAIN_LIMIT_PERMILLE, RECEIVE_TOLERANCE_PERMILLE, open_shipment, receive_lot, ship_lot
+from .shipments import RECEIVE_GAIN_LIMIT_PERMILLE, RECEIVE_TOLERANCE_PERMILLE, open_shipment, receivable, receive_lot, ship_lot
 
 __all__ = [
     "balance", "check_balance", "round_share", "yield_bounds",
@@ -43,6 +44,6 @@ __all__ = [
     "hold_outputs", "holds_on", "refuse_held",
     "EARLIEST_DATE", "NewLot", "Recorded", "change_remaining", "check_date", "check_in_hands", "check_usable",
     "dispose_lot", "get_lot", "in_hands_since", "lock_lots", "lot_history", "owned_lots", "record_event",
-    "remaining_from_lines", "require_owned", "too_little",
-    "RECEIVE_GAIN_LIMIT_PERMILLE", "RECEIVE_TOLERANCE_PERMILLE", "open_shipment", "receive_lot", "ship_lot",
+    "remaining_from_lines", "require_owned", "too_little", "unknown_lot",
+    "RECEIVE_GAIN_LIMIT_PERMILLE", "RECEIVE_TOLERANCE_PERMILLE", "open_shipment", "receivable", "receive_lot", "ship_lot",
 ]

@@ -54,10 +54,16 @@ def get_lot(session: Session, code: str, *, for_update: bool = False) -> Lot:
         )
     lot = session.exec(select(Lot).where(Lot.code == normalized_code)).first()
     if lot is None:
-        raise NotFound(_l("No lot has the code %(code)s.", code=normalized_code), field="code")
+        raise unknown_lot(normalized_code)
     if for_update:
         db.lock(session, Lot, [lot.id])
     return lot
+
+
+def unknown_lot(code: str) -> NotFound:
+    """The refusal for a code that names no lot, also given for a lot the
+    reader may not learn about (so the two answers cannot be told apart)."""
+    return NotFound(_l("No lot has the code %(code)s.", code=code), field="code")
 
 
 def lock_lots(session: Session, lots) -> None:

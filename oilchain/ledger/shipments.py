@@ -8,13 +8,13 @@ from sqlmodel import Session, select
 
 from ..auth.actor import Actor
 from ..auth.models import Organization
-from ..errors import Forbidden, Invalid, Label
+from ..errors import Invalid, Label
 from ..errors import Message as _l
 from ..units import g_to_kg, normalized
 from .holds import refuse_held
 from .models import OPEN_SHIPMENT, Event, EventLine, Lot, Shipment
 from ..units import show_quantity
-from .recording import change_remaining, check_date, check_in_hands, get_lot, require_owned, too_little
+from .recording import change_remaining, check_date, check_in_hands, get_lot, require_owned, too_little, unknown_lot
 
 
 RECEIVE_TOLERANCE_PERMILLE = 20  # 2%: a larger weighbridge difference needs a reason
@@ -109,15 +109,19 @@ def receive_lot(
 
 
 def receivable(session: Session, actor: Actor, lot: Lot) -> Shipment:
-    """The lot's open shipment to the actor, or the refusal that says why not."""
+    """The lot's open shipment to the actor, or the refusal that says why not.
+    A lot that is neither the actor's nor on its way to it answers as a code
+    that names no lot: whether it exists, and where it went, are other
+    organizations' facts."""
     shipment = open_shipment(session, lot)
+    if shipment is not None and shipment.to_org_id == actor.org_id:
+        return shipment
+    if lot.owner_org_id != actor.org_id:
+        raise unknown_lot(lot.code)
     if shipment is None:
-        if lot.owner_org_id == actor.org_id:
-            raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
-        raise Invalid(_l("Lot %(code)s has not been shipped to you.", code=lot.code), field="code")
-    if shipment.to_org_id != actor.org_id:
-        raise Forbidden(_l("Lot %(code)s was shipped to another organization.", code=lot.code), field="code")
-    return shipment
+        raise Invalid(_l("Lot %(code)s is already yours: it was received before.", code=lot.code), field="code")
+    # The sender itself, typing a lot it shipped.
+    raise Invalid(_l("Lot %(code)s was shipped to another organization.", code=lot.code), field="code")
 
 
 def check_weighing(lot: Lot, declared: int, weighed: int, note: str, tolerance_permille: int) -> None:

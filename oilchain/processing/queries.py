@@ -1,6 +1,5 @@
 """Read-only views for the processor's pages."""
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from ..auth.models import Organization
@@ -10,7 +9,7 @@ from .services import product_lots_of, products_of
 from ..trace.recalls import holds_of
 from ..codes import normalize_lot_code
 from ..errors import DomainError
-from ..ledger import get_lot, open_shipment
+from ..ledger import get_lot, receivable
 from ..provenance import origin_story
 
 
@@ -43,17 +42,9 @@ def shipment_for_receipt(session: Session, actor, raw_code: str) -> dict:
     code = normalize_lot_code(raw_code)
     try:
         lot = get_lot(session, code)
+        shipment = receivable(session, actor, lot)  # the receipt's own refusals, word for word
     except DomainError as error:
         return {"code": code, "error": str(error.message)}
-    shipment = open_shipment(session, lot)
-    problem = None
-    if shipment is None:
-        problem = _l("Lot %(code)s is already yours: it was received before.", code=lot.code) if lot.owner_org_id == actor.org_id \
-            else _l("Lot %(code)s has not been shipped to you.", code=lot.code)
-    elif shipment.to_org_id != actor.org_id:
-        problem = _l("Lot %(code)s was shipped to another organization.", code=lot.code)
-    if problem:
-        return {"code": lot.code, "error": str(problem)}
     return {
         "code": lot.code,
         "lot": lot,

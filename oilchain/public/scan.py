@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from .. import clock, codes, db
+from .. import clock, codes, db, security
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
 from . import services
 
@@ -244,15 +244,16 @@ class FastScans:
 
     HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("Vary", "Cookie")]
 
-    def __init__(self, wsgi_app, scanner: Scanner):
+    def __init__(self, wsgi_app, scanner: Scanner, headers: list[tuple[str, str]] = ()):
         self.wsgi_app = wsgi_app
         self.scanner = scanner
+        self.headers = self.HEADERS + list(headers)  # and the security headers Flask adds (oilchain/security.py)
 
     def __call__(self, environ, start_response):
         body = self.answer(environ)
         if body is None:
             return self.wsgi_app(environ, start_response)
-        start_response("200 OK", self.HEADERS + [("Content-Length", str(len(body)))])
+        start_response("200 OK", self.headers + [("Content-Length", str(len(body)))])
         return [body]
 
     def answer(self, environ) -> bytes | None:
@@ -292,4 +293,4 @@ class FastScans:
 
 def init_app(app) -> None:
     app.extensions["oilchain.scanner"] = hot_path = Scanner(app)
-    app.wsgi_app = FastScans(app.wsgi_app, hot_path)
+    app.wsgi_app = FastScans(app.wsgi_app, hot_path, security.fixed_headers(app))

@@ -67,6 +67,9 @@ def charts(found) -> list[dict]:
     return drawn
 
 
+DASHBOARD_TABLES = ("targets", "monthly", "townships")
+
+
 @bp.route("/dashboard.csv")
 @roles_required(*BUREAU_ROLES)
 def dashboard_csv():
@@ -74,6 +77,9 @@ def dashboard_csv():
     year, month = chosen_period(session)
     found = services.figures(session, year, month)
     table = request.args.get("table", "targets")
+    if table not in DASHBOARD_TABLES:  # never echoed: the name goes into the file's name
+        message = _("There is no such table to download: choose targets, monthly or townships.")
+        return render_template("error.html", status=404, message=message), 404
     if table == "townships":
         header = [_("Township")] + [str(METRICS[key].label) for key in METRICS]
         rows = [[entry["name"] or _("(no township)")] + [plain(entry["values"][key], METRICS[key].unit) for key in METRICS]

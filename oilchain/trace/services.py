@@ -95,8 +95,17 @@ def visible_trace(session: Session, actor: Actor, graph: Graph, upstream_walk: b
 
 
 def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool) -> dict:
+    """The trace as JSON, showing what the HTML trace shows. No database id
+    of a record the reader may not open: a lot it sees in full is named by
+    its code; any other lot by a name that holds only in this answer
+    (`other-1`, ...), neither its id nor its code, which the page leaves out
+    too; an event by its id only when it touches a lot the reader sees in
+    full (the lot's page lists it). Plots in a trace are ones the reader may
+    open (plot_access), so they keep their id, as the page's links do."""
     view = visible_trace(session, actor, graph, upstream_walk)
     full = view["full"]
+    nodes = {n for e in view["edges"] for n in (e.source, e.target)} | {graph.start}
+    others = {n: f"other-{i}" for i, n in enumerate(sorted(n for n in nodes if n[0] == "lot" and n[1] not in full), 1)}
 
     def node(n):
         kind, node_id = n
@@ -112,9 +121,11 @@ def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool
     def ref(n):
         if n[0] == "plot":
             return f"plot:{n[1]}"
-        return view["lots"][n[1]].code if n[1] in full else f"lot:{n[1]}"
+        return view["lots"][n[1]].code if n[1] in full else others[n]
 
-    nodes = {n for e in view["edges"] for n in (e.source, e.target)} | {graph.start}
+    def seen(e) -> bool:
+        return any(n[0] == "lot" and n[1] in full for n in (e.source, e.target))
+
     return {
         "start": ref(graph.start),
         "nodes": [dict(node(n), ref=ref(n)) for n in sorted(nodes)],
@@ -122,7 +133,7 @@ def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool
             {
                 "from": ref(e.source),
                 "to": ref(e.target),
-                "event": e.event_id,
+                "event": e.event_id if seen(e) else None,
                 "step": e.kind,
                 "date": view["events"][e.event_id].occurred_on.isoformat(),
                 "quantity": e.quantity if e.source[0] == "plot" or e.source[1] in full else None,

@@ -24,8 +24,8 @@ def test_processing_receive(app, auth, world):
     url = "/processing/receive"
     form = {"code": seed.code, "weighed": "1990", "occurred_on": "2025-11-21"}
 
-    auth.login("processor2")
-    refuse(app, auth, url, form, f"Lot {seed.code} was shipped to another organization.")
+    auth.login("processor2")  # not the addressee: told what an unknown code is told
+    refuse(app, auth, url, form, f"No lot has the code {seed.code}.")
 
     auth.login("processor")
     refuse(app, auth, url, {**form, "code": "YY-Z25-999999"}, "No lot has the code YY-Z25-999999.")
