@@ -51,6 +51,8 @@ def test_an_outbox_past_one_batch_with_poisoned_entries_gets_every_good_entry_th
     assert {e["lot_code"] for i, e in outbox.items() if i in sent} == {code for _u, code, _g, _p in field_records(app)}
 
     # Every request carried at most one batch; the batch with the entry too
-    # large to send went again one entry at a time.
+    # large to send went again one entry at a time. The outbox is read in its
+    # keys' (random UUIDs') order, so that entry may fall in the last, short
+    # batch (120 = 50 + 50 + 20): at least 19 of the others went alone.
     sizes = [len(json.loads(body)["entries"]) for body in batches if len(body) < 1_000_000]
-    assert max(sizes) == 50 and sizes.count(1) >= 49
+    assert max(sizes) == 50 and sizes.count(1) >= WAITING % 50 - 1
