@@ -11,6 +11,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import setup as auth_setup
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .downloads import queue as documents_queue
+    from .downloads.views import bp as downloads_bp
     from .epcis.views import bp as epcis_bp
     from .gi.views import bp as gi_bp
     from .harvest import field  # noqa: F401  (the field app's routes, on the harvest blueprint)
@@ -54,8 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         gi_bp,
         public_bp,
         epcis_bp,
+        downloads_bp,
     ):
         app.register_blueprint(blueprint)
+    documents_queue.make_queue(app)  # huey on the app's database (or inline): the worker's tasks
     public_scan.init_app(app)  # after the templates' filters and translations are set up
 
     from .cli import register_commands

@@ -57,6 +57,9 @@ def register_commands(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(labels_command)
+    from .downloads.worker import worker_command
+
+    app.cli.add_command(worker_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic) and reference data.")

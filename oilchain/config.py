@@ -54,6 +54,11 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         "PUBLIC_BASE_URL_FROM_BIND": not public_base_url,
         # A request body larger than this is refused (413) before it is read.
         "MAX_CONTENT_LENGTH": request_limit(environ.get("OILCHAIN_MAX_REQUEST_KB", "1024")),
+        # Long documents (downloads/): made by `oilchain worker`, kept on disk this many days.
+        "DOCUMENTS_DIR": environ.get("OILCHAIN_DOCUMENTS_DIR") or os.path.join(instance_path, "documents"),
+        "DOCUMENTS_KEEP_DAYS": whole_number("OILCHAIN_DOCUMENTS_KEEP_DAYS", environ.get("OILCHAIN_DOCUMENTS_KEEP_DAYS", "7"), 1, 365),
+        # Development without a worker: documents are made inside the request that asks (huey's immediate mode).
+        "DOCUMENTS_INLINE": environ.get("OILCHAIN_DOCUMENTS_INLINE", "") in ("1", "true", "yes"),
         # A weighbridge difference beyond this (per mille of the declared weight) needs a reason.
         "RECEIVE_TOLERANCE_PERMILLE": tolerance_permille,
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method for new password hashes
@@ -78,6 +83,12 @@ def bind_base_url(host: str, port) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+def whole_number(name: str, text: str, low: int, high: int) -> int:
+    if not text.strip().isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {text!r}")
+    return int(text)
 
 
 def request_limit(kilobytes: str) -> int:

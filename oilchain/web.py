@@ -147,6 +147,7 @@ def navigation() -> list[tuple[str, str]]:
             ("sales.index", _("Sales")),
             ("trace.lots", _("Lots")),
             ("trace.unknown_scans", _("Unknown codes")),
+            ("downloads.index", _("Documents")),
         ],
         "manager": [
             ("reports.dashboard", _("Dashboard")),
@@ -156,6 +157,7 @@ def navigation() -> list[tuple[str, str]]:
             ("gi.index", _("GI")),
             ("trace.unknown_scans", _("Unknown codes")),
             ("reports.archive", _("Reports")),
+            ("downloads.index", _("Documents")),
             ("admin.grading", _("Grading standard")),
             ("admin.bounds", _("Bounds")),
         ],

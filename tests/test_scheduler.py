@@ -181,19 +181,21 @@ def test_catch_up_runs_each_job_for_its_last_due_period_once(session, world):
     pressings(session, world)
     caught = jobs.catch_up(session, county(2025, 12, 20, 9, 0))
     assert sorted((r.job_id, r.period, r.trigger, r.status) for r in caught) == [
+        ("documents_cleanup", "2025-12-19", "catch-up", "ok"),
         ("monthly_report", "2025-11", "catch-up", "ok"), ("nightly_rollup", "2025-12-19", "catch-up", "ok")]
     assert session.exec(select(ReportArchive.year, ReportArchive.month)).all() == [(2025, 11)]
     assert jobs.catch_up(session, county(2025, 12, 20, 9, 5)) == []
-    assert len(runs(session)) == 2
-    # a day later only the nightly job is due again
+    assert len(runs(session)) == 3
+    # a day later only the nightly jobs are due again
     later = jobs.catch_up(session, county(2025, 12, 21, 9, 0))
-    assert [(r.job_id, r.period) for r in later] == [("nightly_rollup", "2025-12-20")]
+    assert sorted((r.job_id, r.period) for r in later) == [("documents_cleanup", "2025-12-20"), ("nightly_rollup", "2025-12-20")]
 
 
 def test_a_failed_run_does_not_count_as_done(session, world):
     session.add(JobRun(job_id="nightly_rollup", period="2025-12-19", status="failed", message="disk full",
                        trigger="schedule"))
     session.add(JobRun(job_id="monthly_report", period="2025-11", status="ok", message="archived", trigger="schedule"))
+    session.add(JobRun(job_id="documents_cleanup", period="2025-12-19", status="ok", message="0 removed", trigger="schedule"))
     session.commit()
     caught = jobs.catch_up(session, county(2025, 12, 20, 9, 0))
     assert [(r.job_id, r.period, r.status) for r in caught] == [("nightly_rollup", "2025-12-19", "ok")]
@@ -225,7 +227,7 @@ def test_jobs_list_and_run_on_the_command_line(app, runner, world):
     listed = runner.invoke(args=["jobs", "list"])
     assert listed.exit_code == 0, listed.output
     assert "nightly_rollup" in listed.output and "monthly_report" in listed.output
-    assert listed.output.count("never run") == 2
+    assert listed.output.count("never run") == len(jobs.JOBS)
 
     ran = runner.invoke(args=["jobs", "run", "nightly_rollup", "--period", "2025-12-19"])
     assert ran.exit_code == 0, ran.output
@@ -234,7 +236,7 @@ def test_jobs_list_and_run_on_the_command_line(app, runner, world):
         assert [(r.period, r.status, r.trigger) for r in runs(session, job_id="nightly_rollup")] == [("2025-12-19", "ok", "manual")]
         assert reports.rollup_state(session, 2025).through_day == date(2025, 12, 19)
     listed = runner.invoke(args=["jobs", "list"])
-    assert "last: 2025-12-19 ok" in listed.output and listed.output.count("never run") == 1
+    assert "last: 2025-12-19 ok" in listed.output and listed.output.count("never run") == len(jobs.JOBS) - 1
 
 
 def test_jobs_run_fails_clearly(app, runner, world):
