@@ -59,6 +59,7 @@ def run_job(job_id: int) -> str:
     os.makedirs(directory, exist_ok=True)
     with Session(db.engine(), expire_on_commit=False) as session:
         job = session.get(DocumentJob, job_id)
+        total = job.total
         user, org = session.get(User, job.requested_by), session.get(Organization, job.organization_id)
         name = f"{job.id}-{secrets.token_hex(8)}{os.path.splitext(job.download_name)[1]}"
         partial = os.path.join(directory, name + ".part")
@@ -81,5 +82,5 @@ def run_job(job_id: int) -> str:
                 _write({"status": "failed", "error": message[:2000], "finished_at": clock.utcnow()}, job_id)
                 return "failed"
     size = os.path.getsize(os.path.join(directory, name))
-    _write({"status": "done", "done": job.total, "file_name": name, "size": size, "finished_at": clock.utcnow()}, job_id)
+    _write({"status": "done", "done": total, "file_name": name, "size": size, "finished_at": clock.utcnow()}, job_id)
     return "done"
