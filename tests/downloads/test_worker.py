@@ -51,3 +51,15 @@ def test_a_worker_process_makes_the_job(app, database_url, bottled, tmp_path):
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     queued.extensions["oilchain.engine"].dispose()
     queued.extensions["oilchain.scan_engine"].dispose()
+
+
+def test_the_procfile_and_the_start_script_run_a_worker():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    lines = [line.strip() for line in (root / "Procfile").read_text().splitlines()]
+    assert "worker: oilchain worker" in lines
+    [web] = [line for line in lines if line.startswith("web:")]
+    assert "--timeout 60" in web  # set, not gunicorn's default
+    start = (root / "scripts" / "start").read_text()
+    assert "oilchain worker &" in start and "oilchain scheduler &" in start and "trap stop EXIT" in start
