@@ -1,8 +1,9 @@
 """Long documents in the background: a whole lot's bottle label sheet asked
 for over HTTP answers at once, and a real worker process makes it.
 
-Takes the largest product lot of the benchmark database (the county data has
-lots of about 13,800 bottles; --lot names another), signs in as its
+Takes the largest product lot of the database (the small demo's
+YY-P25-000001 has 13,807 bottles, the finding's lot; the county data's
+largest about 6,500; --lot names another), signs in as its
 processor, POSTs /documents/new for the whole lot's A4 sheet and times that
 request (target: well under a second, where the sheet in the request took
 about 130 s, past gunicorn's timeout). Then it starts `oilchain worker`
@@ -11,6 +12,7 @@ the page does, prints the progress it shows, and times the worker's making
 (started -> finished, from the job's row) and the download.
 
     OILCHAIN_DATABASE_URL=... python bench/documents_background.py [--lot CODE] [--workers 1]
+    OILCHAIN_DATABASE_URL=sqlite:///instance/oilchain.db python bench/documents_background.py   # after scripts/start
 """
 
 import argparse
@@ -44,7 +46,7 @@ def sign_in_as_owner(app, client, org_id: int):
 
     with app.app_context():
         session = db.session()
-        user = session.exec(select(User).where(User.org_id == org_id, User.role == "processor")).first()
+        user = session.exec(select(User).where(User.organization_id == org_id, User.role == "processor")).first()
         user.password_hash = generate_password_hash("bench-password-1234", method="pbkdf2:sha256:1000")
         session.add(user)
         session.commit()

@@ -34,6 +34,7 @@ class Kind:
     label: object  # lazy translatable name
     check: Callable  # (session, actor, params) -> Plan; raises a DomainError
     make: Callable  # (session, params, path, progress, requested_by) -> None
+    title: Callable  # checked params -> what it is, in the reader's language
 
 
 def _lot_range(session: Session, actor, params: dict, limit: int):
@@ -47,8 +48,11 @@ def _lot_range(session: Session, actor, params: dict, limit: int):
 def _check_sheet(session: Session, actor, params: dict) -> Plan:
     lot, _product_lot, _product, first, last = _lot_range(session, actor, params, labels.MAX_LABELS)
     params.update(code=lot.code, first=first, last=last)
-    return Plan(_("Bottle labels of lot %(code)s, serials %(first)s–%(last)s (A4 PDF)", code=lot.code, first=first, last=last),
-                last - first + 1, f"{lot.code}-labels-{first}-{last}.pdf", "application/pdf")
+    return Plan(_sheet_title(params), last - first + 1, f"{lot.code}-labels-{first}-{last}.pdf", "application/pdf")
+
+
+def _sheet_title(params: dict) -> str:
+    return _("Bottle labels of lot %(code)s, serials %(first)s–%(last)s (A4 PDF)", **params)
 
 
 def _make_sheet(session: Session, params: dict, path: str, progress, requested_by: str) -> None:
@@ -64,8 +68,11 @@ def _make_sheet(session: Session, params: dict, path: str, progress, requested_b
 def _check_csv(session: Session, actor, params: dict) -> Plan:
     lot, _product_lot, _product, first, last = _lot_range(session, actor, params, labels.MAX_CSV_ROWS)
     params.update(code=lot.code, first=first, last=last)
-    return Plan(_("Serials of lot %(code)s, %(first)s–%(last)s (CSV)", code=lot.code, first=first, last=last),
-                last - first + 1, f"{lot.code}-serials-{first}-{last}.csv", "text/csv")
+    return Plan(_csv_title(params), last - first + 1, f"{lot.code}-serials-{first}-{last}.csv", "text/csv")
+
+
+def _csv_title(params: dict) -> str:
+    return _("Serials of lot %(code)s, %(first)s–%(last)s (CSV)", **params)
 
 
 CSV_STEP = 10_000  # rows between progress reports
@@ -96,7 +103,11 @@ def _check_report(session: Session, actor, params: dict) -> Plan:
     year = params.get("year")
     if not isinstance(year, int) or year not in YEARS:
         raise Invalid(_l("Choose a year from %(first)s to %(last)s.", first=YEARS[0], last=YEARS[-1]), field="year")
-    return Plan(_("Output report for %(year)s (PDF)", year=year), 1, f"oilchain-report-{year}.pdf", "application/pdf")
+    return Plan(_report_title(params), 1, f"oilchain-report-{year}.pdf", "application/pdf")
+
+
+def _report_title(params: dict) -> str:
+    return _("Output report for %(year)s (PDF)", year=params["year"])
 
 
 def _make_report(session: Session, params: dict, path: str, progress, requested_by: str) -> None:
@@ -109,9 +120,9 @@ def _make_report(session: Session, params: dict, path: str, progress, requested_
 KINDS = {
     kind.code: kind
     for kind in (
-        Kind("labels_pdf", _l("Bottle labels (A4 PDF)"), _check_sheet, _make_sheet),
-        Kind("serials_csv", _l("Serials (CSV)"), _check_csv, _make_csv),
-        Kind("year_report", _l("Output report for a year (PDF)"), _check_report, _make_report),
+        Kind("labels_pdf", _l("Bottle labels (A4 PDF)"), _check_sheet, _make_sheet, _sheet_title),
+        Kind("serials_csv", _l("Serials (CSV)"), _check_csv, _make_csv, _csv_title),
+        Kind("year_report", _l("Output report for a year (PDF)"), _check_report, _make_report, _report_title),
     )
 }
 

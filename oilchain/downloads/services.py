@@ -55,6 +55,15 @@ def parameters(job: DocumentJob) -> dict:
     return json.loads(job.parameters or "{}")
 
 
+def title(job: DocumentJob) -> str:
+    """What the job makes, in the reader's language (the stored title is the requester's)."""
+    kind = KINDS.get(job.kind)
+    try:
+        return kind.title(parameters(job)) if kind else job.title
+    except (KeyError, TypeError, ValueError):
+        return job.title
+
+
 def result_path(directory: str, job: DocumentJob) -> str | None:
     """The finished file of a done job (None before, and once expired)."""
     if job.status != "done" or not job.file_name:

@@ -77,5 +77,10 @@ def download(document_id: int):
                      as_attachment=found.mimetype != "application/pdf", max_age=0)
 
 
+@bp.app_template_global()
+def document_title(job) -> str:
+    return services.title(job)
+
+
 def _keeping() -> dict:
     return {"keep_days": current_app.config["DOCUMENTS_KEEP_DAYS"]}

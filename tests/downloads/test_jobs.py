@@ -156,3 +156,16 @@ def test_a_failure_shows_its_error_and_old_results_are_removed(app, client, auth
     assert not __import__("os").path.exists(path)
     assert client.get(f"/documents/{done_id}/download").status_code == 409
     assert "no longer kept" in client.get(f"/documents/{done_id}").get_data(as_text=True)
+
+
+def test_the_job_reads_in_the_readers_language(app, client, auth, bottled, en, world):
+    code, first, _last = bottled
+    with db_session(app) as session:  # asked for in Chinese
+        job = services.request_job(session, actor=world.actors["processor"], kind="labels_pdf",
+                                   params={"code": code, "first": first, "last": first + 5}, locale="zh_CN")
+        session.commit()
+        job_id, stored = job.id, job.title
+    assert "瓶标" in stored
+    auth.login("bureau")
+    page = client.get(f"/documents/{job_id}").get_data(as_text=True)
+    assert f"Bottle labels of lot {code}, serials {first}–{first + 5} (A4 PDF)" in page and "瓶标" not in page
