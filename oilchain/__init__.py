@@ -12,6 +12,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .admin import users as admin_users  # noqa: F401  (user pages and the audit log, on the admin blueprint)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .downloads import queue as documents_queue
+    from .downloads.views import bp as downloads_bp
     from .epcis.views import bp as epcis_bp
     from .gi.views import bp as gi_bp
     from .harvest import field  # noqa: F401  (the field app's routes, on the harvest blueprint)
@@ -56,8 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         gi_bp,
         public_bp,
         epcis_bp,
+        downloads_bp,
     ):
         app.register_blueprint(blueprint)
+    documents_queue.make_queue(app)  # huey on the app's database (or inline): the worker's tasks
     public_scan.init_app(app)  # after the templates' filters and translations are set up
     if app.config.get("TRUSTED_PROXIES"):  # outermost, so the fast scan path sees the client's address too
         from werkzeug.middleware.proxy_fix import ProxyFix

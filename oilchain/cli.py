@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, pass_script_info, routes_command, shell_command, with_appcontext
 from sqlmodel import select
 
-from . import create_app, db, downloads, migrate
+from . import attachments, create_app, db, migrate
 from .config import ConfigError, bind_base_url
 from .auth import services as auth_services
 from .auth.models import ORG_KINDS, ROLES, Organization
@@ -59,6 +59,9 @@ def register_commands(app) -> None:
     app.cli.add_command(labels_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from .downloads.worker import worker_command
+
+    app.cli.add_command(worker_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic) and reference data.")
@@ -320,7 +323,7 @@ def labels_command(lot, first, last, output):
         if output.lower().endswith(".csv"):
             rows = labels.csv_rows(session, key=key, base_url=base, lot_code=lot, first=first, last=last)
             with open(output, "w", newline="", encoding="utf-8-sig") as handle:
-                downloads.write_csv(handle, labels.CSV_HEADER, rows)  # the same cells as the download
+                attachments.write_csv(handle, labels.CSV_HEADER, rows)  # the same cells as the download
             click.echo(f"{output}: {len(rows)} labels")
             return
         made = labels.bottle_labels(session, key=key, base_url=base, lot_code=lot, first=first, last=last)

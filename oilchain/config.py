@@ -50,8 +50,8 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         # `oilchain backup` and the nightly job write here; the job keeps the
         # newest backup of each of the last KEEP_DAILY days and KEEP_WEEKLY weeks.
         "BACKUP_DIR": environ.get("OILCHAIN_BACKUP_DIR") or os.path.join(instance_path, "backups"),
-        "BACKUP_KEEP_DAILY": count_setting(environ, "OILCHAIN_BACKUP_KEEP_DAILY", "7"),
-        "BACKUP_KEEP_WEEKLY": count_setting(environ, "OILCHAIN_BACKUP_KEEP_WEEKLY", "4"),
+        "BACKUP_KEEP_DAILY": whole_number("OILCHAIN_BACKUP_KEEP_DAILY", environ.get("OILCHAIN_BACKUP_KEEP_DAILY", "7"), 1, 1000),
+        "BACKUP_KEEP_WEEKLY": whole_number("OILCHAIN_BACKUP_KEEP_WEEKLY", environ.get("OILCHAIN_BACKUP_KEEP_WEEKLY", "4"), 1, 1000),
         # In development, unless set, the address the server is bound to
         # (HOST and PORT, as scripts/start and `oilchain run` use them), never
         # the Host header a request brings.
@@ -60,9 +60,14 @@ def from_environment(instance_path: str, environ=os.environ) -> dict:
         # How many proxies in front of the app set X-Forwarded-For (and -Proto):
         # the client's address (sign-in throttling, unknown scans) is read
         # that many hops back (werkzeug's ProxyFix); 0 trusts no header.
-        "TRUSTED_PROXIES": trusted_proxies(environ.get("OILCHAIN_TRUSTED_PROXIES", "0")),
+        "TRUSTED_PROXIES": whole_number("OILCHAIN_TRUSTED_PROXIES", environ.get("OILCHAIN_TRUSTED_PROXIES", "0"), 0, 5),
         # A request body larger than this is refused (413) before it is read.
-        "MAX_CONTENT_LENGTH": request_limit(environ.get("OILCHAIN_MAX_REQUEST_KB", "1024")),
+        "MAX_CONTENT_LENGTH": 1024 * whole_number("OILCHAIN_MAX_REQUEST_KB", environ.get("OILCHAIN_MAX_REQUEST_KB", "1024"), 16, 1_048_576),
+        # Long documents (downloads/): made by `oilchain worker`, kept on disk this many days.
+        "DOCUMENTS_DIR": environ.get("OILCHAIN_DOCUMENTS_DIR") or os.path.join(instance_path, "documents"),
+        "DOCUMENTS_KEEP_DAYS": whole_number("OILCHAIN_DOCUMENTS_KEEP_DAYS", environ.get("OILCHAIN_DOCUMENTS_KEEP_DAYS", "7"), 1, 365),
+        # Development without a worker: documents are made inside the request that asks (huey's immediate mode).
+        "DOCUMENTS_INLINE": environ.get("OILCHAIN_DOCUMENTS_INLINE", "") in ("1", "true", "yes"),
         # A weighbridge difference beyond this (per mille of the declared weight) needs a reason.
         "RECEIVE_TOLERANCE_PERMILLE": tolerance_permille,
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method for new password hashes
@@ -89,20 +94,9 @@ def bind_base_url(host: str, port) -> str:
     return f"http://{host}:{port}"
 
 
-def count_setting(environ, name: str, default: str) -> int:
-    value = environ.get(name, default).strip()
-    if not value.isdigit() or not 1 <= int(value) <= 1000:
-        raise ConfigError(f"{name} must be a whole number from 1 to 1000, not {value!r}")
-    return int(value)
+def whole_number(name: str, text: str, low: int, high: int) -> int:
+    if not text.strip().isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {text!r}")
+    return int(text)
 
 
-def trusted_proxies(hops: str) -> int:
-    if not hops.strip().isdigit() or int(hops) > 5:
-        raise ConfigError(f"OILCHAIN_TRUSTED_PROXIES must be the number of proxies in front of the app (0 to 5), not {hops!r}")
-    return int(hops)
-
-
-def request_limit(kilobytes: str) -> int:
-    if not kilobytes.strip().isdigit() or not 16 <= int(kilobytes) <= 1_048_576:
-        raise ConfigError(f"OILCHAIN_MAX_REQUEST_KB must be a whole number of KB from 16 to 1048576, not {kilobytes!r}")
-    return int(kilobytes) * 1024

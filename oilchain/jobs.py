@@ -68,6 +68,16 @@ def run_rollup(session: Session, period: str) -> str:
     return f"{rows} daily rows through {period}"
 
 
+def run_documents_cleanup(session: Session, period: str) -> str:
+    from flask import current_app
+
+    from .downloads.services import clean_up
+
+    config = current_app.config
+    removed = clean_up(session, config["DOCUMENTS_DIR"], config["DOCUMENTS_KEEP_DAYS"])
+    return f"{removed} document(s) older than {config['DOCUMENTS_KEEP_DAYS']} days removed"
+
+
 def run_monthly_report(session: Session, period: str) -> str:
     year, month = (int(part) for part in period.split("-"))
     entry = printing.archive_month(session, year, month, created_by="scheduler")
@@ -98,6 +108,13 @@ JOBS = {
             run=run_backup,
             description=_l("Every night at 03:00: a backup of the database into the backup folder; "
                            "the last 7 daily and 4 weekly backups are kept (settings)."),
+        ),
+        Job(
+            id="documents_cleanup",
+            cron={"hour": 3, "minute": 15},
+            period_of=_previous_day,
+            run=run_documents_cleanup,
+            description=_l("Every night at 03:15: documents made in the background are removed after their retention period."),
         ),
     )
 }

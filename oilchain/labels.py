@@ -91,6 +91,8 @@ UNKNOWN_REASONS = {
     "withdrawn": _l("withdrawn batch"),
 }
 RUN_STATUS = {"running": _l("running"), "ok": _l("succeeded"), "failed": _l("failed")}
+DOCUMENT_STATUS = {"queued": _l("waiting"), "running": _l("being made"), "done": _l("done"), "failed": _l("failed"),
+                   "expired": _l("no longer kept")}
 RUN_TRIGGER = {"schedule": _l("on schedule"), "catch-up": _l("catch-up after a restart"), "manual": _l("run by hand")}
 
 
@@ -134,5 +136,6 @@ def init_app(app) -> None:
         lab_label=lambda name: LAB_LABELS.get(name, name),
         unknown_reason_label=lambda code: UNKNOWN_REASONS.get(code, code),
         run_trigger_label=lambda code: RUN_TRIGGER.get(code, code),
+        document_status_label=lambda code: DOCUMENT_STATUS.get(code, code),
         org_kind_label=lambda code: ORG_KINDS.get(code, code),
     )

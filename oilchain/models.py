@@ -14,4 +14,5 @@ from .gi.models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship  
 from .public.models import SerialScan, UnknownScan  # noqa: F401
 from .trace.models import Recall  # noqa: F401
 from .sales.models import PriceBound, Sale  # noqa: F401
+from .downloads.models import DocumentJob, huey_counter, huey_kv, huey_schedule, huey_task  # noqa: F401
 from .reports.models import DailyActual, ReportArchive, Rollup, Target  # noqa: F401

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from . import db, downloads
+from . import attachments, db
 from .errors import DomainError
 from .forms import has_control_characters
 
@@ -118,14 +118,14 @@ def done(url: str, message: str, category: str = "success"):
 
 def csv_response(filename: str, header: list, rows: list) -> Response:
     """A table as a CSV download that spreadsheet programs open as UTF-8,
-    with no cell a spreadsheet would run as a formula (downloads.safe_cell)."""
-    return document(downloads.csv_text(header, rows), "text/csv", filename)
+    with no cell a spreadsheet would run as a formula (attachments.safe_cell)."""
+    return document(attachments.csv_text(header, rows), "text/csv", filename)
 
 
 def document(body, mimetype: str, filename: str, inline: bool = False) -> Response:
     """A file to download (or, `inline`, to open in the browser: PDFs to
-    print), its name quoted as RFC 6266 says (downloads.content_disposition)."""
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": downloads.content_disposition(filename, inline)})
+    print), its name quoted as RFC 6266 says (attachments.content_disposition)."""
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": attachments.content_disposition(filename, inline)})
 
 
 def navigation() -> list[tuple[str, str]]:
@@ -140,6 +140,7 @@ def navigation() -> list[tuple[str, str]]:
             ("sales.index", _("Sales")),
             ("trace.lots", _("Lots")),
             ("trace.unknown_scans", _("Unknown codes")),
+            ("downloads.index", _("Documents")),
         ],
         "manager": [
             ("reports.dashboard", _("Dashboard")),
@@ -149,6 +150,7 @@ def navigation() -> list[tuple[str, str]]:
             ("gi.index", _("GI")),
             ("trace.unknown_scans", _("Unknown codes")),
             ("reports.archive", _("Reports")),
+            ("downloads.index", _("Documents")),
             ("admin.grading", _("Grading standard")),
             ("admin.bounds", _("Bounds")),
             ("admin.audit", _("Audit log")),

@@ -69,9 +69,11 @@ def frozen_today():
 
 @pytest.fixture
 def app(database_url, tmp_path):
+    # Documents are made inline (huey's immediate mode); tests/downloads runs a real worker too.
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SERIAL_KEY": "test-serial-key",
                       "PUBLIC_BASE_URL": "https://trace.example.cn", "PASSWORD_HASH_METHOD": QUICK_HASHING,
-                      "BACKUP_DIR": str(tmp_path / "backups")})
+                      "BACKUP_DIR": str(tmp_path / "backups"),
+                      "DOCUMENTS_INLINE": True, "DOCUMENTS_DIR": str(tmp_path / "documents")})
     with app.app_context():
         session = db.session()
         db.erase_all(session)

@@ -25,6 +25,8 @@ from oilchain import codes, jobs
 from oilchain.admin.models import Township
 from oilchain.auth import services as auth_services
 from oilchain.auth.models import AccessToken, User
+from oilchain.downloads import services as documents
+from oilchain.downloads.models import DocumentJob
 from oilchain.forms import Form
 from oilchain.gi.models import GIProducer
 from oilchain.ledger.models import Event, Lot
@@ -96,10 +98,13 @@ def county(app, world) -> dict:
         product = session.exec(select(Product)).first()
         product_lot = session.exec(select(ProductLot).join(Lot, Lot.id == ProductLot.lot_id)).first()
         bottle_code = session.get(Lot, product_lot.lot_id).code
+        documents.request_job(session, actor=world.actors["processor"], kind="serials_csv",  # a job (queued) to look at
+                              params={"code": bottle_code}, locale="zh_CN")
+        session.commit()
         ids = lambda model: [str(i) for i in session.exec(select(model.id))][:6]  # noqa: E731
         return {
             "township_id": ids(Township), "event_id": ids(Event), "producer_id": ids(GIProducer),
-            "token_id": ids(AccessToken), "user_id": ids(User),
+            "token_id": ids(AccessToken), "user_id": ids(User), "document_id": ids(DocumentJob),
             "planting_id": ids(PlantingRecord), "plot_id": ids(Plot), "test_id": ids(QualityTest),
             "recall_id": ids(Recall), "entry_id": ["1"], "job_id": list(jobs.JOBS),
             "code": lot_codes, "gtin": [product.gtin], "lot_code": [bottle_code],

@@ -1,7 +1,7 @@
 """sign-in: server-side sessions, sign-in throttling, password resets, the
 client address of unknown scans, the audit log's time index
 
-Revision ID: 0003_sign_in
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0003_sign_in"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

@@ -95,11 +95,12 @@ SHEET_COLUMNS, SHEET_ROWS = 3, 7
 BOTTLE_QR = 20 * mm  # scans when printed at this size
 
 
-def bottle_sheet(labels: list[BottleLabel], notice: Notice | None = None) -> bytes:
+def bottle_sheet(labels: list[BottleLabel], notice: Notice | None = None, progress=None) -> bytes:
     """A print-ready A4 sheet of bottle labels, 21 to a page: a vector QR code
     of 20 mm, the product, lot, serial and dates, and the GI mark area with
     the producer's credit code on labels that carry the mark. A `notice`
-    comes first, on a page of its own, so no label sheet is spoiled by it."""
+    comes first, on a page of its own, so no label sheet is spoiled by it.
+    `progress(n)`, when given, is told after each page how many labels are drawn."""
     font = fonts.register()
     out = io.BytesIO()
     page = pdfcanvas.Canvas(out, pagesize=A4, initialFontName=font, initialFontSize=7)
@@ -111,12 +112,16 @@ def bottle_sheet(labels: list[BottleLabel], notice: Notice | None = None) -> byt
     for index, label in enumerate(labels):
         if index and index % per_page == 0:
             page.showPage()
+            if progress is not None:
+                progress(index)
         slot = index % per_page
         x = (slot % SHEET_COLUMNS) * width
         y = A4[1] - (slot // SHEET_COLUMNS + 1) * height
         _bottle_label(page, font, label, x, y, width, height)
     page.showPage()
     page.save()
+    if progress is not None:
+        progress(len(labels))
     return out.getvalue()
 
 

@@ -18,11 +18,16 @@ from ..public.services import digital_link
 from .models import Product, ProductLot
 from .services import get_product_lot
 
-MAX_LABELS = 100_000  # per request; a larger run is printed in parts
+MAX_LABELS = 100_000  # per sheet (or CSV asked for in a request); a larger run is printed in parts
+MAX_CSV_ROWS = 1_000_000  # per serial CSV made in the background (downloads)
+# What a web request makes at once; more is made in the background (downloads/).
+SYNC_LABELS = 210  # ten A4 pages, about two seconds
+SYNC_ROWS = 20_000
 
 
-def serial_range(session: Session, lot_code: str, first: int | None, last: int | None):
-    """The lot, its product and the chosen serials (default: all of them)."""
+def serial_range(session: Session, lot_code: str, first: int | None, last: int | None, limit: int = MAX_LABELS):
+    """The lot, its product and the chosen serials (default: all of them),
+    at most `limit` of them."""
     lot, product_lot = get_product_lot(session, lot_code)
     if lot.status == "reversed":
         raise Invalid(_l("Lot %(code)s was withdrawn: its codes are void, no labels are printed.", code=lot.code), field="code")
@@ -34,8 +39,8 @@ def serial_range(session: Session, lot_code: str, first: int | None, last: int |
                first=product_lot.serial_first, last=product_lot.serial_last),
             field="first",
         )
-    if last - first + 1 > MAX_LABELS:
-        raise Invalid(_l("At most %(n)s labels at a time.", n=MAX_LABELS), field="last")
+    if last - first + 1 > limit:
+        raise Invalid(_l("At most %(n)s labels at a time.", n=format(limit, ",")), field="last")
     return lot, product_lot, session.get(Product, product_lot.product_id), first, last
 
 
@@ -136,19 +141,22 @@ CSV_HEADER = ("serial_number", "serial", "url", "gtin", "lot", "product", "net_c
 
 def csv_rows(session: Session, *, key: str, base_url: str, lot_code: str, first: int | None = None,
              last: int | None = None) -> list[list]:
+    return list(iter_csv_rows(session, key=key, base_url=base_url, lot_code=lot_code, first=first, last=last))
+
+
+def iter_csv_rows(session: Session, *, key: str, base_url: str, lot_code: str, first: int | None = None,
+                  last: int | None = None, limit: int = MAX_LABELS):
     """One row per bottle, in CSV_HEADER's order (the field names are the
     printers' interface, so they are not translated). `gi_mark` is "yes"
     for a serial with an issued mark, else "no" (values for the printer's
     software, not translated); on a GI lot's other serials `gi_note` says
     why there is none, and the GI columns stay empty."""
-    lot, product_lot, product, first, last = serial_range(session, lot_code, first, last)
+    lot, product_lot, product, first, last = serial_range(session, lot_code, first, last, limit)
     mark = gi_mark(session, lot, product_lot, product)
     beyond = _("beyond the GI marks issued for this lot (serials %(ranges)s)", ranges=mark.ranges_text()) if mark else ""
-    rows = []
     for number, serial, url in bottles(key, base_url, product, lot, first, last):
         marked = bool(mark and mark.covers(number))
-        rows.append([number, serial, url, product.gtin, lot.code, product.name, product.net_content_ml,
+        yield ([number, serial, url, product.gtin, lot.code, product.name, product.net_content_ml,
                      lot.produced_on.isoformat(), product_lot.best_before.isoformat(),
                      mark.name if marked else "", mark.credit if marked else "", "yes" if marked else "no",
                      "" if marked else beyond])
-    return rows

@@ -220,6 +220,10 @@ def bottle_labels(code: str, fmt: str):
     first, last = request.args.get("first", type=int), request.args.get("last", type=int)
     key, base = current_app.config["SERIAL_KEY"], current_app.config["PUBLIC_BASE_URL"]
     try:
+        _lot, _pl, _product, first, last = labels.serial_range(session, lot.code, first, last, labels.MAX_CSV_ROWS)
+        if last - first + 1 > (labels.SYNC_ROWS if fmt == "csv" else labels.SYNC_LABELS):
+            return render_template("downloads/too_long.html", kind="serials_csv" if fmt == "csv" else "labels_pdf",
+                                   params={"code": lot.code, "first": first, "last": last}, count=last - first + 1)
         if fmt == "csv":
             return csv_response(f"{lot.code}-labels.csv", list(labels.CSV_HEADER),
                                 labels.csv_rows(session, key=key, base_url=base, lot_code=lot.code, first=first, last=last))

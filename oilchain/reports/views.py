@@ -190,6 +190,8 @@ def targets():
 def output_pdf():
     session = db.session()
     year, month = chosen_period(session)
+    if month is None:  # a year's report is made in the background (downloads/)
+        return render_template("downloads/too_long.html", kind="year_report", params={"year": year}, count=None)
     pdf = printing.render(session, year, month, printed_by=f"{current_user.display_name} · {current_user.org_name}")
     name = f"oilchain-report-{year}{'-%02d' % month if month else ''}.pdf"
     return document(pdf, "application/pdf", name, inline=True)

@@ -1,4 +1,4 @@
-"""Downloads (oilchain/downloads.py): no CSV cell a spreadsheet would run
+"""Downloads (oilchain/attachments.py): no CSV cell a spreadsheet would run
 as a formula, and every file's name quoted as RFC 6266 says."""
 
 import csv
@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from oilchain.downloads import content_disposition, safe_cell
+from oilchain.attachments import content_disposition, safe_cell
 
 from . import chain
 from .chain import db_session

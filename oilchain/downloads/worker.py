@@ -1,0 +1,34 @@
+"""`oilchain worker`: huey's consumer for the document queue, in its own
+process (the Procfile's worker: line; scripts/start starts one)."""
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import Session
+
+from .. import db
+from .queue import enqueue
+from .services import queued_ids
+
+
+@click.command("worker", help="Make the long documents asked for on the pages (its own process: the Procfile's worker: line).")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True, help="jobs made at once (threads)")
+@with_appcontext
+def worker_command(workers: int):
+    app = current_app._get_current_object()
+    if app.config["DOCUMENTS_INLINE"]:
+        raise click.UsageError("OILCHAIN_DOCUMENTS_INLINE is set: documents are made inside the web requests, no worker runs.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Jobs recorded while no worker listened (or whose hand-over failed) are
+    # queued again; a job is claimed once, so one queued twice is made once.
+    with Session(db.engine()) as session:
+        waiting = queued_ids(session)
+    for job_id in waiting:
+        enqueue(app, job_id)
+    click.echo(f"oilchain worker: {workers} thread(s), {len(waiting)} waiting job(s) queued again")
+    queue = app.extensions["oilchain.queue"]
+    # A short wait between polls when idle (huey's default grows to 10 s): a job starts within a second.
+    queue.create_consumer(workers=workers, worker_type="thread", periodic=False, initial_delay=0.1, backoff=1.15,
+                          max_delay=1.0).run()
