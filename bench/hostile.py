@@ -216,11 +216,75 @@ def wrong_passwords(base: str, seconds: float) -> bool:
                   f"{checked} checked (422), {answers.get(429, 0)} told to wait (429)")
 
 
-def demo_facts() -> tuple[int, str]:
+def page(browser: Browser, path: str) -> tuple[int, str, dict]:
+    try:
+        with browser.opener.open(browser.base + path, timeout=300) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as refusal:
+        return refusal.code, refusal.read().decode(), dict(refusal.headers)
+
+
+def whole_lot_labels(base: str, lot_code: str, bottles: int) -> list[bool]:
+    """A whole lot's label sheet: the old address and the document form."""
+    processor = signed_in(base, "processor")
+    started = time.monotonic()
+    status, body, _ = page(processor, f"/processing/lots/{lot_code}/labels.pdf")
+    took = time.monotonic() - started
+    results = [report("labels_whole_lot", status == 200 and took < 5 and "%PDF" not in body[:10],
+                      f"GET labels.pdf of {lot_code} ({bottles:,} bottles) -> {status} in {took * 1000:.0f} ms "
+                      f"(a page offering the background job)")]
+    started = time.monotonic()
+    status, _ = processor.post("/documents/new", {"kind": "labels_pdf", "code": lot_code})
+    took = time.monotonic() - started
+    results.append(report("labels_background", status == 303 and took < 5,
+                          f"POST /documents/new for the whole sheet -> {status} in {took * 1000:.0f} ms (the worker makes it)"))
+    return results
+
+
+def headers_and_downloads(base: str, foreign_lot: str) -> list[bool]:
+    results = []
+    for path in ("/login", "/01/0692000123450"):
+        _status, _body, headers = page(Browser(base), path)
+        csp = headers.get("Content-Security-Policy", "")
+        ok = ("frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+              and headers.get("X-Content-Type-Options") == "nosniff" and bool(headers.get("Referrer-Policy")))
+        results.append(report(f"headers {path}", ok, f"CSP {csp[:60]!r}..., nosniff "
+                              f"{headers.get('X-Content-Type-Options')}, Referrer-Policy {headers.get('Referrer-Policy')}"))
+    manager = signed_in(base, "manager")
+    status, _body, headers = page(manager, '/reports/dashboard.csv?table=x";filename=evil.exe')
+    results.append(report("dashboard_csv_table", status == 404 and "Content-Disposition" not in headers,
+                          f"table=x\";filename=evil.exe -> {status}, Content-Disposition {headers.get('Content-Disposition')!r}"))
+    status, _body, headers = page(manager, "/reports/dashboard.csv?table=townships")
+    disposition = headers.get("Content-Disposition", "")
+    results.append(report("download_name", 'filename="' in disposition and "filename*=UTF-8''" in disposition,
+                          f"table=townships -> {status}, {disposition!r}"))
+    other = signed_in(base, "processor2")
+    _s, mine, _h = page(other, f"/processing/receive/lookup?code={foreign_lot}")
+    _s, unknown, _h = page(other, "/processing/receive/lookup?code=YY-Z25-999999")
+    told = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", mine)).strip()
+    same = mine.replace(foreign_lot, "CODE") == unknown.replace("YY-Z25-999999", "CODE")
+    results.append(report("receive_lookup_leak", same and "another" not in mine,
+                          f"processor2 looks up {foreign_lot} (another processor's): {told[:80]!r}, as for an unknown code: {same}"))
+    processor = signed_in(base, "processor")
+    _s, trace, _h = page(processor, "/l/YY-P25-000001/trace.json")
+    graph = json.loads(trace)["upstream"]
+    codes = sum(1 for node in graph["nodes"] if node.get("code"))
+    others = sum(1 for node in graph["nodes"] if node["ref"].startswith("other-"))
+    hidden_events = sum(1 for edge in graph["edges"] if edge["event"] is None)
+    results.append(report("trace_json_ids", others > 0 and not re.search(r'"lot:\d+"', trace),
+                          f"trace.json upstream of YY-P25-000001 as its processor: {codes} lots by code, {others} "
+                          f"others by a name of this answer only, {hidden_events} of {len(graph['edges'])} events without id"))
+    return results
+
+
+def demo_facts() -> tuple[int, str, int, str]:
+    """A plot of the Mawang cooperative, today, the bottles of YY-P25-000001,
+    and a seed lot shipped to the first processor."""
     from sqlmodel import select
 
     from oilchain import clock, create_app, db
     from oilchain.auth.models import Organization
+    from oilchain.ledger.models import Lot, Shipment
     from oilchain.planting.models import Plot
 
     app = create_app()
@@ -228,7 +292,11 @@ def demo_facts() -> tuple[int, str]:
         session = db.session()
         org = session.exec(select(Organization).where(Organization.name.like("%麻旺%"))).first()
         plot = session.exec(select(Plot).where(Plot.cooperative_id == org.id).order_by(Plot.id)).first()
-        return plot.id, clock.today().isoformat()
+        bottles = session.exec(select(Lot).where(Lot.code == "YY-P25-000001")).one().quantity
+        processor = session.exec(select(Organization).where(Organization.name.like("%桃花源%"))).one()
+        shipped = session.exec(select(Lot.code).join(Shipment, Shipment.lot_id == Lot.id)
+                               .where(Shipment.to_org_id == processor.id).order_by(Lot.id)).first()
+        return plot.id, clock.today().isoformat(), bottles, shipped
 
 
 def main() -> int:
@@ -253,7 +321,7 @@ def main() -> int:
     for command in (["db", "upgrade"], ["demo", "--if-empty"]):
         outcome = CliRunner().invoke(cli, command, catch_exceptions=False)
         assert outcome.exit_code == 0, outcome.output
-    plot_id, today = demo_facts()
+    plot_id, today, bottles, foreign_lot = demo_facts()
     server = Server(port, 2)
     results = []
     try:
@@ -268,6 +336,8 @@ def main() -> int:
         results.append(unknown_user_timing(base))
         results.append(cookie_after_logout(base))
         results += weak_passwords(base)
+        results += whole_lot_labels(base, "YY-P25-000001", bottles)
+        results += headers_and_downloads(base, foreign_lot)
         results.append(wrong_passwords(base, args.seconds))  # last: the address waits after it
         print(f"hostile: {len(results)} findings tried in {time.monotonic() - started:.1f} s")
     finally:
