@@ -22,11 +22,9 @@ Prints one RESULT line per way and backend: lots lost of lots committed, summed 
 import argparse
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime
 
@@ -35,53 +33,14 @@ sys.path.insert(0, ROOT)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import Session  # noqa: E402
 
 from oilchain import clock, create_app, db, migrate  # noqa: E402
-from oilchain.harvest import services as harvest  # noqa: E402
 from oilchain.reference import seed_reference_data  # noqa: E402
 from tests import chain  # noqa: E402
+from tests.writers import HarvestWriters  # noqa: E402
 
 TODAY = datetime(2025, 12, 20, 10, 0)
 OILCHAIN = [sys.executable, "-c", "from oilchain.cli import main; main()"]
-
-
-class Writers:
-    def __init__(self, app, url, world, count):
-        self.app, self.world, self.stop = app, world, threading.Event()
-        self.engine = db.make_engine(url, pool_size=count + 2)
-        self.committed, self.errors, self.lock = [], [], threading.Lock()
-        self.threads = [threading.Thread(target=self.write, args=(i,), daemon=True) for i in range(count)]
-
-    def write(self, i):
-        coop, plot = ("coop", "mawang") if i % 2 == 0 else ("coop2", "longtan")
-        with self.app.app_context():
-            while not self.stop.is_set():
-                with Session(self.engine, expire_on_commit=False) as session:
-                    try:
-                        lot = db.transaction(session, lambda: harvest.log_harvest(
-                            session, actor=self.world.actors[coop], plot_id=self.world.plots[plot].id,
-                            weight_g=1000, harvested_on=chain.HARVESTED_ON, pickers=2))
-                    except Exception as error:
-                        self.errors.append(repr(error))
-                        time.sleep(0.05)
-                        continue
-                with self.lock:
-                    self.committed.append(lot.code)
-
-    def so_far(self):
-        with self.lock:
-            return set(self.committed)
-
-    def start(self):
-        for thread in self.threads:
-            thread.start()
-
-    def finish(self):
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=30)
-        self.engine.dispose()
 
 
 def codes_in(url):
@@ -130,7 +89,7 @@ def sqlite_ways(work, rounds, count, warmup):
     url = f"sqlite:///{work}/app.db"
     app, world = prepare(url)
     base = codes_in(url)
-    writers = Writers(app, url, world, count)
+    writers = HarvestWriters(app, url, world, count, keep_going=True)
     writers.start()
     time.sleep(warmup)
 
@@ -162,7 +121,7 @@ def postgres_ways(server_url, rounds, count, warmup):
     try:
         app, world = prepare(url_of(stem))
         base = codes_in(url_of(stem))
-        writers = Writers(app, url_of(stem), world, count)
+        writers = HarvestWriters(app, url_of(stem), world, count, keep_going=True)
         writers.start()
         time.sleep(warmup)
 

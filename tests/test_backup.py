@@ -5,7 +5,6 @@ into a fresh database whole (revision, row counts, invariants), and a
 database with data is refused unless forced."""
 
 import json
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +21,7 @@ from oilchain.ledger.models import Lot
 from . import chain
 from .chain import HARVESTED_ON, KG
 from .conftest import _drop_postgres_database, _recreate_postgres_database
+from .writers import HarvestWriters
 
 WRITERS = 3
 KEY = "test-serial-key"  # the app fixture's
@@ -40,51 +40,9 @@ def fresh_url(database_url, tmp_path):
     _drop_postgres_database(server, name)
 
 
-class Writers:
-    """Threads logging 1 kg harvests through the service, each in its own
-    session and transaction (as requests would), until stopped; `committed`
-    holds each lot's code once its commit has returned."""
-
-    def __init__(self, app, url, world):
-        self.app, self.world, self.stop = app, world, threading.Event()
-        self.engine = db.make_engine(url, pool_size=WRITERS + 2)
-        self.committed, self.errors, self.lock = [], [], threading.Lock()
-        self.threads = [threading.Thread(target=self.write, args=(i,)) for i in range(WRITERS)]
-
-    def write(self, i: int) -> None:
-        coop, plot = ("coop", "mawang") if i % 2 == 0 else ("coop2", "longtan")
-        with self.app.app_context():
-            while not self.stop.is_set():
-                with Session(self.engine, expire_on_commit=False) as session:
-                    try:
-                        lot = db.transaction(session, lambda: harvest.log_harvest(
-                            session, actor=self.world.actors[coop], plot_id=self.world.plots[plot].id,
-                            weight_g=1 * KG, harvested_on=HARVESTED_ON, pickers=2))
-                    except Exception as error:  # the test fails on any
-                        self.errors.append(repr(error))
-                        return
-                with self.lock:
-                    self.committed.append(lot.code)
-
-    def done_so_far(self) -> set[str]:
-        with self.lock:
-            return set(self.committed)
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=60)
-        self.engine.dispose()
-
-
-def wait_for(writers: Writers, rows: int) -> None:
+def wait_for(writers: HarvestWriters, rows: int) -> None:
     deadline = time.monotonic() + 30
-    while len(writers.done_so_far()) < rows and time.monotonic() < deadline and not writers.errors:
+    while len(writers.so_far()) < rows and time.monotonic() < deadline and not writers.errors:
         time.sleep(0.01)
 
 
@@ -101,12 +59,12 @@ def test_a_backup_taken_while_the_ledger_is_written_restores_every_row_committed
     with app.app_context():
         chain.full_chain(db.session(), world)  # every kind of ledger row, then harvests racing the backup
     before = lot_codes(database_url)
-    with Writers(app, database_url, world) as writers:
+    with HarvestWriters(app, database_url, world, WRITERS) as writers:
         wait_for(writers, 20)
-        before |= writers.done_so_far()
+        before |= writers.so_far()
         path, manifest = backup.backup(database_url, str(tmp_path / "backups") + "/", serial_key=KEY)
-        during = writers.done_so_far() - before
-        wait_for(writers, len(writers.done_so_far()) + 10)
+        during = writers.so_far() - before
+        wait_for(writers, len(writers.so_far()) + 10)
     assert not writers.errors
     assert during, "no write was committed while the backup ran"
     assert path.exists() and backup.manifest_path(path).exists()
