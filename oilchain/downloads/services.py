@@ -76,6 +76,20 @@ def queued_ids(session: Session) -> list[int]:
     return list(session.exec(select(DocumentJob.id).where(DocumentJob.status == "queued").order_by(DocumentJob.id)))
 
 
+ABANDONED_AFTER = timedelta(hours=1)  # a whole lot's sheet takes minutes; a job running this long lost its worker
+
+
+def requeue_abandoned(session: Session, now=None) -> int:
+    """Jobs a worker claimed and never finished (it was killed, the machine
+    went down) go back to the queue, to be made again from the start. A
+    guarded UPDATE, so a job that finishes meanwhile keeps its result."""
+    before = (now or clock.utcnow()) - ABANDONED_AFTER
+    result = session.execute(update(DocumentJob)
+                             .where(DocumentJob.status == "running", DocumentJob.started_at < before)
+                             .values(status="queued", done=0, started_at=None))
+    return result.rowcount
+
+
 def clean_up(session: Session, directory: str, keep_days: int) -> int:
     """Remove the files of jobs finished more than `keep_days` ago (done
     ones become expired); returns how many files went."""

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from .. import db
 from .queue import enqueue
-from .services import queued_ids
+from .services import queued_ids, requeue_abandoned
 
 
 @click.command("worker", help="Make the long documents asked for on the pages (its own process: the Procfile's worker: line).")
@@ -21,13 +21,16 @@ def worker_command(workers: int):
     if app.config["DOCUMENTS_INLINE"]:
         raise click.UsageError("OILCHAIN_DOCUMENTS_INLINE is set: documents are made inside the web requests, no worker runs.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # Jobs recorded while no worker listened (or whose hand-over failed) are
-    # queued again; a job is claimed once, so one queued twice is made once.
+    # Jobs recorded while no worker listened (or whose hand-over failed), and
+    # jobs a killed worker left running, are queued again; a job is claimed
+    # once, so one queued twice is made once.
     with Session(db.engine()) as session:
+        abandoned = db.transaction(session, lambda: requeue_abandoned(session))
         waiting = queued_ids(session)
     for job_id in waiting:
         enqueue(app, job_id)
-    click.echo(f"oilchain worker: {workers} thread(s), {len(waiting)} waiting job(s) queued again")
+    click.echo(f"oilchain worker: {workers} thread(s), {len(waiting)} waiting job(s) queued again "
+               f"({abandoned} left running by a worker that stopped)")
     queue = app.extensions["oilchain.queue"]
     # A short wait between polls when idle (huey's default grows to 10 s): a job starts within a second.
     queue.create_consumer(workers=workers, worker_type="thread", periodic=False, initial_delay=0.1, backoff=1.15,

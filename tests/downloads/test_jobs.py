@@ -169,3 +169,23 @@ def test_the_job_reads_in_the_readers_language(app, client, auth, bottled, en, w
     auth.login("bureau")
     page = client.get(f"/documents/{job_id}").get_data(as_text=True)
     assert f"Bottle labels of lot {code}, serials {first}–{first + 5} (A4 PDF)" in page and "瓶标" not in page
+
+
+def test_a_job_a_stopped_worker_left_running_goes_back_to_the_queue(app, bottled, world):
+    code, first, _last = bottled
+    with db_session(app) as session:
+        old, fresh = (services.request_job(session, actor=world.actors["processor"], kind="labels_pdf",
+                                           params={"code": code, "first": first, "last": first + 9}, locale="en")
+                      for _ in range(2))
+        session.commit()
+        old_id, fresh_id = old.id, fresh.id
+    with app.app_context():
+        assert running.claim(old_id) and running.claim(fresh_id)
+        running._write({"done": 5, "started_at": clock.utcnow() - services.ABANDONED_AFTER - timedelta(minutes=1)}, old_id)
+    with db_session(app) as session:
+        assert services.requeue_abandoned(session) == 1
+        session.commit()
+        assert services.queued_ids(session) == [old_id]  # the one still being made (recently claimed) stays running
+    jobs = {job.id: job for job in all_jobs(app)}
+    assert (jobs[old_id].status, jobs[old_id].done, jobs[old_id].started_at) == ("queued", 0, None)
+    assert jobs[fresh_id].status == "running"
