@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from oilchain import db
+from oilchain.auth import passwords
 from oilchain.reports import services as reports
 
 from . import chain
@@ -145,7 +146,7 @@ def test_htmx_bad_post_returns_the_partial_with_422(app, client, auth, world):
         "/admin/organizations/new": ({"name": "", "kind": "cooperative"}, "This field is required."),
         "/admin/users/new": ({"username": "x", "display_name": "x", "role": "cooperative",
                               "organization_id": world.orgs["coop"].id, "password": "short"},
-                             "The password needs at least 8 characters."),
+                             f"The password needs at least {passwords.MIN_LENGTH} characters."),
         "/processing/products/new": (product_form(gtin=chain.wrong_check_digit(chain.gtin())), "A GTIN-14 has 14 digits and a valid check digit."),
         "/planting/plots/new": (plot_form(app, latitude="30.5"), "This latitude lies outside Youyang county"),
     }
