@@ -18,12 +18,13 @@ PAGES = {
              "/harvest/ship", "/l/YY-H25-000001", "/l/YY-H25-000001/trace", "/harvest/field/", "/harvest/field/devices"],
     "processor": ["/processing/", "/processing/receive", "/processing/receive?code=YY-Z25-000004", "/processing/press",
                   "/processing/quality", "/processing/products/new", "/processing/bottle", "/sales/", "/sales/new", "/lots",
-                  "/l/YY-O25-000001", "/scans/unknown"],
+                  "/l/YY-O25-000001", "/l/YY-P25-000001", "/scans/unknown", "/documents/", "/account/password"],
     "manager": ["/reports/dashboard", "/reports/dashboard?year=2025&month=11", "/reports/records?metric=seed_processed&year=2025",
                 "/reports/targets?year=2025", "/reports/archive", "/planting/acceptance", "/admin/grading", "/admin/bounds", "/lots",
                 "/l/YY-P25-000001", "/l/YY-P25-000001/trace", "/l/YY-H25-000001", "/plots/1/trace", "/recalls",
                 "/recalls/preview?code=YY-S24-000001", "/gi/", "/gi/register?year=2025", "/scans/unknown"],
-    "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", "/admin/townships/3", "/admin/jobs"],
+    "admin": ["/admin/", "/admin/users/new", "/admin/users/3", "/admin/organizations/new", "/admin/townships/3", "/admin/jobs",
+              "/admin/audit"],
 }
 SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
 
