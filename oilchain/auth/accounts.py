@@ -48,12 +48,16 @@ def sign_out_everywhere(session: Session, *, actor: Actor) -> int:
     return ended + 1  # truthy, for the form flow
 
 
-def change_password(session: Session, *, actor: Actor, current: str, new: str, repeat: str, token: str | None) -> User:
+def change_password(session: Session, *, actor: Actor, current: str, new: str, repeat: str, token: str | None,
+                    address: str | None = None) -> User:
     """The user's own change: the current password, a new one the policy
-    takes, typed twice. The user's other sessions end; this one stays."""
+    takes, typed twice. The user's other sessions end; this one stays. The
+    caller counts the check of the current password first (`throttle.claim`,
+    as a sign-in's); a right one gives it back."""
     user = session.get(User, actor.user_id)
     if not passwords.verify(user.password_hash, current):
         raise Invalid(_l("This is not your current password."), field="current")
+    throttle.succeeded(session, username=user.username, address=address)
     if new != repeat:
         raise Invalid(_l("The two new passwords differ."), field="repeat")
     if new == current:

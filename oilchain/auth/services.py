@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from .. import clock, db
 from ..errors import Forbidden, Invalid
-from . import passwords, sessions
+from . import passwords, sessions, throttle
 from .actor import Actor
 from .models import BUREAU_ROLES, ORG_KINDS, ROLE_ORG_KIND, ROLES, AccessToken, Organization, User
 from .passwords import PASSWORD_METHOD  # noqa: F401  (the county demo hashes with it)
@@ -130,15 +130,18 @@ def issue_token(session: Session, *, user_id: int, org_id: int, purpose: str, la
     return token, record
 
 
-def issue_device_token(session: Session, *, actor: Actor, label: str, password: str) -> tuple[str, AccessToken]:
+def issue_device_token(session: Session, *, actor: Actor, label: str, password: str,
+                       address: str | None = None) -> tuple[str, AccessToken]:
     """Sign a tablet in for the actor's cooperative: always with the member's
     password, typed on the tablet (a lost tablet's open session alone cannot
-    get a new token after its sign-in was revoked)."""
+    get a new token after its sign-in was revoked). The caller counts the
+    password check first (`throttle.claim`); a right password gives it back."""
     if actor.role != "cooperative":
         raise Forbidden(_l("Only cooperative members sign tablets in."))
     user = session.get(User, actor.user_id)
     if not password or not passwords.verify(user.password_hash, password):
         raise Invalid(_l("Wrong password: type your own password to sign this tablet in."), field="password")
+    throttle.succeeded(session, username=user.username, address=address)
     return issue_token(session, user_id=actor.user_id, org_id=actor.org_id, purpose="tablet", label=label, days=DEVICE_TOKEN_DAYS)
 
 

@@ -7,7 +7,8 @@ from flask_login import LoginManager, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
 
 from .. import db
-from . import services
+from . import services, throttle
+from .throttle import Throttled
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -64,3 +65,18 @@ def init_app(app) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     app.before_request(must_change_password)
+
+
+def password_check_refused(form) -> int:
+    """Before a signed-in user's password is checked (changing it, signing a
+    tablet in): the try is counted as a sign-in's (auth/throttle.py), so a
+    stolen session cannot guess the password either. The seconds to wait,
+    with the refusal on the form, or 0 to go on."""
+    if request.method != "POST" or not form.validate():
+        return 0
+    try:
+        throttle.claim(db.session(), username=current_user.username, address=request.remote_addr)
+    except Throttled as error:
+        form.add_error(None, error.message)
+        return error.seconds
+    return 0

@@ -11,7 +11,7 @@ from ..i18n import LANG_COOKIE, LANGUAGES
 from ..web import attempt, done, form_step, render_form
 from . import accounts, services
 from .forms import ChangePasswordForm, LoginForm
-from .setup import session_token, start_session
+from .setup import password_check_refused, session_token, start_session
 from .throttle import Throttled
 
 bp = Blueprint("auth", __name__)
@@ -90,17 +90,21 @@ def sign_out_everywhere():
 def change_password():
     session = db.session()
     form = ChangePasswordForm()
+    context = dict(title=_("Your password"), must_change=current_user.must_change_password,
+                   lead=_("Choose a new password: at least 10 characters, not a common one. A few unrelated words are "
+                          "easy to remember and hard to guess."))
+    wait = password_check_refused(form)
+    if wait:
+        answer, _status = render_form(form, "auth/password.html", "auth/_password_form.html", **context)
+        return answer, 429, {"Retry-After": str(wait)}
     return form_step(
         form,
         lambda: accounts.change_password(session, actor=current_user, current=form.current.data, new=form.new.data,
-                                         repeat=form.repeat.data, token=session_token()),
+                                         repeat=form.repeat.data, token=session_token(), address=request.remote_addr),
         done_to=lambda _user: (url_for("auth.home"), _("Your password was changed; your other sessions ended.")),
         partial="auth/_password_form.html",
         page="auth/password.html",
-        title=_("Your password"),
-        lead=_("Choose a new password: at least 10 characters, not a common one. A few unrelated words are easy to "
-               "remember and hard to guess."),
-        must_change=current_user.must_change_password,
+        **context,
     )
 
 

@@ -17,7 +17,7 @@ from .. import clock, db
 from ..resources import resource_dir
 from ..auth import services as auth_services
 from ..auth.access import roles_required
-from ..auth.setup import bind_to_device, csrf
+from ..auth.setup import bind_to_device, csrf, password_check_refused
 from ..errors import DomainError
 from ..forms import Form
 from ..planting.queries import plot_rows
@@ -104,8 +104,12 @@ def sign_tablet_in():
     form = TabletForm()
     if not form.validate_on_submit():
         return jsonify(error=_("The form expired or came from elsewhere (CSRF check failed). Reload the page and try again.")), 400
+    wait = password_check_refused(form)
+    if wait:
+        return jsonify(error=" ".join(str(e) for e in form.whole_form_errors), field=None), 429, {"Retry-After": str(wait)}
     issued = attempt(form, lambda: auth_services.issue_device_token(
-        db.session(), actor=current_user, label=form.label.data or "", password=form.password.data or ""))
+        db.session(), actor=current_user, label=form.label.data or "", password=form.password.data or "",
+        address=request.remote_addr))
     if issued is None:
         errors = form.whole_form_errors + form.password.errors
         return jsonify(error=" ".join(str(e) for e in errors), field="password" if form.password.errors else None), 403

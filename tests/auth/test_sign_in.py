@@ -240,3 +240,28 @@ def test_the_audit_page_filters_by_user_action_and_day(app, auth, world):
     auth.logout()
     auth.login("processor")
     assert auth.client.get("/admin/audit").status_code == 403
+
+
+def test_a_signed_in_session_cannot_guess_the_password_either(app, auth, world, hashes):
+    """The current password on the change page and the password that signs a
+    tablet in are counted like sign-ins: a stolen session gets the same few
+    tries, then waits, without the password being checked."""
+    auth.login("coop")
+    for n in range(throttle.ACCOUNT.free):
+        if n % 2:
+            response = auth.post("/account/password", {"current": f"guess-{n}", "new": NEW, "repeat": NEW})
+            assert_refused(response, "This is not your current password.", field="current")
+        else:
+            response = auth.post("/harvest/field/device", {"password": f"guess-{n}", "label": "t"})
+            assert response.status_code == 403 and "Wrong password" in response.get_json()["error"]
+    checked = len(hashes)
+    response = auth.post("/account/password", {"current": PASSWORD, "new": NEW, "repeat": NEW})
+    assert response.status_code == 429 and "Wait" in page(response) and response.headers["Retry-After"]
+    response = auth.post("/harvest/field/device", {"password": PASSWORD, "label": "t"})
+    assert response.status_code == 429 and "Wait" in response.get_json()["error"]
+    assert len(hashes) == checked  # refused without checking
+    with clock.frozen(TODAY + timedelta(seconds=throttle.ACCOUNT.cap + 1)):
+        response = auth.post("/harvest/field/device", {"password": PASSWORD, "label": "t"})
+        assert response.status_code == 200 and response.get_json()["token"]
+    with db_session(app) as session:  # the right password gave the account a fresh start
+        assert session.get(SignInThrottle, "account:coop").failures == 0
