@@ -7,14 +7,15 @@ the password is checked, see throttle.py); the others are services like any
 other: the caller runs them through `db.transaction`."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .. import db
+from .. import clock, db
 from ..admin.services import audit
 from ..errors import Invalid
 from . import passwords, sessions, throttle
 from .actor import Actor
-from .models import User
+from .models import AccessToken, User
 from .services import actor_for
 
 
@@ -43,8 +44,9 @@ def sign_out(session: Session, *, token: str | None) -> bool:
 def sign_out_everywhere(session: Session, *, actor: Actor) -> int:
     """End every session of the user, this one included."""
     ended = sessions.end_all(session, actor.user_id)
+    tablets = revoke_tablets(session, actor.user_id)
     audit(session, user_id=actor.user_id, action="sign_out_everywhere", entity="user", entity_id=actor.user_id,
-          sessions=ended)
+          sessions=ended, tablets=tablets)
     return ended + 1  # truthy, for the form flow
 
 
@@ -52,17 +54,14 @@ def change_password(session: Session, *, actor: Actor, current: str, new: str, r
                     address: str | None = None) -> User:
     """The user's own change: the current password, a new one the policy
     takes, typed twice. The user's other sessions end; this one stays. The
-    caller counts the check of the current password first (`throttle.claim`,
-    as a sign-in's); a right one gives it back."""
+    new password is judged first, without the current one's hash; the
+    caller counts the check of the current password (`throttle.claim`, as a
+    sign-in's) once the new one passes, and a right one gives it back."""
     user = session.get(User, actor.user_id)
+    check_new_password(actor, current=current, new=new, repeat=repeat)
     if not passwords.verify(user.password_hash, current):
         raise Invalid(_l("This is not your current password."), field="current")
     throttle.succeeded(session, username=user.username, address=address)
-    if new != repeat:
-        raise Invalid(_l("The two new passwords differ."), field="repeat")
-    if new == current:
-        raise Invalid(_l("Choose a password other than your current one."), field="new")
-    passwords.check_policy(new, field="new", user_inputs=(user.username, user.display_name))
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False
     session.add(user)
@@ -70,6 +69,24 @@ def change_password(session: Session, *, actor: Actor, current: str, new: str, r
     audit(session, user_id=user.id, action="change_password", entity="user", entity_id=user.id, other_sessions_ended=ended)
     session.flush()
     return user
+
+
+def check_new_password(actor: Actor, *, current: str, new: str, repeat: str) -> None:
+    """What is wrong with a new password before any hash is checked (typed
+    twice alike, not the current one, the policy's), as a refusal."""
+    if new != repeat:
+        raise Invalid(_l("The two new passwords differ."), field="repeat")
+    if new == current:
+        raise Invalid(_l("Choose a password other than your current one."), field="new")
+    passwords.check_policy(new, field="new", user_inputs=(actor.username, actor.display_name))
+
+
+def revoke_tablets(session: Session, user_id: int) -> int:
+    """End the user's tablet tokens (signing out everywhere, a reset: a
+    tablet is a device signed in too); returns how many."""
+    result = session.execute(update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.purpose == "tablet",
+                                                       AccessToken.revoked_at.is_(None)).values(revoked_at=clock.utcnow()))
+    return result.rowcount
 
 
 def _other_user(session: Session, admin: Actor | None, user_id: int) -> User:
@@ -105,7 +122,8 @@ def reset_password(session: Session, *, admin: Actor | None, user_id: int, passw
     user.must_change_password = True
     session.add(user)
     ended = sessions.end_all(session, user.id)
+    tablets = revoke_tablets(session, user.id)
     audit(session, user_id=admin.user_id if admin else None, action="reset_password", entity="user", entity_id=user.id,
-          username=user.username, sessions_ended=ended)
+          username=user.username, sessions_ended=ended, tablets_revoked=tablets)
     session.flush()
     return user

@@ -21,7 +21,8 @@ SESSION_VERSION = "sv"  # the user's session version at sign-in
 SESSION_DEVICE = "device"  # the tablet's device token, when the session is a tablet's
 SESSION_TOKEN = "sid"  # the token of the session's row on the server (auth/sessions.py)
 # Pages a user who must change a password (after an admin's reset) may still open.
-WHILE_CHANGING = {"auth.change_password", "auth.logout", "auth.login", "auth.set_language", "static"}
+WHILE_CHANGING = {"auth.change_password", "auth.sign_out_everywhere", "auth.logout", "auth.login", "auth.set_language",
+                  "static"}
 
 
 @login_manager.user_loader

@@ -93,7 +93,7 @@ def change_password():
     context = dict(title=_("Your password"), must_change=current_user.must_change_password,
                    lead=_("Choose a new password: at least 10 characters, not a common one. A few unrelated words are "
                           "easy to remember and hard to guess."))
-    wait = password_check_refused(form)
+    wait = new_password_fine(form) and password_check_refused(form)
     if wait:
         answer, _status = render_form(form, "auth/password.html", "auth/_password_form.html", **context)
         return answer, 429, {"Retry-After": str(wait)}
@@ -106,6 +106,18 @@ def change_password():
         page="auth/password.html",
         **context,
     )
+
+
+def new_password_fine(form) -> bool:
+    """Whether the new password passes on its own: only then is the current
+    one checked (and counted, so that choosing a password the policy refuses
+    is no failed sign-in); the service refuses it again otherwise."""
+    try:
+        accounts.check_new_password(current_user, current=form.current.data or "", new=form.new.data or "",
+                                    repeat=form.repeat.data or "")
+    except DomainError:
+        return False
+    return True
 
 
 @bp.route("/language", methods=["POST"])

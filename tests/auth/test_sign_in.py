@@ -135,15 +135,29 @@ def test_an_old_cookie_after_logout_is_sent_to_sign_in(app, auth, world):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
+def tablet_token(auth) -> str:
+    response = auth.post("/harvest/field/device", {"password": PASSWORD, "label": "tablet"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["token"]
+
+
+def syncs(app, token) -> int:
+    return app.test_client().post("/harvest/field/sync", json={"entries": []},
+                                  headers={"Authorization": f"Bearer {token}"}).status_code
+
+
 def test_sign_out_everywhere_ends_another_clients_session(app, auth, world):
-    office, phone = auth, fresh(app)
+    office, phone, tablet = auth, fresh(app), fresh(app)
     office.login("coop")
     phone.login("coop")
-    assert phone.client.get("/harvest/").status_code == 200
+    tablet.login("coop")
+    token = tablet_token(tablet)
+    assert phone.client.get("/harvest/").status_code == 200 and syncs(app, token) == 200
     response = office.post("/account/sign-out-everywhere")
     assert response.status_code == 303 and response.headers["Location"].endswith("/login")
     assert phone.client.get("/harvest/").status_code == 302
     assert office.client.get("/harvest/").status_code == 302
+    assert syncs(app, token) == 401  # the tablet is a device signed in too
     assert "sign_out_everywhere" in audit_actions(app)
 
 
@@ -199,14 +213,28 @@ def test_a_deactivated_user_is_refused_and_signed_out_and_can_be_reactivated(app
 def test_a_reset_password_ends_sessions_and_must_be_changed_at_sign_in(app, auth, world):
     clerk = fresh(app)
     clerk.login("coop")
+    token = tablet_token(clerk)
     auth.login("admin")
     temporary = "moss-bridge-kettle-4"
     assert auth.post(f"/admin/users/{world.actors['coop'].user_id}/reset", {"password": temporary}).status_code == 303
     assert clerk.client.get("/harvest/").status_code == 302
+    assert syncs(app, token) == 401  # a reset after a compromise stops the tablets too
     clerk.login("coop", temporary)
     response = clerk.client.get("/harvest/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/account/password")
     assert "An administrator reset your password" in page(clerk.client.get("/account/password"))
+    # Refused new passwords while the current one is right are no failed sign-ins.
+    for _ in range(throttle.ACCOUNT.free + 2):
+        assert_refused(clerk.post("/account/password", {"current": temporary, "new": "password123",
+                                                        "repeat": "password123"}), "", field="new")
+    with db_session(app) as session:
+        row = session.get(SignInThrottle, "account:coop")
+        assert row is None or row.failures == 0
+    other = fresh(app)  # and signing out everywhere works while the new password is still owed
+    other.login("coop", temporary)
+    assert other.post("/account/sign-out-everywhere").status_code == 303
+    assert other.client.get("/account/password").status_code == 302
+    clerk.login("coop", temporary)
     assert clerk.post("/account/password", {"current": temporary, "new": NEW, "repeat": NEW}).status_code == 303
     assert clerk.client.get("/harvest/").status_code == 200
     assert "reset_password" in audit_actions(app)
@@ -220,21 +248,25 @@ def test_the_audit_page_filters_by_user_action_and_day(app, auth, world):
     auth.post(f"/admin/users/{world.actors['nursery'].user_id}/active", {"active": "0"})
     with clock.frozen(TODAY - timedelta(days=3)):
         auth.post(f"/admin/users/{world.actors['nursery'].user_id}/active", {"active": "1"})
-    everything = page(auth.client.get("/admin/audit"))
-    assert "change_password" in everything and "deactivate" in everything and "reactivate" in everything
+    everything = page(auth.client.get("/admin/audit"))  # each action by its name, in the reader's language
+    assert "changed own password" in everything and "deactivated" in everything and "reactivated" in everything
+    assert 'value="change_password"' in everything  # the filter keeps the code
 
     def table(query):  # the filtered table alone, as htmx asks for it
         return page(auth.client.get("/admin/audit" + query, headers={"HX-Request": "true"}))
 
     mine = table(f"?user={world.actors['coop'].user_id}")
-    assert "change_password" in mine and "deactivate" not in mine
+    assert "changed own password" in mine and "deactivated" not in mine
     only = auth.client.get("/admin/audit?action=deactivate", headers={"HX-Request": "true"})
-    assert "<html" not in page(only) and "deactivate" in page(only) and "change_password" not in page(only)
+    assert "<html" not in page(only) and "deactivated" in page(only) and "changed own password" not in page(only)
     day = TODAY.date().isoformat()
     today = table(f"?since={day}&until={day}")
-    assert "deactivate" in today and "reactivate" not in today
+    assert "deactivated" in today and "reactivated" not in today
     assert "1 entries" in table(f"?action=deactivate&since={day}")
     assert "1 entries" in table(f"?action=reactivate&until={(TODAY.date() - timedelta(days=1)).isoformat()}")
+    auth.client.set_cookie("lang", "zh_CN")
+    assert "修改了自己的密码" in page(auth.client.get("/admin/audit"))
+    auth.client.set_cookie("lang", "en")
     for nonsense in ("?user=abc", "?since=2025-02-30", "?since=0001-01-01", "?until=9999-12-31", "?page=-1", "?action=%00", "?page=99999999999"):
         assert auth.client.get("/admin/audit" + nonsense).status_code in (200, 400)
     auth.logout()
