@@ -128,6 +128,11 @@ def _restore_sqlite(url: str, backup_file: Path) -> None:
 
 
 def _restore_postgres(url: str, backup_file: Path) -> None:
+    arguments, env = libpq(url)
+    pg_restore = pg_tool("pg_restore")
+    # Before anything is dropped: the tool is there and reads this dump (its
+    # version takes the dump's format), so a failure cannot leave the target empty.
+    run_tool([pg_restore, "--list", str(backup_file)], env)
     engine = _engine(url)
     try:
         with engine.begin() as connection:  # --force: what is there goes first, in one transaction
@@ -138,8 +143,7 @@ def _restore_postgres(url: str, backup_file: Path) -> None:
                 connection.execute(text(f'DROP SEQUENCE IF EXISTS "{name}" CASCADE'))
     finally:
         engine.dispose()
-    arguments, env = libpq(url)
-    run_tool([pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+    run_tool([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
               *arguments, str(backup_file)], env)
 
 

@@ -89,7 +89,7 @@ def test_a_backup_taken_while_the_ledger_is_written_restores_every_row_committed
         engine.dispose()
 
 
-def test_restore_refuses_a_database_with_data_unless_forced(app, world, database_url, tmp_path):
+def test_restore_refuses_a_database_with_data_unless_forced(app, world, database_url, tmp_path, monkeypatch):
     with app.app_context():
         chain.harvest_lot(db.session(), world)
     path, manifest = backup.backup(database_url, str(tmp_path / "b") + "/", serial_key=KEY)
@@ -98,6 +98,12 @@ def test_restore_refuses_a_database_with_data_unless_forced(app, world, database
     with pytest.raises(BackupError, match="not empty"):
         restore.restore(database_url, str(path), serial_key=KEY)
     assert later.code in lot_codes(database_url)  # nothing was touched
+    if database_url.startswith("postgresql"):  # a forced restore that cannot run drops nothing first
+        with monkeypatch.context() as patched:
+            patched.setattr(backup.shutil, "which", lambda name: None)
+            with pytest.raises(BackupError, match="pg_restore is not installed"):
+                restore.restore(database_url, str(path), force=True, serial_key=KEY)
+        assert later.code in lot_codes(database_url)
 
     forced = restore.restore(database_url, str(backup.manifest_path(path)), force=True, serial_key=KEY)
     assert forced.ok, forced.checks
