@@ -79,8 +79,14 @@ def run_job(job_id: int) -> str:
                     log.exception("document job %s failed", job_id)
                     message = _("The document could not be made (%(error)s). Ask for it again, or tell the administrator.",
                                 error=type(error).__name__)
-                _write({"status": "failed", "error": message[:2000], "finished_at": clock.utcnow()}, job_id)
+                _write({"status": "failed", "error": message[:2000], "finished_at": clock.utcnow()}, job_id,
+                       DocumentJob.status == "running")
                 return "failed"
     size = os.path.getsize(os.path.join(directory, name))
-    _write({"status": "done", "done": total, "file_name": name, "size": size, "finished_at": clock.utcnow()}, job_id)
+    # Only the job this worker still holds: one put back in the queue meanwhile (its
+    # worker taken for lost) is another worker's now, and keeps its own result.
+    if not _write({"status": "done", "done": total, "file_name": name, "size": size, "finished_at": clock.utcnow()},
+                  job_id, DocumentJob.status == "running"):
+        os.remove(os.path.join(directory, name))
+        return "taken"
     return "done"
