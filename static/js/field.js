@@ -271,13 +271,21 @@
       for (let start = 0; start < pending.length; start += size) {
         const batch = pending.slice(start, start + size);
         const answer = await send(batch, t);
-        if (answer === "signed-out") return;
+        if (answer === "signed-out" || answer === "unavailable") return;
         if (answer && answer.results) {
           await record(batch, answer);
         } else if (batch.length > 1) {
+          let failing = 0;
           for (const entry of batch) {
             const alone = await send([entry], t);
-            if (alone === "signed-out") return;
+            if (alone === "signed-out" || alone === "unavailable") return;
+            /* one entry the server fails on stays pending and the next goes on; three
+               in a row: the server is down, not the entries, so all wait for next time */
+            if (!alone) {
+              if (++failing >= 3) return;
+              continue;
+            }
+            failing = 0;
             await record([entry], alone);
           }
         } else {
@@ -292,8 +300,9 @@
     }
   }
 
-  /* One request; the server's answer, "signed-out", or null when it failed
-     (the entries stay pending and go again next time). */
+  /* One request; the server's answer, "signed-out", "too-large",
+     "unavailable" (a proxy's 502-504, 429: try again later), or null when it
+     failed otherwise (the entries stay pending and go again next time). */
   async function send(batch, t) {
     const response = await fetch(data.syncUrl, {
       method: "POST",
@@ -315,6 +324,8 @@
       return "signed-out";
     }
     if (response.status === 413) return "too-large";
+    /* the server or its proxy is down or busy: stop, everything stays pending */
+    if ([429, 502, 503, 504].includes(response.status)) return "unavailable";
     return response.ok ? response.json() : null;
   }
 
