@@ -15,6 +15,7 @@ anyone lock a clerk out: after FREE failures of a row, each further one makes
 the next try wait BASE * 2^(failures - FREE) seconds, at most CAP; a row
 quiet for QUIET seconds starts again from nothing."""
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -62,8 +63,18 @@ class Throttled(DomainError):
 def keys(username: str, address: str | None) -> dict[str, Rule]:
     found = {f"{ACCOUNT.prefix}:{username.strip()[:100]}": ACCOUNT}
     if address:
-        found[f"{ADDRESS.prefix}:{address[:100]}"] = ADDRESS
+        found[f"{ADDRESS.prefix}:{client_network(address)[:100]}"] = ADDRESS
     return found
+
+
+def client_network(address: str) -> str:
+    """An IPv4 address as it is; an IPv6 one as its /64, which one client
+    holds whole (it could try from a new address in it every time)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
