@@ -118,6 +118,29 @@ def choices(mapping: dict) -> list[tuple[str, str]]:
     return [(code, str(label)) for code, label in mapping.items()]
 
 
+# What an audit entry's action means, in the audit log's table and filter.
+AUDIT_ACTIONS = {
+    "accept": _l("accepted"),
+    "authorize": _l("authorized"),
+    "certify": _l("certified"),
+    "change_password": _l("changed own password"),
+    "close": _l("closed"),
+    "create": _l("created"),
+    "deactivate": _l("deactivated"),
+    "grading": _l("grading standard changed"),
+    "growing": _l("growing started"),
+    "reactivate": _l("reactivated"),
+    "recall": _l("recall opened"),
+    "rename": _l("renamed"),
+    "reset_password": _l("password reset"),
+    "retire": _l("retired"),
+    "revoke": _l("revoked"),
+    "save": _l("saved"),
+    "sign_out_everywhere": _l("signed out everywhere"),
+    "target": _l("target set"),
+}
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         kind_label=kind_label,
@@ -138,4 +161,6 @@ def init_app(app) -> None:
         run_trigger_label=lambda code: RUN_TRIGGER.get(code, code),
         document_status_label=lambda code: DOCUMENT_STATUS.get(code, code),
         org_kind_label=lambda code: ORG_KINDS.get(code, code),
+        audit_action_label=lambda code: AUDIT_ACTIONS.get(code, code),
     )
+
