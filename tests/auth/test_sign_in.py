@@ -297,3 +297,12 @@ def test_a_signed_in_session_cannot_guess_the_password_either(app, auth, world, 
         assert response.status_code == 200 and response.get_json()["token"]
     with db_session(app) as session:  # the right password gave the account a fresh start
         assert session.get(SignInThrottle, "account:coop").failures == 0
+
+
+def test_an_ipv6_client_counts_by_its_network_of_64():
+    """One IPv6 client holds a whole /64: trying from a new address in it
+    every time must not give it new tries."""
+    one, other = throttle.keys("coop", "2001:db8:1:2::1"), throttle.keys("coop", "2001:db8:1:2:ffff::9")
+    assert one == other and "address:2001:db8:1:2::/64" in one
+    assert "address:2001:db8:1:3::/64" in throttle.keys("coop", "2001:db8:1:3::1")
+    assert "address:203.0.113.7" in throttle.keys("coop", "203.0.113.7")
