@@ -5,6 +5,8 @@ good entry through, in batches the server accepts."""
 
 import json
 
+import pytest
+
 from ..test_browser import SYNC, field_records, new_context, open_field, sign_in, wait_until  # noqa: F401 (fixture)
 
 WAITING = 120  # more than two batches of the page's SYNC_BATCH (50)
@@ -56,3 +58,27 @@ def test_an_outbox_past_one_batch_with_poisoned_entries_gets_every_good_entry_th
     # batch (120 = 50 + 50 + 20): at least 19 of the others went alone.
     sizes = [len(json.loads(body)["entries"]) for body in batches if len(body) < 1_000_000]
     assert max(sizes) == 50 and sizes.count(1) >= WAITING % 50 - 1
+
+
+@pytest.mark.parametrize("status, requests", [(503, 1), (500, 1 + 3)], ids=["proxy-down", "server-failing"])
+def test_a_server_that_is_down_costs_a_few_requests_and_loses_no_entry(
+        app, world, live_server, new_context, browser, status, requests):
+    """While the server is down the outbox waits whole: a proxy's 503 ends
+    the round at once; 500s end it after the failing batch and three single
+    entries in a row, not one request per entry."""
+    live_server.start()
+    page = new_context(browser).new_page()
+    sign_in(page, "coop")
+    open_field(page)
+    sent = []
+
+    def down(route):
+        sent.append(route.request.url)
+        route.fulfill(status=status, body="down")
+
+    page.route(f"**{SYNC}", down)
+    page.evaluate(FILL_OUTBOX, [WAITING, world.plots["mawang"].id, -1, -1])
+    page.evaluate("window.oilchainField.sync()")  # the promise of the whole round
+    assert len(sent) == requests
+    assert all(e["state"] == "pending" for e in page.evaluate("window.oilchainField.allEntries()"))
+    assert field_records(app) == []
