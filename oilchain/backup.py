@@ -149,7 +149,7 @@ def _sqlite_backup(url: str, temporary: Path) -> tuple[dict, str | None]:
     source_path = sqlite_path(url)
     if not source_path.exists():
         raise BackupError(f"No database at {source_path}.")
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+    source = sqlite3.connect(read_only_uri(source_path), uri=True, timeout=30)
     target = sqlite3.connect(temporary)
     try:
         # All pages in one step: a read transaction on the source for the
@@ -162,7 +162,7 @@ def _sqlite_backup(url: str, temporary: Path) -> tuple[dict, str | None]:
     finally:
         source.close()
         target.close()
-    engine = create_engine(f"sqlite:///{temporary}")
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(temporary))  # any file name, no URL to parse
     try:
         with engine.connect() as connection:
             tables = count_rows(connection)
@@ -177,11 +177,21 @@ def libpq(url: str) -> tuple[list[str], dict]:
     parsed = make_url(normalize_url(url))
     parts = {"host": parsed.host, "port": parsed.port, "user": parsed.username, "dbname": parsed.database,
              **{key: value for key, value in parsed.query.items() if isinstance(value, str)}}
-    conninfo = " ".join(f"{key}='{str(value)}'" for key, value in parts.items() if value)
+    conninfo = " ".join(f"{key}='{conninfo_value(value)}'" for key, value in parts.items() if value)
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = parsed.password
     return [f"--dbname={conninfo}"], env
+
+
+def conninfo_value(value) -> str:
+    """A value for a quoted libpq keyword=value pair: backslashes and quotes escaped."""
+    return str(value).replace("\\", "\\\\").replace("'", "\\'")
+
+
+def read_only_uri(path) -> str:
+    """An SQLite URI that opens `path` read-only, whatever characters its name has (?, #, %)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
 
 
 def pg_tool(name: str) -> str:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from . import invariants, migrate
 from .admin.models import Township, Variety
 from .backup import (BackupError, Manifest, backend_of, count_rows, file_sha256, fingerprint, libpq, manifest_path,
-                     pg_tool, revision_of, run_tool, sqlite_path)
+                     pg_tool, read_only_uri, revision_of, run_tool, sqlite_path)
 from .db import normalize_url
 from .ledger.models import YieldBound
 from .nursery.models import DispatchAgeLimit, GradingStandard
@@ -117,7 +117,7 @@ def _serial_key_check(manifest: Manifest, serial_key: str | None, ignore: bool) 
 def _restore_sqlite(url: str, backup_file: Path) -> None:
     target_path = sqlite_path(url)
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(backup_file), uri=True)
     target = sqlite3.connect(target_path, timeout=30)
     try:
         source.backup(target)  # replaces every page of the target

@@ -168,3 +168,21 @@ def test_retention_keeps_the_last_days_and_weeks_and_nothing_else(tmp_path):
     assert len({day.isocalendar()[:2] for day in days}) == 4
     assert len(removed) == 120 - len(kept) and len(list(tmp_path.iterdir())) == 2 * len(kept) + 2  # file and manifest
     assert (tmp_path / "notes.txt").exists() and (tmp_path / "oilchain-20250101T000000Z.sqlite3").exists()
+
+
+def test_backups_in_a_folder_of_any_name_restore(tmp_path, world, app, database_url):
+    """Names SQLite's URIs and libpq's connection strings would misread: ?, #, % in the backup folder,
+    quotes and backslashes in connection values."""
+    assert backup.libpq("postgresql://o'ne:pw@127.0.0.1:5432/db\\x")[0] == [
+        "--dbname=host='127.0.0.1' port='5432' user='o\\'ne' dbname='db\\\\x'"]
+    if not database_url.startswith("sqlite"):
+        return
+    odd = tmp_path / "back?ups #%41 it's"
+    path, _manifest = backup.backup(database_url, str(odd) + "/", serial_key=KEY)
+    restored = restore.restore(f"sqlite:///{tmp_path / 'restored.db'}", str(path), serial_key=KEY)
+    assert restored.ok, restored.checks
+    source = f"sqlite:///{tmp_path / 'an odd one' / 'it' / 'source.db'}"  # and back up from a database restored there
+    (tmp_path / "an odd one" / "it").mkdir(parents=True)
+    assert restore.restore(source, str(path), serial_key=KEY).ok
+    again, _manifest = backup.backup(source, str(odd / "again") + "/", serial_key=KEY)
+    assert restore.restore(f"sqlite:///{tmp_path / 'restored2.db'}", str(again), serial_key=KEY).ok
