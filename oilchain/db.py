@@ -1,6 +1,7 @@
 """Engine and per-request session, the one commit path every caller uses,
 and row locks. Alembic owns the schema: nothing here creates tables."""
 
+import functools
 import os
 
 from flask import current_app, g
@@ -39,16 +40,12 @@ def int_limit(column) -> int:
     raise TypeError(f"{column} is not an integer column")
 
 
-_max_id: list[int] = []
-
-
+@functools.cache
 def max_id() -> int:
     """The largest id that can name a row: the narrowest `id` column of the
     schema, read from the models (every id a URL, form or tablet sends is
     checked against it, so a larger one is "not found", not an overflow)."""
-    if not _max_id:
-        _max_id.append(min(int_limit(table.c.id) for table in metadata.tables.values() if "id" in table.c))
-    return _max_id[0]
+    return min(int_limit(table.c.id) for table in metadata.tables.values() if "id" in table.c)
 
 
 def normalize_url(url: str) -> str:

@@ -5,10 +5,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, PasswordField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DecimalField
+from wtforms.validators import InputRequired
 
-from ..auth.passwords import MAX_LENGTH
+from ..auth.forms import Password
 from ..forms import ChoiceField, CountField, Exact, Form, TextField, YuanField
 from ..units import fen_to_yuan
 
@@ -25,7 +25,7 @@ class UserForm(Form):
     display_name = TextField(_l("Name"), 60)
     role = ChoiceField(_l("Role"), coerce=str)
     organization_id = ChoiceField(_l("Organization"))
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = Password(_l("Password"))
 
 
 class TownshipForm(Form):
@@ -73,4 +73,4 @@ def price_defaults(bound):
 
 
 class ResetPasswordForm(Form):
-    password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = Password(_l("Temporary password"))

@@ -7,15 +7,14 @@ the password is checked, see throttle.py); the others are services like any
 other: the caller runs them through `db.transaction`."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .. import clock, db
+from .. import db
 from ..admin.services import audit
 from ..errors import Invalid
-from . import passwords, sessions, throttle
+from . import passwords, services, sessions, throttle
 from .actor import Actor
-from .models import AccessToken, User
+from .models import User
 from .services import actor_for
 
 
@@ -44,7 +43,7 @@ def sign_out(session: Session, *, token: str | None) -> bool:
 def sign_out_everywhere(session: Session, *, actor: Actor) -> int:
     """End every session of the user, this one included."""
     ended = sessions.end_all(session, actor.user_id)
-    tablets = revoke_tablets(session, actor.user_id)
+    tablets = services.revoke_tablets(session, actor.user_id)
     audit(session, user_id=actor.user_id, action="sign_out_everywhere", entity="user", entity_id=actor.user_id,
           sessions=ended, tablets=tablets)
     return ended + 1  # truthy, for the form flow
@@ -81,14 +80,6 @@ def check_new_password(actor: Actor, *, current: str, new: str, repeat: str) -> 
     passwords.check_policy(new, field="new", user_inputs=(actor.username, actor.display_name))
 
 
-def revoke_tablets(session: Session, user_id: int) -> int:
-    """End the user's tablet tokens (signing out everywhere, a reset: a
-    tablet is a device signed in too); returns how many."""
-    result = session.execute(update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.purpose == "tablet",
-                                                       AccessToken.revoked_at.is_(None)).values(revoked_at=clock.utcnow()))
-    return result.rowcount
-
-
 def _other_user(session: Session, admin: Actor | None, user_id: int) -> User:
     """The user an admin acts on (`admin` None: the operator, at the command line)."""
     user = session.get(User, user_id)
@@ -122,7 +113,7 @@ def reset_password(session: Session, *, admin: Actor | None, user_id: int, passw
     user.must_change_password = True
     session.add(user)
     ended = sessions.end_all(session, user.id)
-    tablets = revoke_tablets(session, user.id)
+    tablets = services.revoke_tablets(session, user.id)
     audit(session, user_id=admin.user_id if admin else None, action="reset_password", entity="user", entity_id=user.id,
           username=user.username, sessions_ended=ended, tablets_revoked=tablets)
     session.flush()

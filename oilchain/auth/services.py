@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import clock, db
@@ -194,6 +195,14 @@ def revoke_token(session: Session, *, token_id: int, org_id: int | None = None) 
         session.add(record)
         session.flush()
     return record
+
+
+def revoke_tablets(session: Session, user_id: int) -> int:
+    """End the user's tablet tokens (signing out everywhere, a reset: a
+    tablet is a device signed in too); returns how many."""
+    result = session.execute(update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.purpose == "tablet",
+                                                       AccessToken.revoked_at.is_(None)).values(revoked_at=clock.utcnow()))
+    return result.rowcount
 
 
 def revoke_device_token(session: Session, *, actor: Actor, token_id: int) -> AccessToken:

@@ -8,7 +8,7 @@ the cookie carries; the user loader refuses a cookie whose row has ended."""
 import hashlib
 import secrets
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from .. import clock, db
@@ -50,5 +50,5 @@ def end_all(session: Session, user_id: int, *, keep: str | None = None) -> int:
 
 
 def open_count(session: Session, user_id: int) -> int:
-    return len(list(session.exec(select(UserSession.id).where(UserSession.user_id == user_id,
-                                                              UserSession.ended_at.is_(None)))))
+    return session.exec(select(func.count()).select_from(UserSession).where(UserSession.user_id == user_id,
+                                                                            UserSession.ended_at.is_(None))).one()

@@ -106,7 +106,7 @@ def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: st
             at=clock.utcnow(), path=path[: db.column_length(UnknownScan.path)], reason=error.reason,
             product_id=error.product_id, lot_id=error.lot_id,
             user_agent=(user_agent or "")[: db.column_length(UnknownScan.user_agent)],
-            address=(address or "")[: db.column_length(UnknownScan.address)],
+            address=db.fit(address, UnknownScan.address),
         )
     )
 
