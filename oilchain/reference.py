@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from .admin.models import Township, Variety
-from .ledger.models import YieldBound
+from .brain.models import RenovationEffect, SeasonCurve, WarningRule
+from .ledger.models import YieldBound, YieldCurve
 from .nursery.models import DispatchAgeLimit, GradingStandard
 from .processing.models import QualityGrade
 from .reports.models import Target
@@ -65,6 +66,70 @@ PRICE_BOUNDS = {"product": dict(window_days=90, min_sales=3, low_percent=50, hig
                                 floor_fen_per_kg=4_000, ceiling_fen_per_kg=100_000)}
 
 
+# The yield curve (ledger.models.YieldCurve): expected dry seed, g per mu, by
+# tree age in years since planting, for the two groups of trees. Planning
+# defaults for the bureau to calibrate on its own seasons (the brain's
+# backtest shows how far they are off), from the figures commonly published
+# for camellia oleifera: improved clones (长林, 湘林, 华 series) start bearing
+# in their 3rd year and reach full bearing (盛果期) around the 8th, when
+# national guidance expects 40 kg of oil per mu or more, i.e. about 160-180
+# kg of dry seed at a 25% oil ratio; old seedling-grown local stands bear
+# from their 5th year and give a third to a half of that. The last age
+# listed holds for older trees.
+YIELD_CURVE = {
+    "improved": {0: 0, 1: 0, 2: 0, 3: 15_000, 4: 40_000, 5: 70_000, 6: 100_000, 7: 130_000, 8: 160_000,
+                 9: 170_000},
+    "local": {0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 15_000, 6: 30_000, 7: 45_000, 8: 60_000, 9: 70_000},
+}
+
+# What a renovation does to the renovated area, per mille of the curve by
+# years since it (brain.models.RenovationEffect; the last row holds after).
+# Tending (垦复、施肥、修剪) of a low-yield stand is commonly reported to
+# raise its yield by a third or more within three years; top grafting
+# (高接换冠) cuts the crown back, so the area gives little until the
+# improved scions bear from about the third year, then more than before.
+RENOVATION_EFFECTS = {
+    "tending": {0: 1_000, 1: 1_150, 2: 1_250, 3: 1_300},
+    "top_grafting": {0: 100, 1: 200, 2: 500, 3: 900, 4: 1_300, 5: 1_600},
+}
+
+# Seasonal profiles (brain.models.SeasonCurve): cumulative share of the
+# season's total by a day of the year, per mille. "harvest" is Youyang's
+# harvest window: picking from mid-October (寒露 varieties) to late November
+# (霜降 and later ones), most of it in the first three weeks of November.
+# The target metrics' profiles follow when their records fall: grading of
+# seedlings in winter and spring, planting from February to April, sales
+# and pressing after the harvest.
+SEASON_CURVES = {
+    "harvest": ((10, 10, 0), (10, 20, 120), (11, 1, 420), (11, 10, 700), (11, 20, 920), (11, 30, 1_000)),
+    "seedlings_raised": ((1, 31, 150), (2, 28, 350), (3, 31, 550), (4, 30, 650), (9, 30, 700), (10, 31, 800),
+                         (11, 30, 920), (12, 31, 1_000)),
+    "planted_new": ((1, 31, 0), (2, 28, 300), (3, 31, 750), (4, 30, 1_000)),
+    "renovated": ((1, 31, 0), (2, 28, 300), (3, 31, 750), (4, 30, 1_000)),
+    "seed_processed": ((1, 31, 120), (2, 28, 200), (3, 31, 240), (10, 31, 260), (11, 30, 650), (12, 31, 1_000)),
+    "oil_output": ((1, 31, 120), (2, 28, 200), (3, 31, 240), (10, 31, 260), (11, 30, 650), (12, 31, 1_000)),
+    "output_value": ((1, 31, 110), (2, 28, 200), (3, 31, 260), (6, 30, 380), (9, 30, 480), (10, 31, 560),
+                     (11, 30, 760), (12, 31, 1_000)),
+}
+
+# Early warnings (brain.models.WarningRule): kind -> (severity, thresholds).
+# brain/rules.py declares each threshold's meaning and bounds.
+WARNING_RULES = {
+    "acceptance_overdue": ("warning", {"days": 60}),  # survival checked this many days ago, not accepted
+    "low_survival": ("warning", {"permille": 850}),  # latest survival check below this
+    "harvest_behind": ("warning", {"permille": 700, "min_expected_permille": 200}),  # of the forecast for the date
+    "seed_unpressed": ("warning", {"days": 45}),  # seed received and not pressed
+    "pressing_backlog": ("info", {"days": 30}),  # seed on hand over the recent pressing pace
+    "quality_drift": ("warning", {"tests": 5, "rise_permille": 300}),  # mean acid of the last tests over the earlier
+    "quality_below_grade": ("critical", {}),  # a test below the grade its product claims
+    "price_outlier": ("warning", {}),  # price bounds: sales.models.PriceBound
+    "copied_code": ("warning", {"networks": 5, "days": 10}),  # a genuine serial from this many networks or days
+    "gi_marks_near": ("info", {"permille": 900}),  # GI marks issued of the eligible units
+    "seedlings_short": ("warning", {"permille": 1_000}),  # certified stock of the seedlings the plan still needs
+    "target_behind": ("warning", {"permille": 800}),  # actual of the pace the season curve calls for
+}
+
+
 def township_rows() -> list[dict]:
     with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -113,5 +178,27 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         if kind not in known:
             session.add(PriceBound(kind=kind, **values))
             added["price_bounds"] = added.get("price_bounds", 0) + 1
+    known = set(session.exec(select(YieldCurve.variety_group)))
+    for group, by_age in YIELD_CURVE.items():
+        if group not in known:
+            session.add_all(YieldCurve(variety_group=group, age_years=age, seed_g_per_mu=seed) for age, seed in by_age.items())
+            added["yield_curve"] = added.get("yield_curve", 0) + len(by_age)
+    known = set(session.exec(select(RenovationEffect.method)))
+    for method, by_year in RENOVATION_EFFECTS.items():
+        if method not in known:
+            session.add_all(RenovationEffect(method=method, years_since=years, permille=permille)
+                            for years, permille in by_year.items())
+            added["renovation_effects"] = added.get("renovation_effects", 0) + len(by_year)
+    known = set(session.exec(select(SeasonCurve.curve)))
+    for curve, points in SEASON_CURVES.items():
+        if curve not in known:
+            session.add_all(SeasonCurve(curve=curve, month=month, day=day, cumulative_permille=share)
+                            for month, day, share in points)
+            added["season_curves"] = added.get("season_curves", 0) + len(points)
+    known = set(session.exec(select(WarningRule.kind)))
+    for kind, (severity, thresholds) in WARNING_RULES.items():
+        if kind not in known:
+            session.add(WarningRule(kind=kind, severity=severity, thresholds=dict(thresholds)))
+            added["warning_rules"] = added.get("warning_rules", 0) + 1
     session.commit()
     return added

@@ -27,6 +27,8 @@ class Variety(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=40, unique=True)
     active: bool = Field(default=True)
+    # Which of the yield curve's groups its trees follow (ledger.models.YieldCurve).
+    yield_group: str = Field(default="improved", max_length=12)
 
 
 class AuditEntry(SQLModel, table=True):

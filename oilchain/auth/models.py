@@ -43,6 +43,9 @@ class Organization(SQLModel, table=True):
     # 统一社会信用代码, 18 characters; needed for the GI mark.
     credit_code: str | None = Field(default=None, max_length=18)
     township_id: int | None = Field(default=None, foreign_key="township.id")
+    # Where it works (nurseries and processors on the brain's map), microdegrees WGS-84.
+    latitude_e6: int | None = None
+    longitude_e6: int | None = None
     created_at: datetime = Field(default_factory=clock.utcnow)
 
 
@@ -90,7 +93,7 @@ class SignInThrottle(SQLModel, table=True):
     blocked_until: datetime | None = None
 
 
-TOKEN_PURPOSES = ("tablet", "api")
+TOKEN_PURPOSES = ("tablet", "api", "display")  # display: the brain's big screen, read-only
 
 
 class AccessToken(SQLModel, table=True):

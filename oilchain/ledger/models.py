@@ -168,6 +168,18 @@ class YieldBound(SQLModel, table=True):
     max_permille: int
 
 
+class YieldCurve(SQLModel, table=True):
+    """Expected dry seed per mu by tree age (years since planting) and
+    variety group: editable data the forecast multiplies bearing area by.
+    Its first age with seed is when trees bear, the rule the trace links
+    harvests to plantings by (ledger.trace.bearing_years)."""
+
+    __tablename__ = "yield_curve"
+    variety_group: str = Field(max_length=12, primary_key=True)  # improved, local
+    age_years: int = Field(primary_key=True)  # the last age listed holds for older trees
+    seed_g_per_mu: int
+
+
 class Sequence(SQLModel, table=True):
     """Counters for lot codes and serial ranges, one row per name."""
 

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -12,6 +12,13 @@ class SerialScan(SQLModel, table=True):
     first_scan_at: datetime
     last_scan_at: datetime
     count: int = 1
+    # For telling a copied label from honest rescans: how many distinct
+    # networks (keys: HMAC of the /24 or /48 network, never the address,
+    # space-separated, capped) and on how many days it was scanned.
+    network_keys: str = Field(default="", max_length=120)
+    networks: int = 1
+    days: int = 1
+    last_day: date | None = None  # the county day of the latest scan
 
 
 class UnknownScan(SQLModel, table=True):
