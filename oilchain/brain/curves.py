@@ -5,7 +5,7 @@ and the county generator compute with alike."""
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -52,6 +52,15 @@ class Curves:
             if start <= day < end:
                 return low + (high - low) * (day - start).days // (end - start).days
         return 1000
+
+    def day_at(self, year: int, permille: int) -> date:
+        """The first day of `year` by which the window reaches `permille`
+        (share's inverse: the county generator dates its pickings by it)."""
+        points = [(date(year, month, dom), share) for month, dom, share in self.window]
+        for (start, low), (end, high) in zip(points, points[1:]):
+            if low <= permille <= high and high > low:
+                return start + timedelta(days=-(-(permille - low) * (end - start).days // (high - low)))
+        return points[-1][0] if points and permille > 0 else self.window_end(year)
 
     def window_end(self, year: int) -> date:
         month, day, _ = self.window[-1] if self.window else (12, 31, 1000)
