@@ -45,8 +45,8 @@ def set_yield(session: Session, *, actor: Actor, group: str, age_years: int, see
     if seed_g_per_mu < 0:
         raise Invalid(_l("The yield cannot be negative."), field="seed_kg")
     if seed_g_per_mu > MAX_SEED_G_PER_MU:
-        raise Invalid(_l("At most %(most)s kg of dry seed per mu: no plantation gives more.",
-                         most=f"{MAX_SEED_G_PER_MU // 1000:,}"), field="seed_kg")
+        most = format(MAX_SEED_G_PER_MU // 1000, ",")
+        raise Invalid(_l("At most %(most)s kg of dry seed per mu: no plantation gives more.", most=most), field="seed_kg")
     row = session.get(YieldCurve, (group, age_years)) or YieldCurve(variety_group=group, age_years=age_years,
                                                                      seed_g_per_mu=seed_g_per_mu)
     row.seed_g_per_mu = seed_g_per_mu
@@ -65,8 +65,8 @@ def set_effect(session: Session, *, actor: Actor, method: str, years_since: int,
         raise Invalid(_l("Years since the renovation lie between 0 and %(most)s.", most=MAX_YEARS_SINCE),
                       field="years_since")
     if not 0 <= permille <= MAX_EFFECT_PERMILLE:
-        raise Invalid(_l("The effect lies between 0 and %(most)s per mille of the curve.", most=f"{MAX_EFFECT_PERMILLE:,}"),
-                      field="permille")
+        most = format(MAX_EFFECT_PERMILLE, ",")
+        raise Invalid(_l("The effect lies between 0 and %(most)s per mille of the curve.", most=most), field="permille")
     row = session.execute(select(RenovationEffect).where(RenovationEffect.method == method,
                                                          RenovationEffect.years_since == years_since)).scalar()
     row = row or RenovationEffect(method=method, years_since=years_since, permille=permille)

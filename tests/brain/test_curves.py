@@ -90,3 +90,19 @@ def test_only_the_bureau_edits_the_curves(app, auth, world):
     assert auth.client.get(URL).status_code == 403
     with nothing_written(app):
         assert post(auth, "yield", group="local", age_years="9", seed_kg="90").status_code == 403
+
+
+def test_the_services_refuse_what_the_forms_would_not_send(session, world, english_services):
+    from oilchain.brain import curve_services
+    from oilchain.errors import Invalid
+
+    actor = world.actors["bureau"]
+    for call, field in ((lambda: curve_services.set_yield(session, actor=actor, group="local", age_years=5,
+                                                          seed_g_per_mu=1_000_001), "seed_kg"),
+                        (lambda: curve_services.set_yield(session, actor=actor, group="local", age_years=5,
+                                                          seed_g_per_mu=-1), "seed_kg"),
+                        (lambda: curve_services.set_effect(session, actor=actor, method="tending", years_since=2,
+                                                           permille=-5), "permille")):
+        with pytest.raises(Invalid) as refused:
+            call()
+        assert refused.value.field == field
