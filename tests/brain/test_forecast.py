@@ -6,7 +6,7 @@ The world's plots have no planting on record, so their trees are "local":
 麻旺 老屋基 50 mu planted 2012, 龙潭 青山坡 30 mu planted 2010; in 2025 both
 are on the local curve's last age (70 kg of seed per mu)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -166,3 +166,17 @@ def test_the_nightly_job_forecasts_yesterday_and_backtests_the_last_finished_sea
     assert [r.township_id for r in forecast.latest(session, 2025)][-1] is None
     again = jobs.execute(session, jobs.JOBS["nightly_brain"], "2025-12-19")
     assert again.status == "ok" and len(session.exec(select(Forecast)).all()) == 3
+
+
+def test_the_curves_read_between_and_beyond_their_points():
+    from oilchain.brain.curves import Curves
+    from oilchain.reference import RENOVATION_EFFECTS, SEASON_CURVES
+
+    data = Curves(yields={g: dict(c) for g, c in YIELD_CURVE.items()}, effects={m: dict(e) for m, e in RENOVATION_EFFECTS.items()},
+                  window=SEASON_CURVES["harvest"])
+    assert data.seed_per_mu("improved", 40) == YIELD_CURVE["improved"][9] and data.seed_per_mu("improved", -1) == 0
+    assert data.seed_per_mu("pine", 10) == 0 and data.effect("replanting", 2) == 1000 and data.effect("tending", 9) == 1300
+    assert [data.share(date(2025, m, d)) for m, d in ((10, 1), (10, 15), (11, 5), (11, 30), (12, 1))] == [0, 60, 544, 1000, 1000]
+    for permille in (1, 120, 421, 700, 999):  # the generator's picking days: the first day the window reaches the share
+        day = data.day_at(2025, permille)
+        assert data.share(day) >= permille > data.share(day - timedelta(days=1))
