@@ -180,3 +180,15 @@ def test_the_curves_read_between_and_beyond_their_points():
     for permille in (1, 120, 421, 700, 999):  # the generator's picking days: the first day the window reaches the share
         day = data.day_at(2025, permille)
         assert data.share(day) >= permille > data.share(day - timedelta(days=1))
+
+
+def test_the_tables_hold_a_countys_seed_in_grams(session):
+    """13,000 t is 13 billion grams: more than a 32-bit column holds."""
+    session.add(ForecastBacktest(season=2024, as_of=date(2024, 10, 1), forecast_seed_g=13_135_408_580,
+                                 actual_seed_g=12_905_837_711, error_permille=18))
+    session.add(ForecastOutlook(computed_for=2024, year=2025, bearing_centimu=14_620_100, seed_g=13_500_000_000))
+    session.add(Forecast(season=2024, as_of=date(2024, 10, 1), bearing_centimu=14_620_100, curve_seed_g=13_135_408_580,
+                         harvested_seed_g=0, forecast_seed_g=13_135_408_580, forecast_oil_g=3_283_852_145,
+                         oil_permille=250))
+    session.commit()
+    assert session.exec(select(Forecast.forecast_seed_g)).one() == 13_135_408_580
