@@ -5,7 +5,8 @@
   `oilchain.ledger.trace.downstream` from the batch lot;
 
 each against a single hand-written WITH RECURSIVE query over event_line and
-event plus the plot edges with the same three-year bearing rule, which must
+event plus the plot edges with the same bearing rule (`ledger.trace.bearing_years`, the
+yield curve's first age with seed), which must
 return the same lots and plots (asserted). Rounds are taken in turn (app,
 then SQL); the figure is the median of the per-round ratios time(app) /
 time(SQL). Target: <= 3. PostgreSQL only (the SQL uses its date arithmetic).
@@ -49,7 +50,7 @@ walk(node_kind, node_id, bound) AS (
     SELECT 'lot', i.lot_id, NULL
       FROM event e JOIN event_line i ON i.event_id = e.id AND i.role = 'input'
       WHERE {S} AND w.node_kind = 'plot' AND e.plot_id = w.node_id AND e.kind = 'plant'
-        AND e.occurred_on <= w.bound - interval '3 years'
+        AND e.occurred_on <= w.bound - make_interval(years => CAST(:bearing AS integer))
   ) nxt
 )
 SELECT DISTINCT node_kind, node_id FROM walk
@@ -77,7 +78,7 @@ walk(node_kind, node_id, bound) AS (
     SELECT 'lot', o.lot_id, NULL
       FROM event e JOIN event_line o ON o.event_id = e.id AND o.role = 'output'
       WHERE {S} AND w.node_kind = 'plot' AND e.plot_id = w.node_id AND e.kind = 'harvest'
-        AND e.occurred_on >= w.bound + interval '3 years'
+        AND e.occurred_on >= w.bound + make_interval(years => CAST(:bearing AS integer))
   ) nxt
 )
 SELECT DISTINCT node_kind, node_id FROM walk
@@ -85,6 +86,8 @@ SELECT DISTINCT node_kind, node_id FROM walk
 
 
 def compare(session, name, walk, sql, start_id, rounds, repeat):
+    from oilchain.ledger.trace import bearing_years
+
     conn = session.connection()
 
     def app_nodes():
@@ -92,7 +95,7 @@ def compare(session, name, walk, sql, start_id, rounds, repeat):
         return set(graph.nodes)
 
     def sql_nodes():
-        return {(kind, node_id) for kind, node_id in conn.execute(text(sql), {"start": start_id})}
+        return {(kind, node_id) for kind, node_id in conn.execute(text(sql), {"start": start_id, "bearing": bearing_years(session)})}
 
     expected, got = app_nodes(), sql_nodes()  # warm-up, and the equality the figures rest on
     lots = sum(1 for kind, _ in expected if kind == "lot")
@@ -131,7 +134,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=10, help="calls of each per round (downstream: a third of it)")
     args = parser.parse_args()
     from oilchain import db
-    from oilchain.ledger.trace import downstream, upstream
+    from oilchain.ledger.trace import bearing_years, downstream, upstream
 
     app = make_app()
     with app.app_context():
@@ -144,8 +147,9 @@ def main():
         # The batch whose dispatches reached most plots planted years ago: its trees bear, so the recall is large.
         batch_lot = conn.execute(text("""
             SELECT d.batch_lot_id FROM seedling_dispatch d JOIN event e ON e.id = d.event_id
-            WHERE d.plot_id IS NOT NULL AND e.occurred_on <= (SELECT MAX(occurred_on) FROM event) - interval '3 years'
-            GROUP BY d.batch_lot_id ORDER BY COUNT(*) DESC, d.batch_lot_id LIMIT 1""")).scalar()
+            WHERE d.plot_id IS NOT NULL AND e.occurred_on <= (SELECT MAX(occurred_on) FROM event) - make_interval(years => CAST(:bearing AS integer))
+            GROUP BY d.batch_lot_id ORDER BY COUNT(*) DESC, d.batch_lot_id LIMIT 1"""),
+            {"bearing": bearing_years(session)}).scalar()
         print("Trace benchmark (PostgreSQL)")
         up = compare(session, "upstream of one bottle", upstream, UPSTREAM_SQL, bottle_lot, args.rounds, args.repeat)
         down = compare(session, "downstream recall from one seedling batch", downstream, DOWNSTREAM_SQL, batch_lot, args.rounds,

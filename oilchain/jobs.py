@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from . import backup, clock
+from .brain import nightly
 from .admin.models import JobRun
 from .reports import printing, services as reports
 
@@ -68,6 +69,10 @@ def run_rollup(session: Session, period: str) -> str:
     return f"{rows} daily rows through {period}"
 
 
+def run_brain(session: Session, period: str) -> str:
+    return nightly.run(session, date.fromisoformat(period))
+
+
 def run_documents_cleanup(session: Session, period: str) -> str:
     from flask import current_app
 
@@ -93,6 +98,14 @@ JOBS = {
             period_of=_previous_day,
             run=run_rollup,
             description=_l("Every night at 01:30: yesterday's actuals per target and township (the whole year rebuilt)."),
+        ),
+        Job(
+            id="nightly_brain",
+            cron={"hour": 1, "minute": 45},
+            period_of=_previous_day,
+            run=run_brain,
+            description=_l("Every night at 01:45: the brain's harvest forecast as of yesterday, its five-year outlook, "
+                           "and the backtest of the last finished season."),
         ),
         Job(
             id="monthly_report",

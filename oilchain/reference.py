@@ -93,6 +93,14 @@ RENOVATION_EFFECTS = {
     "top_grafting": {0: 100, 1: 200, 2: 500, 3: 900, 4: 1_300, 5: 1_600},
 }
 
+# The forecast's ratios before the season's own records give them: dry seed
+# of fresh fruit (drying and hulling, about 25%: the middle of the ledger's
+# bound above) and oil of dry seed (pressing, about 25%: the oil ratio the
+# yield curve's seed assumes). Once the season has dry_hull or press events
+# the forecast takes their ratio instead (brain.forecast).
+SEED_PERMILLE_OF_FRUIT = 250
+OIL_PERMILLE_OF_SEED = 250
+
 # Seasonal profiles (brain.models.SeasonCurve): cumulative share of the
 # season's total by a day of the year, per mille. "harvest" is Youyang's
 # harvest window: picking from mid-October (寒露 varieties) to late November

@@ -183,14 +183,14 @@ def test_catch_up_runs_each_job_for_its_last_due_period_once(session, world):
     assert sorted((r.job_id, r.period, r.trigger, r.status) for r in caught) == [
         ("documents_cleanup", "2025-12-19", "catch-up", "ok"),
         ("monthly_report", "2025-11", "catch-up", "ok"), ("nightly_backup", "2025-12-20", "catch-up", "ok"),
-        ("nightly_rollup", "2025-12-19", "catch-up", "ok")]
+        ("nightly_brain", "2025-12-19", "catch-up", "ok"), ("nightly_rollup", "2025-12-19", "catch-up", "ok")]
     assert session.exec(select(ReportArchive.year, ReportArchive.month)).all() == [(2025, 11)]
     assert jobs.catch_up(session, county(2025, 12, 20, 9, 5)) == []
-    assert len(runs(session)) == 4
+    assert len(runs(session)) == 5
     # a day later only the nightly jobs are due again
     later = jobs.catch_up(session, county(2025, 12, 21, 9, 0))
     assert sorted((r.job_id, r.period) for r in later) == [("documents_cleanup", "2025-12-20"), ("nightly_backup", "2025-12-21"),
-                                                           ("nightly_rollup", "2025-12-20")]
+                                                           ("nightly_brain", "2025-12-20"), ("nightly_rollup", "2025-12-20")]
 
 
 def test_a_failed_run_does_not_count_as_done(session, world):
@@ -199,6 +199,7 @@ def test_a_failed_run_does_not_count_as_done(session, world):
     session.add(JobRun(job_id="monthly_report", period="2025-11", status="ok", message="archived", trigger="schedule"))
     session.add(JobRun(job_id="nightly_backup", period="2025-12-20", status="ok", message="backed up", trigger="schedule"))
     session.add(JobRun(job_id="documents_cleanup", period="2025-12-19", status="ok", message="0 removed", trigger="schedule"))
+    session.add(JobRun(job_id="nightly_brain", period="2025-12-19", status="ok", message="forecast", trigger="schedule"))
     session.commit()
     caught = jobs.catch_up(session, county(2025, 12, 20, 9, 0))
     assert [(r.job_id, r.period, r.status) for r in caught] == [("nightly_rollup", "2025-12-19", "ok")]

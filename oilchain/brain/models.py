@@ -14,7 +14,7 @@ compute a forecast or evaluate a warning on a request.
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -63,10 +63,10 @@ class Forecast(SQLModel, table=True):
     as_of: date
     township_id: int | None = Field(default=None, foreign_key="township.id")
     bearing_centimu: int  # area of bearing trees
-    curve_seed_g: int  # what the curve expects from that area for the whole season
-    harvested_seed_g: int  # dry seed from the fruit harvested up to as_of
-    forecast_seed_g: int  # harvested + what the plots not yet harvested are expected to give
-    forecast_oil_g: int  # forecast seed times this season's seed-to-oil ratio
+    curve_seed_g: int = Field(sa_type=BigInteger)  # what the curve expects from that area for the whole season
+    harvested_seed_g: int = Field(sa_type=BigInteger)  # dry seed from the fruit harvested up to as_of
+    forecast_seed_g: int = Field(sa_type=BigInteger)  # harvested + what the plots not yet harvested are expected to give
+    forecast_oil_g: int = Field(sa_type=BigInteger)  # forecast seed times this season's seed-to-oil ratio
     oil_permille: int  # that ratio (pressings of the season, else the default)
     curve_only: bool = True  # no harvest yet: the curve alone
     computed_at: datetime = Field(default_factory=clock.utcnow)
@@ -82,7 +82,7 @@ class ForecastOutlook(SQLModel, table=True):
     computed_for: int  # the season whose nightly run made it
     year: int
     bearing_centimu: int
-    seed_g: int
+    seed_g: int = Field(sa_type=BigInteger)
     computed_at: datetime = Field(default_factory=clock.utcnow)
 
 
@@ -95,8 +95,8 @@ class ForecastBacktest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     season: int
     as_of: date
-    forecast_seed_g: int
-    actual_seed_g: int
+    forecast_seed_g: int = Field(sa_type=BigInteger)
+    actual_seed_g: int = Field(sa_type=BigInteger)
     error_permille: int  # (forecast - actual) / actual, signed
     computed_at: datetime = Field(default_factory=clock.utcnow)
 

@@ -6,9 +6,10 @@ seedlings at a plot (lot -> plot) and a harvest creates fruit at a plot
 (plot -> lot). Reversed events and reversals are not part of the chain.
 
 Trees bear only years after they are planted, so a harvest is linked to the
-plantings on its plot that are at least BEARING_YEARS older than it (and a
-planting to the harvests at least that much younger). A plot that starts a
-walk is linked to all of them.
+plantings on its plot that are at least `bearing_years` older than it (and a
+planting to the harvests at least that much younger): the yield curve's
+first age with seed, the same rule the brain's forecast counts bearing area
+by. A plot that starts a walk is linked to all of them.
 
 The walk goes one level per query, so its cost grows with the depth of the
 chain (about eight steps), not with the number of lots.
@@ -17,13 +18,22 @@ chain (about eight steps), not with the number of lots.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from .models import STANDING, Event, EventLine
+from .models import STANDING, Event, EventLine, YieldCurve
 
 Node = tuple[str, int]  # ("lot", id) or ("plot", id)
-BEARING_YEARS = 3
+# Before the yield curve has any row with seed (a database without its
+# reference data): the improved varieties' first bearing year.
+DEFAULT_BEARING_YEARS = 3
+
+
+def bearing_years(session: Session) -> int:
+    """Trees bear from this age (years since planting): the smallest age
+    with seed on the yield curve, over every variety group."""
+    first = session.exec(select(func.min(YieldCurve.age_years)).where(YieldCurve.seed_g_per_mu > 0)).one()
+    return DEFAULT_BEARING_YEARS if first is None else first
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class Graph:
     # (upstream: the latest harvest) or harvests (downstream: the earliest
     # planting) belong to this walk.
     plot_dates: dict[int, date] = field(default_factory=dict)
+    bearing_years: int = DEFAULT_BEARING_YEARS  # the walk's bearing rule (bearing_years)
 
     def ids(self, kind: str) -> set[int]:
         return {node_id for node_kind, node_id in self.nodes if node_kind == kind}
@@ -68,7 +79,7 @@ def _walk(session: Session, start: Node, step, later: bool) -> Graph:
     """Breadth first. A plot is walked again when a new path through the chain
     widens its date bound (a later harvest upstream, an earlier planting
     downstream)."""
-    graph = Graph(start=start, nodes={start})
+    graph = Graph(start=start, nodes={start}, bearing_years=bearing_years(session))
     seen_edges: set[Edge] = set()
     frontier = {start}
     while frontier:
@@ -99,20 +110,20 @@ def _plot_bound(graph: Graph, plot_id: int):
     return graph.plot_dates.get(plot_id)
 
 
-def _bearing_by(planted: date, harvested: date) -> bool:
+def _bearing_by(planted: date, harvested: date, years: int) -> bool:
     """Trees planted then bear by the harvest."""
-    return planted <= years_later(harvested, -BEARING_YEARS)
+    return planted <= years_later(harvested, -years)
 
 
-def _borne_after(harvested: date, planted: date) -> bool:
+def _borne_after(harvested: date, planted: date, years: int) -> bool:
     """A harvest of trees old enough to bear, planted from `planted`."""
-    return harvested >= years_later(planted, BEARING_YEARS)
+    return harvested >= years_later(planted, years)
 
 
 def _plot_lines(session: Session, graph: Graph, plot_ids: list[int], kind: str, role: str, old_enough) -> list:
     """The standing `kind` events' `role` lines on these plots, as (plot,
     event, kind, lot, delta), keeping only what trees old enough to bear
-    explain: `old_enough(event date, the plot's bound)` (the walk's own start
+    explain: `old_enough(event date, the plot's bound, years)` (the walk's own start
     plot keeps everything). One statement of the same shape for any plots, so
     it is compiled and planned once; the rule is applied to the few rows here."""
     rows = session.exec(
@@ -123,7 +134,7 @@ def _plot_lines(session: Session, graph: Graph, plot_ids: list[int], kind: str, 
     kept = []
     for plot_id, event_id, event_kind, occurred_on, lot_id, delta in rows:
         bound = _plot_bound(graph, plot_id)
-        if bound is None or old_enough(occurred_on, bound):
+        if bound is None or old_enough(occurred_on, bound, graph.bearing_years):
             kept.append((plot_id, event_id, event_kind, lot_id, delta))
     return kept
 

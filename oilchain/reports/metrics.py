@@ -73,7 +73,10 @@ def _accepted(kind: str):
     return rows
 
 
-def _pressing(role: str, lot_kinds: tuple[str, ...]):
+def transformation(kind: str, role: str, lot_kinds: tuple[str, ...]):
+    """rows(start, end) of the standing `kind` events' `role` lines of these
+    lot kinds, positive quantities: pressing's seed in and oil out for the
+    targets, and drying's fruit in and seed out for the forecast's ratio."""
     sign = -1 if role == "input" else 1
 
     def rows(start: date, end: date) -> Select:
@@ -90,7 +93,7 @@ def _pressing(role: str, lot_kinds: tuple[str, ...]):
             .join(Organization, Organization.id == Event.org_id)
             .where(
                 STANDING,
-                Event.kind == "press",
+                Event.kind == kind,
                 EventLine.role == role,
                 Lot.kind.in_(lot_kinds),
                 Event.occurred_on.between(start, end),
@@ -98,6 +101,10 @@ def _pressing(role: str, lot_kinds: tuple[str, ...]):
         )
 
     return rows
+
+
+def _pressing(role: str, lot_kinds: tuple[str, ...]):
+    return transformation("press", role, lot_kinds)
 
 
 def _sales(start: date, end: date) -> Select:

@@ -20,7 +20,7 @@ from ..auth.models import Organization, User
 from ..errors import Forbidden, Invalid, NotFound
 from ..ledger.models import STANDING, Event, Hold, Lot, PlotHold
 from ..ledger import get_lot
-from ..ledger.trace import BEARING_YEARS, Graph, Node, downstream, years_later
+from ..ledger.trace import Graph, Node, downstream, years_later
 from ..planting.models import Plot
 from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
@@ -133,7 +133,7 @@ def held_from(graph: Graph, plot_id: int):
     if graph.start == ("plot", plot_id):
         return None
     planted = graph.plot_dates.get(plot_id)
-    return years_later(planted, BEARING_YEARS) if planted else None
+    return years_later(planted, graph.bearing_years) if planted else None
 
 
 def close_recall(session: Session, *, actor: Actor, recall_id: int, note: str) -> Recall:

@@ -1,27 +1,35 @@
-"""Harvest, drying and hulling: each bearing plot picked on several days in
-October and November, and each cooperative's fruit dried and hulled into
-seed and husks."""
+"""Harvest, drying and hulling: each bearing plot giving what the yield
+curve expects of it (with noise per plot and per township's year), picked
+on several days along the harvest window, and each cooperative's fruit
+dried and hulled into seed and husks."""
 
 from collections import defaultdict
 from datetime import timedelta
+from random import Random
 
-from .plan import SEED_SURPLUS_PERMILLE, TARGET_SEED_PROCESSED_G
+from ...brain.stands import Planting, stands
 from .state import County
 
 
 def harvests(county: County) -> None:
-    """Each bearing plot is picked on several days from mid October to
-    late November; its seed yield lies in 100..200 kg/mu around the mean
-    that makes the plan's 13,000 t."""
-    rng = county.rng
-    seed_needed = TARGET_SEED_PROCESSED_G * (1000 + SEED_SURPLUS_PERMILLE) // 1000
-    mean_seed_per_centimu = seed_needed / county.bearing_centimu  # g of seed per 0.01 mu
+    """Each bearing plot gives what the yield curve expects of its stands
+    (brain.stands: age, variety group, this spring's renovations) times a
+    factor of its own (site and care: the same whatever the year) and one of
+    its township's year (weather), and is picked on several days along the
+    harvest window (the pickings' days drawn from it)."""
+    rng, curves = county.rng, county.curves
+    plantings = defaultdict(list)
+    for row in sorted(county.rows["planting_record"], key=lambda row: (row["planted_on"], row["id"])):
+        plantings[row["plot_id"]].append(Planting(row["kind"], row["method"], row["area_centimu"],
+                                                  county.variety_groups[row["variety_id"]], row["planted_on"].year))
     county.fruit_by_coop = defaultdict(list)
     county.harvest_count = 0
     for plot in county.bearing:
         coop = county.by_id[plot["cooperative_id"]]
-        seed_g_per_mu = min(200_000, max(100_000, int(mean_seed_per_centimu * 100 * rng.uniform(0.7, 1.3))))
-        fruit = plot["area_centimu"] * seed_g_per_mu // 100 * 1000 // 250  # fresh fruit, about 25% seed
+        expected = sum(stand.seed_g(curves, county.year)
+                       for stand in stands(plot["area_centimu"], plot["year_planted"], plantings[plot["id"]]))
+        seed = int(expected * plot_factor(county, plot["id"]) * township_factor(county, plot["township_id"]))
+        fruit = seed * 1000 // 250  # fresh fruit, about 25% seed (drying)
         days = []
         while fruit > 0:
             pickers = rng.randint(6, 30)
@@ -29,14 +37,23 @@ def harvests(county: County) -> None:
             if fruit - weight < 100_000:
                 weight = fruit
             fruit -= weight
-            day = county.between(county.day(10, 12), county.day(11, 22))
-            days.append((day, weight, pickers))
+            days.append((curves.day_at(county.year, rng.randint(1, 999)), weight, pickers))
         for day, weight, pickers in sorted(days):
             ev, (lot,) = county.ledger.event("harvest", coop, day, plot=plot["id"], outputs=[("fruit", weight, None, None)])
             county.rows["harvest_record"].append(dict(lot=lot, plot_id=plot["id"], harvested_on=day, pickers=pickers,
                                                       client_uuid=None, recorded_at=None, received_at=ev.recorded_at))
             county.fruit_by_coop[coop["id"]].append(lot)
             county.harvest_count += 1
+
+
+def plot_factor(county: County, plot_id: int) -> float:
+    """A plot's own yield against its curve, 0.75..1.25 (mean 1), fixed per plot."""
+    return Random(f"plot {county.seed} {plot_id}").uniform(0.75, 1.25)
+
+
+def township_factor(county: County, township_id: int) -> float:
+    """A township's season against the curve, 0.85..1.15 (mean 1), per year."""
+    return Random(f"township {county.seed} {county.year} {township_id}").uniform(0.85, 1.15)
 
 
 def drying(county: County) -> None:

@@ -11,7 +11,15 @@ BATCH_ROWS = 5_000  # rows per executemany
 COOPERATIVES = 300
 NURSERIES = 36
 PROCESSORS = 20
-BEARING_AREA_MU = 100_000
+# Bearing plots are added until the yield curve expects the seed the plan
+# needs (plots.bearing_plots): about 140,000 mu with the reference curve.
+# Those planted from ON_RECORD_SINCE were mostly (ON_RECORD_PERMILLE) planted
+# from nursery batches on record, of improved varieties; the others are
+# local seedling-grown stands (no planting on record).
+ON_RECORD_SINCE = 2012
+ON_RECORD_PERMILLE = 700
+# How the year's renovations are done, by weight (planting.renovations).
+RENOVATION_METHODS = {"replanting": 40, "top_grafting": 25, "tending": 35}
 TARGET_SEED_PROCESSED_G = PLAN_TARGETS["seed_processed"]  # 13,000 t
 TARGET_OUTPUT_VALUE_FEN = PLAN_TARGETS["output_value"]  # ¥300 million
 TARGET_SEEDLINGS = PLAN_TARGETS["seedlings_raised"]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from .memory_ledger import utc_at
 from . import nursery
-from .plan import OUTSIDE_BUYERS, PLOT_WORDS, TARGET_NEW_CENTIMU, TARGET_RENOVATED_CENTIMU
+from .plan import OUTSIDE_BUYERS, PLOT_WORDS, RENOVATION_METHODS, TARGET_NEW_CENTIMU, TARGET_RENOVATED_CENTIMU
 from .plots import plot as new_plot
 from .state import County
 
@@ -58,7 +58,7 @@ def history(county: County) -> None:
     varieties = list(county.varieties)[:6]
     by_year = defaultdict(list)
     for plot in county.bearing:
-        if plot["year_planted"] >= 2012 and rng.random() < 0.7:
+        if plot["id"] in county.on_record:
             by_year[plot["year_planted"]].append(plot)
     county.historic_batches = []
     for year, plots in sorted(by_year.items()):
@@ -122,7 +122,7 @@ def renovations(county: County) -> None:
             break
         area = plot["area_centimu"] * rng.randint(30, 100) // 100
         day = date(year, rng.choice((2, 3, 4)), rng.randint(1, 28))
-        method = rng.choices(("replanting", "top_grafting", "tending"), (40, 25, 35))[0]
+        method = rng.choices(tuple(RENOVATION_METHODS), tuple(RENOVATION_METHODS.values()))[0]
         roll = rng.random()
         share = 1000 if roll < 0.88 else rng.randint(800, 980) if roll < 0.98 else None
         if method == "replanting":

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from ...admin.models import Township, Variety
+from ...brain import curves
 from ...nursery.models import DispatchAgeLimit, GradingStandard
 from ...processing.models import QualityGrade
 from ...sales.models import PriceBound
@@ -21,13 +22,14 @@ class County:
     fill it in the order `oilchain.demo.county.load` calls them."""
 
     def __init__(self, session: Session, seed: int, year: int):
-        self.session, self.year = session, year
+        self.session, self.year, self.seed = session, year, seed
         self.rng = Random(seed)
         self.ledger = Ledger(Random(seed + 1))
         self.rows: dict[str, list] = defaultdict(list)  # table name -> rows (dicts, Ev/L resolved at write)
         self.ids: dict[str, int] = defaultdict(int)
         self.townships = {name: tid for tid, name in session.execute(select(Township.id, Township.name).order_by(Township.id))}
         self.varieties = {name: vid for vid, name in session.execute(select(Variety.id, Variety.name).order_by(Variety.id))}
+        self.variety_groups = dict(session.execute(select(Variety.id, Variety.yield_group)).all())
         standard = {g.grade: g for g in session.execute(select(GradingStandard)).scalars()}
         self.thresholds = (standard[1].min_height_mm, standard[1].min_diameter_dmm,
                            standard[2].min_height_mm, standard[2].min_diameter_dmm)
@@ -35,6 +37,7 @@ class County:
         self.age_limits = dict(session.execute(select(DispatchAgeLimit.propagation, DispatchAgeLimit.max_age_days)).all())
         self.grades = session.execute(select(*QualityGrade.__table__.c).order_by(QualityGrade.rank)).all()
         self.grade_rank = {grade.code: grade.rank for grade in self.grades}
+        self.curves = curves.load(session)  # yield curve, renovation effects, harvest window
         self.price_bound = session.execute(select(*PriceBound.__table__.c).where(PriceBound.kind == "product")).first()
         self.plot_names: set[tuple] = set()  # (cooperative, township, village, name) taken
         # What the steps make, in the order they run:
@@ -45,6 +48,7 @@ class County:
         self.manager: int | None = None  # organizations: the bureau manager's user id
         self.bearing: list[dict] = []  # plots: bearing plot rows
         self.bearing_centimu = 0  # plots
+        self.on_record: set[int] = set()  # plots: bearing plots planted from batches on record (planting.history)
         self.new_plots: list[dict] = []  # planting: this year's new-planting land
         self.historic_batches: list[dict] = []  # planting (history): batches of earlier years
         self.batches: list[dict] = []  # nursery: this year's certified batches

@@ -1,0 +1,25 @@
+"""The brain's forms: the forecast's curves (brain/curve_views.py)."""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, Length
+
+from ..forms import ChoiceField, CountField, Form, KgField, TextAreaField
+
+
+class YieldForm(Form):
+    group = ChoiceField(_l("Variety group"), coerce=str)
+    age_years = CountField(_l("Tree age (years since planting)"), low=0, high=100)
+    seed_kg = KgField(_l("Dry seed per mu (kg)"), high=Decimal(1000), zero_allowed=True)
+
+
+class EffectForm(Form):
+    method = ChoiceField(_l("Renovation"), coerce=str)
+    years_since = CountField(_l("Years since the renovation"), low=0, high=30)
+    permille = CountField(_l("Share of the curve (per mille)"), low=0, high=3000)
+
+
+class WindowForm(Form):
+    points = TextAreaField(_l("Harvest window: one day a line, MM-DD and the share picked by then (per mille)"),
+                           validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 8})

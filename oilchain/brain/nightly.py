@@ -1,0 +1,30 @@
+"""The brain's nightly run (jobs.py "nightly_brain", for yesterday): the
+season's forecast as of the day, then the backtest of the last finished
+season. Each step returns a line for the job's record."""
+
+from datetime import date
+
+from sqlmodel import Session
+
+from . import forecast
+
+
+def run(session: Session, day: date) -> str:
+    lines = [forecast_line(session, day), backtest_line(session, day)]
+    return "; ".join(lines)
+
+
+def forecast_line(session: Session, day: date) -> str:
+    made = forecast.compute(session, day)
+    county = made.county
+    how = "curve only" if county.curve_only else f"{county.harvested_seed_g // 1_000_000:,} t harvested"
+    return f"forecast {made.season} as of {day}: {county.forecast_seed_g // 1_000_000:,} t of seed ({how})"
+
+
+def backtest_line(session: Session, day: date) -> str:
+    season = forecast.last_finished_season(session, day)
+    if season is None:
+        return "no finished season to backtest yet"
+    rows = forecast.backtest(session, season)
+    errors = ", ".join(f"{row.as_of:%m-%d} {row.error_permille / 10:+.1f}%" for row in rows)
+    return f"backtest {season}: {errors}"
