@@ -4,7 +4,8 @@ every bottle of a lot (product, dates, GI status, quality, origin story) is
 rendered once per lot and language and kept in the worker's memory; each
 scan then costs one short autocommit statement (two on SQLite): the live
 facts (the lot not withdrawn, the story's version, an open recall) and the
-scan count, and a small template for the live part of the page.
+scan counted (with its network's key and its day: public/networks.py), and
+a small template for the live part of the page.
 
 A lot's page is rendered again when its story or GI status has been
 recomputed (`product_lot.story_version`, read on every scan, and a scan is
