@@ -188,6 +188,29 @@ def gi_mark_ranges(conn) -> None:
     check("gi_marked <= the lot's units", sum(1 for lot in lots.values() if not 0 <= lot["gi_marked"] <= lot["quantity"]))
 
 
+def scan_records(conn, session) -> None:
+    """The scan record as the scan's upsert keeps it (public/scan.py): as
+    many networks as keys, at most the cap, at least one day and no more days
+    or networks than scans; and how many serials look copied by the rule."""
+    from oilchain.public.networks import CAP, KEY_LENGTH
+    from oilchain.public.services import copied_thresholds
+
+    print("Scan records")
+    keys = "(CASE WHEN network_keys = '' THEN 0 ELSE LENGTH(network_keys) - LENGTH(REPLACE(network_keys, ' ', '')) + 1 END)"
+    total = scalar(conn, "SELECT COUNT(*) FROM serial_scan")
+    check("networks = the number of network keys", scalar(conn, f"SELECT COUNT(*) FROM serial_scan WHERE networks <> {keys}"),
+          f"{total:,} serials scanned")
+    check(f"network keys of {KEY_LENGTH} characters, at most {CAP}, at least one",
+          scalar(conn, f"SELECT COUNT(*) FROM serial_scan WHERE networks NOT BETWEEN 1 AND {CAP} "
+                       f"OR LENGTH(network_keys) <> networks * {KEY_LENGTH + 1} - 1"))
+    check("days >= 1, days and networks <= scans, a last day", scalar(conn, """SELECT COUNT(*) FROM serial_scan
+        WHERE days < 1 OR days > count OR networks > count OR last_day IS NULL OR first_scan_at > last_scan_at"""))
+    limits = copied_thresholds(session)
+    copied = scalar(conn, "SELECT COUNT(*) FROM serial_scan WHERE networks >= :n OR days >= :d",
+                    n=limits["networks"], d=limits["days"])
+    print(f"      {copied:,} serials look copied ({limits['networks']} networks or {limits['days']} days)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--year", type=int, default=None, help="the plan year (default: the demo year)")
@@ -351,6 +374,8 @@ def main() -> int:
         eligible = sum(1 for (s,) in conn.execute(text("SELECT gi_status FROM product_lot")) if json.loads(s).get("eligible"))
         print(f"      {with_nursery:,} of {len(stories):,} product lots name a nursery; {eligible:,} GI-eligible; "
               f"plots per story {min(s.get('plot_count', 0) for s in stories)}..{max(s.get('plot_count', 0) for s in stories)}")
+
+        scan_records(conn, session)
 
         print(f"Totals of {year} against the targets (roll-up and records)")
         from oilchain.reports.metrics import METRICS

@@ -4,7 +4,8 @@ every bottle of a lot (product, dates, GI status, quality, origin story) is
 rendered once per lot and language and kept in the worker's memory; each
 scan then costs one short autocommit statement (two on SQLite): the live
 facts (the lot not withdrawn, the story's version, an open recall) and the
-scan count, and a small template for the live part of the page.
+scan counted (with its network's key and its day: public/networks.py), and
+a small template for the live part of the page.
 
 A lot's page is rendered again when its story or GI status has been
 recomputed (`product_lot.story_version`, read on every scan, and a scan is
@@ -18,7 +19,7 @@ in front of Flask, with the same code; anything else goes to the Flask view
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import partial
 from typing import NamedTuple
 
@@ -26,7 +27,7 @@ import psycopg
 from babel.support import Translations
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import Integer, String, bindparam, text
+from sqlalchemy import Date, Integer, String, bindparam, text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -34,7 +35,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from .. import clock, codes, db, security
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
-from . import services
+from . import networks, services
 
 DATABASE_ERRORS = (DBAPIError, psycopg.Error)
 PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
@@ -48,27 +49,46 @@ LIVE = (
     " WHERE h.lot_id = l.id AND h.lifted_at IS NULL ORDER BY r.id LIMIT 1) AS recall "
     "FROM lot l JOIN product_lot p ON p.lot_id = l.id WHERE l.id = :lot"
 )
-UPSERT = (
-    "INSERT INTO serial_scan (lot_id, serial, first_scan_at, last_scan_at, count) {rows} "
-    "ON CONFLICT (lot_id, serial) DO UPDATE SET count = serial_scan.count + 1, last_scan_at = excluded.last_scan_at "
-    "RETURNING count, first_scan_at"
+# The upsert also keeps where and when the serial was scanned (for telling a
+# copied label from honest rescans, public/networks.py): the scan's network
+# key added to `network_keys` unless it is there or the cap is reached
+# (`networks` is their number), a day more when the county day is not the
+# last one. Keys are fixed-length hex, space-separated: a key found anywhere
+# in the text is one of them. In SET, columns are the row's before the scan.
+NEW_NETWORK = (
+    "serial_scan.networks < {cap} AND {find}(serial_scan.network_keys, excluded.network_keys) = 0"
 )
+UPSERT = (
+    "INSERT INTO serial_scan (lot_id, serial, first_scan_at, last_scan_at, count, network_keys, networks, days, last_day) "
+    "{rows} "
+    "ON CONFLICT (lot_id, serial) DO UPDATE SET count = serial_scan.count + 1, last_scan_at = excluded.last_scan_at, "
+    "network_keys = CASE WHEN serial_scan.network_keys = '' THEN excluded.network_keys "  # scanned before keys were kept
+    "WHEN {new} THEN serial_scan.network_keys || ' ' || excluded.network_keys ELSE serial_scan.network_keys END, "
+    "networks = CASE WHEN serial_scan.network_keys = '' THEN 1 "
+    "WHEN {new} THEN serial_scan.networks + 1 ELSE serial_scan.networks END, "
+    "days = CASE WHEN serial_scan.last_day = excluded.last_day THEN serial_scan.days ELSE serial_scan.days + 1 END, "
+    "last_day = excluded.last_day "
+    "RETURNING count, first_scan_at, networks, days"
+)
+NEW_ROW = ":lot, :serial, :now, :now, 1, :network, 1, 1, :today"
 NOW = bindparam("now", type_=UTCDateTime())
+TODAY = bindparam("today", type_=Date())
 # PostgreSQL: one round trip; the scan is counted only if the lot still
 # stands and its story is the one the page shows. Run on the driver itself
 # (psycopg prepares it on the server after a few runs): SQLAlchemy's work per
 # execution costs as much as the query does.
 LIVE_AND_COUNT = str(text(
     f"WITH live AS ({LIVE}), counted AS ("
-    + UPSERT.format(rows="SELECT :lot, :serial, :now, :now, 1 FROM live "
-                         "WHERE live.status <> 'reversed' AND live.story_version = :version")
-    + ") SELECT live.status, live.story_version, live.recall, counted.count, counted.first_scan_at "
-    "FROM live LEFT JOIN counted ON true"
+    + UPSERT.format(rows=f"SELECT {NEW_ROW} FROM live "
+                         "WHERE live.status <> 'reversed' AND live.story_version = :version",
+                    new=NEW_NETWORK.format(cap=networks.CAP, find="strpos"))
+    + ") SELECT live.status, live.story_version, live.recall, counted.count, counted.first_scan_at, "
+    "counted.networks, counted.days FROM live LEFT JOIN counted ON true"
 ).compile(dialect=PGDialect_psycopg()))
 # SQLite (embedded, no round trips to save) cannot write inside WITH: two statements.
 LIVE_ONLY = text(LIVE).columns(status=String, story_version=Integer, recall=String)
-COUNT_ONLY = text(UPSERT.format(rows="VALUES (:lot, :serial, :now, :now, 1)")).bindparams(NOW).columns(
-    count=Integer, first_scan_at=UTCDateTime())
+COUNT_ONLY = text(UPSERT.format(rows=f"VALUES ({NEW_ROW})", new=NEW_NETWORK.format(cap=networks.CAP, find="instr"))
+                  ).bindparams(NOW, TODAY).columns(count=Integer, first_scan_at=UTCDateTime(), networks=Integer, days=Integer)
 
 
 class Live(NamedTuple):
@@ -77,12 +97,17 @@ class Live(NamedTuple):
     recall: str | None
     count: int | None  # None: not counted
     first_scan_at: datetime | None
+    networks: int | None
+    days: int | None
 
 
-def live_and_count(connection, lot_id: int, serial: int, version: int) -> Live | None:
+def live_and_count(connection, lot_id: int, serial: int, version: int, network: str) -> Live | None:
     """The lot's live facts and, unless it was withdrawn or its story is no
-    longer `version`, the scan counted. None if there is no such lot."""
-    values = {"lot": lot_id, "serial": serial, "now": clock.utcnow(), "version": version}
+    longer `version`, the scan counted (from the network keyed `network`).
+    None if there is no such lot."""
+    now = clock.now()
+    values = {"lot": lot_id, "serial": serial, "now": now.astimezone(timezone.utc), "today": now.date(),
+              "version": version, "network": network}
     if connection.dialect.name == "postgresql":
         row = connection.connection.driver_connection.execute(LIVE_AND_COUNT, values).fetchone()
         return None if row is None else Live(*row)
@@ -90,7 +115,7 @@ def live_and_count(connection, lot_id: int, serial: int, version: int) -> Live |
     if live is None:
         return None
     if live.status == "reversed" or live.story_version != version:
-        return Live(*live, count=None, first_scan_at=None)
+        return Live(*live, count=None, first_scan_at=None, networks=None, days=None)
     return Live(*live, *connection.execute(COUNT_ONLY, values).one())
 
 
@@ -114,6 +139,8 @@ class Scan:
     count: int
     first_scan_at: object
     recall_reason: str | None
+    networks: int = 1  # distinct networks it was scanned from (up to networks.CAP)
+    days: int = 1  # county days it was scanned on
 
 
 class NotCached(Exception):
@@ -188,12 +215,16 @@ class Scanner:
         self.app = app
         self.cards = Cards()
         self.live = LiveParts(app)
+        self.network_key = networks.server_key(app.config["SERIAL_KEY"])
 
-    def scan(self, *, gtin: str, lot_code: str, serial: str, locale: str, cached_only: bool = False) -> Scan:
+    def scan(self, *, gtin: str, lot_code: str, serial: str, locale: str, address: str | None,
+             cached_only: bool = False) -> Scan:
         """Check a bottle's code down to its keyed serial, read the live facts
-        and count the scan; each way a code can be wrong raises its own
-        NotIssued, before anything is counted. `cached_only` (outside a
-        request) raises NotCached where the lot's page must be rendered."""
+        and count the scan from the client's `address` (REMOTE_ADDR, after the
+        trusted proxies: only its network's key is kept); each way a code can
+        be wrong raises its own NotIssued, before anything is counted.
+        `cached_only` (outside a request) raises NotCached where the lot's
+        page must be rendered."""
         if not codes.is_valid_gtin(gtin):
             raise services.NotIssued(services.MESSAGES["gtin"], "gtin")
         lot_code = lot_code.upper()
@@ -206,7 +237,8 @@ class Scanner:
         engine = self.app.extensions["oilchain.scan_engine"]
         try:
             with engine.connect() as connection:
-                live = live_and_count(connection, card.lot_id, number, card.story_version)
+                live = live_and_count(connection, card.lot_id, number, card.story_version,
+                                      networks.network_key(self.network_key, address))
         except DATABASE_ERRORS:
             # Perhaps every pooled connection is dead (the database restarted):
             # start the pool afresh. (On PostgreSQL the statement ran on the
@@ -222,8 +254,9 @@ class Scanner:
             self.cards.drop(gtin, lot_code)
             if cached_only:
                 raise NotCached
-            return self.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale)
-        return Scan(card=card, serial=number, count=live.count, first_scan_at=live.first_scan_at, recall_reason=live.recall)
+            return self.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale, address=address)
+        return Scan(card=card, serial=number, count=live.count, first_scan_at=live.first_scan_at, recall_reason=live.recall,
+                    networks=live.networks, days=live.days)
 
 
 def scanner() -> Scanner:
@@ -267,7 +300,10 @@ class FastScans:
             return None
         gtin, lot_code, serial = match.groups()
         try:
-            found = self.scanner.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale, cached_only=True)
+            # REMOTE_ADDR as Flask's request.remote_addr reads it: ProxyFix
+            # (OILCHAIN_TRUSTED_PROXIES) wraps this, so it has set the client's address already.
+            found = self.scanner.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale,
+                                      address=environ.get("REMOTE_ADDR"), cached_only=True)
         except (NotCached, services.NotIssued, *DATABASE_ERRORS):
             # Flask answers: nothing was counted. After a database error it
             # tries once more on a fresh connection, or shows its error page (a

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import clock, codes, db
+from .. import clock, codes, db, reference
 from ..auth.models import Organization
+from ..brain.models import WarningRule
 from ..errors import NotFound
 from ..ledger.models import Lot
 from ..processing.models import Product, ProductLot
@@ -118,6 +119,18 @@ def unknown_scans(session: Session, org_id: int | None, limit: int = 200) -> lis
     if org_id is not None:
         query = query.where(Product.org_id == org_id)
     return list(session.exec(query.order_by(UnknownScan.id.desc()).limit(limit)))
+
+
+def copied_thresholds(session: Session) -> dict[str, int]:
+    """When a genuine serial looks copied: scanned from at least `networks`
+    networks or on at least `days` days. The brain's `copied_code` warning
+    rule holds them (one table for the warning and the consumer's page);
+    the documented defaults (reference.WARNING_RULES) where a value is missing."""
+    thresholds = dict(reference.WARNING_RULES["copied_code"][1])
+    rule = session.exec(select(WarningRule).where(WarningRule.kind == "copied_code")).first()
+    if rule is not None:
+        thresholds.update({name: int(value) for name, value in rule.thresholds.items() if name in thresholds})
+    return thresholds
 
 
 def bottle_url(base_url: str, key: str, gtin: str, lot_code: str, number: int) -> str:

@@ -61,7 +61,7 @@ def bottle(gtin: str, lot_code: str, serial: str):
     locale = current_locale()
     hot_path = scan.scanner()
     try:
-        found = hot_path.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale)
+        found = hot_path.scan(gtin=gtin, lot_code=lot_code, serial=serial, locale=locale, address=request.remote_addr)
     except services.NotIssued as error:
         return not_issued(error)
     return hot_path.live.page(found, locale, serial), 200, {"Cache-Control": "no-store"}

@@ -2,6 +2,7 @@
 product lot (`bottled`), the addresses of its bottles, and the scans they
 counted."""
 
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import select
 from oilchain import codes
 from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
+from oilchain.public.scan import FastScans
 
 from .. import chain
 from ..chain import db_session
@@ -50,3 +52,20 @@ def scans(app) -> list[tuple[int, int]]:
     """(serial, count) of every bottle scanned, in serial order."""
     with db_session(app) as session:
         return [(scan.serial, scan.count) for scan in session.exec(select(SerialScan).order_by(SerialScan.serial))]
+
+
+def environ(address: str, query: str = "", cookie: str = "", method: str = "GET", remote: str | None = None) -> dict:
+    """A WSGI request for `address` as FastScans sees it (`remote`: REMOTE_ADDR, none by default)."""
+    env = {"REQUEST_METHOD": method, "PATH_INFO": address, "QUERY_STRING": query, "SERVER_NAME": "localhost",
+           "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO()}
+    if cookie:
+        env["HTTP_COOKIE"] = cookie
+    if remote:
+        env["REMOTE_ADDR"] = remote
+    return env
+
+
+@pytest.fixture
+def fast(app) -> FastScans:
+    assert isinstance(app.wsgi_app, FastScans)
+    return app.wsgi_app

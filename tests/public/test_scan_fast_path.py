@@ -3,31 +3,14 @@ common scan, an anonymous consumer's scan of a lot whose page the worker
 keeps, exactly as the Flask view does; every scan it cannot answer alone
 goes on to Flask with nothing counted."""
 
-import io
-
 import pytest
 
 from oilchain import codes
-from oilchain.public.scan import FastScans
 
 from .. import chain
 from ..chain import db_session
 from ..http import page
-from .conftest import KEY, scans
-
-
-def environ(address: str, query: str = "", cookie: str = "", method: str = "GET") -> dict:
-    env = {"REQUEST_METHOD": method, "PATH_INFO": address, "QUERY_STRING": query, "SERVER_NAME": "localhost",
-           "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO()}
-    if cookie:
-        env["HTTP_COOKIE"] = cookie
-    return env
-
-
-@pytest.fixture
-def fast(app) -> FastScans:
-    assert isinstance(app.wsgi_app, FastScans)
-    return app.wsgi_app
+from .conftest import KEY, environ, scans
 
 
 def serial_of(address: str) -> str:

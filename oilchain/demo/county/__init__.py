@@ -20,6 +20,7 @@ gives the same data; recording times derive from the business dates.
   processing     products, pressing, quality tests, bottling
   sales          sales in date order at plausible prices
   gi             the GI definition and producers; the marks, issued after writing
+  scans          consumers' scans of the bottles, a few dozen of copied labels among them
   writing        ids, lot codes and serial ranges; the bulk insert
   stories        origin stories and GI status of the product lots
   summary        the phases' timing and the summary printed
@@ -32,7 +33,7 @@ from sqlmodel import Session
 
 from ...reports import services as reports
 from ..common import demo_year
-from . import gi, harvest, nursery, organizations, planting, plots, processing, sales, shipping, writing
+from . import gi, harvest, nursery, organizations, planting, plots, processing, sales, scans, shipping, writing
 from .plan import DEFAULT_SEED
 from .state import County
 from .stories import stories
@@ -58,6 +59,7 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
     phases.start("writing",
                  f"writing {len(county.ledger.lots):,} lots and {len(county.ledger.events):,} events in bulk")
     counts = writing.write(county)
+    counts["serial_scan"] = scans.scans(county, serial_key, seed)
     session.commit()
     # Planner statistics for the tables just filled: without them SQLite
     # drives the trace's queries from the wrong index (a scan of every event).

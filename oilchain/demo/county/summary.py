@@ -63,7 +63,7 @@ def summary(county: County, *, seed: int, counts: dict, story: dict, marks: tupl
         f"  harvest lots       {county.harvest_count:,}",
         f"  seed pressed       {t(actual.get('seed_processed', 0))}{pct('seed_processed')}",
         f"  oil pressed        {t(actual.get('oil_output', 0))}",
-        f"  bottles            {bottles:,} in {len(county.product_lots):,} product lots",
+        f"  bottles            {bottles:,} in {len(county.product_lots):,} product lots; {counts['serial_scan']:,} scanned",
         f"  sales              ¥{actual.get('output_value', 0) / 100:,.2f} in {counts['sale']:,} sales{pct('output_value')}",
         f"  by-products        {actual.get('by_products', 0)}",
         f"  quality tests      {counts['quality_test']:,}; GI marks: {issues:,} issues for {marked_lots:,} lots",
