@@ -117,7 +117,7 @@ def plot_map(session: Session, org_id: int | None) -> dict:
     # across and at most the county's own extent.
     span = min(max(north - south, east - west, MAP_MIN_SPAN), max(county[1] - county[0], county[3] - county[2]))
     south, west = south - (span - (north - south)) // 2, west - (span - (east - west)) // 2
-    north = south + span
+    north, east = south + span, west + span
 
     def project(lat: int, lon: int) -> tuple[int, int]:
         return (lon - west) * 1000 // span, (north - lat) * 1000 // span
