@@ -65,13 +65,14 @@ def check_position(lat_e6: int, lon_e6: int) -> None:
     outside the outline's bounds (the message says them), then a point in
     the bounds but outside the outline itself. The one check of every
     position the app records (plots, organizations)."""
-    south, north, west, east = (normalized(from_base(v, 6)) for v in bounds())
-    if not bounds()[0] <= lat_e6 <= bounds()[1]:
-        raise Invalid(_l("This latitude lies outside Youyang county (%(south)s to %(north)s).", south=south, north=north),
-                      field="latitude")
-    if not bounds()[2] <= lon_e6 <= bounds()[3]:
-        raise Invalid(_l("This longitude lies outside Youyang county (%(west)s to %(east)s).", west=west, east=east),
-                      field="longitude")
+    south, north, west, east = bounds()
+    degrees = lambda e6: normalized(from_base(e6, 6))  # noqa: E731
+    if not south <= lat_e6 <= north:
+        raise Invalid(_l("This latitude lies outside Youyang county (%(south)s to %(north)s).", south=degrees(south),
+                         north=degrees(north)), field="latitude")
+    if not west <= lon_e6 <= east:
+        raise Invalid(_l("This longitude lies outside Youyang county (%(west)s to %(east)s).", west=degrees(west),
+                         east=degrees(east)), field="longitude")
     if not inside(lat_e6, lon_e6):
         raise Invalid(_l("This position lies outside Youyang county's outline: check the latitude and the longitude."),
                       field="latitude")
