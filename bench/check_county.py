@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from _common import app as make_app  # puts the checkout on sys.path
 
-from oilchain import clock, db  # noqa: E402
+from oilchain import clock, db, geo  # noqa: E402
 from oilchain.sales.services import plausible_range  # noqa: E402
 from oilchain.invariants import INVARIANTS  # noqa: E402
 from oilchain.planting.services import DENSITY_RANGE  # noqa: E402
@@ -162,6 +162,19 @@ def dispatch_ages(conn) -> None:
     ages = [((as_date(sent) - as_date(started)).days, limit) for sent, started, limit in rows]
     check("seedlings dispatched within the batch's age limit", sum(1 for age, limit in ages if age > limit),
           f"{len(ages):,} dispatches, oldest {max((age for age, _ in ages), default=0):,} days")
+
+
+def positions(conn) -> None:
+    """Every plot, and every organization with a position, inside the
+    county's outline (oilchain.geo); nurseries and processors have one."""
+    rows = conn.execute(text("""
+        SELECT 'plot', latitude_e6, longitude_e6 FROM plot
+        UNION ALL SELECT 'organization', latitude_e6, longitude_e6 FROM organization WHERE latitude_e6 IS NOT NULL""")).all()
+    outside = sum(1 for _, lat, lon in rows if lon is None or not geo.inside(lat, lon))
+    unplaced = scalar(conn, "SELECT COUNT(*) FROM organization WHERE kind IN ('nursery', 'processor') AND latitude_e6 IS NULL")
+    plots = sum(1 for kind, _, _ in rows if kind == "plot")
+    check("every plot and organization with a position lies inside the outline", outside + unplaced,
+          f"{plots:,} plots, {len(rows) - plots:,} organizations; nurseries or processors without one: {unplaced}")
 
 
 def gi_mark_ranges(conn) -> None:
@@ -329,6 +342,7 @@ def main() -> int:
             WHERE p.year_planted > CAST(SUBSTR(CAST(h.harvested_on AS VARCHAR(10)), 1, 4) AS INTEGER)
                   - (SELECT MIN(age_years) FROM yield_curve WHERE seed_g_per_mu > 0)"""))
 
+        positions(conn)
         sales_rules(conn)
 
         print("Serial ranges and GI marks")

@@ -186,6 +186,17 @@ def LabField(label, name: str, limit: bool = False):
     return DecimalField(label, validators=[InputRequired(), exact], places=None, render_kw={"inputmode": "decimal"})
 
 
+def CoordinateField(label, low, high, required: bool = True):
+    """A latitude or longitude in decimal degrees, exact to the microdegree
+    (6 places; stored as `to_base(value, 6)`)."""
+    return DecimalField(
+        label,
+        validators=[InputRequired() if required else Optional(), Exact(6, low=Decimal(low), high=Decimal(high), inclusive=True)],
+        places=None,
+        render_kw={"inputmode": "decimal"},
+    )
+
+
 def CountField(label, low: int = 1, high: int = 100_000_000, required: bool = True):
     validators = [InputRequired() if required else Optional(), NumberRange(min=low, max=high)]
     return IntegerField(label, validators=validators, render_kw={"inputmode": "numeric"})

@@ -168,7 +168,7 @@ def make_world(session) -> World:
         ),
         "longtan": planting.create_plot(
             session, actor=actors["coop2"], name="青山坡", township_id=townships["龙潭镇"], village="梅树村",
-            area_centimu=3000, latitude_e6=28571200, longitude_e6=108962400, year_planted=2010,
+            area_centimu=3000, latitude_e6=28701200, longitude_e6=108962400, year_planted=2010,
         ),
     }
     session.commit()

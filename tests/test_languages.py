@@ -43,7 +43,8 @@ def county(app):
         plot = session.exec(select(Plot.id).where(Plot.cooperative_id == coop.organization_id)).first()
         data = data_strings(session)
         township = session.exec(select(Township.id).where(Township.name == "龙潭镇")).one()
-    return {"township": township, "lots": lots, "waiting_planting": waiting, "archive": archive, "year": year, "plot": plot, "data": data}
+        org = session.exec(select(Organization.id).where(Organization.kind == "processor").order_by(Organization.id)).first()
+    return {"township": township, "org": org, "lots": lots, "waiting_planting": waiting, "archive": archive, "year": year, "plot": plot, "data": data}
 
 
 def data_strings(session) -> list[str]:
@@ -80,7 +81,8 @@ def pages_for(role: str, county: dict) -> list[str]:
                     f"/planting/plantings/{county['waiting_planting']}/accept", "/admin/grading", f"/l/{lots['product']}",
                     f"/l/{lots['product']}/trace", f"/l/{lots['seedling']}", "/documents/",
                     f"/reports/output.pdf?year={year}"] + common,
-        "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", f"/admin/townships/{county['township']}", "/admin/jobs",
+        "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", f"/admin/townships/{county['township']}",
+                  f"/admin/organizations/{county['org']}", "/admin/jobs",
                   f"/reports/dashboard?year={year}"],
         None: ["/login"],
     }[role]

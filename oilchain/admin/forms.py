@@ -9,11 +9,22 @@ from wtforms import DecimalField
 from wtforms.validators import InputRequired
 
 from ..auth.forms import Password
-from ..forms import ChoiceField, CountField, Exact, Form, TextField, YuanField
-from ..units import fen_to_yuan
+from ..forms import ChoiceField, CoordinateField, CountField, Exact, Form, TextField, YuanField
+from ..units import fen_to_yuan, to_base
 
 
-class OrganizationForm(Form):
+class PositionForm(Form):
+    """An organization's position on the map: optional, in decimal degrees
+    to the microdegree (both or neither; the service checks the county)."""
+    latitude = CoordinateField(_l("Latitude"), -90, 90, required=False)
+    longitude = CoordinateField(_l("Longitude"), -180, 180, required=False)
+
+    def position_e6(self) -> tuple[int | None, int | None]:
+        """(latitude, longitude) in microdegrees, exact; None where empty."""
+        return tuple(None if f.data is None else to_base(f.data, 6) for f in (self.latitude, self.longitude))
+
+
+class OrganizationForm(PositionForm):
     name = TextField(_l("Name"), 100)
     kind = ChoiceField(_l("Kind"), coerce=str)
     credit_code = TextField(_l("Unified social credit code"), 18, required=False)

@@ -15,7 +15,7 @@ from ..sales.models import PriceBound
 from ..units import from_base, to_base, yuan_to_fen
 from ..web import attempt, done, form_step
 from . import services
-from .forms import (AgeLimitForm, OrganizationForm, PriceBoundForm, RetireForm, StandardForm, TownshipForm, UserForm,
+from .forms import (AgeLimitForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm, StandardForm, TownshipForm, UserForm,
                     price_defaults)
 from .models import Township
 
@@ -51,11 +51,50 @@ def new_organization():
             kind=form.kind.data,
             credit_code=form.credit_code.data or None,
             township_id=form.township_id.data,
+            **dict(zip(("latitude_e6", "longitude_e6"), form.position_e6())),
         ),
         done_to=lambda org: (url_for("admin.index"), _("Organization %(name)s created.", name=org.name)),
         partial="admin/_organization_form.html",
         title=_("New organization"),
     )
+
+
+def organization_page(org: Organization, form: PositionForm, status: int = 200):
+    session = db.session()
+    township = session.get(Township, org.township_id) if org.township_id else None
+    users = list(session.exec(select(User).where(User.organization_id == org.id).order_by(User.username)))
+    return render_template("admin/organization.html", org=org, township=township, users=users, form=form), status
+
+
+def organization_or_404(org_id: int) -> Organization:
+    org = db.session().get(Organization, org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/organizations/<id:org_id>")
+@roles_required("admin")
+def organization(org_id: int):
+    """An organization's facts, its users and its position on the map."""
+    org = organization_or_404(org_id)
+    form = PositionForm(latitude=None if org.latitude_e6 is None else from_base(org.latitude_e6, 6),
+                        longitude=None if org.longitude_e6 is None else from_base(org.longitude_e6, 6))
+    return organization_page(org, form)
+
+
+@bp.route("/organizations/<id:org_id>/position", methods=["POST"])
+@roles_required("admin")
+def set_position(org_id: int):
+    org = organization_or_404(org_id)
+    form = PositionForm()
+    if form.validate_on_submit():
+        done_ok = attempt(form, lambda: auth_services.set_position(
+            db.session(), user_id=current_user.user_id, organization_id=org.id,
+            **dict(zip(("latitude_e6", "longitude_e6"), form.position_e6()))))
+        if done_ok:
+            return done(url_for("admin.organization", org_id=org.id), _("Position saved."))
+    return organization_page(org, form, 422)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

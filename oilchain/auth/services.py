@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .. import clock, db
+from .. import clock, db, geo
+from ..admin.services import audit
 from ..errors import Forbidden, Invalid
 from . import passwords, sessions, throttle
 from .actor import Actor
@@ -55,7 +56,18 @@ def session_version(session: Session, user_id: int) -> int:
     return session.get(User, user_id).session_version
 
 
-def create_organization(session: Session, *, name: str, kind: str, credit_code: str | None = None, township_id: int | None = None) -> Organization:
+def check_position(latitude_e6: int | None, longitude_e6: int | None) -> None:
+    """An organization's position is optional: both coordinates or neither,
+    and inside the county (geo.check_position)."""
+    if (latitude_e6 is None) != (longitude_e6 is None):
+        raise Invalid(_l("Give both the latitude and the longitude, or neither."),
+                      field="longitude" if longitude_e6 is None else "latitude")
+    if latitude_e6 is not None:
+        geo.check_position(latitude_e6, longitude_e6)
+
+
+def create_organization(session: Session, *, name: str, kind: str, credit_code: str | None = None, township_id: int | None = None,
+                        latitude_e6: int | None = None, longitude_e6: int | None = None) -> Organization:
     name = name.strip()
     if not name:
         raise Invalid(_l("Give the organization's name."), field="name")
@@ -65,9 +77,26 @@ def create_organization(session: Session, *, name: str, kind: str, credit_code: 
         raise Invalid(_l("A unified social credit code has 18 letters and digits."), field="credit_code")
     if session.exec(select(Organization).where(Organization.name == name)).first():
         raise Invalid(_l("An organization with this name exists already."), field="name")
-    org = Organization(name=name, kind=kind, credit_code=(credit_code or None), township_id=township_id)
+    check_position(latitude_e6, longitude_e6)
+    org = Organization(name=name, kind=kind, credit_code=(credit_code or None), township_id=township_id,
+                       latitude_e6=latitude_e6, longitude_e6=longitude_e6)
     session.add(org)
     session.flush()
+    return org
+
+
+def set_position(session: Session, *, user_id: int, organization_id: int, latitude_e6: int | None,
+                 longitude_e6: int | None) -> Organization:
+    """Set (or, with neither coordinate, clear) an organization's position
+    on the map; audited."""
+    org = session.get(Organization, organization_id)
+    if org is None:
+        raise Invalid(_l("Unknown organization."), field="organization_id")
+    check_position(latitude_e6, longitude_e6)
+    org.latitude_e6, org.longitude_e6 = latitude_e6, longitude_e6
+    session.add(org)
+    audit(session, user_id=user_id, action="position", entity="organization", entity_id=org.id,
+          latitude_e6=latitude_e6, longitude_e6=longitude_e6)
     return org
 
 

@@ -26,6 +26,7 @@ from ..reports import services as reports
 from ..reports.models import Target
 from ..sales import services as sales
 from ..lab import LabValues
+from ..units import to_base
 from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
 from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
 
@@ -82,9 +83,11 @@ def targets_and_organizations(demo: DemoYear) -> None:
     session = demo.session
     for metric, value in missing_targets(session, demo.year).items():
         session.add(Target(year=demo.year, metric=metric, value=value))
-    for name, kind, township, credit in ORGANIZATIONS:
+    for name, kind, township, credit, position in ORGANIZATIONS:
+        lat, lon = (to_base(degrees, 6) for degrees in position) if position else (None, None)
         demo.orgs[name] = auth_services.create_organization(
-            session, name=name, kind=kind, credit_code=credit, township_id=demo.townships[township]
+            session, name=name, kind=kind, credit_code=credit, township_id=demo.townships[township], latitude_e6=lat,
+            longitude_e6=lon,
         )
     for username, role, org_name, display in USERS:
         user = auth_services.create_user(
@@ -108,8 +111,8 @@ def plots(demo: DemoYear) -> None:
                 township_id=coop_org.township_id,
                 village=village,
                 area_centimu=int(area.replace(".", "")),
-                latitude_e6=int(lat.replace(".", "")),
-                longitude_e6=int(lon.replace(".", "")),
+                latitude_e6=to_base(lat, 6),
+                longitude_e6=to_base(lon, 6),
                 year_planted=year + planted if planted and planted < 0 else planted or year,
             )
 

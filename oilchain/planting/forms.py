@@ -6,16 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 from wtforms.validators import InputRequired
 
-from ..forms import ChoiceField, CountField, DayField, Exact, Form, MuField, TextField
-
-
-def CoordinateField(label, low, high):
-    return DecimalField(
-        label,
-        validators=[InputRequired(), Exact(6, low=Decimal(low), high=Decimal(high), inclusive=True)],
-        places=None,
-        render_kw={"inputmode": "decimal"},
-    )
+from ..forms import ChoiceField, CoordinateField, CountField, DayField, Exact, Form, MuField, TextField
 
 
 class PlotForm(Form):

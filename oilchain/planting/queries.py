@@ -2,6 +2,7 @@
 
 from sqlmodel import Session, select
 
+from .. import geo
 from ..admin.models import Township, Variety
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
@@ -10,7 +11,7 @@ from flask import abort
 
 from ..units import from_base, normalized
 from .models import Acceptance, PlantingRecord, Plot, SurvivalCheck
-from .services import LATITUDE_RANGE, LONGITUDE_RANGE, latest_survival_checks
+from .services import latest_survival_checks
 
 
 def plot_choices(session: Session) -> list[tuple[int, str]]:
@@ -91,38 +92,50 @@ def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool)
     return list(session.exec(query))
 
 
-# The county's bounding box (microdegrees): the plot form's own bounds.
-COUNTY_BOUNDS = (*LATITUDE_RANGE, *LONGITUDE_RANGE)
 MAP_MARGIN = 20_000  # about 2 km around the plots shown
+MAP_MIN_SPAN = 250_000  # at least about 25 km across: the plots with the county around them
 
 
 def plot_map(session: Session, org_id: int | None) -> dict:
     """Plot positions as SVG coordinates in a 1000 x 1000 box (north up),
-    framed on the plots shown, for a map drawn without any tile service."""
+    framed on the plots shown (the whole county when there are none), and
+    the county's outline projected the same way behind them: a map drawn
+    without any tile service."""
     query = select(Plot, Township.name).join(Township, Township.id == Plot.township_id)
     if org_id is not None:
         query = query.where(Plot.cooperative_id == org_id)
     rows = list(session.exec(query))
-    if not rows:
-        return {"points": [], "bounds": COUNTY_BOUNDS}
-    south = max(min(p.latitude_e6 for p, _ in rows) - MAP_MARGIN, COUNTY_BOUNDS[0])
-    north = min(max(p.latitude_e6 for p, _ in rows) + MAP_MARGIN, COUNTY_BOUNDS[1])
-    west = max(min(p.longitude_e6 for p, _ in rows) - MAP_MARGIN, COUNTY_BOUNDS[2])
-    east = min(max(p.longitude_e6 for p, _ in rows) + MAP_MARGIN, COUNTY_BOUNDS[3])
-    span = max(north - south, east - west)  # square frame: one scale for both axes
-    south, west = south - (span - (north - south)) // 2, west - (span - (east - west)) // 2  # centred
-    north = south + span
-    points = [
-        {
-            "id": plot.id,
-            "name": plot.name,
-            "township": township,
-            "x": (plot.longitude_e6 - west) * 1000 // span,
-            "y": (north - plot.latitude_e6) * 1000 // span,
-        }
-        for plot, township in rows
-    ]
-    return {"points": points, "bounds": (south, north, west, east)}
+    county = geo.bounds()
+    if rows:
+        south = max(min(p.latitude_e6 for p, _ in rows) - MAP_MARGIN, county[0])
+        north = min(max(p.latitude_e6 for p, _ in rows) + MAP_MARGIN, county[1])
+        west = max(min(p.longitude_e6 for p, _ in rows) - MAP_MARGIN, county[2])
+        east = min(max(p.longitude_e6 for p, _ in rows) + MAP_MARGIN, county[3])
+    else:
+        south, north, west, east = county
+    # A square frame (one scale for both axes), centred, at least MAP_MIN_SPAN
+    # across and at most the county's own extent.
+    span = min(max(north - south, east - west, MAP_MIN_SPAN), max(county[1] - county[0], county[3] - county[2]))
+    south, west = south - (span - (north - south)) // 2, west - (span - (east - west)) // 2
+    north, east = south + span, west + span
+
+    def project(lat: int, lon: int) -> tuple[int, int]:
+        return (lon - west) * 1000 // span, (north - lat) * 1000 // span
+
+    points = [dict(zip(("x", "y"), project(plot.latitude_e6, plot.longitude_e6)), id=plot.id, name=plot.name,
+                   township=township) for plot, township in rows]
+    return {"points": points, "bounds": (south, north, west, east), "outline": outline_path(project)}
+
+
+def outline_path(project) -> str:
+    """The county's outline as an SVG path's data, in the map's projection
+    (whole SVG units; a point that projects onto the one before is left out)."""
+    parts = []
+    for ring in geo.rings():
+        projected = [project(lat, lon) for lat, lon in ring]
+        kept = [p for i, p in enumerate(projected) if i == 0 or p != projected[i - 1]]
+        parts.append("M" + " L".join(f"{x},{y}" for x, y in kept) + " Z")
+    return " ".join(parts)
 
 
 def plots_geojson(session: Session, org_id: int | None) -> dict:

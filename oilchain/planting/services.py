@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import clock, db
+from .. import clock, db, geo
 from ..admin.models import Variety
 from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
@@ -26,9 +26,6 @@ from .models import (
     SurvivalCheck,
 )
 
-# Youyang county lies within these bounds (WGS-84, microdegrees), with a margin.
-LATITUDE_RANGE = (28_000_000, 29_600_000)
-LONGITUDE_RANGE = (108_000_000, 109_600_000)
 # Plausible planting density, plants per mu (the plan assumes 74 to 111).
 DENSITY_RANGE = (40, 200)
 
@@ -50,10 +47,7 @@ def create_plot(
     active_township(session, township_id)
     if area_centimu <= 0:
         raise Invalid(_l("The area must be more than zero."), field="area")
-    if not LATITUDE_RANGE[0] <= latitude_e6 <= LATITUDE_RANGE[1]:
-        raise Invalid(_l("This latitude lies outside Youyang county (about 28.0 to 29.6)."), field="latitude")
-    if not LONGITUDE_RANGE[0] <= longitude_e6 <= LONGITUDE_RANGE[1]:
-        raise Invalid(_l("This longitude lies outside Youyang county (about 108.0 to 109.6)."), field="longitude")
+    geo.check_position(latitude_e6, longitude_e6)
     if not 1950 <= year_planted <= clock.today().year:
         raise Invalid(_l("The year planted must lie between 1950 and this year."), field="year_planted")
     name, village = name.strip(), village.strip()

@@ -23,6 +23,8 @@ def test_planting_plot(app, auth, world):
     url = "/planting/plots/new"
     refuse(app, auth, url, plot_form(app, latitude="30.5"), "This latitude lies outside Youyang county")
     refuse(app, auth, url, plot_form(app, longitude="107.2"), "This longitude lies outside Youyang county")
+    # Inside the old bounding box but outside the outline: Xiushan's county seat, south-east of Youyang.
+    refuse(app, auth, url, plot_form(app, latitude="28.45", longitude="108.99"), "This position lies outside Youyang county's outline")
     refuse(app, auth, url, plot_form(app, area="-3"), "Must be more than 0")
     refuse(app, auth, url, plot_form(app, area="1.234"), "Use at most 2 decimal places.")
     refuse(app, auth, url, plot_form(app, year_planted="2031"), "The year planted must lie between 1950 and this year.")

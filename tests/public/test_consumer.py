@@ -303,7 +303,7 @@ def pooled_lot(app, world) -> tuple[str, str, dict]:
                 township = names[k % len(names)]
                 plot = planting.create_plot(
                     session, actor=actors[coop], name=f"坡地{index:02d}号", township_id=townships[township], village="村",
-                    area_centimu=1_000, latitude_e6=28_600_000 + index, longitude_e6=108_900_000 + index, year_planted=2008,
+                    area_centimu=1_000, latitude_e6=28_650_000 + index, longitude_e6=108_900_000 + index, year_planted=2008,
                 )
                 grams = (1_000 + 10 * index) * KG
                 fruit.append((harvest.log_harvest(session, actor=actors[coop], plot_id=plot.id, weight_g=grams,

@@ -1,12 +1,15 @@
 """The county's organizations and their users: the bureau (admin and
 manager), the nurseries, the cooperatives of the 39 townships and the
-processors, each with a valid unified social credit code."""
+processors, each with a valid unified social credit code; the townships'
+centres the plots lie around, and the nurseries' and processors' positions
+near their township's centre, all inside the county's outline."""
 
 from datetime import date
 from random import Random
 
 from werkzeug.security import generate_password_hash
 
+from ... import geo
 from ...auth import services as auth_services
 from ..common import DEMO_PASSWORD
 from .memory_ledger import utc_at
@@ -17,6 +20,8 @@ CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 SURNAMES = "田杨何石冉白彭陈罗向张李王刘黄吴赵周"
+SITE_SPREAD_E6 = 10_000  # a nursery or processor within about 1 km of its township's centre
+PLACED_KINDS = ("nursery", "processor")  # the kinds with a position on the map
 PROCESSOR_SEATS = ("钟多街道", "桃花源街道", "龙潭镇", "麻旺镇", "大溪镇", "酉酬镇", "兴隆镇", "丁市镇", "龚滩镇", "黑水镇")
 
 
@@ -39,7 +44,7 @@ def organizations(county: County) -> None:
     cooperatives (every township in turn) and the processors, names unique."""
     rng = county.rng
     names = list(county.townships)
-    county.centers = {t: (28_380_000 + rng.randint(0, 860_000), 108_380_000 + rng.randint(0, 760_000)) for t in names}
+    county.centers = {t: geo.random_point(rng) for t in names}  # evenly inside the outline
     password = generate_password_hash(DEMO_PASSWORD, method=auth_services.PASSWORD_METHOD)
     county.orgs = {"bureau": [], "nursery": [], "cooperative": [], "processor": []}
     used: set[str] = set()
@@ -68,8 +73,11 @@ def add(county: County, password: str, kind, name, township, username, display, 
     org_id = county.next_id("organization")
     user_id = county.next_id("user")
     created = utc_at(date(county.year - 12 if kind != "cooperative" else county.year - 10, 1, 5), county.rng)
+    lat, lon = (geo.random_point_inside(county.rng, county.centers[township], SITE_SPREAD_E6) if kind in PLACED_KINDS
+                else (None, None))
     county.rows["organization"].append(dict(id=org_id, name=name, kind=kind, credit_code=credit_code(county.rng, kind),
-                                            township_id=county.townships[township], created_at=created))
+                                            township_id=county.townships[township], created_at=created,
+                                            latitude_e6=lat, longitude_e6=lon))
     county.rows["user"].append(dict(id=user_id, username=username, display_name=display, password_hash=password,
                                     role=role or kind, organization_id=org_id, active=True, created_at=created))
     org = {"id": org_id, "user": user_id, "name": name, "township": township, "kind": kind}

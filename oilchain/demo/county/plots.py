@@ -3,6 +3,7 @@ plot row at a time for the new-planting land, names unique in a village."""
 
 from datetime import date
 
+from ... import geo
 from .memory_ledger import utc_at
 from ...brain.stands import LOCAL, Stand
 from .plan import (ON_RECORD_PERMILLE, ON_RECORD_SINCE, PLOT_WORDS, RENOVATION_METHODS, SEED_SURPLUS_PERMILLE,
@@ -10,6 +11,7 @@ from .plan import (ON_RECORD_PERMILLE, ON_RECORD_SINCE, PLOT_WORDS, RENOVATION_M
 from .state import County
 
 IMPROVED = "improved"  # the varieties the nurseries raise (reference.VARIETIES)
+PLOT_SPREAD_E6 = 30_000  # microdegrees either way of the township's centre
 
 
 def bearing_plots(county: County) -> None:
@@ -57,16 +59,16 @@ def renovation_loss_permille(county: County) -> int:
 
 
 def plot(county: County, coop, name_word, suffix, area_centimu, year_planted, created_on) -> dict:
-    """A plot of `coop` near its township's centre, in a village of it."""
+    """A plot of `coop` near its township's centre (about 3 km either way),
+    inside the county's outline, in a village of it."""
     rng = county.rng
-    lat, lon = county.centers[coop["township"]]
+    lat, lon = geo.random_point_inside(rng, county.centers[coop["township"]], PLOT_SPREAD_E6)
     plot_id = county.next_id("plot")
     township_id = county.townships[coop["township"]]
     village = f"{rng.choice(VILLAGE_WORDS)}村"
     name = unique_plot_name(county, coop["id"], township_id, village, f"{name_word}{suffix}")
     row = dict(id=plot_id, name=name, township_id=township_id, village=village, cooperative_id=coop["id"],
-               area_centimu=area_centimu, latitude_e6=lat + rng.randint(-30_000, 30_000),
-               longitude_e6=lon + rng.randint(-30_000, 30_000), year_planted=year_planted,
+               area_centimu=area_centimu, latitude_e6=lat, longitude_e6=lon, year_planted=year_planted,
                created_at=utc_at(created_on, rng))
     county.rows["plot"].append(row)
     return row
