@@ -17,7 +17,7 @@
 
   function mu(centimu) { return (centimu / 100).toLocaleString(undefined, { maximumFractionDigits: 2 }) + " " + text.mu; }
   function tonnes(grams) { return (grams / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 }) + " " + text.t; }
-  function plotSize(value) { return Math.max(4, Math.min(16, 3 + Math.sqrt(value[2] / 100) * 0.9)); }
+  function plotSize(value) { return Math.max(3, Math.min(11, 2 + Math.sqrt(value[2] / 100) * 0.5)); }
 
   function lineWidth(lines) {
     const top = Math.max(1, ...lines.map((l) => l.value));
