@@ -5,8 +5,10 @@ screen signs in with a display token, and no Content-Security-Policy
 violation fires. Screenshots at 1280 x 800 (the brain) and 1920 x 1080 (the
 big screen), in both languages, go to test-artifacts/screenshots/brain-*.png.
 
-One xdist worker runs the module (`xdist_group`, with `--dist loadgroup` in
-pyproject's addopts): the county database and its server are the session's."""
+The module is an xdist group (`--dist loadgroup` in pyproject's addopts), for
+when pytest-xdist groups again under pytest 9; until then the county database
+is loaded once by whichever worker comes first (tests/brain/conftest.py) and
+each worker serves it."""
 
 import json
 import math

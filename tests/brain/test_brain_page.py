@@ -94,7 +94,7 @@ def test_the_page_says_so_when_the_nightly_tables_are_empty(app, auth, client, w
 def test_the_page_reads_the_forecast_and_the_warnings(app, auth, client, world):
     with chain.db_session(app) as session:
         township = world.plots["mawang"].township_id
-        for as_of, seed in ((date(2025, 12, 1), 1_000_000), (date(2025, 12, 19), 5_000_000_000)):
+        for as_of, seed in ((date(2025, 12, 1), 1_000_000), (date(2025, 12, 19), 2_000_000_000)):
             for township_id in (None, township):
                 session.add(Forecast(season=SEASON, as_of=as_of, township_id=township_id, bearing_centimu=5000,
                                      curve_seed_g=seed, harvested_seed_g=seed // 2, forecast_seed_g=seed,
@@ -106,13 +106,13 @@ def test_the_page_reads_the_forecast_and_the_warnings(app, auth, client, world):
         session.commit()
     auth.login("bureau")
     html = client.get(f"/brain/?season={SEASON}").get_data(as_text=True)
-    assert "5,000 t" in html  # the latest day's forecast, not the earlier one's
-    assert "2,500 t" in html  # its harvested seed in the township's row
+    assert "2,000 t" in html  # the latest day's forecast, not the earlier one's
+    assert "1,000 t" in html  # its harvested seed in the township's row
     open_warnings = re.search(r'data-index="open_warnings">.*?class="index-value">([^<]*)<', html, re.S).group(1)
     assert open_warnings == "1"
     data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
     assert [w["subject_label"] for w in data["warnings"]] == ["YY-O25-000001"]
-    assert data["forecast"]["seed_g"] == 5_000_000_000
+    assert data["forecast"]["seed_g"] == 2_000_000_000
     screen = client.get(f"/brain/screen?season={SEASON}").get_data(as_text=True)
     assert "YY-O25-000001: Acid value rising." in screen and "YY-O25-000002" not in screen
 
