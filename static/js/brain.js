@@ -33,7 +33,6 @@
                                          value: [t.lon / 1e6, t.lat / 1e6, t.bearing] })),
       symbolSize: (v) => 14 + 36 * Math.sqrt((v[2] || 0) / tsTop),
       itemStyle: { color: "rgba(75, 107, 42, 0.16)", borderColor: "rgba(75, 107, 42, 0.7)", borderWidth: 1 },
-      label: { show: screen, formatter: "{b}", color: ink, fontSize: 11, position: "inside" },
     });
     data.statuses.forEach((status, index) => {
       out.push({
