@@ -134,15 +134,18 @@ def navigation() -> list[tuple[str, str]]:
         return []
     return {
         "nursery": [("nursery.index", _("Seedling batches")), ("trace.lots", _("Lots"))],
-        "cooperative": [("planting.index", _("Plots")), ("harvest.index", _("Harvest")), ("trace.lots", _("Lots"))],
+        "cooperative": [("planting.index", _("Plots")), ("harvest.index", _("Harvest")), ("trace.lots", _("Lots")),
+                        ("brain.index", _("Map"))],
         "processor": [
             ("processing.index", _("Processing")),
             ("sales.index", _("Sales")),
             ("trace.lots", _("Lots")),
             ("trace.unknown_scans", _("Unknown codes")),
             ("downloads.index", _("Documents")),
+            ("brain.index", _("Map")),
         ],
         "manager": [
+            ("brain.index", _("Brain")),
             ("reports.dashboard", _("Dashboard")),
             ("planting.acceptance", _("Acceptance")),
             ("trace.lots", _("Lots")),
@@ -160,6 +163,7 @@ def navigation() -> list[tuple[str, str]]:
             ("admin.jobs_page", _("Scheduled jobs")),
             ("admin.audit", _("Audit log")),
             ("reports.dashboard", _("Dashboard")),
+            ("brain.index", _("Brain")),
             ("trace.lots", _("Lots")),
         ],
     }[current_user.role]

@@ -63,7 +63,7 @@ def data_strings(session) -> list[str]:
 
 def pages_for(role: str, county: dict) -> list[str]:
     lots, year = county["lots"], county["year"]
-    common = ["/lots", "/lots?kind=fruit&q=YY"]
+    common = ["/lots", "/lots?kind=fruit&q=YY", f"/brain/?season={year}"]
     return {
         "nursery": ["/nursery/", "/nursery/batches/new", "/nursery/growing", "/nursery/grade", "/nursery/certify",
                     "/nursery/dispatch", f"/l/{lots['seedling']}", f"/l/{lots['seedling']}/trace"] + common,
@@ -80,7 +80,7 @@ def pages_for(role: str, county: dict) -> list[str]:
                     f"/reports/targets?year={year}", "/reports/archive", "/planting/acceptance", "/planting/acceptance?state=done",
                     f"/planting/plantings/{county['waiting_planting']}/accept", "/admin/grading", f"/l/{lots['product']}",
                     f"/l/{lots['product']}/trace", f"/l/{lots['seedling']}", "/documents/",
-                    f"/reports/output.pdf?year={year}"] + common,
+                    f"/reports/output.pdf?year={year}", f"/brain/screen?season={year}", "/brain/displays"] + common,
         "admin": ["/admin/", "/admin/users/new", "/admin/organizations/new", f"/admin/townships/{county['township']}",
                   f"/admin/organizations/{county['org']}", "/admin/jobs",
                   f"/reports/dashboard?year={year}"],

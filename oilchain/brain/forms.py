@@ -1,8 +1,9 @@
-"""The brain's forms: the forecast's curves (brain/curve_views.py)."""
+"""The brain's forms: the forecast's curves (brain/curve_views.py), display screens (brain/displays.py)."""
 
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import ChoiceField, CountField, Form, KgField, TextAreaField
@@ -23,3 +24,9 @@ class EffectForm(Form):
 class WindowForm(Form):
     points = TextAreaField(_l("Harvest window: one day a line, MM-DD and the share picked by then (per mille)"),
                            validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 8})
+
+
+class DisplayForm(Form):
+    """A screen token's name (the service checks it: named, not too long)."""
+
+    label = StringField(_l("Screen"))
