@@ -15,7 +15,7 @@ from ..forms import Form
 from ..i18n import format_metric
 from ..reports import services as reports
 from ..web import attempt, done
-from . import displays, indices, mapdata
+from . import displays, forecast_panel, indices, mapdata
 from .forms import DisplayForm
 from .queries import Scope, outline
 
@@ -93,6 +93,7 @@ def index():
         "season": chosen,
         "data": payload(scope, chosen),
         "indices": index_rows(chosen) if scope.county else None,
+        "forecast": forecast_panel.panel(db.session(), chosen) if scope.county else None,
         "data_url": None,
         "refresh_seconds": None,
         "own_warnings": None if scope.county else indices.standing_warnings(db.session(), current_user.org_id),

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from oilchain.admin.models import AuditEntry
 from oilchain.auth.models import AccessToken
-from oilchain.brain.models import Forecast, Warning
+from oilchain.brain.models import Forecast, ForecastBacktest, ForecastOutlook, Warning
+from oilchain.reports.models import Target
 
 from .. import chain
 
@@ -115,6 +116,37 @@ def test_the_page_reads_the_forecast_and_the_warnings(app, auth, client, world):
     assert data["forecast"]["seed_g"] == 2_000_000_000
     screen = client.get(f"/brain/screen?season={SEASON}").get_data(as_text=True)
     assert "YY-O25-000001: Acid value rising." in screen and "YY-O25-000002" not in screen
+
+
+def forecast_section(html: str) -> str:
+    return re.search(r'<section class="card brain-forecast" id="forecast">(.*?)</section>', html, re.S).group(1)
+
+
+def test_the_forecast_stands_against_the_target_with_its_past_accuracy(app, auth, client, world):
+    with chain.db_session(app) as session:
+        session.add(Forecast(season=SEASON, as_of=date(2025, 11, 5), township_id=None, bearing_centimu=5000,
+                             curve_seed_g=12_000_000_000, harvested_seed_g=4_000_000_000, forecast_seed_g=11_700_000_000,
+                             forecast_oil_g=2_925_000_000, oil_permille=250, curve_only=False))
+        session.add(Target(year=SEASON, metric="seed_processed", value=13_000_000_000))
+        session.add_all(ForecastOutlook(computed_for=SEASON, year=year, bearing_centimu=5000 + year, seed_g=1_000_000 * year)
+                        for year in range(SEASON + 1, SEASON + 6))
+        session.commit()
+    auth.login("bureau")
+    section = forecast_section(client.get(f"/brain/?season={SEASON}").get_data(as_text=True))
+    assert "11,700 t" in section and "2,925 t" in section  # seed and oil forecast
+    assert "13,000 t" in section and "3,250 t" in section  # the target, and its oil at this season's 25%
+    assert "90.0% of the target" in section
+    assert "not enough history yet" in section
+    assert [int(y) for y in re.findall(r"<tr><td>(\d{4})</td>", section)] == list(range(SEASON + 1, SEASON + 6))
+    with chain.db_session(app) as session:  # the nightly run backtested the season before
+        session.add_all([ForecastBacktest(season=SEASON - 1, as_of=date(2024, 10, 1), forecast_seed_g=110, actual_seed_g=100,
+                                          error_permille=100),
+                         ForecastBacktest(season=SEASON - 1, as_of=date(2024, 11, 15), forecast_seed_g=98, actual_seed_g=100,
+                                          error_permille=-20)])
+        session.commit()
+    section = forecast_section(client.get(f"/brain/?season={SEASON}").get_data(as_text=True))
+    assert "Accuracy in 2024" in section and "+10.0%" in section and "-2.0%" in section
+    assert "not enough history yet" not in section
 
 
 def issue_token(auth, client, label="meeting room 3") -> str:
