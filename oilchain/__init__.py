@@ -12,6 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .admin import users as admin_users  # noqa: F401  (user pages and the audit log, on the admin blueprint)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .brain import warning_views  # noqa: F401  (early warnings' pages, on the brain blueprint)
     from .brain.views import bp as brain_bp
     from .downloads import queue as documents_queue
     from .downloads.views import bp as downloads_bp
