@@ -1,6 +1,7 @@
 """Sales: units of a product lot sold to a named buyer, with a standing
 quality test behind them and a price that is plausible or explained."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -101,13 +102,19 @@ def price_outliers(session: Session, since: date, until: date, sale_ids: set | N
     window = timedelta(days=bound.window_days)
     for product, sold in by_product.values():
         others = recent_sales(session, product.id, sold[0].sold_on - window, sold[-1].sold_on)
+        days = [day for _id, day, _price in others]
         for sale in sold:
             start = sale.sold_on - window
-            prices = [price for other_id, day, price in others if start <= day <= sale.sold_on and other_id != sale.id]
+            prices = [price for other_id, _day, price in others[bisect_left(days, start):bisect_right(days, sale.sold_on)]
+                      if other_id != sale.id]
             bounds = plausible_of(bound, prices, product.fill_grams, start)
             if not bounds.allows(sale.unit_price_fen):
                 found.append((sale, product, bounds))
     return found
+
+
+def yuan(fen: int) -> str:
+    return f"¥{fen_to_yuan(fen):,.2f}"
 
 
 def check_price(session: Session, product: Product, unit_price_fen: int, on: date, price_note: str) -> None:
