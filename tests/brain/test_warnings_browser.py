@@ -45,7 +45,7 @@ def test_an_organization_acknowledges_its_warning_in_the_browser(app, world, liv
     try:
         assert page.locator(".warnings-notice").count() == 1  # on the processor's start page
         page.screenshot(path=str(SCREENSHOTS / "warnings-start-page-zh_CN.png"), full_page=True)
-        page.goto("/brain/warnings?lang=en")
+        page.goto("/brain/warnings")
         card = page.locator(f"#warning-{warning_id}")
         card.locator("button[type=submit]").click()  # no reason: refused in place
         page.locator(f"#w{warning_id}-reason-error").wait_for()
@@ -53,7 +53,7 @@ def test_an_organization_acknowledges_its_warning_in_the_browser(app, world, liv
         page.locator(f"#warning-{warning_id} button[type=submit]").click()
         page.locator(f"#warning-{warning_id}.warning-acknowledged").wait_for()
         assert "Reported to the police" in page.locator(f"#warning-{warning_id}").inner_text()
-        page.screenshot(path=str(SCREENSHOTS / "warnings-acknowledged-en.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "warnings-acknowledged-zh_CN.png"), full_page=True)
     finally:
         context.close()
     with db_session(app) as session:
