@@ -134,3 +134,16 @@ def test_an_acknowledged_warning_stays_until_resolved(app, world):
         session.commit()
         assert [w.state for w in evaluate(session, TODAY, "copied_code")] == ["resolved", "open"]
         assert session.exec(select(Warning).where(Warning.state != "resolved")).one().id != warning.id
+
+
+def test_a_rule_row_saved_before_a_threshold_was_declared_gets_its_default(app, world):
+    from oilchain.brain import warnings
+
+    with db_session(app) as session:
+        rule = session.exec(select(WarningRule).where(WarningRule.kind == "pressing_backlog")).one()
+        rule.thresholds = {"days": 30}  # as seeded before pace_days was declared
+        session.add(rule)
+        session.commit()
+        chain.seed_at_processor(session, world)
+        assert warnings.evaluate(session, TODAY, kinds=("pressing_backlog",))["pressing_backlog"]["found"] == 1
+        session.commit()

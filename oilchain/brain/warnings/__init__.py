@@ -17,6 +17,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ... import clock
+from ...reference import WARNING_RULES
 from ..models import Warning, WarningRule
 from ..rules import KINDS
 from .base import Finding
@@ -44,6 +45,12 @@ assert set(RULES) == set(KINDS), "every declared kind has its rule, and only tho
 STANDING_STATES = ("open", "acknowledged")
 
 
+def thresholds_of(rule: WarningRule) -> dict:
+    """The rule's thresholds over the documented defaults: a row saved before
+    a threshold was declared (none then) gets the default for it."""
+    return {**WARNING_RULES.get(rule.kind, ("", {}))[1], **rule.thresholds}
+
+
 def evaluate(session: Session, day: date, kinds: tuple[str, ...] | None = None) -> dict:
     """Run every enabled rule (or those of `kinds`) for `day`: {kind:
     {"found", "new", "resolved"}}. Flushes, never commits."""
@@ -51,7 +58,7 @@ def evaluate(session: Session, day: date, kinds: tuple[str, ...] | None = None) 
     for rule in session.exec(select(WarningRule).where(WarningRule.enabled.is_(True)).order_by(WarningRule.id)):
         if rule.kind not in RULES or (kinds is not None and rule.kind not in kinds):
             continue
-        findings = RULES[rule.kind](session, day, dict(rule.thresholds))
+        findings = RULES[rule.kind](session, day, thresholds_of(rule))
         summary[rule.kind] = apply(session, rule, findings)
     return summary
 
@@ -98,7 +105,7 @@ def evaluate_subjects(session: Session, kind: str, find, subjects: set) -> dict 
     rule = session.exec(select(WarningRule).where(WarningRule.kind == kind)).first()
     if rule is None or not rule.enabled:
         return None
-    return apply(session, rule, find(dict(rule.thresholds)), only_subjects=subjects)
+    return apply(session, rule, find(thresholds_of(rule)), only_subjects=subjects)
 
 
 __all__ = ["Finding", "RULES", "evaluate", "evaluate_subjects"]
