@@ -13,6 +13,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .brain import curve_views  # noqa: F401  (the forecast's curves, on the brain blueprint)
+    from .brain import warning_views  # noqa: F401  (early warnings' pages, on the brain blueprint)
     from .brain.views import bp as brain_bp
     from .downloads import queue as documents_queue
     from .downloads.views import bp as downloads_bp

@@ -46,6 +46,16 @@ class QualityTestWithdrawn(Happened):
 
 
 @dataclass(frozen=True)
+class Sold(Happened):
+    sale_id: int
+
+
+@dataclass(frozen=True)
+class SurvivalChecked(Happened):
+    planting_id: int
+
+
+@dataclass(frozen=True)
 class EventReversed(Happened):
     """A ledger event undone by a reversal: the lots its lines named, and its plot."""
 

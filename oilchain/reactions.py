@@ -9,6 +9,7 @@ the queue is empty.
 """
 
 from . import events, provenance
+from .brain.warnings import reactions as warnings
 from .nursery import services as nursery
 from .planting import services as planting
 
@@ -16,9 +17,13 @@ TABLE = events.Table(
     reactions={
         # A bottled lot gets its origin story and GI status.
         events.Bottled: (provenance.bottled,),
-        # A test recorded or withdrawn shows on every bottle made from the oil.
-        events.QualityTestRecorded: (provenance.quality_changed,),
-        events.QualityTestWithdrawn: (provenance.quality_changed,),
+        # A test recorded or withdrawn shows on every bottle made from the oil,
+        # and a product lot in stock below its grade is warned of.
+        events.QualityTestRecorded: (provenance.quality_changed, warnings.quality_changed),
+        events.QualityTestWithdrawn: (provenance.quality_changed, warnings.quality_changed),
+        # A sale far from the product's usual prices, a low survival count: warned of at once.
+        events.Sold: (warnings.sold,),
+        events.SurvivalChecked: (warnings.survival_checked,),
         # A correction: the nursery's own records follow, and every bottle
         # made downstream of what it touched is told again.
         events.EventReversed: (nursery.undo_grading, nursery.reopen_after_dispatch, provenance.upstream_corrected),

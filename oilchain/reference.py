@@ -127,13 +127,14 @@ WARNING_RULES = {
     "low_survival": ("warning", {"permille": 850}),  # latest survival check below this
     "harvest_behind": ("warning", {"permille": 700, "min_expected_permille": 200}),  # of the forecast for the date
     "seed_unpressed": ("warning", {"days": 45}),  # seed received and not pressed
-    "pressing_backlog": ("info", {"days": 30}),  # seed on hand over the recent pressing pace
+    "pressing_backlog": ("info", {"days": 30, "pace_days": 30}),  # seed on hand over the pace of the last pace_days
     "quality_drift": ("warning", {"tests": 5, "rise_permille": 300}),  # mean acid of the last tests over the earlier
     "quality_below_grade": ("critical", {}),  # a test below the grade its product claims
-    "price_outlier": ("warning", {}),  # price bounds: sales.models.PriceBound
+    "price_outlier": ("warning", {"days": 365}),  # sales of the last days, against sales.models.PriceBound
     "copied_code": ("warning", {"networks": 5, "days": 10}),  # a genuine serial from this many networks or days
     "gi_marks_near": ("info", {"permille": 900}),  # GI marks issued of the eligible units
-    "seedlings_short": ("warning", {"permille": 1_000}),  # certified stock of the seedlings the plan still needs
+    "seedlings_short": ("warning", {"permille": 1_000, "density_per_mu": 111}),  # certified stock of the seedlings the
+    # plan still needs: (target area not yet planted) x density; 111/mu is 2 m x 3 m, the usual spacing for camellia
     "target_behind": ("warning", {"permille": 800}),  # actual of the pace the season curve calls for
 }
 

@@ -156,6 +156,7 @@ def navigation() -> list[tuple[str, str]]:
             ("downloads.index", _("Documents")),
             ("admin.grading", _("Grading standard")),
             ("admin.bounds", _("Bounds")),
+            ("brain.warnings", _("Warnings")),
             ("admin.audit", _("Audit log")),
         ],
         "admin": [

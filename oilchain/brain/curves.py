@@ -24,6 +24,22 @@ def _last_holds(points: dict[int, int], key: int, before: int) -> int:
     return points[keys[at - 1]] if at else before
 
 
+def share_by(points, day: date) -> int:
+    """A season curve's cumulative per mille reached by `day`, from its
+    points (month, day, per mille) in date order: 0 before the first, 1000
+    from the last on, linear between (the harvest window and the targets'
+    profiles alike)."""
+    dated = [(date(day.year, month, min(dom, 28) if month == 2 else dom), share) for month, dom, share in points]
+    if not dated or day >= dated[-1][0]:
+        return 1000
+    if day < dated[0][0]:
+        return 0
+    for (start, low), (end, high) in zip(dated, dated[1:]):
+        if start <= day < end:
+            return low + (high - low) * (day - start).days // (end - start).days
+    return 1000
+
+
 @dataclass(frozen=True)
 class Curves:
     yields: dict[str, dict[int, int]]  # variety group -> age -> g of dry seed per mu
@@ -41,17 +57,8 @@ class Curves:
         return _last_holds(self.effects.get(method, {}), years_since, 1000) if years_since >= 0 else 1000
 
     def share(self, day: date) -> int:
-        """Share of the season's harvest picked by `day`, per mille: 0 before
-        the window's first point, 1000 after its last, linear between."""
-        points = [(date(day.year, month, dom), share) for month, dom, share in self.window]
-        if not points or day >= points[-1][0]:
-            return 1000
-        if day < points[0][0]:
-            return 0
-        for (start, low), (end, high) in zip(points, points[1:]):
-            if start <= day < end:
-                return low + (high - low) * (day - start).days // (end - start).days
-        return 1000
+        """Share of the season's harvest picked by `day`, per mille."""
+        return share_by(self.window, day)
 
     def day_at(self, year: int, permille: int) -> date:
         """The first day of `year` by which the window reaches `permille`

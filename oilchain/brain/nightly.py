@@ -1,16 +1,18 @@
 """The brain's nightly run (jobs.py "nightly_brain", for yesterday): the
 season's forecast as of the day, then the backtest of the last finished
-season. Each step returns a line for the job's record."""
+season, then the early warnings (after the forecast, which harvest_behind
+reads; the job runs after the nightly roll-up, which target_behind reads).
+Each step returns a line for the job's record."""
 
 from datetime import date
 
 from sqlmodel import Session
 
-from . import forecast
+from . import forecast, warnings
 
 
 def run(session: Session, day: date) -> str:
-    lines = [forecast_line(session, day), backtest_line(session, day)]
+    lines = [forecast_line(session, day), backtest_line(session, day), warnings_line(session, day)]
     return "; ".join(lines)
 
 
@@ -28,3 +30,11 @@ def backtest_line(session: Session, day: date) -> str:
     rows = forecast.backtest(session, season)
     errors = ", ".join(f"{row.as_of:%m-%d} {row.error_permille / 10:+.1f}%" for row in rows)
     return f"backtest {season}: {errors}"
+
+
+def warnings_line(session: Session, day: date) -> str:
+    found = warnings.evaluate(session, day)
+    standing = sum(counts["found"] for counts in found.values())
+    new = sum(counts["new"] for counts in found.values())
+    resolved = sum(counts["resolved"] for counts in found.values())
+    return f"warnings: {standing} standing ({new} new), {resolved} resolved"

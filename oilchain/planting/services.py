@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import clock, db, geo
+from .. import clock, db, events, geo
 from ..admin.models import Variety
 from ..admin.services import active_township, active_variety, audit
 from ..auth.actor import Actor
@@ -257,6 +257,7 @@ def record_survival(session: Session, *, actor: Actor, planting_id: int, checked
     check = SurvivalCheck(planting_id=record.id, checked_on=checked_on, survival_permille=survival_permille, user_id=actor.user_id)
     session.add(check)
     session.flush()
+    events.publish(session, events.SurvivalChecked(record.id))
     return check
 
 

@@ -1,13 +1,14 @@
 """Sales: units of a product lot sold to a named buyer, with a standing
 quality test behind them and a price that is plausible or explained."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import db
+from .. import db, events
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
@@ -29,6 +30,9 @@ class Plausible:
     median_fen: int | None  # of the recent sales, when there were enough
     sales: int  # how many recent sales the median is of
     since: date
+
+    def allows(self, unit_price_fen: int) -> bool:
+        return self.low_fen <= unit_price_fen <= self.high_fen
 
 
 def median_fen(prices: list[int]) -> int:
@@ -55,14 +59,58 @@ def plausible_prices(session: Session, product: Product, on: date) -> Plausible 
     if bound is None:
         return None
     since = on - timedelta(days=bound.window_days)
-    prices = list(session.exec(
-        select(Sale.unit_price_fen)
+    prices = [price for _id, _on, price in recent_sales(session, product.id, since, on)]
+    return plausible_of(bound, prices, product.fill_grams, since)
+
+
+def plausible_of(bound: PriceBound, prices: list[int], fill_grams: int, since: date) -> Plausible:
+    low, high, median = plausible_range(bound, prices, fill_grams)
+    return Plausible(low, high, median, len(prices), since)
+
+
+def recent_sales(session: Session, product_id: int, since: date, until: date) -> list[tuple[int, date, int]]:
+    """(sale id, day, unit price) of the product's standing sales from `since` to `until`, by day."""
+    return list(session.exec(
+        select(Sale.id, Sale.sold_on, Sale.unit_price_fen)
         .join(Event, Event.id == Sale.event_id)
         .join(ProductLot, ProductLot.lot_id == Sale.lot_id)
-        .where(ProductLot.product_id == product.id, Sale.sold_on.between(since, on), STANDING, Sale.quantity > 0)
+        .where(ProductLot.product_id == product_id, Sale.sold_on.between(since, until), STANDING, Sale.quantity > 0)
+        .order_by(Sale.sold_on, Sale.id)
     ))
-    low, high, median = plausible_range(bound, prices, product.fill_grams)
-    return Plausible(low, high, median, len(prices), since)
+
+
+def price_outliers(session: Session, since: date, until: date, sale_ids: set | None = None) -> list[tuple[Sale, Product, Plausible]]:
+    """Standing sales sold from `since` to `until` (or those of `sale_ids`)
+    whose price lies outside what `check_price` allows: the same bounds,
+    from the product's other sales of the window before each."""
+    bound = session.get(PriceBound, "product")
+    if bound is None:
+        return []
+    query = (
+        select(Sale, Product)
+        .join(Event, Event.id == Sale.event_id)
+        .join(ProductLot, ProductLot.lot_id == Sale.lot_id)
+        .join(Product, Product.id == ProductLot.product_id)
+        .where(Sale.sold_on.between(since, until), STANDING, Sale.quantity > 0)
+        .order_by(Product.id, Sale.sold_on, Sale.id)
+    )
+    if sale_ids is not None:
+        query = query.where(Sale.id.in_(list(sale_ids) or [0]))
+    found, by_product = [], {}
+    for sale, product in session.exec(query):
+        by_product.setdefault(product.id, (product, []))[1].append(sale)
+    window = timedelta(days=bound.window_days)
+    for product, sold in by_product.values():
+        others = recent_sales(session, product.id, sold[0].sold_on - window, sold[-1].sold_on)
+        days = [day for _id, day, _price in others]
+        for sale in sold:
+            start = sale.sold_on - window
+            prices = [price for other_id, _day, price in others[bisect_left(days, start):bisect_right(days, sale.sold_on)]
+                      if other_id != sale.id]
+            bounds = plausible_of(bound, prices, product.fill_grams, start)
+            if not bounds.allows(sale.unit_price_fen):
+                found.append((sale, product, bounds))
+    return found
 
 
 def yuan(fen: int) -> str:
@@ -74,7 +122,7 @@ def check_price(session: Session, product: Product, unit_price_fen: int, on: dat
     seller confirms it with a reason (a typo of ¥99,999 a bottle would add
     millions to the county's output value)."""
     bounds = plausible_prices(session, product, on)
-    if bounds is None or bounds.low_fen <= unit_price_fen <= bounds.high_fen or price_note.strip():
+    if bounds is None or bounds.allows(unit_price_fen) or price_note.strip():
         return
     if bounds.median_fen is not None:
         message = _l(
@@ -141,6 +189,7 @@ def sell(
     )
     session.add(sale)
     session.flush()
+    events.publish(session, events.Sold(sale.id))
     return sale
 
 

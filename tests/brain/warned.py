@@ -1,0 +1,45 @@
+"""Helpers for the warning tests: evaluate and read back a kind's warnings."""
+
+from sqlmodel import select
+
+from oilchain.brain import warnings
+from oilchain.brain.models import Warning, WarningRule
+
+
+def evaluate(session, day, kind: str) -> list[Warning]:
+    """Evaluate one rule for `day`, commit, and give all its warnings (every state), oldest first."""
+    warnings.evaluate(session, day, kinds=(kind,))
+    session.commit()
+    return of_kind(session, kind)
+
+
+def of_kind(session, kind: str) -> list[Warning]:
+    session.expire_all()
+    return list(session.exec(select(Warning).where(Warning.kind == kind).order_by(Warning.id)))
+
+
+def standing(session, kind: str) -> list[Warning]:
+    return [w for w in of_kind(session, kind) if w.state != "resolved"]
+
+
+def set_thresholds(session, kind: str, **values) -> None:
+    rule = session.exec(select(WarningRule).where(WarningRule.kind == kind)).one()
+    rule.thresholds = dict(rule.thresholds, **values)
+    session.add(rule)
+    session.commit()
+
+
+def appears_once_then_resolves(session, day, kind: str, subject: tuple, remove, day_after=None) -> Warning:
+    """The warning of `subject` appears once, stays one row on a rerun, and
+    is resolved once `remove()` took the condition away."""
+    found = evaluate(session, day, kind)
+    assert [(w.subject_kind, w.subject_id, w.state) for w in found] == [(*subject, "open")]
+    first = found[0]
+    again = evaluate(session, day, kind)
+    assert [(w.id, w.state) for w in again] == [(first.id, "open")]
+    assert again[0].first_seen == first.first_seen
+    remove()
+    after = evaluate(session, day_after or day, kind)
+    assert [(w.id, w.state) for w in after] == [(first.id, "resolved")]
+    assert after[0].resolved_at is not None
+    return after[0]
