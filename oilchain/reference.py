@@ -144,70 +144,52 @@ def township_rows() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+def _add_missing(session: Session, added: dict, name: str, known_query, rows_by_key: dict) -> None:
+    """Add the rows of every key the table does not hold yet (`known_query`
+    selects the keys it holds), so an admin's edits are never overwritten."""
+    known = {row[0] if len(row) == 1 else tuple(row) for row in session.execute(known_query)}
+    for key, rows in rows_by_key.items():
+        if key not in known:
+            session.add_all(rows)
+            added[name] = added.get(name, 0) + len(rows)
+
+
 def seed_reference_data(session: Session) -> dict[str, int]:
     added = {"townships": 0, "varieties": 0, "targets": 0, "yield_bounds": 0, "grading_standard": 0}
-    known = set(session.exec(select(Township.name)))
-    for row in township_rows():
-        if row["name"] not in known:
-            session.add(Township(name=row["name"], kind=row["kind"]))
-            added["townships"] += 1
-    known = set(session.exec(select(Variety.name)))
-    for name in VARIETIES:
-        if name not in known:
-            session.add(Variety(name=name))
-            added["varieties"] += 1
-    known = set(session.exec(select(Target.metric).where(Target.year == PLAN_YEAR)))
-    for metric, value in PLAN_TARGETS.items():
-        if metric not in known:
-            session.add(Target(year=PLAN_YEAR, metric=metric, value=value))
-            added["targets"] += 1
-    known = {(b.step, b.output_kind) for b in session.exec(select(YieldBound))}
-    for (step, kind), (low, high) in YIELD_BOUNDS.items():
-        if (step, kind) not in known:
-            session.add(YieldBound(step=step, output_kind=kind, min_permille=low, max_permille=high))
-            added["yield_bounds"] += 1
-    known = set(session.exec(select(QualityGrade.code)))
-    for code, (rank, acid, peroxide, moisture) in QUALITY_GRADES.items():
-        if code not in known:
-            session.add(QualityGrade(code=code, rank=rank, max_acid_value_milli=acid, max_peroxide_value_milli=peroxide,
-                                     max_moisture_milli=moisture))
-            added["quality_grades"] = added.get("quality_grades", 0) + 1
-    known = set(session.exec(select(GradingStandard.grade)))
-    for grade, (height, diameter) in GRADING_STANDARD.items():
-        if grade not in known:
-            session.add(GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter))
-            added["grading_standard"] += 1
-    known = set(session.exec(select(DispatchAgeLimit.propagation)))
-    for propagation, days in DISPATCH_AGE_LIMITS.items():
-        if propagation not in known:
-            session.add(DispatchAgeLimit(propagation=propagation, max_age_days=days))
-            added["dispatch_age_limits"] = added.get("dispatch_age_limits", 0) + 1
-    known = set(session.exec(select(PriceBound.kind)))
-    for kind, values in PRICE_BOUNDS.items():
-        if kind not in known:
-            session.add(PriceBound(kind=kind, **values))
-            added["price_bounds"] = added.get("price_bounds", 0) + 1
-    known = set(session.exec(select(YieldCurve.variety_group)))
-    for group, by_age in YIELD_CURVE.items():
-        if group not in known:
-            session.add_all(YieldCurve(variety_group=group, age_years=age, seed_g_per_mu=seed) for age, seed in by_age.items())
-            added["yield_curve"] = added.get("yield_curve", 0) + len(by_age)
-    known = set(session.exec(select(RenovationEffect.method)))
-    for method, by_year in RENOVATION_EFFECTS.items():
-        if method not in known:
-            session.add_all(RenovationEffect(method=method, years_since=years, permille=permille)
-                            for years, permille in by_year.items())
-            added["renovation_effects"] = added.get("renovation_effects", 0) + len(by_year)
-    known = set(session.exec(select(SeasonCurve.curve)))
-    for curve, points in SEASON_CURVES.items():
-        if curve not in known:
-            session.add_all(SeasonCurve(curve=curve, month=month, day=day, cumulative_permille=share)
-                            for month, day, share in points)
-            added["season_curves"] = added.get("season_curves", 0) + len(points)
-    known = set(session.exec(select(WarningRule.kind)))
-    for kind, (severity, thresholds) in WARNING_RULES.items():
-        if kind not in known:
-            session.add(WarningRule(kind=kind, severity=severity, thresholds=dict(thresholds)))
-            added["warning_rules"] = added.get("warning_rules", 0) + 1
+    tables = (
+        ("townships", select(Township.name),
+         {row["name"]: [Township(name=row["name"], kind=row["kind"])] for row in township_rows()}),
+        ("varieties", select(Variety.name), {name: [Variety(name=name)] for name in VARIETIES}),
+        ("targets", select(Target.metric).where(Target.year == PLAN_YEAR),
+         {metric: [Target(year=PLAN_YEAR, metric=metric, value=value)] for metric, value in PLAN_TARGETS.items()}),
+        ("yield_bounds", select(YieldBound.step, YieldBound.output_kind),
+         {(step, kind): [YieldBound(step=step, output_kind=kind, min_permille=low, max_permille=high)]
+          for (step, kind), (low, high) in YIELD_BOUNDS.items()}),
+        ("quality_grades", select(QualityGrade.code),
+         {code: [QualityGrade(code=code, rank=rank, max_acid_value_milli=acid, max_peroxide_value_milli=peroxide,
+                              max_moisture_milli=moisture)]
+          for code, (rank, acid, peroxide, moisture) in QUALITY_GRADES.items()}),
+        ("grading_standard", select(GradingStandard.grade),
+         {grade: [GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter)]
+          for grade, (height, diameter) in GRADING_STANDARD.items()}),
+        ("dispatch_age_limits", select(DispatchAgeLimit.propagation),
+         {propagation: [DispatchAgeLimit(propagation=propagation, max_age_days=days)]
+          for propagation, days in DISPATCH_AGE_LIMITS.items()}),
+        ("price_bounds", select(PriceBound.kind), {kind: [PriceBound(kind=kind, **values)] for kind, values in PRICE_BOUNDS.items()}),
+        ("yield_curve", select(YieldCurve.variety_group),
+         {group: [YieldCurve(variety_group=group, age_years=age, seed_g_per_mu=seed) for age, seed in by_age.items()]
+          for group, by_age in YIELD_CURVE.items()}),
+        ("renovation_effects", select(RenovationEffect.method),
+         {method: [RenovationEffect(method=method, years_since=years, permille=permille) for years, permille in by_year.items()]
+          for method, by_year in RENOVATION_EFFECTS.items()}),
+        ("season_curves", select(SeasonCurve.curve),
+         {curve: [SeasonCurve(curve=curve, month=month, day=day, cumulative_permille=share) for month, day, share in points]
+          for curve, points in SEASON_CURVES.items()}),
+        ("warning_rules", select(WarningRule.kind),
+         {kind: [WarningRule(kind=kind, severity=severity, thresholds=dict(thresholds))]
+          for kind, (severity, thresholds) in WARNING_RULES.items()}),
+    )
+    for name, known_query, rows_by_key in tables:
+        _add_missing(session, added, name, known_query, rows_by_key)
     session.commit()
     return added
