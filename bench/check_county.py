@@ -224,6 +224,35 @@ def scan_records(conn, session) -> None:
     print(f"      {copied:,} serials look copied ({limits['networks']} networks or {limits['days']} days)")
 
 
+def brain(session, year: int) -> None:
+    """The brain's nightly run on the season (brain/nightly.py), rolled back
+    after: the county's forecast is the sum of its townships'; once the
+    harvest window is over the forecast is what was harvested; a second run
+    finds the same warnings (none new, none resolved, no duplicate)."""
+    from oilchain.brain import forecast, warnings
+    from oilchain.brain.curves import load
+
+    print("The brain's nightly run (rolled back)")
+    end = load(session).window_end(year)
+    for as_of in (date(year, 11, 1), end):
+        made = forecast.compute(session, as_of)
+        towns, county = made.townships.values(), made.county
+        sums = tuple(sum(getattr(row, name) for row in towns) for name in ("bearing_centimu", "harvested_seed_g", "forecast_seed_g"))
+        check(f"forecast as of {as_of}: the county = the sum of its {len(towns)} townships",
+              0 if sums == (county.bearing_centimu, county.harvested_seed_g, county.forecast_seed_g) else 1,
+              f"{county.forecast_seed_g / 1e6:,.0f} t forecast, {county.harvested_seed_g / 1e6:,.0f} t harvested")
+    check("after the harvest window the forecast is the harvest", abs(county.forecast_seed_g - county.harvested_seed_g))
+    day = date(year, 12, 20)
+    first = warnings.evaluate(session, day)
+    again = warnings.evaluate(session, day)
+    duplicates = scalar(session.connection(), """SELECT COUNT(*) FROM (SELECT kind, subject_kind, subject_id FROM warning
+        WHERE state <> 'resolved' GROUP BY kind, subject_kind, subject_id HAVING COUNT(*) > 1) d""")
+    changed = sum(counts["new"] + counts["resolved"] for counts in again.values())
+    check("a second evaluation finds the same warnings", changed + duplicates,
+          ", ".join(f"{kind} {counts['found']}" for kind, counts in first.items() if counts["found"]))
+    session.rollback()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--year", type=int, default=None, help="the plan year (default: the demo year)")
@@ -390,6 +419,8 @@ def main() -> int:
               f"plots per story {min(s.get('plot_count', 0) for s in stories)}..{max(s.get('plot_count', 0) for s in stories)}")
 
         scan_records(conn, session)
+        brain(session, year)
+        conn = session.connection()
 
         print(f"Totals of {year} against the targets (roll-up and records)")
         from oilchain.reports.metrics import METRICS
