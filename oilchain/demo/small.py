@@ -13,6 +13,7 @@ from .. import codes, ledger
 from ..admin.models import Township, Variety
 from ..auth import services as auth_services
 from ..auth.models import Organization
+from ..brain import nightly as brain_nightly
 from ..gi import services as gi
 from ..harvest import services as harvest
 from ..ledger.models import Lot
@@ -323,8 +324,11 @@ def gi_marks(demo: DemoYear) -> None:
 
 
 def figures(demo: DemoYear) -> None:
-    """The figures managers see, as the nightly job and the monthly report would leave them."""
+    """The figures managers see, as the nightly jobs (the roll-up, then the
+    brain's forecast, backtest and warnings) and the monthly report would
+    leave them at the season's end."""
     reports.rollup_year(demo.session, demo.year, date(demo.year, 12, 31))
+    brain_nightly.run(demo.session, date(demo.year, 12, 31))
     for month in (11, 12):
         printing.archive_month(demo.session, demo.year, month, created_by="oilchain demo")
 

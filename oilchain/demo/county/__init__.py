@@ -31,6 +31,7 @@ from random import Random
 from sqlalchemy import text
 from sqlmodel import Session
 
+from ...brain import nightly as brain_nightly
 from ...reports import services as reports
 from ..common import demo_year
 from . import gi, harvest, nursery, organizations, planting, plots, processing, sales, scans, shipping, writing
@@ -72,6 +73,9 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
     session.commit()
     phases.start("roll-up", "roll-up of the year")
     rollup_rows = reports.rollup_year(session, year, county.day(12, 31))
+    session.commit()
+    phases.start("brain", "the brain's nightly run at the season's end: forecast, backtest, warnings")
+    brain_nightly.run(session, county.day(12, 31))
     session.commit()
     elapsed = phases.elapsed()
     return summary(county, seed=seed, counts=counts, story=story, marks=marks, rollup_rows=rollup_rows, elapsed=elapsed,
