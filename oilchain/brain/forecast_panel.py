@@ -2,8 +2,10 @@
 season against the plan's target for seed processed (and the oil that
 target means at this season's pressing ratio), the five-year outlook, and
 how far the forecast was off in the latest finished season the nightly run
-backtested. Everything is read from the nightly run's tables and the
-targets; nothing is computed here."""
+backtested, up to the one on show (the season itself once it is over and
+backtested: the county's demo year the morning after its last day).
+Everything is read from the nightly run's tables and the targets; nothing
+is computed here."""
 
 from dataclasses import dataclass
 
@@ -38,4 +40,4 @@ def panel(session: Session, season: int) -> Panel:
     outlook = list(session.execute(
         select(ForecastOutlook).where(ForecastOutlook.computed_for == season).order_by(ForecastOutlook.year)).scalars())
     return Panel(county=county, target_seed_g=target, target_oil_g=target_oil, forecast_permille_of_target=share,
-                 outlook=outlook, accuracy=forecast.accuracy(session, season - 1))
+                 outlook=outlook, accuracy=forecast.accuracy(session, season))

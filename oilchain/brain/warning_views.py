@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired
 
 from .. import db
 from ..auth.access import roles_required
-from ..auth.models import BUREAU_ROLES, ROLES
+from ..auth.models import BUREAU_ROLES, ROLES, User
 from ..forms import ChoiceField, Form, TextField
 from ..i18n import format_kg, format_metric, format_mu, format_yuan
 from ..processing.quality import grade_name
@@ -70,6 +70,13 @@ def warning_message(warning: Warning) -> str:
 @bp.app_template_filter("warning_kind")
 def warning_kind(kind: str) -> str:
     return str(warning_rules.KINDS[kind].label) if kind in warning_rules.KINDS else kind
+
+
+@bp.app_template_filter("user_name")
+def user_name(user_id: int | None) -> str:
+    """Who acknowledged a warning, by the name people know them by."""
+    user = db.session().get(User, user_id) if user_id else None
+    return user.display_name if user else "—"
 
 
 @bp.app_template_filter("warning_state")

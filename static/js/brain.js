@@ -19,9 +19,16 @@
   function tonnes(grams) { return (grams / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 }) + " " + text.t; }
   function plotSize(value) { return Math.max(3, Math.min(11, 2 + Math.sqrt(value[2] / 100) * 0.5)); }
 
+  // A few flows are drawn bold; at county scale (hundreds of them) each is thin and faint by
+  // its share of the largest, so the big ones stand out and the plots stay visible under them.
   function lineWidth(lines) {
     const top = Math.max(1, ...lines.map((l) => l.value));
-    return lines.map((l) => Object.assign({}, l, { lineStyle: { width: 1 + 5 * Math.sqrt(l.value / top) } }));
+    const many = lines.length > 60;
+    return lines.map((l) => {
+      const share = l.value / top;
+      const style = many ? { width: 0.3 + 2.7 * share, opacity: 0.05 + 0.6 * share * share } : { width: 1 + 5 * Math.sqrt(share) };
+      return Object.assign({}, l, { lineStyle: style });
+    });
   }
 
   function series(data) {
@@ -121,14 +128,24 @@
 
   function ticker(data) {
     const list = document.getElementById("ticker");
-    if (!list || !data.warnings) return;
-    list.replaceChildren(...data.warnings.map((w) => {
+    if (!list) return;
+    if (data.warnings) refill(list, data.warnings);
+    // Only whole items (the page's own, or the refreshed): one the list's height would cut is left out.
+    const room = list.clientHeight - parseFloat(getComputedStyle(list).paddingBottom);
+    [...list.children].forEach((item) => { item.hidden = item.offsetTop + item.offsetHeight > room; });
+  }
+
+  function refill(list, warnings) {
+    list.replaceChildren(...warnings.map((w) => {
       const item = document.createElement("li");
       item.className = "severity-" + w.severity;
-      item.textContent = `${w.subject_label}: ${w.text}`;
+      // The rules' messages name their subject (a plot's label is its name and a date): named once,
+      // as templates/brain/screen.html does.
+      const named = w.text.includes(w.subject_label.split(" ")[0]);
+      item.textContent = named ? w.text : `${w.subject_label}: ${w.text}`;
       return item;
     }));
-    if (!data.warnings.length) {
+    if (!warnings.length) {
       const item = document.createElement("li");
       item.className = "empty";
       item.textContent = text.noWarnings;

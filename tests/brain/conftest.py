@@ -4,21 +4,21 @@ backend (per test session) into a database of its own, not the per-test one
 session's temporary folder, or on PostgreSQL a fresh database named after
 OILCHAIN_TEST_DATABASE_URL with `_county`. Every xdist worker
 asks for it; the first loads it (see county_url). The generator runs with the test
-clock (its demo year is the year before 2025-12-20's); then the brain's
-nightly job runs for that year's last day, so the database holds what a
-deployment has the morning after: roll-up, forecast, backtest and warnings."""
+clock (its demo year is the year before 2025-12-20's) and ends as the
+scheduler leaves a deployment the morning after the season's last day: the
+roll-up and the brain's nightly run (forecast, backtest, warnings), which the
+browser test reads."""
 
 import fcntl
 import json
 import os
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from oilchain import clock, create_app, db, demo, jobs, migrate
+from oilchain import clock, create_app, db, demo, migrate
 from oilchain.reference import seed_reference_data
 
 from ..browser_server import LiveServer
@@ -44,11 +44,6 @@ def load(url: str) -> None:
         session.commit()
         demo.load_county(session, PUBLIC_BASE_URL, "test-serial-key", echo=lambda *_: None)
         session.commit()
-        # The morning after the season's last day, as the scheduler leaves it: load_county
-        # rolled the year up already; the brain's nightly job adds the forecast, the
-        # backtest and the warnings (jobs.execute commits, and records a failure).
-        record = jobs.execute(session, jobs.JOBS["nightly_brain"], date(demo.demo_year(), 12, 31).isoformat())
-        assert record.status == "ok", record.message
     app.extensions["oilchain.engine"].dispose()
     app.extensions["oilchain.scan_engine"].dispose()
 

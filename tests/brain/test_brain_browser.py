@@ -2,8 +2,9 @@
 county once per backend): the county outline and the plots are on the map
 (ECharts' SVG renderer), a click on a named plot opens its page, the big
 screen signs in with a display token, and no Content-Security-Policy
-violation fires. Screenshots at 1280 x 800 (the brain) and 1920 x 1080 (the
-big screen), in both languages, go to test-artifacts/screenshots/brain-*.png.
+violation fires. Screenshots at 1280 x 800 (the brain, the
+warnings) and 1920 x 1080 (the big screen), in both languages, go to
+test-artifacts/screenshots/brain-*.png.
 
 The module is an xdist group (`--dist loadgroup` in pyproject's addopts), for
 when pytest-xdist groups again under pytest 9; until then the county database
@@ -22,6 +23,7 @@ from oilchain.demo import DEMO_PASSWORD, demo_year
 from ..chain import TODAY
 from ..test_browser import SCREENSHOTS
 from ..test_headers_browser import violations, watched
+from .warned import acknowledge_in_browser
 
 pytestmark = pytest.mark.xdist_group("county")
 WAIT_MS = 30_000
@@ -88,6 +90,11 @@ def test_brain_map_at_county_scale(county_server, browser, lang):
             return chart.getOption().series.filter((s) => s.type === 'scatter').reduce((n, s) => n + s.data.length, 0);
         }""")
         assert drawn >= len(data["plots"])
+        # The forecast the nightly run left (tests/brain/conftest.py): figures, the target, the backtest.
+        forecast = page.locator("#forecast")
+        assert forecast.locator("td.num").count() >= 6
+        assert all(re.search(r"\d", cell) for cell in forecast.locator("tbody tr:first-child td.num").all_inner_texts())
+        assert forecast.locator(".accuracy .backtest").count() == 4
         page.screenshot(path=str(SCREENSHOTS / f"brain-map-{lang}-1280x800.png"), full_page=False)
         page.screenshot(path=str(SCREENSHOTS / f"brain-page-{lang}-1280x800.png"), full_page=True)
         assert violations(page) == []
@@ -158,5 +165,26 @@ def test_points_lie_on_the_county(county_server, browser):
             lon, lat = plot["value"][:2]
             assert min(lons) - 0.01 <= lon <= max(lons) + 0.01 and min(lats) - 0.01 <= lat <= max(lats) + 0.01
         assert all(math.isfinite(t["lon"]) for t in data["townships"])
+    finally:
+        context.close()
+
+
+def test_the_manager_acknowledges_a_warning_of_the_nightly_run(county_server, browser):
+    """The county's warnings as the nightly run found them; the manager
+    acknowledges one with its htmx form (refused without a reason first)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = context_for(browser, county_server, "zh_CN")
+    try:
+        page = watched(context)
+        sign_in_manager(page)
+        page.goto("/brain/warnings")
+        open_cards = page.locator("article.warning-open")
+        assert open_cards.count() > 10
+        warning_id = int(open_cards.first.get_attribute("id").removeprefix("warning-"))
+        card = acknowledge_in_browser(page, warning_id, "已派人核查，下周报告结果。")
+        assert "冉科长" in card  # who: the demo's manager
+        page.locator(f"#warning-{warning_id}").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "brain-warnings-acknowledged-zh_CN-1280x800.png"))
+        assert violations(page) == []
     finally:
         context.close()

@@ -43,3 +43,19 @@ def appears_once_then_resolves(session, day, kind: str, subject: tuple, remove, 
     assert [(w.id, w.state) for w in after] == [(first.id, "resolved")]
     assert after[0].resolved_at is not None
     return after[0]
+
+
+def acknowledge_in_browser(page, warning_id: int, reason: str) -> str:
+    """On /brain/warnings in Playwright: the card's htmx form sent without a
+    reason is refused next to the field (nothing else changes), then with
+    `reason` the card swaps to acknowledged; gives the card's text."""
+    card = f"#warning-{warning_id}"
+    page.locator(f"{card} button[type=submit]").click()
+    page.locator(f"{card} #w{warning_id}-reason-error").wait_for()
+    assert page.locator(f"{card}.warning-open").count() == 1
+    page.fill(f"#w{warning_id}-reason", reason)
+    page.locator(f"{card} button[type=submit]").click()
+    page.locator(f"{card}.warning-acknowledged").wait_for()
+    text = page.locator(card).inner_text()
+    assert reason in text
+    return text
