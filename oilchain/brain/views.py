@@ -74,14 +74,12 @@ def index_rows(chosen: int) -> list[dict]:
 
 def ticker() -> list[dict]:
     """The standing warnings for the big screen, in the reader's language."""
-    shown = []
-    for warning in indices.standing_list(db.session()):
-        try:
-            words = _(warning.message, **warning.values)
-        except (KeyError, ValueError, TypeError):
-            words = _(warning.message)
-        shown.append({"severity": warning.severity, "subject_label": warning.subject_label, "text": words})
-    return shown
+    # The warnings page's wording (its values as kg, yuan, %): one function for
+    # both. Imported here, not at the top: warning_views imports this module's bp.
+    from .warning_views import message_of
+
+    return [{"severity": warning.severity, "subject_label": warning.subject_label, "text": message_of(warning)}
+            for warning in indices.standing_list(db.session())]
 
 
 @bp.route("/")

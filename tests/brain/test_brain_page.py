@@ -231,3 +231,16 @@ def test_a_season_out_of_range_is_not_found(auth, client, world):
     auth.login("bureau")
     assert client.get("/brain/?season=1500").status_code == 404
     assert client.get("/brain/map.json?season=99999").status_code == 404
+
+
+def test_the_big_screen_words_a_warning_as_the_warnings_page_does(app, auth, client, world):
+    with chain.db_session(app) as session:
+        session.add(Warning(kind="processing_lag", severity="warning", subject_kind="township", subject_id=1,
+                            subject_label="麻旺镇", message="%(unprocessed_g)s unprocessed, %(share_permille)s of the harvest.",
+                            values={"unprocessed_g": 11_904_000, "share_permille": 1000}, state="open"))
+        session.commit()
+    auth.login("bureau")
+    screen = client.get(f"/brain/screen?season={SEASON}").get_data(as_text=True)
+    assert "11,904 unprocessed, 100% of the harvest." in screen
+    data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    assert data["warnings"][0]["text"] == "11,904 unprocessed, 100% of the harvest."
