@@ -15,7 +15,8 @@ from ..processing.models import QualityTest
 from ..public.models import SerialScan
 from ..reports import services as reports
 from ..trace.models import Recall
-from .models import Forecast, Warning
+from . import forecast as forecast_data
+from .models import Warning
 
 STANDING_STATES = ("open", "acknowledged")
 
@@ -32,15 +33,6 @@ class Index:
 def season_of(session: Session, today: date) -> int:
     """The season on show: this year."""
     return today.year
-
-
-def county_forecast(session: Session, season: int) -> Forecast | None:
-    as_of = session.execute(select(func.max(Forecast.as_of)).where(Forecast.season == season)).scalar()
-    if as_of is None:
-        return None
-    return session.execute(
-        select(Forecast).where(Forecast.season == season, Forecast.as_of == as_of, Forecast.township_id.is_(None))
-    ).scalars().first()
 
 
 def mean_acid_milli(session: Session, start: date, end: date) -> int | None:
@@ -84,7 +76,7 @@ def standing_warnings(session: Session, org_id: int | None = None) -> int:
 def indices(session: Session, season: int) -> list[Index]:
     start, end = date(season, 1, 1), date(season, 12, 31)
     rolled = reports.sums(session, start, end)
-    forecast = county_forecast(session, season)
+    forecast = next((row for row in forecast_data.latest(session, season) if row.township_id is None), None)
     processed = rolled.get("seed_processed", 0)
     harvested = forecast.harvested_seed_g if forecast else None
     records = "reports.records"

@@ -244,3 +244,26 @@ def test_the_big_screen_words_a_warning_as_the_warnings_page_does(app, auth, cli
     assert "11,904 unprocessed, 100% of the harvest." in screen
     data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
     assert data["warnings"][0]["text"] == "11,904 unprocessed, 100% of the harvest."
+
+
+def test_the_township_table_takes_the_forecast_bearing_area(app, auth, client, world):
+    auth.login("bureau")
+    before = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    township = world.plots["mawang"].township_id
+    plots_rule = next(row["bearing"] for row in before["townships"] if row["id"] == township)
+    assert plots_rule != 1234
+    with chain.db_session(app) as session:
+        for township_id in (None, township):
+            session.add(Forecast(season=SEASON, as_of=date(2025, 12, 19), township_id=township_id, bearing_centimu=1234,
+                                 curve_seed_g=1, harvested_seed_g=0, forecast_seed_g=1, forecast_oil_g=0,
+                                 oil_permille=250, curve_only=True))
+        session.commit()
+    data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    assert next(row["bearing"] for row in data["townships"] if row["id"] == township) == 1234
+    assert data["forecast"]["bearing_centimu"] == 1234
+    html = client.get(f"/brain/?season={SEASON}").get_data(as_text=True)
+    bearing = re.search(r'data-index="bearing_area">.*?class="index-value">([^<]*)<', html, re.S).group(1)
+    assert bearing == "12.34 mu"
+    auth.login("coop")  # one organization's plots: the plots' own rule (the forecast is whole townships')
+    data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    assert next(row["bearing"] for row in data["townships"] if row["id"] == township) == plots_rule
