@@ -18,6 +18,7 @@ from ..web import attempt, done
 from . import displays, forecast_panel, indices, mapdata
 from .forms import DisplayForm
 from .queries import Scope, outline
+from .warnings import standing
 
 bp = Blueprint("brain", __name__, url_prefix="/brain")
 MAP_ROLES = ("cooperative", "processor", "nursery", *BUREAU_ROLES)
@@ -79,7 +80,7 @@ def ticker() -> list[dict]:
     from .warning_views import message_of
 
     return [{"severity": warning.severity, "subject_label": warning.subject_label, "text": message_of(warning)}
-            for warning in indices.standing_list(db.session())]
+            for warning in standing.visible(db.session(), indices.COUNTY, state="standing", limit=20)]
 
 
 @bp.route("/")
@@ -94,7 +95,7 @@ def index():
         "forecast": forecast_panel.panel(db.session(), chosen) if scope.county else None,
         "data_url": None,
         "refresh_seconds": None,
-        "own_warnings": None if scope.county else indices.standing_warnings(db.session(), current_user.org_id),
+        "own_warnings": None if scope.county else standing.open_count(db.session(), current_user),
     }
     return render_template("brain/index.html", **context)
 
