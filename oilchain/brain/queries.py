@@ -132,6 +132,8 @@ def dispatch_flows(session: Session, season: int, scope: Scope) -> list[dict]:
     )
     if scope.kind == "nursery":
         query = query.where(Event.org_id == scope.org_id)
+    elif scope.kind == "processor":  # nurseries' records, not the processor's (as a nursery sees no shipments)
+        query = query.where(False)
     elif not scope.county:
         query = query.where(SeedlingDispatch.plot_id.in_(plot_ids_query(scope)))
     return [{"from": org, "plot": plot, "quantity": int(total)} for org, plot, total in session.execute(query)]

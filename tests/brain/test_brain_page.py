@@ -267,3 +267,17 @@ def test_the_township_table_takes_the_forecast_bearing_area(app, auth, client, w
     auth.login("coop")  # one organization's plots: the plots' own rule (the forecast is whole townships')
     data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
     assert next(row["bearing"] for row in data["townships"] if row["id"] == township) == plots_rule
+
+
+def test_a_processor_sees_no_nurserys_dispatches(app, auth, client, world):
+    with chain.db_session(app) as session:
+        chain.seed_at_processor(session, world)
+        session.commit()
+    season = chain.DISPATCHED_ON.year
+    auth.login("nursery")
+    data = client.get("/brain/map.json", query_string={"season": season}).get_json()
+    assert [row["seedlings"] for row in data["townships"]] == [2_000]
+    auth.login("processor")
+    data = client.get("/brain/map.json", query_string={"season": season}).get_json()
+    assert [p["name"] for p in data["plots"]] == ["老屋基"]
+    assert data["dispatches"] == [] and [row["seedlings"] for row in data["townships"]] == [0]
