@@ -75,10 +75,11 @@ def indices(session: Session, season: int) -> list[Index]:
     processed = rolled.get("seed_processed", 0)
     harvested = forecast.harvested_seed_g if forecast else None
     records = "reports.records"
+    panel = {"season": season, "_anchor": "forecast"}  # the forecast section lists what these sum
     return [
-        Index("bearing_area", forecast.bearing_centimu if forecast else None, "centimu"),
-        Index("forecast_seed", forecast.forecast_seed_g if forecast else None, "g"),
-        Index("forecast_oil", forecast.forecast_oil_g if forecast else None, "g"),
+        Index("bearing_area", forecast.bearing_centimu if forecast else None, "centimu", "brain.index", panel),
+        Index("forecast_seed", forecast.forecast_seed_g if forecast else None, "g", "brain.index", panel),
+        Index("forecast_oil", forecast.forecast_oil_g if forecast else None, "g", "brain.index", panel),
         Index("seed_processed", processed, "g", records, {"metric": "seed_processed", "year": season}),
         Index("processing_rate", processed * 1000 // harvested if harvested else None, "permille",
               records, {"metric": "seed_processed", "year": season}),

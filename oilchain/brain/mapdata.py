@@ -4,14 +4,15 @@ here, for the chart (floats for drawing, never a stored quantity)."""
 
 from sqlmodel import Session
 
+from .. import geo
 from ..ledger import trace
 from . import forecast as forecast_data
 from . import queries
-from .queries import E6, STATUSES, Scope
+from .queries import STATUSES, Scope
 
 
 def degrees(lon_e6: int, lat_e6: int) -> list[float]:
-    return [lon_e6 / E6, lat_e6 / E6]
+    return [lon_e6 / geo.E6, lat_e6 / geo.E6]
 
 
 def township_rows(session: Session, season: int, plots: list[dict], scope: Scope, forecast: dict,

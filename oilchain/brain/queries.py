@@ -10,7 +10,6 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
-from .. import geo
 from ..admin.models import Township
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
@@ -20,12 +19,6 @@ from ..nursery.models import SeedlingDispatch
 from ..planting.models import PlantingRecord, Plot
 
 STATUSES = ("planted", "renovated", "young", "bearing")
-E6 = 1_000_000
-
-
-def outline() -> dict:
-    """Youyang's outline (GeoJSON): oilchain/geo.py reads it once."""
-    return geo.outline_geojson()
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
-from .. import clock, db
+from .. import clock, db, geo
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..errors import Forbidden
 from ..forms import Form
@@ -17,12 +16,13 @@ from ..reports import services as reports
 from ..web import attempt, done
 from . import displays, forecast_panel, indices, mapdata
 from .forms import DisplayForm
-from .queries import Scope, outline
+from .queries import Scope
 from .warnings import standing
 
 bp = Blueprint("brain", __name__, url_prefix="/brain")
 MAP_ROLES = ("cooperative", "processor", "nursery", *BUREAU_ROLES)
 SEASONS = range(2000, 2101)
+ORG_LOTS = {"nursery": "seedling", "processor": "oil"}  # the lots a click on the map's organization opens
 SCREEN_REFRESH_SECONDS = 180  # the big screen fetches its data again every three minutes
 
 
@@ -36,18 +36,15 @@ def season() -> int:
 
 
 def link(endpoint: str | None, **args) -> str | None:
-    """The page a figure sums, or None while that page is not there."""
-    if endpoint is None:
-        return None
-    try:
-        return url_for(endpoint, **args)
-    except BuildError:
-        return None
+    """The page a figure sums (None: a figure without one)."""
+    return None if endpoint is None else url_for(endpoint, **args)
 
 
 def payload(scope: Scope, chosen: int) -> dict:
     """The map's data with the addresses its clicks open."""
     data = mapdata.map_data(db.session(), chosen, scope)
+    for org in data["orgs"]:  # that organization's own lots (its seedlings, its oil)
+        org["url"] = url_for("trace.lots", kind=ORG_LOTS[org["kind"]], owner=org["id"])
     data["urls"] = {
         "plot": url_for("planting.plot", plot_id=0),
         "township": url_for("reports.records", metric="planted_new", year=chosen, township=0) if scope.county else None,
@@ -146,7 +143,7 @@ def map_json():
 @bp.route("/outline.json")
 def outline_json():
     """Youyang's outline for the charts (public: it is the county's shape)."""
-    response = jsonify(outline())
+    response = jsonify(geo.outline_geojson())
     response.cache_control.max_age = 86400
     return response
 
