@@ -11,8 +11,9 @@ from .. import clock, db, geo
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..errors import Forbidden
 from ..forms import Form
-from ..i18n import format_metric
+from ..i18n import format_metric, format_permille
 from ..reports import services as reports
+from ..units import from_base
 from ..web import attempt, done
 from . import displays, forecast_panel, indices, mapdata
 from .forms import DisplayForm
@@ -59,9 +60,9 @@ def index_text(found: indices.Index) -> str:
     if found.value is None:
         return "—"
     if found.unit == "permille":
-        return format_decimal(found.value / 10, format="#,##0.0") + "%"
+        return format_permille(found.value)
     if found.unit == "milli":
-        return format_decimal(found.value / 1000, format="#,##0.00") + " " + _("mg KOH/g")
+        return format_decimal(from_base(found.value, 3), format="#,##0.00") + " " + _("mg KOH/g")
     return format_metric(found.value, found.unit)
 
 

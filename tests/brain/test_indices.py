@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timezone
 
 import pytest
+from flask import render_template_string
 
 from oilchain.brain.models import Forecast
 from oilchain.processing.models import ProductLot
@@ -76,3 +77,9 @@ def test_a_click_on_an_organization_opens_its_own_lots(app, auth, client, world)
     urls = {o["kind"]: o["url"] for o in data["orgs"]}
     assert urls == {"nursery": f"/lots?kind=seedling&owner={world.orgs['nursery'].id}",
                     "processor": f"/lots?kind=oil&owner={world.orgs['processor'].id}"}
+
+
+def test_permille_is_one_percentage_filter(app):
+    with app.test_request_context():
+        assert render_template_string("{{ 1000 | permille }} {{ 1234567 | permille }} {{ 5 | permille }}") == \
+            "100.0% 123,456.7% 0.5%"
