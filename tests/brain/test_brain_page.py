@@ -281,3 +281,20 @@ def test_a_processor_sees_no_nurserys_dispatches(app, auth, client, world):
     data = client.get("/brain/map.json", query_string={"season": season}).get_json()
     assert [p["name"] for p in data["plots"]] == ["老屋基"]
     assert data["dispatches"] == [] and [row["seedlings"] for row in data["townships"]] == [0]
+
+
+def test_a_screen_token_whose_manager_is_gone_says_so(app, client, world):
+    from oilchain.auth import services
+    from oilchain.auth.models import User
+
+    with chain.db_session(app) as session:
+        token, _record = services.issue_token(session, user_id=world.actors["bureau"].user_id,
+                                              org_id=world.orgs["bureau"].id, purpose="display", label="hall", days=30)
+        user = session.get(User, world.actors["bureau"].user_id)
+        user.active = False
+        session.add(user)
+        session.commit()
+    refused = client.get("/brain/screen", query_string={"token": token})
+    assert refused.status_code == 403
+    text = refused.get_data(as_text=True)
+    assert "can no longer show the screen" in text and "record harvests" not in text
