@@ -45,6 +45,7 @@ def init_app(app) -> None:
         mu=format_mu,
         yuan=format_yuan,
         count=format_count,
+        permille=format_permille,
         local_time=format_local_time,
         quantity=format_quantity,
         coord=lambda e6: normalized(from_base(e6, 6)),
@@ -77,6 +78,12 @@ def format_yuan(fen) -> str:
 
 def format_count(number) -> str:
     return "" if number is None else _decimal(number, 0)
+
+
+def format_permille(value) -> str:
+    """Per mille as a percentage with one decimal, in the reader's locale
+    (1000 -> 100.0%); "—" for nothing."""
+    return "—" if value is None else format_decimal(from_base(value, 1), format="#,##0.0") + "%"
 
 
 def format_quantity(amount, unit: str) -> str:

@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from sqlmodel import delete, select
 
 from oilchain import codes, jobs
-from oilchain.admin.models import Township
+from oilchain.admin.models import Township, Variety
 from oilchain.auth import services as auth_services
 from oilchain.auth.models import AccessToken, Organization, SignInThrottle, User
 from oilchain.downloads import services as documents
@@ -107,6 +107,7 @@ def county(app, world) -> dict:
             "token_id": ids(AccessToken), "user_id": ids(User), "document_id": ids(DocumentJob),
             "planting_id": ids(PlantingRecord), "plot_id": ids(Plot), "test_id": ids(QualityTest),
             "recall_id": ids(Recall), "entry_id": ["1"], "job_id": list(jobs.JOBS), "org_id": ids(Organization),
+            "variety_id": ids(Variety),
             "code": lot_codes, "gtin": [product.gtin], "lot_code": [bottle_code],
             "serial": [codes.serial_text(KEY, product.gtin, bottle_code, product_lot.serial_first + n) for n in (0, 5)],
             "fmt": ["pdf", "csv"],

@@ -31,6 +31,11 @@ class OrganizationForm(PositionForm):
     township_id = ChoiceField(_l("Township"), required=False)
 
 
+class YieldGroupForm(Form):
+    """Which of the yield curve's groups a variety follows (the service checks the group)."""
+    yield_group = ChoiceField(_l("Yield curve group"), coerce=str)
+
+
 class UserForm(Form):
     username = TextField(_l("Username"), 40)
     display_name = TextField(_l("Name"), 60)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from ..errors import Invalid
+from ..ledger.models import YieldCurve
 from .models import AuditEntry, Township, Variety
 
 
@@ -37,6 +38,10 @@ def active_township(session: Session, township_id: int, field: str = "township_i
     return township
 
 
+def all_varieties(session: Session) -> list[Variety]:
+    return list(session.exec(select(Variety).order_by(Variety.active.desc(), Variety.name)))
+
+
 def active_varieties(session: Session) -> list[Variety]:
     return list(session.exec(select(Variety).where(Variety.active.is_(True)).order_by(Variety.name)))
 
@@ -45,6 +50,27 @@ def active_variety(session: Session, variety_id: int, field: str = "variety_id")
     variety = session.get(Variety, variety_id)
     if variety is None or not variety.active:
         raise Invalid(_l("Choose a variety from the list."), field=field)
+    return variety
+
+
+def curve_groups(session: Session) -> list[str]:
+    """The variety groups the yield curve has (ledger.models.YieldCurve): what a variety may follow."""
+    return sorted(set(session.exec(select(YieldCurve.variety_group))))
+
+
+def set_yield_group(session: Session, *, user_id: int, variety_id: int, group: str) -> Variety:
+    """Which of the yield curve's groups a variety's trees follow (the forecast reads it)."""
+    variety = session.get(Variety, variety_id)
+    if variety is None:
+        raise Invalid(_l("Unknown variety."), field="yield_group")
+    if group not in curve_groups(session):
+        raise Invalid(_l("Choose one of the yield curve's groups."), field="yield_group")
+    if group != variety.yield_group:
+        audit(session, user_id=user_id, action="set_yield_group", entity="variety", entity_id=variety.id,
+              old=variety.yield_group, new=group)
+        variety.yield_group = group
+        session.add(variety)
+        session.flush()
     return variety
 
 

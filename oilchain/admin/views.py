@@ -16,8 +16,8 @@ from ..units import from_base, to_base, yuan_to_fen
 from ..web import attempt, done, form_step
 from . import services
 from .forms import (AgeLimitForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm, StandardForm, TownshipForm, UserForm,
-                    price_defaults)
-from .models import Township
+                    YieldGroupForm, price_defaults)
+from .models import Township, Variety
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,6 +33,7 @@ def index():
             session.exec(select(User, Organization.name).join(Organization, Organization.id == User.organization_id).order_by(User.username))
         ),
         townships=services.all_townships(session),
+        varieties=services.all_varieties(session),
     )
 
 
@@ -169,6 +170,39 @@ def retire_township(township_id: int):
         if done_ok:
             return done(url_for("admin.index"), _("Township retired; records that name it keep it."))
     return render_template("admin/township.html", township=current, form=rename, retire=retire), 422
+
+
+def variety_page(variety: Variety, form: YieldGroupForm, status: int = 200):
+    form.yield_group.choices = [(group, group) for group in services.curve_groups(db.session())]
+    return render_template("admin/variety.html", variety=variety, form=form), status
+
+
+def variety_or_404(variety_id: int) -> Variety:
+    variety = db.session().get(Variety, variety_id)
+    if variety is None:
+        abort(404)
+    return variety
+
+
+@bp.route("/varieties/<id:variety_id>")
+@roles_required("admin")
+def variety(variety_id: int):
+    """A variety and the yield curve group its trees follow."""
+    found = variety_or_404(variety_id)
+    return variety_page(found, YieldGroupForm(yield_group=found.yield_group))
+
+
+@bp.route("/varieties/<id:variety_id>/group", methods=["POST"])
+@roles_required("admin")
+def set_yield_group(variety_id: int):
+    session = db.session()
+    found = variety_or_404(variety_id)
+    form = YieldGroupForm()
+    form.yield_group.choices = [(group, group) for group in services.curve_groups(session)]
+    if form.validate_on_submit() and attempt(form, lambda: services.set_yield_group(
+            session, user_id=current_user.user_id, variety_id=variety_id, group=form.yield_group.data)):
+        return done(url_for("admin.index"), _("Variety saved: the forecast follows its new group from the next nightly run."))
+    return variety_page(found, form, 422)
 
 
 @bp.route("/jobs")

@@ -204,7 +204,11 @@ def token_actor(session: Session, token: str, purpose: str) -> Actor:
         raise Forbidden(_l("This token has expired."))
     actor = actor_for(session, record.user_id)
     if actor is None or actor.org_id != record.org_id:
-        raise Forbidden(_l("The member who signed this tablet in can no longer record harvests."))
+        if purpose == "tablet":
+            raise Forbidden(_l("The member who signed this tablet in can no longer record harvests."))
+        if purpose == "display":
+            raise Forbidden(_l("The manager who issued this screen's address can no longer show the screen: ask a manager for a new one."))
+        raise Forbidden(_l("The user this token was issued to can no longer use it."))
     record.last_used_at = clock.utcnow()
     session.add(record)
     return actor

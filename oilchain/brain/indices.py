@@ -4,20 +4,23 @@ dashboard sums), the nightly forecast or one aggregate query, with the page
 it sums (an endpoint and its arguments; the view makes the link)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
+from .. import clock
+from ..auth.actor import Actor
 from ..ledger.models import Lot
-from ..gi.models import GIMarkIssue
-from ..processing.models import QualityTest
+from ..processing.models import ProductLot, QualityTest
 from ..public.models import SerialScan
 from ..reports import services as reports
 from ..trace.models import Recall
-from .models import Forecast, Warning
+from . import forecast as forecast_data
+from .warnings import standing
 
-STANDING_STATES = ("open", "acknowledged")
+# The county's reader (the bureau's view) for brain.warnings.standing's functions.
+COUNTY = Actor(user_id=None, org_id=0, role="manager")
 
 
 @dataclass
@@ -29,20 +32,6 @@ class Index:
     args: dict = field(default_factory=dict)
 
 
-def season_of(session: Session, today: date) -> int:
-    """The season on show: this year."""
-    return today.year
-
-
-def county_forecast(session: Session, season: int) -> Forecast | None:
-    as_of = session.execute(select(func.max(Forecast.as_of)).where(Forecast.season == season)).scalar()
-    if as_of is None:
-        return None
-    return session.execute(
-        select(Forecast).where(Forecast.season == season, Forecast.as_of == as_of, Forecast.township_id.is_(None))
-    ).scalars().first()
-
-
 def mean_acid_milli(session: Session, start: date, end: date) -> int | None:
     mean = session.execute(
         select(func.avg(QualityTest.acid_value_milli))
@@ -52,61 +41,52 @@ def mean_acid_milli(session: Session, start: date, end: date) -> int | None:
 
 
 def gi_share_permille(session: Session, start: date, end: date) -> int | None:
-    """GI-marked bottles of the season's marks per mille of the season's bottles."""
-    bottled = session.execute(
-        select(func.sum(Lot.quantity)).where(Lot.kind == "product", Lot.produced_on.between(start, end),
-                                             Lot.status != "reversed")
-    ).scalar()
+    """Bottles carrying the GI mark per mille of the bottles, both of the
+    product lots produced in the season (a lot's gi_marked counts its marked
+    serials, so the share stays within 100%)."""
+    units = ProductLot.serial_last - ProductLot.serial_first + 1
+    bottled, marked = session.execute(
+        select(func.sum(units), func.sum(ProductLot.gi_marked))
+        .join(Lot, Lot.id == ProductLot.lot_id)
+        .where(Lot.produced_on.between(start, end), Lot.status != "reversed")
+    ).one()
     if not bottled:
         return None
-    marked = session.execute(select(func.sum(GIMarkIssue.units)).where(GIMarkIssue.issued_on.between(start, end))).scalar()
     return int(marked or 0) * 1000 // int(bottled)
 
 
-def scanned_serials(session: Session, start: date) -> int:
-    """Bottles whose code a consumer scanned this season."""
-    since = datetime.combine(start, time.min, tzinfo=timezone.utc)
-    return int(session.execute(select(func.count()).select_from(SerialScan).where(SerialScan.last_scan_at >= since)).scalar())
+def scanned_serials(session: Session, season: int) -> int:
+    """Bottles whose latest consumer scan fell in the season (county time,
+    Jan 1 to Dec 31)."""
+    since = datetime(season, 1, 1, tzinfo=clock.COUNTY_TZ).astimezone(timezone.utc)
+    until = datetime(season + 1, 1, 1, tzinfo=clock.COUNTY_TZ).astimezone(timezone.utc)
+    return int(session.execute(select(func.count()).select_from(SerialScan)
+                               .where(SerialScan.last_scan_at >= since, SerialScan.last_scan_at < until)).scalar())
 
 
 def open_recalls(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(Recall).where(Recall.closed_at.is_(None))).scalar())
 
 
-def standing_warnings(session: Session, org_id: int | None = None) -> int:
-    """Open and acknowledged warnings (an organization's own, when given)."""
-    query = select(func.count()).select_from(Warning).where(Warning.state.in_(STANDING_STATES))
-    if org_id is not None:
-        query = query.where(Warning.organization_id == org_id)
-    return int(session.execute(query).scalar())
-
-
 def indices(session: Session, season: int) -> list[Index]:
     start, end = date(season, 1, 1), date(season, 12, 31)
     rolled = reports.sums(session, start, end)
-    forecast = county_forecast(session, season)
+    forecast = next((row for row in forecast_data.latest(session, season) if row.township_id is None), None)
     processed = rolled.get("seed_processed", 0)
     harvested = forecast.harvested_seed_g if forecast else None
     records = "reports.records"
+    panel = {"season": season, "_anchor": "forecast"}  # the forecast section lists what these sum
     return [
-        Index("bearing_area", forecast.bearing_centimu if forecast else None, "centimu"),
-        Index("forecast_seed", forecast.forecast_seed_g if forecast else None, "g"),
-        Index("forecast_oil", forecast.forecast_oil_g if forecast else None, "g"),
+        Index("bearing_area", forecast.bearing_centimu if forecast else None, "centimu", "brain.index", panel),
+        Index("forecast_seed", forecast.forecast_seed_g if forecast else None, "g", "brain.index", panel),
+        Index("forecast_oil", forecast.forecast_oil_g if forecast else None, "g", "brain.index", panel),
         Index("seed_processed", processed, "g", records, {"metric": "seed_processed", "year": season}),
         Index("processing_rate", processed * 1000 // harvested if harvested else None, "permille",
               records, {"metric": "seed_processed", "year": season}),
         Index("mean_acid", mean_acid_milli(session, start, end), "milli", "trace.lots", {"kind": "oil"}),
         Index("gi_share", gi_share_permille(session, start, end), "permille", "gi.index"),
         Index("output_value", rolled.get("output_value", 0), "fen", records, {"metric": "output_value", "year": season}),
-        Index("scans", scanned_serials(session, start), "count", "trace.lots", {"kind": "product"}),
+        Index("scans", scanned_serials(session, season), "count", "trace.lots", {"kind": "product"}),
         Index("open_recalls", open_recalls(session), "count", "trace.recall_list"),
-        Index("open_warnings", standing_warnings(session), "count", "brain.warnings"),
+        Index("open_warnings", standing.open_count(session, COUNTY), "count", "brain.warnings"),
     ]
-
-
-def standing_list(session: Session, limit: int = 20) -> list[Warning]:
-    """The latest open and acknowledged warnings, the most severe first."""
-    severity = case({"critical": 0, "warning": 1}, value=Warning.severity, else_=2)
-    return list(session.execute(
-        select(Warning).where(Warning.state.in_(STANDING_STATES)).order_by(severity, Warning.last_seen.desc()).limit(limit)
-    ).scalars())

@@ -4,13 +4,15 @@ here, for the chart (floats for drawing, never a stored quantity)."""
 
 from sqlmodel import Session
 
+from .. import geo
 from ..ledger import trace
+from . import forecast as forecast_data
 from . import queries
-from .queries import E6, STATUSES, Scope
+from .queries import STATUSES, Scope
 
 
 def degrees(lon_e6: int, lat_e6: int) -> list[float]:
-    return [lon_e6 / E6, lat_e6 / E6]
+    return [lon_e6 / geo.E6, lat_e6 / geo.E6]
 
 
 def township_rows(session: Session, season: int, plots: list[dict], scope: Scope, forecast: dict,
@@ -18,7 +20,11 @@ def township_rows(session: Session, season: int, plots: list[dict], scope: Scope
     """Per township of the plots in scope: plots, area, bearing area, the
     centre of its plots, the forecast's harvested and expected seed (county
     view only: a forecast is the county's), seedlings dispatched in and seed
-    shipped out this season."""
+    shipped out this season. The bearing area is the forecast's (its stands
+    per variety group, the same figure as the index above the map) when the
+    season has one; before the first nightly run, and for one organization's
+    plots (the forecast's rows are whole townships'), it is the plots' own
+    simple rule (planted at least the smallest bearing age ago)."""
     names = queries.township_names(session)
     rows: dict[int, dict] = {}
     plot_township = {}
@@ -44,6 +50,8 @@ def township_rows(session: Session, season: int, plots: list[dict], scope: Scope
         row["lat"] //= row["plots"]
         row["lon"] //= row["plots"]
         found = forecast.get(row["id"]) if scope.county else None
+        if found:
+            row["bearing"] = found.bearing_centimu
         row["harvested"] = found.harvested_seed_g if found else None
         row["forecast"] = found.forecast_seed_g if found else None
     return sorted(rows.values(), key=lambda r: r["name"])
@@ -56,7 +64,7 @@ def map_data(session: Session, season: int, scope: Scope) -> dict:
     dispatches = queries.dispatch_flows(session, season, scope)
     shipments = queries.shipment_flows(session, season, scope)
     orgs = queries.organizations(session, queries.involved_orgs(scope, dispatches, shipments))
-    forecast = queries.latest_forecast(session, season) if scope.county else {}
+    forecast = {row.township_id: row for row in forecast_data.latest(session, season)} if scope.county else {}
     senders = queries.org_townships(session, {s["from"] for s in shipments})
     townships = township_rows(session, season, plots, scope, forecast, dispatches, shipments, senders)
     at_plot = {p["id"]: p for p in plots}
@@ -85,6 +93,6 @@ def map_data(session: Session, season: int, scope: Scope) -> dict:
         "shipments": shipment_lines,
         "bearing_from": bearing_from,
         "forecast": None if county is None else {
-            "as_of": county.as_of.isoformat(), "seed_g": county.forecast_seed_g, "oil_g": county.forecast_oil_g,
+            "as_of": county.as_of.isoformat(), "bearing_centimu": county.bearing_centimu, "seed_g": county.forecast_seed_g, "oil_g": county.forecast_oil_g,
             "harvested_g": county.harvested_seed_g, "curve_only": county.curve_only},
     }

@@ -10,7 +10,6 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
-from .. import geo
 from ..admin.models import Township
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
@@ -18,15 +17,8 @@ from ..ledger import trace
 from ..ledger.models import STANDING, Event, EventLine, Shipment
 from ..nursery.models import SeedlingDispatch
 from ..planting.models import PlantingRecord, Plot
-from .models import Forecast
 
 STATUSES = ("planted", "renovated", "young", "bearing")
-E6 = 1_000_000
-
-
-def outline() -> dict:
-    """Youyang's outline (GeoJSON): oilchain/geo.py reads it once."""
-    return geo.outline_geojson()
 
 
 @dataclass(frozen=True)
@@ -98,6 +90,10 @@ def plots(session: Session, season: int, scope: Scope) -> list[dict]:
     ids = plot_ids_query(scope)
     if ids is not None:
         query = query.where(Plot.id.in_(ids))
+    # A plot's colour keeps the simple rule (planted at least the smallest
+    # bearing age ago): a plot is one point of one colour, while the forecast
+    # counts its stands per variety group, a share of a plot possibly young.
+    # The township table and the indices take the forecast's bearing area.
     bearing_from = season - trace.bearing_years(session)
     found = []
     for plot_id, name, township_id, cooperative_id, area, lat, lon, planted, new, renovation in session.execute(query):
@@ -129,6 +125,8 @@ def dispatch_flows(session: Session, season: int, scope: Scope) -> list[dict]:
     )
     if scope.kind == "nursery":
         query = query.where(Event.org_id == scope.org_id)
+    elif scope.kind == "processor":  # nurseries' records, not the processor's (as a nursery sees no shipments)
+        query = query.where(False)
     elif not scope.county:
         query = query.where(SeedlingDispatch.plot_id.in_(plot_ids_query(scope)))
     return [{"from": org, "plot": plot, "quantity": int(total)} for org, plot, total in session.execute(query)]
@@ -155,15 +153,6 @@ def shipment_flows(session: Session, season: int, scope: Scope) -> list[dict]:
     elif not scope.county:
         query = query.where(False)
     return [{"from": a, "to": b, "quantity": int(total)} for a, b, total in session.execute(query)]
-
-
-def latest_forecast(session: Session, season: int) -> dict:
-    """The nightly run's latest forecast of the season: {township_id or None: Forecast}."""
-    as_of = session.execute(select(func.max(Forecast.as_of)).where(Forecast.season == season)).scalar()
-    if as_of is None:
-        return {}
-    rows = session.execute(select(Forecast).where(Forecast.season == season, Forecast.as_of == as_of)).scalars()
-    return {row.township_id: row for row in rows}
 
 
 def township_names(session: Session) -> dict[int, str]:

@@ -6,22 +6,24 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
-from .. import clock, db
+from .. import clock, db, geo
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..errors import Forbidden
 from ..forms import Form
-from ..i18n import format_metric
+from ..i18n import format_metric, format_permille
 from ..reports import services as reports
+from ..units import from_base
 from ..web import attempt, done
 from . import displays, forecast_panel, indices, mapdata
 from .forms import DisplayForm
-from .queries import Scope, outline
+from .queries import Scope
+from .warnings import standing
 
 bp = Blueprint("brain", __name__, url_prefix="/brain")
 MAP_ROLES = ("cooperative", "processor", "nursery", *BUREAU_ROLES)
 SEASONS = range(2000, 2101)
+ORG_LOTS = {"nursery": "seedling", "processor": "oil"}  # the lots a click on the map's organization opens
 SCREEN_REFRESH_SECONDS = 180  # the big screen fetches its data again every three minutes
 
 
@@ -35,18 +37,15 @@ def season() -> int:
 
 
 def link(endpoint: str | None, **args) -> str | None:
-    """The page a figure sums, or None while that page is not there."""
-    if endpoint is None:
-        return None
-    try:
-        return url_for(endpoint, **args)
-    except BuildError:
-        return None
+    """The page a figure sums (None: a figure without one)."""
+    return None if endpoint is None else url_for(endpoint, **args)
 
 
 def payload(scope: Scope, chosen: int) -> dict:
     """The map's data with the addresses its clicks open."""
     data = mapdata.map_data(db.session(), chosen, scope)
+    for org in data["orgs"]:  # that organization's own lots (its seedlings, its oil)
+        org["url"] = url_for("trace.lots", kind=ORG_LOTS[org["kind"]], owner=org["id"])
     data["urls"] = {
         "plot": url_for("planting.plot", plot_id=0),
         "township": url_for("reports.records", metric="planted_new", year=chosen, township=0) if scope.county else None,
@@ -61,9 +60,9 @@ def index_text(found: indices.Index) -> str:
     if found.value is None:
         return "—"
     if found.unit == "permille":
-        return format_decimal(found.value / 10, format="#,##0.0") + "%"
+        return format_permille(found.value)
     if found.unit == "milli":
-        return format_decimal(found.value / 1000, format="#,##0.00") + " " + _("mg KOH/g")
+        return format_decimal(from_base(found.value, 3), format="#,##0.00") + " " + _("mg KOH/g")
     return format_metric(found.value, found.unit)
 
 
@@ -74,14 +73,12 @@ def index_rows(chosen: int) -> list[dict]:
 
 def ticker() -> list[dict]:
     """The standing warnings for the big screen, in the reader's language."""
-    shown = []
-    for warning in indices.standing_list(db.session()):
-        try:
-            words = _(warning.message, **warning.values)
-        except (KeyError, ValueError, TypeError):
-            words = _(warning.message)
-        shown.append({"severity": warning.severity, "subject_label": warning.subject_label, "text": words})
-    return shown
+    # The warnings page's wording (its values as kg, yuan, %): one function for
+    # both. Imported here, not at the top: warning_views imports this module's bp.
+    from .warning_views import message_of
+
+    return [{"severity": warning.severity, "subject_label": warning.subject_label, "text": message_of(warning)}
+            for warning in standing.visible(db.session(), indices.COUNTY, state="standing", limit=20)]
 
 
 @bp.route("/")
@@ -96,7 +93,7 @@ def index():
         "forecast": forecast_panel.panel(db.session(), chosen) if scope.county else None,
         "data_url": None,
         "refresh_seconds": None,
-        "own_warnings": None if scope.county else indices.standing_warnings(db.session(), current_user.org_id),
+        "own_warnings": None if scope.county else standing.open_count(db.session(), current_user),
     }
     return render_template("brain/index.html", **context)
 
@@ -147,7 +144,7 @@ def map_json():
 @bp.route("/outline.json")
 def outline_json():
     """Youyang's outline for the charts (public: it is the county's shape)."""
-    response = jsonify(outline())
+    response = jsonify(geo.outline_geojson())
     response.cache_control.max_age = 86400
     return response
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import clock, codes, db, reference
+from .. import clock, codes, db
 from ..auth.models import Organization
 from ..brain.models import WarningRule
+from ..brain.warnings import thresholds_of
 from ..errors import NotFound
 from ..ledger.models import Lot
 from ..processing.models import Product, ProductLot
@@ -125,12 +126,10 @@ def copied_thresholds(session: Session) -> dict[str, int]:
     """When a genuine serial looks copied: scanned from at least `networks`
     networks or on at least `days` days. The brain's `copied_code` warning
     rule holds them (one table for the warning and the consumer's page);
-    the documented defaults (reference.WARNING_RULES) where a value is missing."""
-    thresholds = dict(reference.WARNING_RULES["copied_code"][1])
+    the documented defaults where a value is missing (warnings.thresholds_of,
+    the evaluation's own reading)."""
     rule = session.exec(select(WarningRule).where(WarningRule.kind == "copied_code")).first()
-    if rule is not None:
-        thresholds.update({name: int(value) for name, value in rule.thresholds.items() if name in thresholds})
-    return thresholds
+    return {name: int(value) for name, value in thresholds_of(rule or WarningRule(kind="copied_code", thresholds={})).items()}
 
 
 def bottle_url(base_url: str, key: str, gtin: str, lot_code: str, number: int) -> str:

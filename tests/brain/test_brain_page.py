@@ -231,3 +231,70 @@ def test_a_season_out_of_range_is_not_found(auth, client, world):
     auth.login("bureau")
     assert client.get("/brain/?season=1500").status_code == 404
     assert client.get("/brain/map.json?season=99999").status_code == 404
+
+
+def test_the_big_screen_words_a_warning_as_the_warnings_page_does(app, auth, client, world):
+    with chain.db_session(app) as session:
+        session.add(Warning(kind="processing_lag", severity="warning", subject_kind="township", subject_id=1,
+                            subject_label="麻旺镇", message="%(unprocessed_g)s unprocessed, %(share_permille)s of the harvest.",
+                            values={"unprocessed_g": 11_904_000, "share_permille": 1000}, state="open"))
+        session.commit()
+    auth.login("bureau")
+    screen = client.get(f"/brain/screen?season={SEASON}").get_data(as_text=True)
+    assert "11,904 unprocessed, 100% of the harvest." in screen
+    data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    assert data["warnings"][0]["text"] == "11,904 unprocessed, 100% of the harvest."
+
+
+def test_the_township_table_takes_the_forecast_bearing_area(app, auth, client, world):
+    auth.login("bureau")
+    before = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    township = world.plots["mawang"].township_id
+    plots_rule = next(row["bearing"] for row in before["townships"] if row["id"] == township)
+    assert plots_rule != 1234
+    with chain.db_session(app) as session:
+        for township_id in (None, township):
+            session.add(Forecast(season=SEASON, as_of=date(2025, 12, 19), township_id=township_id, bearing_centimu=1234,
+                                 curve_seed_g=1, harvested_seed_g=0, forecast_seed_g=1, forecast_oil_g=0,
+                                 oil_permille=250, curve_only=True))
+        session.commit()
+    data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    assert next(row["bearing"] for row in data["townships"] if row["id"] == township) == 1234
+    assert data["forecast"]["bearing_centimu"] == 1234
+    html = client.get(f"/brain/?season={SEASON}").get_data(as_text=True)
+    bearing = re.search(r'data-index="bearing_area">.*?class="index-value">([^<]*)<', html, re.S).group(1)
+    assert bearing == "12.34 mu"
+    auth.login("coop")  # one organization's plots: the plots' own rule (the forecast is whole townships')
+    data = client.get("/brain/map.json", query_string={"season": SEASON}).get_json()
+    assert next(row["bearing"] for row in data["townships"] if row["id"] == township) == plots_rule
+
+
+def test_a_processor_sees_no_nurserys_dispatches(app, auth, client, world):
+    with chain.db_session(app) as session:
+        chain.seed_at_processor(session, world)
+        session.commit()
+    season = chain.DISPATCHED_ON.year
+    auth.login("nursery")
+    data = client.get("/brain/map.json", query_string={"season": season}).get_json()
+    assert [row["seedlings"] for row in data["townships"]] == [2_000]
+    auth.login("processor")
+    data = client.get("/brain/map.json", query_string={"season": season}).get_json()
+    assert [p["name"] for p in data["plots"]] == ["老屋基"]
+    assert data["dispatches"] == [] and [row["seedlings"] for row in data["townships"]] == [0]
+
+
+def test_a_screen_token_whose_manager_is_gone_says_so(app, client, world):
+    from oilchain.auth import services
+    from oilchain.auth.models import User
+
+    with chain.db_session(app) as session:
+        token, _record = services.issue_token(session, user_id=world.actors["bureau"].user_id,
+                                              org_id=world.orgs["bureau"].id, purpose="display", label="hall", days=30)
+        user = session.get(User, world.actors["bureau"].user_id)
+        user.active = False
+        session.add(user)
+        session.commit()
+    refused = client.get("/brain/screen", query_string={"token": token})
+    assert refused.status_code == 403
+    text = refused.get_data(as_text=True)
+    assert "can no longer show the screen" in text and "record harvests" not in text
