@@ -152,6 +152,25 @@ def test_nightly_runs_racing_reactions_leave_one_standing_warning_and_never_fail
         assert invariants.violations(session) == {}
 
 
+def test_racing_forecast_runs_of_a_day_leave_one_set_of_rows(app, world, engine):
+    """12 runs of the same day's forecast at once (the schedule and an
+    admin's "run now", many times over): each succeeds, the later ones
+    replacing the earlier ones' rows, and the day has one row per township
+    and one for the county (on PostgreSQL each used to insert its own set)."""
+    from oilchain.brain.models import Forecast, ForecastOutlook
+
+    with db_session(app) as session:
+        chain.full_chain(session, world)
+    outcome = races.nightly_runs(app, engine, 12)
+    assert outcome.errors == [] and len(outcome.won) == 12, outcome.summary()
+    assert len({tuple(lines) for lines in outcome.won}) == 1  # the same forecast, whoever wrote it last
+    with db_session(app) as session:
+        townships = session.exec(select(Forecast.township_id).where(Forecast.as_of == races.NIGHT)).all()
+        assert len(townships) == len(set(townships)) and townships.count(None) == 1 and len(townships) > 1
+        years = session.exec(select(ForecastOutlook.year)).all()
+        assert len(years) == len(set(years)) == 5
+
+
 # --- over HTTP, through a real server ------------------------------------------------------------
 
 
