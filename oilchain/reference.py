@@ -105,15 +105,23 @@ OIL_PERMILLE_OF_SEED = 250
 # season's total by a day of the year, per mille. "harvest" is Youyang's
 # harvest window: picking from mid-October (寒露 varieties) to late November
 # (霜降 and later ones), most of it in the first three weeks of November.
-# The target metrics' profiles follow when their records fall: grading of
-# seedlings in winter and spring, planting from February to April, sales
-# and pressing after the harvest.
+# The target metrics' profiles follow when their records count, which is
+# not always when the work is done: seedlings when graded (winter and
+# spring, some after the autumn lifting), pressing and its oil after the
+# harvest (and the last season's seed early in the year), sales all year
+# with the Spring Festival and the new oil. New and renovated plantations
+# are planted from February to April but count only once the bureau has
+# accepted them (reports.metrics counts the accepted area, not the planted
+# one), after the survival check: acceptance comes in October and
+# November, so their profiles stay at 0 until the end of August and reach
+# 1000 by the end of the year (a spring profile would call every target
+# behind all spring and summer, before anything could be accepted).
 SEASON_CURVES = {
     "harvest": ((10, 10, 0), (10, 20, 120), (11, 1, 420), (11, 10, 700), (11, 20, 920), (11, 30, 1_000)),
     "seedlings_raised": ((1, 31, 150), (2, 28, 350), (3, 31, 550), (4, 30, 650), (9, 30, 700), (10, 31, 800),
                          (11, 30, 920), (12, 31, 1_000)),
-    "planted_new": ((1, 31, 0), (2, 28, 300), (3, 31, 750), (4, 30, 1_000)),
-    "renovated": ((1, 31, 0), (2, 28, 300), (3, 31, 750), (4, 30, 1_000)),
+    "planted_new": ((8, 31, 0), (9, 30, 50), (10, 31, 450), (11, 30, 950), (12, 31, 1_000)),
+    "renovated": ((8, 31, 0), (9, 30, 50), (10, 31, 450), (11, 30, 950), (12, 31, 1_000)),
     "seed_processed": ((1, 31, 120), (2, 28, 200), (3, 31, 240), (10, 31, 260), (11, 30, 650), (12, 31, 1_000)),
     "oil_output": ((1, 31, 120), (2, 28, 200), (3, 31, 240), (10, 31, 260), (11, 30, 650), (12, 31, 1_000)),
     "output_value": ((1, 31, 110), (2, 28, 200), (3, 31, 260), (6, 30, 380), (9, 30, 480), (10, 31, 560),

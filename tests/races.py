@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask_babel import force_locale
 from sqlmodel import Session, select
@@ -65,10 +65,16 @@ def race_engine(url: str, threads: int):
     return db.make_engine(url, pool_size=threads + 2)
 
 
-def race(app, engine, work, threads: int = THREADS) -> Outcome:
+def own_commits(session, call):
+    """For work that commits its own steps (the nightly run through
+    jobs.execute), instead of the one transaction db.transaction gives a request."""
+    return call()
+
+
+def race(app, engine, work, threads: int = THREADS, through=db.transaction) -> Outcome:
     """Run `work(session, i)` in `threads` threads at once, each in its own
-    app context and session, through the app's commit path. Refusals are
-    kept as (i, message)."""
+    app context and session, through the app's commit path (`through`).
+    Refusals are kept as (i, message)."""
     barrier = threading.Barrier(threads)
     outcome = Outcome()
     lock = threading.Lock()
@@ -78,7 +84,7 @@ def race(app, engine, work, threads: int = THREADS) -> Outcome:
             session = Session(engine, expire_on_commit=False)
             try:
                 barrier.wait(timeout=60)
-                result = db.transaction(session, lambda: work(session, i))
+                result = through(session, lambda: work(session, i))
                 kind, value = "won", result
             except DomainError as error:
                 with force_locale("en"):  # as an English reader sees it (tests read the words)
@@ -431,6 +437,51 @@ def run_scenario(app, engine, world, scenario: Scenario, threads: int = THREADS)
     return Result(outcome, sequential, broken)
 
 
+
+
+# --- the brain's nightly run ---------------------------------------------------------
+
+
+NIGHT = date(2025, 12, 19)  # the nightly run of the test clock's day: yesterday's
+
+
+def warned_chain(session, world) -> dict:
+    """The full chain with a copied code (9 networks scanned one of its
+    product lot's serials): the nightly run's copied_code finds it."""
+    from oilchain.public.models import SerialScan
+
+    built = chain.full_chain(session, world)
+    at = datetime(2025, 12, 10, tzinfo=timezone.utc)
+    session.add(SerialScan(lot_id=built.product_lot.id, serial=3, first_scan_at=at, last_scan_at=at, count=9, networks=9))
+    session.commit()
+    return {"product_lot_id": built.product_lot.id, "oil_code": built.oil.code}
+
+
+def nightly_or_test(app, engine, world, data, threads: int) -> Outcome:
+    """Even threads run the nightly job for NIGHT as the scheduler does
+    (jobs.execute: it commits its own steps, records a failure); odd ones
+    record a quality test below every grade of the chain's oil, whose
+    reaction warns of the product lot bottled from it, the warning the
+    night's quality_below_grade evaluation writes too."""
+    from oilchain import jobs
+    from oilchain.lab import LabValues
+
+    def work(session, i):
+        if i % 2 == 0:
+            return jobs.execute(session, jobs.JOBS["nightly_brain"], NIGHT.isoformat(), trigger="manual").status
+        return db.transaction(session, lambda: processing.record_quality_test(
+            session, actor=world.actors["processor"], lot_code=data["oil_code"], tested_on=chain.SOLD_ON,
+            values=LabValues(acid_value=3_500, peroxide_value=120, moisture=60), laboratory="重庆市林产品质量检验检测中心").id)
+
+    return race(app, engine, work, threads, through=own_commits)
+
+
+def nightly_runs(app, engine, threads: int) -> Outcome:
+    """`threads` runs of the nightly job's forecast step for NIGHT at once
+    (the scheduled run and an admin's "run now")."""
+    from oilchain.brain import nightly
+
+    return race(app, engine, lambda session, i: nightly.forecast_step(session, NIGHT), threads, through=own_commits)
 
 
 # --- sign-in failures ---------------------------------------------------------------

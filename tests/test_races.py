@@ -123,6 +123,54 @@ def test_a_sequential_bottling_after_the_recall_is_refused_and_writes_nothing(ap
     assert f"on hold under recall #{recall_id}" in str(refused.value.message)
 
 
+# --- the brain's nightly run ------------------------------------------------------------
+
+
+def test_nightly_runs_racing_reactions_leave_one_standing_warning_and_never_fail(app, world, engine):
+    """12 threads: six nightly runs of the same day, six quality tests below
+    grade whose reaction writes the warning the night writes too. Each run
+    commits its forecast, then each rule on its own, and runs a rule again
+    when a racing writer's warning came first: every run is recorded ok,
+    every test is recorded, one standing warning per kind and subject."""
+    from oilchain.admin.models import JobRun
+    from oilchain.brain.models import Warning
+
+    with db_session(app) as session:
+        data = races.warned_chain(session, world)
+    outcome = races.nightly_or_test(app, engine, world, data, 12)
+    assert outcome.errors == [] and outcome.refused == [], outcome.summary()
+    with db_session(app) as session:
+        runs = session.exec(select(JobRun.status, JobRun.message).where(JobRun.job_id == "nightly_brain")).all()
+        assert [status for status, _ in runs] == ["ok"] * 6, [message[-1500:] for status, message in runs if status != "ok"]
+    assert outcome.won.count("ok") == 6 and len(outcome.won) == 12, outcome.summary()  # six runs, six test ids
+    with db_session(app) as session:
+        standing = session.exec(select(Warning.kind, Warning.subject_kind, Warning.subject_id)
+                                .where(Warning.state != "resolved")).all()
+        assert len(standing) == len(set(standing))
+        assert {("copied_code", "lot", data["product_lot_id"]),
+                ("quality_below_grade", "lot", data["product_lot_id"])} <= set(standing)
+        assert invariants.violations(session) == {}
+
+
+def test_racing_forecast_runs_of_a_day_leave_one_set_of_rows(app, world, engine):
+    """12 runs of the same day's forecast at once (the schedule and an
+    admin's "run now", many times over): each succeeds, the later ones
+    replacing the earlier ones' rows, and the day has one row per township
+    and one for the county (on PostgreSQL each used to insert its own set)."""
+    from oilchain.brain.models import Forecast, ForecastOutlook
+
+    with db_session(app) as session:
+        chain.full_chain(session, world)
+    outcome = races.nightly_runs(app, engine, 12)
+    assert outcome.errors == [] and len(outcome.won) == 12, outcome.summary()
+    assert len({tuple(lines) for lines in outcome.won}) == 1  # the same forecast, whoever wrote it last
+    with db_session(app) as session:
+        townships = session.exec(select(Forecast.township_id).where(Forecast.as_of == races.NIGHT)).all()
+        assert len(townships) == len(set(townships)) and townships.count(None) == 1 and len(townships) > 1
+        years = session.exec(select(ForecastOutlook.year)).all()
+        assert len(years) == len(set(years)) == 5
+
+
 # --- over HTTP, through a real server ------------------------------------------------------------
 
 

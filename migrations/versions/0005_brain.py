@@ -77,10 +77,11 @@ def upgrade() -> None:
     sa.Column('curve_only', sa.Boolean(), nullable=False),
     sa.Column('computed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_forecast_township_id_township')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_forecast'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forecast')),
+    sa.UniqueConstraint('season', 'as_of', 'township_id', name=op.f('uq_forecast_season_as_of_township_id'))
     )
     with op.batch_alter_table('forecast', schema=None) as batch_op:
-        batch_op.create_index('ix_forecast_season_as_of', ['season', 'as_of'], unique=False)
+        batch_op.create_index('uq_forecast_county', ['season', 'as_of'], unique=True, sqlite_where=sa.text('township_id IS NULL'), postgresql_where=sa.text('township_id IS NULL'))
 
     op.create_table('warning',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -159,7 +160,7 @@ def downgrade() -> None:
 
     op.drop_table('warning')
     with op.batch_alter_table('forecast', schema=None) as batch_op:
-        batch_op.drop_index('ix_forecast_season_as_of')
+        batch_op.drop_index('uq_forecast_county', sqlite_where=sa.text('township_id IS NULL'), postgresql_where=sa.text('township_id IS NULL'))
 
     op.drop_table('forecast')
     op.drop_table('yield_curve')

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlmodel import Session
 
 from .. import reference
@@ -38,6 +38,7 @@ from .stands import Planting, stands
 
 OUTLOOK_YEARS = 5
 BACKTEST_DAYS = ((10, 1), (10, 15), (11, 1), (11, 15))  # as-of days of a finished season
+COMPUTE_LOCK = 120_001  # PostgreSQL advisory lock key of compute (any number no other lock uses)
 
 
 @dataclass
@@ -156,7 +157,15 @@ def outlook(session: Session, season: int, as_of: date, curves=None) -> list[tup
 def compute(session: Session, as_of: date) -> Estimate:
     """The forecast as of `as_of` into Forecast (that day's rows replaced)
     and the outlook into ForecastOutlook (the season's replaced); flushed,
-    committed by the caller in one transaction."""
+    committed by the caller in one transaction, through db.transaction
+    (brain.nightly.forecast_step): when another run of the same day commits
+    first, its rows (which this delete did not see) refuse this insert on
+    the unique keys (one row per township and day, one county row), and the
+    retry replaces them. On PostgreSQL the runs take turns first (a
+    transaction-scoped advisory lock; SQLite's writers always do), so a
+    dozen at once are a dozen turns, not a dozen retries."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMPUTE_LOCK})
     curves = curve_data.load(session)
     result = estimate(session, as_of, curves)
     season = result.season

@@ -54,10 +54,18 @@ class Forecast(SQLModel, table=True):
     """The season's forecast of dry seed as of one day, for one township
     (township_id) or the county (NULL). Rebuilt by the nightly run for its
     day (a rerun replaces the day's rows); the rows of earlier days stay,
-    the history the accuracy is measured on."""
+    the history the accuracy is measured on. One row per township and day,
+    and one county row (township_id NULL, which a unique constraint would
+    take as distinct: a partial unique index of its own), so two runs at
+    once cannot both write the day: the later one replaces the other's rows
+    (brain.nightly retries it)."""
 
     __tablename__ = "forecast"
-    __table_args__ = (Index("ix_forecast_season_as_of", "season", "as_of"),)
+    __table_args__ = (
+        UniqueConstraint("season", "as_of", "township_id"),
+        Index("uq_forecast_county", "season", "as_of", unique=True,
+              sqlite_where=text("township_id IS NULL"), postgresql_where=text("township_id IS NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     season: int
     as_of: date

@@ -121,6 +121,24 @@ def test_a_rerun_for_the_same_day_writes_the_same_rows(session, world):
     assert len(session.exec(select(Forecast)).all()) == 6
 
 
+def test_the_database_holds_one_row_per_township_and_one_county_row_a_day(session, world):
+    """What makes two runs of a day at once replace rather than duplicate
+    each other (the race is tests/test_races.py's): a second township row,
+    or a second county row (township NULL), of the same day is refused."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    forecast.compute(session, date(2025, 11, 1))
+    session.commit()
+    for township in (None, session.exec(select(Township.id).where(Township.name == "麻旺镇")).one()):
+        session.add(Forecast(season=2025, as_of=date(2025, 11, 1), township_id=township, bearing_centimu=0, curve_seed_g=0,
+                             harvested_seed_g=0, forecast_seed_g=0, forecast_oil_g=0, oil_permille=250))
+        with pytest.raises(IntegrityError):
+            session.commit()
+        session.rollback()
+    assert len(session.exec(select(Forecast)).all()) == 3
+
+
 def past_season(session, world):
     """2024: 麻旺 picked 8 t on 25 October and 4 t on 12 November; 龙潭 none."""
     chain.harvest_lot(session, world, grams=8_000 * KG, on=date(2024, 10, 25))

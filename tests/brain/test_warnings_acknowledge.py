@@ -85,9 +85,13 @@ def test_a_rule_turned_off_is_not_evaluated(app, world):
         session.commit()
         from oilchain.brain import warnings
 
+        # Not evaluated: its standing warning resolved (nothing would ever
+        # resolve it otherwise), and no new one while it is off.
+        assert warnings.evaluate(session, TODAY)["copied_code"] == {"found": 0, "new": 0, "resolved": 1}
+        session.commit()
         assert "copied_code" not in warnings.evaluate(session, TODAY)
         session.commit()
-        assert [w.state for w in of_kind(session, "copied_code")] == ["open"]  # left as it was
+        assert [w.state for w in of_kind(session, "copied_code")] == ["resolved"]
 
 
 def test_an_acknowledgement_needs_a_reason_and_writes_nothing_without_one(app, world):

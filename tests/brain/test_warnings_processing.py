@@ -93,3 +93,35 @@ def test_a_test_below_the_grade_the_product_claims(app, world):
         found = evaluate(session, TODAY, "quality_below_grade")
         assert [(w.subject_id, w.values["reached_grade"], w.values["wanted_grade"]) for w in found] == [
             (built.product_lot.id, "grade2", "grade1")]
+
+
+def test_no_pressing_in_the_window_is_a_backlog_only_once_the_seed_is_older_than_days(app, world):
+    """Seed hulled on 11-10 and received on 11-21, nothing pressed yet: on
+    11-22 it is 12 days old, within the 30 days; on 12-20 it is 40."""
+    with db_session(app) as session:
+        chain.seed_at_processor(session, world)
+        assert evaluate(session, date(2025, 11, 22), "pressing_backlog") == []
+        [warning] = evaluate(session, TODAY, "pressing_backlog")
+        assert (warning.subject_id, warning.state, warning.values["seed_g"]) == (
+            world.orgs["processor"].id, "open", RECEIVED_G)
+
+
+def test_a_reversed_pressing_is_no_part_of_the_quality_drift(app, world):
+    """Two tests of 0.85 on the oil of one pressing, two of 1.20 on the oil
+    of a pressing then reversed (recorded in error): no drift."""
+    from oilchain import ledger
+
+    with db_session(app) as session:
+        *_, seed, _husk = chain.seed_at_processor(session, world)
+        set_thresholds(session, "quality_drift", tests=2)
+        kept, _ = chain.press(session, world, inputs=[(lot_by_code(session, seed.code), 1_000 * KG)], oil=250 * KG,
+                              cake=700 * KG)
+        wrong, _ = chain.press(session, world, inputs=[(lot_by_code(session, seed.code), 990 * KG)], oil=250 * KG,
+                               cake=700 * KG)
+        for day, oil, acid in ((1, kept, 850), (2, kept, 850), (3, wrong, 1_200), (4, wrong, 1_200)):
+            chain.quality(session, world, oil=lot_by_code(session, oil.code), acid=acid, on=date(2025, 12, day))
+        ledger.reverse_event(session, actor=world.actors["processor"],
+                             event_id=chain.event_that_made(session, lot_by_code(session, wrong.code)).id,
+                             reason="录错了压榨")
+        session.commit()
+        assert evaluate(session, TODAY, "quality_drift") == []

@@ -5,7 +5,8 @@ findings; `evaluate` turns them into `warning` rows.
 A finding with a standing (open or acknowledged) warning of its kind and
 subject moves that row's last_seen (and its message, values, severity); a
 new one is a new row; a standing warning of an evaluated kind that is not
-found any more is resolved. So a rerun gives the same rows: the partial
+found any more is resolved, and so are those of a kind whose rule was
+switched off (or that is no longer declared). So a rerun gives the same rows: the partial
 unique index (one standing warning per kind and subject) stands behind it.
 
 The rules are grouped by the records they read: planting (acceptance,
@@ -52,15 +53,28 @@ def thresholds_of(rule: WarningRule) -> dict:
 
 
 def evaluate(session: Session, day: date, kinds: tuple[str, ...] | None = None) -> dict:
-    """Run every enabled rule (or those of `kinds`) for `day`: {kind:
-    {"found", "new", "resolved"}}. Flushes, never commits."""
-    summary = {}
-    for rule in session.exec(select(WarningRule).where(WarningRule.enabled.is_(True)).order_by(WarningRule.id)):
-        if rule.kind not in RULES or (kinds is not None and rule.kind not in kinds):
-            continue
-        findings = RULES[rule.kind](session, day, thresholds_of(rule))
-        summary[rule.kind] = apply(session, rule, findings)
-    return summary
+    """Evaluate every kind (or those of `kinds`) for `day` (evaluate_kind):
+    {kind: {"found", "new", "resolved"}}. Flushes, never commits."""
+    return {kind: evaluate_kind(session, day, kind) for kind in kinds_to_evaluate(session, kinds)}
+
+
+def kinds_to_evaluate(session: Session, kinds: tuple[str, ...] | None = None) -> list[str]:
+    """Every kind with an enabled rule, and every kind with standing
+    warnings (a rule switched off, or a kind no longer declared, whose
+    warnings evaluate_kind resolves), of `kinds` when given."""
+    enabled = session.exec(select(WarningRule.kind).where(WarningRule.enabled.is_(True))).all()
+    standing = session.exec(select(Warning.kind).where(Warning.state.in_(STANDING_STATES)).distinct()).all()
+    return sorted(kind for kind in {*enabled, *standing} if kinds is None or kind in kinds)
+
+
+def evaluate_kind(session: Session, day: date, kind: str) -> dict:
+    """One kind for `day`: its rule's findings stored (apply); when the rule
+    is off or the kind is no longer declared, its standing warnings are
+    resolved (nothing evaluates them any more). Flushes, never commits."""
+    rule = session.exec(select(WarningRule).where(WarningRule.kind == kind)).first()
+    if rule is None or not rule.enabled or kind not in RULES:
+        return apply(session, rule or WarningRule(kind=kind), [])
+    return apply(session, rule, RULES[kind](session, day, thresholds_of(rule)))
 
 
 def apply(session: Session, rule: WarningRule, findings: list[Finding], *, only_subjects: set | None = None) -> dict:
@@ -108,4 +122,4 @@ def evaluate_subjects(session: Session, kind: str, find, subjects: set) -> dict 
     return apply(session, rule, find(thresholds_of(rule)), only_subjects=subjects)
 
 
-__all__ = ["Finding", "RULES", "evaluate", "evaluate_subjects"]
+__all__ = ["Finding", "RULES", "evaluate", "evaluate_kind", "evaluate_subjects", "kinds_to_evaluate"]

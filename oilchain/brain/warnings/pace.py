@@ -1,6 +1,6 @@
 """Rules on pace, each against its season curve (brain.models.SeasonCurve),
-never a straight line: a township's harvest behind its forecast for the
-date, a target behind what the months so far call for."""
+never a straight line: a township's harvest behind what its curve expects
+by the date, a target behind what the months so far call for."""
 
 from datetime import date
 
@@ -17,9 +17,12 @@ from .base import Finding, season_share
 
 def harvest_behind(session: Session, day: date, thresholds: dict) -> list[Finding]:
     """The latest forecast of the season (up to `day`) per township: the
-    seed harvested by its date against the forecast times the harvest
-    window's share of that date, once that share reaches
-    `min_expected_permille`."""
+    seed harvested by its date against what the township's curve expects
+    harvested by then (the curve's seed for the season times the harvest
+    window's share of that date), once that share reaches
+    `min_expected_permille`. Not against the forecast: that holds the
+    harvest already (harvested + the curve's share still to come), so a
+    township behind lowers its own yardstick."""
     as_of = session.exec(
         select(Forecast.as_of).where(Forecast.season == day.year, Forecast.as_of <= day)
         .order_by(Forecast.as_of.desc()).limit(1)
@@ -34,15 +37,16 @@ def harvest_behind(session: Session, day: date, thresholds: dict) -> list[Findin
         select(Forecast, Township).join(Township, Township.id == Forecast.township_id)
         .where(Forecast.season == day.year, Forecast.as_of == as_of).order_by(Township.id)
     ):
-        expected = forecast.forecast_seed_g * share // 1000
+        expected = forecast.curve_seed_g * share // 1000
         if expected <= 0 or forecast.harvested_seed_g * 1000 >= expected * thresholds["permille"]:
             continue
         findings.append(Finding.of("township", township.id, township.name, _l(
             "%(township)s: %(harvested_g)s kg of seed harvested by %(as_of)s, %(done_permille)s of the %(expected_g)s kg "
-            "the forecast of %(forecast_g)s kg expects by then (%(share_permille)s of the harvest window).",
+            "its yield curve expects harvested by then (%(share_permille)s of the harvest window, of the %(curve_g)s kg "
+            "the curve expects for the season).",
             township=township.name, harvested_g=forecast.harvested_seed_g, as_of=as_of.isoformat(),
             done_permille=forecast.harvested_seed_g * 1000 // expected, expected_g=expected,
-            forecast_g=forecast.forecast_seed_g, share_permille=share), township=township.id))
+            curve_g=forecast.curve_seed_g, share_permille=share), township=township.id))
     return findings
 
 

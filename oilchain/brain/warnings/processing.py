@@ -39,14 +39,26 @@ def seed_unpressed(session: Session, day: date, thresholds: dict) -> list[Findin
     ]
 
 
-def pressing_backlog(session: Session, day: date, thresholds: dict) -> list[Finding]:
-    """Seed on hand over the seed pressed a day over the last `pace_days`."""
-    on_hand = dict(session.exec(
+def _seed_on_hand(session: Session, before: date | None = None) -> dict[int, int]:
+    """g of seed each processor holds (of lots made before `before`, when given)."""
+    query = (
         select(Lot.owner_org_id, func.sum(Lot.remaining))
         .join(Organization, Organization.id == Lot.owner_org_id)
         .where(Lot.kind == "seed", Lot.status == "active", Lot.remaining > 0, Organization.kind == "processor")
         .group_by(Lot.owner_org_id)
-    ).all())
+    )
+    if before is not None:
+        query = query.where(Lot.produced_on < before)
+    return {org_id: int(grams) for org_id, grams in session.exec(query).all()}
+
+
+def pressing_backlog(session: Session, day: date, thresholds: dict) -> list[Finding]:
+    """Seed on hand over the seed pressed a day over the last `pace_days`:
+    more than `days` of it at that pace. A processor that pressed nothing in
+    the window has no pace: it is behind once it holds seed older than
+    `days` (seed that came in last night is no backlog yet)."""
+    on_hand = _seed_on_hand(session)
+    old_seed = _seed_on_hand(session, before=day - timedelta(days=thresholds["days"]))
     window = thresholds["pace_days"]
     pressed = dict(session.exec(
         select(Event.org_id, -func.sum(EventLine.delta))
@@ -60,6 +72,8 @@ def pressing_backlog(session: Session, day: date, thresholds: dict) -> list[Find
     for org in session.exec(select(Organization).where(Organization.id.in_(list(on_hand) or [0])).order_by(Organization.id)):
         seed, done = int(on_hand[org.id]), int(pressed.get(org.id) or 0)
         if done <= 0:
+            if not old_seed.get(org.id):
+                continue
             message = _l("%(org)s holds %(seed_g)s kg of seed and pressed none in the last %(window)s days.",
                          org=org.name, seed_g=seed, window=window)
         elif seed * window // done > thresholds["days"]:
@@ -73,13 +87,14 @@ def pressing_backlog(session: Session, day: date, thresholds: dict) -> list[Find
 
 
 def _tests_by_processor(session: Session, day: date) -> dict[int, list[QualityTest]]:
-    """Standing tests of oil up to `day`, per processor that pressed it, oldest first."""
+    """Standing tests of oil up to `day`, per processor that pressed it (a
+    pressing not reversed), oldest first."""
     made = aliased(EventLine)
     rows = session.exec(
         select(QualityTest, Event.org_id)
         .join(made, (made.lot_id == QualityTest.lot_id) & (made.role == "output"))
         .join(Event, (Event.id == made.event_id) & (Event.kind == "press"))
-        .where(QualityTest.withdrawn_at.is_(None), QualityTest.tested_on <= day)
+        .where(QualityTest.withdrawn_at.is_(None), QualityTest.tested_on <= day, STANDING)
         .order_by(QualityTest.tested_on, QualityTest.id)
     ).all()
     found: dict[int, list[QualityTest]] = {}

@@ -3,7 +3,7 @@ an organization those about its own records. An acknowledged warning
 stays (with who, why and when) until its condition no longer holds."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from ... import clock, db
@@ -27,8 +27,11 @@ def visible(session: Session, actor: Actor, *, state: str | None = None, kind: s
         query = query.where(Warning.state != "resolved")
     if kind:
         query = query.where(Warning.kind == kind)
-    rows = list(session.exec(query.order_by(Warning.last_seen.desc(), Warning.id.desc()).limit(limit)))
-    return sorted(rows, key=lambda w: (w.state == "resolved", SEVERITY_ORDER.get(w.severity, 3)))
+    # Ordered before the limit, so a long list keeps its most severe standing warnings.
+    resolved_last = case((Warning.state == "resolved", 1), else_=0)
+    severity = case(SEVERITY_ORDER, value=Warning.severity, else_=len(SEVERITY_ORDER))
+    return list(session.exec(
+        query.order_by(resolved_last, severity, Warning.last_seen.desc(), Warning.id.desc()).limit(limit)))
 
 
 def open_count(session: Session, actor: Actor) -> int:
