@@ -1,7 +1,7 @@
 """What every view shares: running a service for a form, answering htmx and
 plain requests alike, and the error pages."""
 
-from flask import Response, flash, redirect, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_htmx import HTMX
 from flask_htmx import make_response as htmx_response
@@ -192,3 +192,11 @@ def _http_error(error):
     if status == 500:
         db.session().rollback()
     return render_template("error.html", status=status, message=messages.get(status, str(error))), status
+
+
+def get_or_404(model, row_id: int):
+    """The row of `model` with this id, or a 404 page."""
+    row = db.session().get(model, row_id)
+    if row is None:
+        abort(404)
+    return row

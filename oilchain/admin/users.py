@@ -3,7 +3,7 @@ bureau's audit log, on the admin blueprint."""
 
 from datetime import date
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -13,17 +13,14 @@ from ..auth import accounts, sessions
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization, User
 from ..forms import Form
-from ..web import attempt, done, htmx, int_arg
+from ..web import attempt, done, get_or_404, htmx, int_arg
 from . import audit_log
 from .forms import ResetPasswordForm
 from .views import bp
 
 
 def user_or_404(user_id: int) -> User:
-    user = db.session().get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return get_or_404(User, user_id)
 
 
 def user_page(user: User, reset: ResetPasswordForm, status: int = 200, toggle: Form | None = None):

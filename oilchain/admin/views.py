@@ -13,7 +13,7 @@ from ..nursery import services as nursery_services
 from ..sales import services as sales_services
 from ..sales.models import PriceBound
 from ..units import from_base, to_base, yuan_to_fen
-from ..web import attempt, done, form_step
+from ..web import attempt, done, form_step, get_or_404
 from . import services
 from .forms import (AgeLimitForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm, StandardForm, TownshipForm, UserForm,
                     YieldGroupForm, price_defaults)
@@ -68,10 +68,7 @@ def organization_page(org: Organization, form: PositionForm, status: int = 200):
 
 
 def organization_or_404(org_id: int) -> Organization:
-    org = db.session().get(Organization, org_id)
-    if org is None:
-        abort(404)
-    return org
+    return get_or_404(Organization, org_id)
 
 
 @bp.route("/organizations/<id:org_id>")
@@ -178,10 +175,7 @@ def variety_page(variety: Variety, form: YieldGroupForm, status: int = 200):
 
 
 def variety_or_404(variety_id: int) -> Variety:
-    variety = db.session().get(Variety, variety_id)
-    if variety is None:
-        abort(404)
-    return variety
+    return get_or_404(Variety, variety_id)
 
 
 @bp.route("/varieties/<id:variety_id>")

@@ -16,6 +16,7 @@ from ..reports import services as reports
 from ..units import from_base
 from ..web import attempt, done
 from . import displays, forecast_panel, indices, mapdata
+from .wording import message_of
 from .forms import DisplayForm
 from .queries import Scope
 from .warnings import standing
@@ -75,7 +76,6 @@ def ticker() -> list[dict]:
     """The standing warnings for the big screen, in the reader's language."""
     # The warnings page's wording (its values as kg, yuan, %): one function for
     # both. Imported here, not at the top: warning_views imports this module's bp.
-    from .warning_views import message_of
 
     return [{"severity": warning.severity, "subject_label": warning.subject_label, "text": message_of(warning)}
             for warning in standing.visible(db.session(), indices.COUNTY, state="standing", limit=20)]

@@ -1,27 +1,13 @@
 """The warning list in Chromium: an organization acknowledges its warning
 with the htmx form (the card swaps in place); screenshots in both languages."""
 
-from datetime import datetime, timezone
-
 from oilchain.brain.models import Warning
-from oilchain.public.models import SerialScan
 
-from .. import chain
 from ..browser_server import REPO
 from ..chain import PASSWORD, db_session
-from .warned import acknowledge_in_browser, evaluate
+from .warned import acknowledge_in_browser, copied_code_warning
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-
-
-def warned(app, world) -> int:
-    with db_session(app) as session:
-        built = chain.full_chain(session, world)
-        at = datetime(2025, 12, 10, tzinfo=timezone.utc)
-        session.add(SerialScan(lot_id=built.product_lot.id, serial=3, first_scan_at=at, last_scan_at=at, count=9,
-                               networks=9))
-        session.commit()
-        return evaluate(session, chain.TODAY.date(), "copied_code")[0].id
 
 
 def signed_in(browser, live_server, username: str, lang: str):
@@ -38,7 +24,7 @@ def signed_in(browser, live_server, username: str, lang: str):
 
 
 def test_an_organization_acknowledges_its_warning_in_the_browser(app, world, live_server, browser):
-    warning_id = warned(app, world)
+    warning_id = copied_code_warning(app, world)
     live_server.start()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context, page = signed_in(browser, live_server, "processor", "zh_CN")

@@ -1,18 +1,15 @@
 """The warning pages: the list and its filters, the htmx acknowledgement,
 the rules page's bad input, the start pages' open warnings."""
 
-from datetime import datetime, timezone
-
 import pytest
 from sqlmodel import select
 
 from oilchain.brain.models import Warning, WarningRule
-from oilchain.public.models import SerialScan
 
 from .. import chain
 from ..chain import db_session, nothing_written
 from ..http import HX, assert_refused, field_error, page
-from .warned import evaluate
+from .warned import copied_code_warning
 
 TODAY = chain.TODAY.date()
 pytestmark = pytest.mark.usefixtures("english")
@@ -21,13 +18,7 @@ pytestmark = pytest.mark.usefixtures("english")
 @pytest.fixture
 def warned(app, world):
     """A copied-code warning about the processor's product lot."""
-    with db_session(app) as session:
-        built = chain.full_chain(session, world)
-        at = datetime(2025, 12, 10, tzinfo=timezone.utc)
-        session.add(SerialScan(lot_id=built.product_lot.id, serial=3, first_scan_at=at, last_scan_at=at, count=9,
-                               networks=9))
-        session.commit()
-        return evaluate(session, TODAY, "copied_code")[0].id
+    return copied_code_warning(app, world)
 
 
 def test_the_list_shows_the_bureau_everything_and_an_organization_its_own(client, auth, world, warned):

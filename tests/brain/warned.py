@@ -1,9 +1,14 @@
 """Helpers for the warning tests: evaluate and read back a kind's warnings."""
 
+from datetime import datetime, timezone
+
 from sqlmodel import select
 
 from oilchain.brain import warnings
 from oilchain.brain.models import Warning, WarningRule
+from oilchain.public.models import SerialScan
+
+from .. import chain
 
 
 def evaluate(session, day, kind: str) -> list[Warning]:
@@ -59,3 +64,15 @@ def acknowledge_in_browser(page, warning_id: int, reason: str) -> str:
     text = page.locator(card).inner_text()
     assert reason in text
     return text
+
+
+def copied_code_warning(app, world) -> int:
+    """The whole chain, and a copied-code warning about the processor's
+    product lot (a bottle scanned from nine networks): its id."""
+    with chain.db_session(app) as session:
+        built = chain.full_chain(session, world)
+        at = datetime(2025, 12, 10, tzinfo=timezone.utc)
+        session.add(SerialScan(lot_id=built.product_lot.id, serial=3, first_scan_at=at, last_scan_at=at, count=9,
+                               networks=9))
+        session.commit()
+        return evaluate(session, chain.TODAY.date(), "copied_code")[0].id
