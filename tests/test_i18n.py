@@ -24,9 +24,14 @@ def extracted_ids() -> set[str]:
     return ids
 
 
+def forms(value) -> tuple[str, ...]:
+    """A message's id or string as its forms: one, or a plural's several (ngettext)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
 def test_every_message_id_has_a_chinese_translation():
     catalogue = read_po((CATALOGUE / "messages.po").open("rb"))
-    translated = {m.id: m.string for m in catalogue if m.id}
+    translated = {forms(m.id)[0]: all(forms(m.string)) for m in catalogue if m.id}
     missing = sorted(i for i in extracted_ids() if not translated.get(i))
     assert missing == []
 
@@ -35,12 +40,14 @@ def test_placeholders_survive_translation():
     catalogue = read_po((CATALOGUE / "messages.po").open("rb"))
     for message in catalogue:
         if message.id and message.string:
-            assert sorted(re.findall(r"%\(\w+\)s", message.id)) == sorted(re.findall(r"%\(\w+\)s", message.string)), message.id
+            wanted = sorted(re.findall(r"%\(\w+\)s", forms(message.id)[0]))
+            for string in forms(message.string):
+                assert sorted(re.findall(r"%\(\w+\)s", string)) == wanted, message.id
 
 
 def test_compiled_catalogue_matches_its_source():
-    source = {m.id: m.string for m in read_po((CATALOGUE / "messages.po").open("rb")) if m.id and m.string}
-    compiled = {m.id: m.string for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes())) if m.id}
+    source = {forms(m.id): forms(m.string) for m in read_po((CATALOGUE / "messages.po").open("rb")) if m.id and m.string}
+    compiled = {forms(m.id): forms(m.string) for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes())) if m.id}
     assert compiled == source
 
 
