@@ -51,6 +51,15 @@ class Sold(Happened):
 
 
 @dataclass(frozen=True)
+class LotSplit(Happened):
+    """Part of a lot became a lot of its own: what the original is beyond
+    the ledger (an oil lot's method, a by-product product) the part is too."""
+
+    original_lot_id: int
+    part_lot_id: int
+
+
+@dataclass(frozen=True)
 class SurvivalChecked(Happened):
     planting_id: int
 

@@ -14,6 +14,9 @@ def kind_label(kind: str):
         "oil": _l("Oil"),
         "cake": _l("Seed cake"),
         "product": _l("Bottled product"),
+        "saponin": _l("Tea saponin"),
+        "meal": _l("Extracted meal"),
+        "goods": _l("By-product product"),
         "loss": _l("Loss"),
     }.get(kind, kind)
 
@@ -31,6 +34,12 @@ def event_label(kind: str):
         "press": _l("Pressing"),
         "bottle": _l("Bottling"),
         "sell": _l("Sale"),
+        "extract": _l("Saponin extraction"),
+        "leach": _l("Solvent extraction"),
+        "make": _l("By-product making"),
+        "refine": _l("Refining"),
+        "blend": _l("Blending"),
+        "split": _l("Split"),
         "dispose": _l("Disposal"),
         "reverse": _l("Correction (reversal)"),
     }.get(kind, kind)
@@ -64,6 +73,18 @@ CHANNELS = {
     "supermarket": _l("Supermarket"),
     "gift": _l("Gift boxes"),
     "export": _l("Outside the province"),
+}
+OIL_METHODS = {
+    "cold_pressed": _l("Cold pressed"),
+    "hot_pressed": _l("Hot pressed"),
+    "solvent": _l("Solvent extracted"),
+}
+REFINING_STEPS = {
+    "degumming": _l("Degumming"),
+    "deacidification": _l("Deacidification"),
+    "bleaching": _l("Bleaching"),
+    "deodorization": _l("Deodorization"),
+    "dewaxing": _l("Dewaxing"),
 }
 ROLES = {
     "admin": _l("Administrator"),

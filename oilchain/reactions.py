@@ -10,8 +10,10 @@ the queue is empty.
 
 from . import events, provenance
 from .brain.warnings import reactions as warnings
+from .byproducts import services as byproducts
 from .nursery import services as nursery
 from .planting import services as planting
+from .processing import services as processing
 
 TABLE = events.Table(
     reactions={
@@ -24,6 +26,8 @@ TABLE = events.Table(
         # A sale far from the product's usual prices, a low survival count: warned of at once.
         events.Sold: (warnings.sold,),
         events.SurvivalChecked: (warnings.survival_checked,),
+        # The part split off a lot is what the original is (oil of its method, a by-product product).
+        events.LotSplit: (processing.part_is_alike, byproducts.part_is_alike),
         # A correction: the nursery's own records follow, and every bottle
         # made downstream of what it touched is told again.
         events.EventReversed: (nursery.undo_grading, nursery.reopen_after_dispatch, provenance.upstream_corrected),

@@ -40,6 +40,34 @@ YIELD_BOUNDS = {
     ("press", "loss"): (0, 150),
     ("bottle", "product"): (950, 1000),
     ("bottle", "loss"): (0, 50),
+    # Seed cake holds about 12-16% tea saponin; water or ethanol extraction
+    # recovers 5-15% of the cake as crude saponin, the rest is meal and water.
+    ("extract", "saponin"): (40, 180),
+    ("extract", "meal"): (650, 950),
+    ("extract", "loss"): (0, 250),
+    # Pressed cake keeps 5-9% oil; solvent extraction (浸出) takes most of it.
+    ("leach", "oil"): (20, 120),
+    ("leach", "meal"): (800, 970),
+    ("leach", "loss"): (0, 100),
+    # Refining (degumming, deacidification, bleaching, deodorization) loses
+    # 1-15% of crude oil, more for a high acid value.
+    ("refine", "oil"): (850, 990),
+    ("refine", "loss"): (10, 150),
+    # Blending loses only what stays in pipes and tanks.
+    ("blend", "oil"): (980, 1000),
+    ("blend", "loss"): (0, 20),
+    # By-product products, by the kind they are made from (byproducts: make),
+    # as a share of inputs + untraced ingredients: husks carbonize to 20-35%
+    # activated carbon; cake and meal composted with manure lose water;
+    # a detergent is mostly water and surfactant around its saponin.
+    ("make_husk", "goods"): (100, 600),
+    ("make_husk", "loss"): (400, 900),
+    ("make_cake", "goods"): (500, 1000),
+    ("make_cake", "loss"): (0, 500),
+    ("make_meal", "goods"): (500, 1000),
+    ("make_meal", "loss"): (0, 500),
+    ("make_saponin", "goods"): (700, 1000),
+    ("make_saponin", "loss"): (0, 300),
 }
 
 
@@ -62,8 +90,26 @@ DISPATCH_AGE_LIMITS = {"grafting": 1095, "cutting": 1095, "seedling": 1095, "tis
 # Plausible prices (sales.models.PriceBound): within 50%..200% of the
 # product's median of the last 90 days (at least 3 sales), else ¥40..¥1,000
 # per kg of oil (camellia oil sells at about ¥100..¥400 per kg).
-PRICE_BOUNDS = {"product": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
-                                floor_fen_per_kg=4_000, ceiling_fen_per_kg=100_000)}
+# Bulk lots are priced per kg: oil like the bottled product; seed cake
+# ¥0.5..¥20 (feed and fertilizer, about ¥2..¥5); husks ¥0.1..¥10 (fuel,
+# about ¥0.5); crude tea saponin ¥5..¥300 (about ¥20..¥60 at 60%); meal
+# like cake; by-product products ¥1..¥500 (a packed unit by its weight).
+PRICE_BOUNDS = {
+    "product": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                    floor_fen_per_kg=4_000, ceiling_fen_per_kg=100_000),
+    "oil": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                floor_fen_per_kg=4_000, ceiling_fen_per_kg=100_000),
+    "cake": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                 floor_fen_per_kg=50, ceiling_fen_per_kg=2_000),
+    "husk": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                 floor_fen_per_kg=10, ceiling_fen_per_kg=1_000),
+    "saponin": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                    floor_fen_per_kg=500, ceiling_fen_per_kg=30_000),
+    "meal": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                 floor_fen_per_kg=50, ceiling_fen_per_kg=2_000),
+    "goods": dict(window_days=90, min_sales=3, low_percent=50, high_percent=200,
+                  floor_fen_per_kg=100, ceiling_fen_per_kg=50_000),
+}
 
 
 # The yield curve (ledger.models.YieldCurve): expected dry seed, g per mu, by

@@ -32,6 +32,7 @@ class Facts:
     plots: dict = field(default_factory=dict)  # plot id -> Plot
     reversals: dict = field(default_factory=dict)  # reversed event id -> reversal Event
     after_grading: dict = field(default_factory=dict)  # grade event id -> plants left in the batch
+    before_split: dict = field(default_factory=dict)  # split event id -> what the original held before it
 
 
 def load_facts(session: Session, events: list[Event]) -> Facts:
@@ -74,18 +75,27 @@ def load_facts(session: Session, events: list[Event]) -> Facts:
         facts.reversals = {r.reverses_event_id: r for r in session.exec(select(Event).where(Event.id.in_(reversal_ids)))}
     if by_kind["grade"]:
         # What was left in each graded batch: its lines up to the grading (a
-        # grading has the one line of its batch), for all gradings at once.
-        grading, earlier = aliased(EventLine), aliased(EventLine)
-        facts.after_grading = {
-            event_id: int(total)  # PostgreSQL sums BIGINTs as NUMERIC
-            for event_id, total in session.exec(
-                select(grading.event_id, func.sum(earlier.delta))
-                .join(earlier, (earlier.lot_id == grading.lot_id) & (earlier.event_id <= grading.event_id))
-                .where(grading.event_id.in_(by_kind["grade"]))
-                .group_by(grading.event_id)
-            )
-        }
+        # grading has the one line of its batch).
+        facts.after_grading = lot_totals(session, by_kind["grade"], "adjust", through_event=True)
+    if by_kind["split"]:
+        facts.before_split = lot_totals(session, by_kind["split"], "input", through_event=False)
     return facts
+
+
+def lot_totals(session: Session, event_ids: list[int], role: str, *, through_event: bool) -> dict[int, int]:
+    """For each event, the sum of the lines of its `role` line's lot up to
+    the event (with it, or before it), for all the events at once."""
+    own, earlier = aliased(EventLine), aliased(EventLine)
+    upto = earlier.event_id <= own.event_id if through_event else earlier.event_id < own.event_id
+    return {
+        event_id: int(total)  # PostgreSQL sums BIGINTs as NUMERIC
+        for event_id, total in session.exec(
+            select(own.event_id, func.sum(earlier.delta))
+            .join(earlier, (earlier.lot_id == own.lot_id) & upto)
+            .where(own.event_id.in_(event_ids), own.role == role)
+            .group_by(own.event_id)
+        )
+    }
 
 
 def reversed_receipt(session: Session, event: Event, lines: list[Line]):

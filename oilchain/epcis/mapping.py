@@ -14,6 +14,8 @@ Lots are quantities of a class, so events name lots in quantity lists
 | plant (seedlings used) | ObjectEvent | DELETE | installing |
 | plant (no seedlings: tending, top grafting) | ObjectEvent | OBSERVE | other |
 | dry_hull, press, bottle | TransformationEvent | | commissioning |
+| extract, leach, make, refine, blend | TransformationEvent | | commissioning |
+| split | TransformationEvent | | commissioning (the original in; the original and the part out) |
 | ship | ObjectEvent | OBSERVE | shipping |
 | receive | ObjectEvent | OBSERVE | receiving |
 | sell (retail, online) | ObjectEvent | OBSERVE | retail_selling |
@@ -71,6 +73,17 @@ def observed(action_roles):
 def transformation(event, facts, uris, lines) -> dict:
     return {"inputQuantityList": quantities(uris, lines, ("input",)),
             "outputQuantityList": quantities(uris, lines, ("output",))}
+
+
+def split_fields(event, facts, uris, lines) -> dict:
+    """One input, two outputs (DESIGN: the split keeps the original's code):
+    the original as it was before, then what stays of it and the part."""
+    taken = next(line for line in lines if line.role == "input")
+    part = next(line for line in lines if line.role == "output")
+    before = facts.before_split[event.id]
+    return {"inputQuantityList": [quantity_element(uris, taken.code, taken.unit, -before)],
+            "outputQuantityList": [quantity_element(uris, taken.code, taken.unit, -(before + taken.delta)),
+                                   quantity_element(uris, part.code, part.unit, part.delta)]}
 
 
 def dispatch_fields(event, facts, uris, lines) -> dict:
@@ -157,6 +170,12 @@ KINDS = {
     "sell": Kind((("ObjectEvent", "OBSERVE", "retail_selling"), ("ObjectEvent", "OBSERVE", "shipping")),
                  sell_fields, sell_class),
     "dispose": Kind((("ObjectEvent", "DELETE", "destroying"),), dispose_fields),
+    "extract": Kind((TRANSFORMATION,), transformation),
+    "leach": Kind((TRANSFORMATION,), transformation),
+    "make": Kind((TRANSFORMATION,), transformation),
+    "refine": Kind((TRANSFORMATION,), transformation),
+    "blend": Kind((TRANSFORMATION,), transformation),
+    "split": Kind((TRANSFORMATION,), split_fields),
 }
 UNKNOWN = Kind((FALLBACK,), observed(("input", "output", "adjust")))
 PLACED_AT_THE_PLOT = ("harvest", "plant")  # readPoint and bizLocation are the plot

@@ -6,6 +6,7 @@ face. Everything traceable is a lot; every step is an event of lines.
   balance      the mass balance inside the yield bounds (a pure function the county data uses too)
   holds        lots and plots on hold under a recall
   shipments    ship_lot, receive_lot
+  splits       split_lot (part of a lot becomes a lot of its own)
   corrections  reverse_event
   trace        upstream and downstream walks
 
@@ -36,6 +37,7 @@ from .recording import (
     too_little,
     unknown_lot,
 )
+from .splits import split_lot
 from .shipments import RECEIVE_GAIN_LIMIT_PERMILLE, RECEIVE_TOLERANCE_PERMILLE, open_shipment, receivable, receive_lot, ship_lot
 
 __all__ = [
@@ -45,5 +47,6 @@ __all__ = [
     "EARLIEST_DATE", "NewLot", "Recorded", "change_remaining", "check_date", "check_in_hands", "check_usable",
     "dispose_lot", "get_lot", "in_hands_since", "lock_lots", "lot_history", "owned_lots", "record_event",
     "remaining_from_lines", "require_owned", "too_little", "unknown_lot",
+    "split_lot",
     "RECEIVE_GAIN_LIMIT_PERMILLE", "RECEIVE_TOLERANCE_PERMILLE", "open_shipment", "receivable", "receive_lot", "ship_lot",
 ]

@@ -44,11 +44,13 @@ def yield_bounds(session: Session, step: str) -> dict[str, tuple[int, int]]:
             for b in session.exec(select(YieldBound).where(YieldBound.step == step))}
 
 
-def check_balance(session: Session, step: str, inputs, outputs) -> int:
+def check_balance(session: Session, step: str, inputs, outputs, untraced: int = 0) -> int:
     """Return the loss that closes the balance, or refuse the transformation
-    with the numbers (beside the output that is outside its bounds)."""
-    total_in = sum(amount for _, amount in inputs)
-    if total_in <= 0:
+    with the numbers (beside the output that is outside its bounds).
+    `untraced` ingredients count with the inputs: inputs + untraced =
+    outputs + loss, each share of that whole."""
+    total_in = sum(amount for _, amount in inputs) + untraced
+    if not inputs or total_in <= untraced:
         raise Invalid(_l("Choose at least one input lot and a quantity."), field="inputs")
     unit = inputs[0][0].unit
     loss, outside = balance(total_in, [(spec.kind, spec.balance_amount) for spec in outputs], yield_bounds(session, step))

@@ -33,6 +33,9 @@ class LotKind(str, Enum):
     OIL = ("oil", "g", "O")  # pressed oil (茶油)
     CAKE = ("cake", "g", "C")  # seed cake (茶粕), a by-product
     PRODUCT = ("product", "unit", "P")  # bottled product lot
+    SAPONIN = ("saponin", "g", "A")  # tea saponin (茶皂素), extracted from seed cake
+    MEAL = ("meal", "g", "M")  # extracted meal (脱皂粕、浸出粕): what cake leaves after extraction
+    GOODS = ("goods", "g", "G")  # a by-product product (by_product registry); in grams or, packed, in units
 
 
 class EventKind(str, Enum):
@@ -46,7 +49,13 @@ class EventKind(str, Enum):
     RECEIVE = "receive"  # the addressee weighs it in; ownership passes
     PRESS = "press"  # seed -> oil + cake + loss
     BOTTLE = "bottle"  # oil -> product units + loss
-    SELL = "sell"  # units leave a product lot
+    SELL = "sell"  # units (or grams) leave a lot to a buyer
+    EXTRACT = "extract"  # seed cake -> saponin + meal + loss (茶皂素提取)
+    LEACH = "leach"  # seed cake -> oil + meal + loss (solvent extraction, 浸出)
+    MAKE = "make"  # by-products (+ untraced ingredients) -> a by-product product
+    REFINE = "refine"  # crude oil -> refined oil + loss
+    BLEND = "blend"  # several oil lots -> one oil lot + loss (also oil put into an occupied tank)
+    SPLIT = "split"  # part of a lot becomes a lot of its own (the original keeps its code)
     DISPOSE = "dispose"  # a quantity destroyed or written off, with the reason (a recalled lot's way out)
     REVERSE = "reverse"  # undoes one earlier event
 
@@ -59,7 +68,12 @@ class LotStatus(str, Enum):
 
 LOT_UNITS = {kind.value: kind.unit for kind in LotKind}
 LOT_CODE_LETTERS = {kind.value: kind.letter for kind in LotKind}
-BY_PRODUCT_KINDS = (LotKind.HUSK.value, LotKind.CAKE.value)
+# Everything the mill makes beside camellia oil: no GI mark, no oil grade;
+# its sales are by-product output value.
+BY_PRODUCT_KINDS = (LotKind.HUSK.value, LotKind.CAKE.value, LotKind.SAPONIN.value, LotKind.MEAL.value,
+                    LotKind.GOODS.value)
+# Lot kinds sold by weight (a price per kg); bottled products sell by units.
+SOLD_BY_WEIGHT = (LotKind.OIL.value, *BY_PRODUCT_KINDS)
 LOT_STATUSES = tuple(status.value for status in LotStatus)
 EVENT_KINDS = tuple(kind.value for kind in EventKind)
 # Events that may still name a lot on hold: nothing else consumes one.
@@ -94,6 +108,10 @@ class Event(SQLModel, table=True):
     plot_id: int | None = Field(default=None, foreign_key="plot.id", index=True)
     # Mass that left the chain (moisture, husk dust, filter residue), in the inputs' unit.
     loss: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    # Ingredients from outside the chain a step added (a detergent's water and
+    # surfactant, a compost's manure), declared in the inputs' unit: the
+    # balance reads inputs + untraced = outputs + loss.
+    untraced: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     reverses_event_id: int | None = Field(default=None, foreign_key="event.id", unique=True)
     reversed_by_event_id: int | None = Field(default=None, foreign_key="event.id", unique=True)
     note: str = Field(default="", max_length=500)

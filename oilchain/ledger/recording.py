@@ -30,6 +30,7 @@ class NewLot:
     field: str | None = None
     equivalent: int | None = None
     owner_org_id: int | None = None
+    unit: str | None = None  # the kind's unit unless given (a by-product product packed in units)
 
     @property
     def balance_amount(self) -> int:
@@ -181,6 +182,7 @@ def record_event(
     input_fields: dict[int, str] | None = None,
     adjustments: list[tuple[Lot, int]] = (),
     loss: int = 0,
+    untraced: int = 0,
 ) -> Recorded:
     """Write one event: consume `inputs`, create `outputs`.
 
@@ -191,17 +193,21 @@ def record_event(
     has one quantity field for it; else the refusal names the lot (a form
     with a field per lot places it there).
     `adjustments` change a lot the actor owns by a signed amount (a grading's
-    rejects); `loss` records what left the chain when no step computes it.
+    rejects); `loss` records what left the chain when no step computes it;
+    `untraced` is what a step adds from outside the chain (in the inputs'
+    unit), which the balance counts with the inputs.
 
     Every lot it names is locked first (in id order), so the checks below
     read what racing requests committed, and a lot on hold is refused."""
     named = [lot for lot, _ in [*inputs, *adjustments]]
     fields = {lot.id: (input_fields or {}).get(lot.id) for lot, _ in inputs}
     check_step(session, actor, kind, occurred_on, inputs, adjustments, fields)
+    if untraced < 0:
+        raise Invalid(_l("The untraced ingredients cannot weigh less than nothing."), field="untraced")
     if step is not None:
-        loss = check_balance(session, step, inputs, outputs)
+        loss = check_balance(session, step, inputs, outputs, untraced)
     event = Event(kind=kind, org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, plot_id=plot_id,
-                  loss=loss, note=note)
+                  loss=loss, untraced=untraced, note=note)
     session.add(event)
     session.flush()
     for lot, amount in inputs:
@@ -240,7 +246,7 @@ def make_lot(session: Session, event: Event, spec: NewLot, actor: Actor) -> Lot:
     lot = Lot(
         code=codes.new_lot_code(session, spec.kind, event.occurred_on.year),
         kind=spec.kind,
-        unit=LOT_UNITS[spec.kind],
+        unit=spec.unit or LOT_UNITS[spec.kind],
         quantity=spec.quantity,
         remaining=spec.quantity,
         owner_org_id=spec.owner_org_id or actor.org_id,

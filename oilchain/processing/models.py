@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -20,6 +20,10 @@ class Product(SQLModel, table=True):
     shelf_life_days: int = 540
     # The lowest quality grade it may be sold at (None: any grade there is).
     lowest_grade: str | None = Field(default=None, foreign_key="quality_grade.code", max_length=12)
+    # A packed by-product product (byproducts.models.ByProduct) with this GTIN:
+    # its units get serials, labels and consumer pages as oil does, but
+    # neither a GI mark nor an oil grade. None: camellia oil.
+    by_product_id: int | None = Field(default=None, foreign_key="by_product.id", index=True)
 
 
 class ProductLot(SQLModel, table=True):
@@ -86,3 +90,44 @@ class QualityGrade(SQLModel, table=True):
     @property
     def limits(self) -> LabValues:
         return LabValues.of(self, prefix="max_")
+
+
+# How oil came out of the seed; the quality grades' limits differ by it.
+# Cold and hot pressing are pressing methods; solvent extraction (浸出) is a
+# step on seed cake (byproducts: leach), not a way of pressing.
+OIL_METHODS = ("cold_pressed", "hot_pressed", "solvent")
+PRESSING_METHODS = ("cold_pressed", "hot_pressed")
+
+
+class Tank(SQLModel, table=True):
+    """A named oil tank of a processor. It holds one oil lot at a time
+    (`lot_id`, unique): oil put into an occupied tank is blended with what
+    is in it into a new lot, which the tank then holds."""
+
+    __table_args__ = (UniqueConstraint("org_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True)
+    name: str = Field(max_length=40)
+    capacity_g: int | None = Field(default=None, sa_type=BigInteger)
+    lot_id: int | None = Field(default=None, foreign_key="lot.id", unique=True)
+    created_at: datetime = Field(default_factory=clock.utcnow)
+
+
+class OilLot(SQLModel, table=True):
+    """What an oil lot is beyond the ledger: how it was extracted, whether it
+    is still crude (毛油) or refined, and the tank it is in. Every oil lot
+    has one, written by the step that made it."""
+
+    __tablename__ = "oil_lot"
+    lot_id: int = Field(foreign_key="lot.id", primary_key=True)
+    method: str = Field(max_length=12)  # OIL_METHODS
+    refined: bool = Field(default=False)
+    tank_id: int | None = Field(default=None, foreign_key="tank.id", index=True)
+
+
+class Refining(SQLModel, table=True):
+    """The refining steps a `refine` event did (comma-separated codes of
+    labels.REFINING_STEPS: degumming, deacidification, ...)."""
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    steps: str = Field(max_length=120)

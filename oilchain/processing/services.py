@@ -13,7 +13,7 @@ from ..lab import LabValues
 from ..ledger.models import Lot
 from ..ledger import (NewLot, check_date, check_in_hands, get_lot, lock_lots, record_event, refuse_held,
                                require_owned)
-from .models import Product, ProductLot, QualityGrade, QualityTest
+from .models import PRESSING_METHODS, OilLot, Product, ProductLot, QualityGrade, QualityTest
 
 SERIAL_LIMIT = 10**codes.SERIAL_DIGITS
 # Ranges a lab value can take at all; outside them it is a typing error.
@@ -22,12 +22,15 @@ MEASURABLE = LabValues(acid_value=30_000, peroxide_value=5_000, moisture=10_000)
 
 
 def press(
-    session: Session, *, actor: Actor, inputs: list[tuple[Lot, int]], oil_g: int, cake_g: int, occurred_on: date
+    session: Session, *, actor: Actor, inputs: list[tuple[Lot, int]], oil_g: int, cake_g: int, occurred_on: date,
+    method: str = "hot_pressed",
 ) -> list[Lot]:
-    """Seed lots the processor owns in; an oil lot and a seed-cake lot out;
-    the rest is loss, so the balance closes."""
+    """Seed lots the processor owns in; a crude oil lot (of the pressing
+    method) and a seed-cake lot out; the rest is loss, so the balance closes."""
     if actor.role != "processor":
         raise Forbidden(_l("Only a processor presses oil."))
+    if method not in PRESSING_METHODS:
+        raise Invalid(_l("Choose how the seed was pressed: cold or hot."), field="method")
     for lot, _amount in inputs:
         if lot.kind != "seed":
             raise Invalid(_l("Lot %(code)s is not seed.", code=lot.code), lot=lot.code)
@@ -44,7 +47,18 @@ def press(
         outputs=[NewLot("oil", oil_g, field="oil"), NewLot("cake", cake_g, field="cake")],
         step="press",
     )
+    session.add(OilLot(lot_id=recorded.outputs[0].id, method=method))
+    session.flush()
     return recorded.outputs
+
+
+def part_is_alike(session: Session, happened: events.LotSplit) -> None:
+    """Reaction to a split: the part of an oil lot is oil of the same method
+    and state (in no tank: it was drawn off)."""
+    oil = session.get(OilLot, happened.original_lot_id)
+    if oil is not None:
+        session.add(OilLot(lot_id=happened.part_lot_id, method=oil.method, refined=oil.refined))
+        session.flush()
 
 
 def record_quality_test(
