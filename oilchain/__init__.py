@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .brain import curve_views  # noqa: F401  (the forecast's curves, on the brain blueprint)
     from .brain import warning_views  # noqa: F401  (early warnings' pages, on the brain blueprint)
     from .brain.views import bp as brain_bp
+    from .byproducts.views import bp as byproducts_bp
     from .downloads import queue as documents_queue
     from .downloads.views import bp as downloads_bp
     from .epcis.views import bp as epcis_bp
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         planting_bp,
         harvest_bp,
         processing_bp,
+        byproducts_bp,
         sales_bp,
         trace_bp,
         reports_bp,

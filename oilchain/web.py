@@ -138,6 +138,7 @@ def navigation() -> list[tuple[str, str]]:
                         ("brain.index", _("Map"))],
         "processor": [
             ("processing.index", _("Processing")),
+            ("byproducts.index", _("By-products")),
             ("sales.index", _("Sales")),
             ("trace.lots", _("Lots")),
             ("trace.unknown_scans", _("Unknown codes")),
@@ -151,6 +152,7 @@ def navigation() -> list[tuple[str, str]]:
             ("trace.lots", _("Lots")),
             ("trace.recall_list", _("Recalls")),
             ("gi.index", _("GI")),
+            ("byproducts.index", _("By-products")),
             ("trace.unknown_scans", _("Unknown codes")),
             ("reports.archive", _("Reports")),
             ("downloads.index", _("Documents")),

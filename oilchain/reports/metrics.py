@@ -12,12 +12,14 @@ from datetime import date
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.sql import Select
 
 from ..admin.models import Variety
 from ..auth.models import Organization
-from ..ledger.models import BY_PRODUCT_KINDS, STANDING, Event, EventLine, Lot
+from ..byproducts.models import ByProduct
+from ..byproducts.queries import first_makes
+from ..ledger.models import STANDING, Event, EventLine, Lot
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Acceptance, PlantingRecord, Plot
 from ..sales.models import Sale
@@ -126,32 +128,24 @@ def _sales(start: date, end: date) -> Select:
 
 
 def _by_products(start: date, end: date) -> Select:
-    """A by-product kind counts once, on the day it was first made in the
-    period: the first lot of each kind."""
-    made = (
-        select(
-            Lot.kind.label("kind"),
-            func.min(Lot.id).label("first_lot_id"),
-        )
-        .join(EventLine, and_(EventLine.lot_id == Lot.id, EventLine.role == "output"))
-        .join(Event, Event.id == EventLine.event_id)
-        .where(STANDING, Lot.kind.in_(BY_PRODUCT_KINDS), Event.occurred_on.between(start, end))
-        .group_by(Lot.kind)
-        .subquery()
-    )
+    """A by-product product counts once, the county over: on the day of its
+    first standing `make` ever (byproducts.queries), when that day falls in
+    the period, where its maker is. One first made in an earlier year, or
+    never made, does not count; two mills making it count it once."""
+    first = first_makes().subquery()
     return (
         select(
-            Lot.produced_on.label("day"),
+            first.c.day.label("day"),
             Organization.township_id.label("township_id"),
             literal(1).label("value"),
             Lot.code,
             Organization.name,
-            Lot.kind,
+            ByProduct.name.label("product"),
         )
-        .join(made, made.c.first_lot_id == Lot.id)
-        .join(EventLine, and_(EventLine.lot_id == Lot.id, EventLine.role == "output"))
-        .join(Event, Event.id == EventLine.event_id)
-        .join(Organization, Organization.id == Event.org_id)
+        .join(Lot, Lot.id == first.c.lot_id)
+        .join(Organization, Organization.id == first.c.org_id)
+        .join(ByProduct, ByProduct.id == first.c.by_product_id)
+        .where(first.c.day.between(start, end))
     )
 
 
@@ -170,7 +164,7 @@ METRICS: dict[str, Metric] = {
                (_l("Oil lot"), _l("Processor"))),
         Metric("output_value", "fen", _l("Processing output value"), _sales,
                (_l("Product lot"), _l("Processor"), _l("Buyer"), _l("Units"))),
-        Metric("by_products", "count", _l("By-products developed"), _by_products,
-               (_l("First lot"), _l("Processor"), _l("Kind"))),
+        Metric("by_products", "count", _l("New by-product products"), _by_products,
+               (_l("First lot"), _l("Maker"), _l("Product"))),
     )
 }

@@ -44,6 +44,7 @@ def dashboard():
         "metrics": METRICS,
         "charts": charts(found),
         "period": format_period(year, month),
+        "new_by_products": services.records(session, "by_products", year, month)[0],  # listed by name under the figures
     }
     if htmx and not htmx.boosted:
         return render_template("reports/_dashboard_body.html", **context)
