@@ -45,4 +45,4 @@ def registry(session: Session) -> list:
 
 
 def products(session: Session) -> list[ByProduct]:
-    return list(session.exec(select(ByProduct).order_by(ByProduct.name)))
+    return list(session.scalars(select(ByProduct).order_by(ByProduct.name)))
