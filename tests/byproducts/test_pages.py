@@ -88,3 +88,27 @@ def test_making_through_the_page(app, auth, world, cake):
     assert (made.kind, made.unit, made.quantity) == ("goods", "unit", 800)
     with db_session(app) as session:
         assert session.get(GoodsLot, made.id).by_product_id == soap.id
+
+
+BY_PRODUCT_PAGES = {"processor": ["/byproducts/", "/byproducts/register", "/byproducts/extract", "/byproducts/leach",
+                                  "/byproducts/make", "/processing/"],
+                    "bureau": ["/byproducts/", "/byproducts/register", "/reports/dashboard?year=2025"]}
+
+
+@pytest.mark.parametrize("role", sorted(BY_PRODUCT_PAGES))
+def test_the_pages_read_in_both_languages(app, client, auth, world, cake, role):
+    from ..test_languages import HAN, visible_text
+
+    build(app, lambda s: register(s, world, name="茶粕有机肥"))
+    data = ["茶粕有机肥", *(org.name for org in world.orgs.values())]
+    auth.login(role)
+    for url in BY_PRODUCT_PAGES[role]:
+        client.set_cookie("lang", "en")
+        text = visible_text(page(client.get(url)))
+        for value in data:
+            text = text.replace(value, " ")
+        assert not HAN.search(text), (url, [line for line in text.splitlines() if HAN.search(line)])
+        client.set_cookie("lang", "zh_CN")
+        chinese = visible_text(page(client.get(url)))
+        for english in ("By-product", "Seed cake", "Extract", "Untraced", "not made yet", "Register a by-product"):
+            assert english not in chinese, (url, english)
