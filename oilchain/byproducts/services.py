@@ -28,7 +28,7 @@ def register(
     """A by-product product in the county-wide registry (a processor's or a manager's)."""
     if actor.role not in REGISTRARS:
         raise Forbidden(_l("Only a processor or a manager registers by-product products."))
-    name = (name or "").strip()
+    name = db.fit(name, ByProduct.name)
     if not name:
         raise Invalid(_l("Give the product's name."), field="name")
     if session.exec(select(ByProduct).where(ByProduct.name == name)).first():
@@ -49,7 +49,7 @@ def register(
         if session.exec(select(Product).where(Product.gtin == gtin)).first() or \
                 session.exec(select(ByProduct).where(ByProduct.gtin == gtin)).first():
             raise Invalid(_l("GTIN %(gtin)s is already registered.", gtin=gtin), field="gtin")
-    product = ByProduct(name=db.fit(name, ByProduct.name), source_kind=source_kind, unit=unit,
+    product = ByProduct(name=name, source_kind=source_kind, unit=unit,
                         unit_grams=unit_grams if unit == "unit" else None, gtin=gtin, registered_by_org_id=actor.org_id)
     session.add(product)
     session.flush()
