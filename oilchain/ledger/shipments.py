@@ -56,6 +56,7 @@ def ship_lot(session: Session, *, actor: Actor, code: str, to_org_id: int, occur
 
 
 def destination(session: Session, actor: Actor, to_org_id: int) -> Organization:
+    """The organization a shipment goes to, if the actor may ship to it."""
     to_org = session.get(Organization, to_org_id)
     if to_org is None:
         raise Invalid(_l("Choose an organization to ship to."), field="to_org_id")
