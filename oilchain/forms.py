@@ -169,6 +169,11 @@ def KgField(label, high: Decimal = Decimal("10000000"), zero_allowed: bool = Fal
     return DecimalField(label, validators=validators, places=None, render_kw={"inputmode": "decimal"}, **kwargs)
 
 
+def OptionalKgField(label, high: Decimal = Decimal("10000000")):
+    """A weight in kilograms, to the gram, that may be left empty (None)."""
+    return DecimalField(label, validators=[Optional(), Exact(3, high=high)], places=None, render_kw={"inputmode": "decimal"})
+
+
 def MuField(label, high: Decimal = Decimal("100000"), low: Decimal | None = None):
     """An area in mu, to the hundredth; more than zero unless `low` allows it."""
     exact = Exact(2, high=high) if low is None else Exact(2, low=low, high=high, inclusive=True)

@@ -57,6 +57,15 @@ INVARIANTS = [
     Invariant("a reversed lot is never used by a standing event", f"""
         SELECT COUNT(*) FROM event_line l JOIN lot ON lot.id = l.lot_id JOIN event e ON e.id = l.event_id
         WHERE lot.status = 'reversed' AND l.role = 'input' AND {_STANDING.format(e='e')}"""),
+    Invariant("a split moves one lot's quantity to one new lot of its kind and unit, nothing lost or added", """
+        SELECT COUNT(*) FROM event e WHERE e.kind = 'split' AND (e.loss <> 0 OR e.untraced <> 0
+          OR (SELECT COUNT(*) FROM event_line l WHERE l.event_id = e.id AND l.role = 'input') <> 1
+          OR (SELECT COUNT(*) FROM event_line l WHERE l.event_id = e.id AND l.role = 'output') <> 1
+          OR (SELECT COUNT(*) FROM event_line l WHERE l.event_id = e.id AND l.role = 'adjust') <> 0
+          OR (SELECT SUM(l.delta) FROM event_line l WHERE l.event_id = e.id) <> 0
+          OR EXISTS (SELECT 1 FROM event_line i JOIN lot a ON a.id = i.lot_id JOIN event_line o ON o.event_id = i.event_id
+                     JOIN lot b ON b.id = o.lot_id WHERE i.event_id = e.id AND i.role = 'input' AND o.role = 'output'
+                     AND (a.kind <> b.kind OR a.unit <> b.unit)))"""),
     Invariant("seedlings dispatched (standing) within their grade's count", f"""
         SELECT COUNT(*) FROM seedling_batch b JOIN (
           SELECT d.batch_lot_id, SUM(CASE WHEN d.grade = 1 THEN d.quantity ELSE 0 END) AS g1,

@@ -228,6 +228,18 @@ def _ship(session, world, code, i):
     return ledger.ship_lot(session, actor=world.actors["coop"], code=code, to_org_id=to, occurred_on=chain.SHIPPED_ON)
 
 
+SPLIT_PART = 1_200 * KG  # more than half of the 2,000 kg seed lot: one split or split-ship can have it
+
+
+def _split_or_ship_part(session, world, code, i):
+    """Variant 0 splits 1,200 kg off the lot; variant 1 ships 1,200 kg of it."""
+    if i % 2 == 0:
+        return ledger.split_lot(session, actor=world.actors["coop"], code=code, quantity=SPLIT_PART,
+                                occurred_on=chain.SHIPPED_ON).code
+    return ledger.ship_part(session, actor=world.actors["coop"], code=code, to_org_id=world.orgs["processor2"].id,
+                            occurred_on=chain.SHIPPED_ON, quantity=SPLIT_PART).id
+
+
 def _graded_batch(session, world) -> str:
     return chain.seedling_batch(session, world, grade1=7_000, grade2=2_500, rejected=500).code
 
@@ -390,6 +402,8 @@ def _withdraw(session, world, test_id, i):
 SCENARIOS = [
     Scenario("receive", "a shipment is received at most once", _shipped_seed, _receive),
     Scenario("ship", "a lot has at most one open shipment", lambda s, w: _seed_lot(s, w).code, _ship),
+    Scenario("split", "a lot is split (or part of it shipped) only from what it holds", lambda s, w: _seed_lot(s, w).code,
+             _split_or_ship_part, variants=2),
     Scenario("dispatch", "grade I seedlings never below zero", _graded_batch, _dispatch),
     Scenario("gi_marks", "GI marks never above the lot's units", _eligible_product_lot, _issue_marks),
     Scenario("harvest_cap", "fruit per plot and year under its cap", _plot, _harvest),

@@ -14,7 +14,8 @@ Lots are quantities of a class, so events name lots in quantity lists
 | plant (seedlings used) | ObjectEvent | DELETE | installing |
 | plant (no seedlings: tending, top grafting) | ObjectEvent | OBSERVE | other |
 | dry_hull, press, bottle | TransformationEvent | | commissioning |
-| extract, leach, make, refine, blend | TransformationEvent | | commissioning |
+| extract, leach, refine, blend | TransformationEvent | | commissioning |
+| make | TransformationEvent | | commissioning (untraced ingredients in oilchain:untracedQuantity, kg) |
 | split | TransformationEvent | | commissioning (the original in; the original and the part out) |
 | ship | ObjectEvent | OBSERVE | shipping |
 | receive | ObjectEvent | OBSERVE | receiving |
@@ -29,7 +30,7 @@ from datetime import datetime
 
 from ..ledger.models import Event
 from .facts import Facts
-from .identifiers import TIME_ZONE_OFFSET, Uris, event_time, quantity_element, rfc3339_utc
+from .identifiers import TIME_ZONE_OFFSET, Uris, event_time, json_quantity, quantity_element, rfc3339_utc
 
 RETAIL_CHANNELS = ("retail", "online")  # sold to the consumer: retail_selling
 FALLBACK = ("ObjectEvent", "OBSERVE", None)  # a kind not in the table (none today)
@@ -73,6 +74,16 @@ def observed(action_roles):
 def transformation(event, facts, uris, lines) -> dict:
     return {"inputQuantityList": quantities(uris, lines, ("input",)),
             "outputQuantityList": quantities(uris, lines, ("output",))}
+
+
+def make_fields(event, facts, uris, lines) -> dict:
+    """A transformation; what it added from outside the chain (untraced
+    ingredients, in the inputs' unit: kg) in oilchain:untracedQuantity."""
+    doc = transformation(event, facts, uris, lines)
+    if event.untraced:
+        unit = next((line.unit for line in lines if line.role == "input"), "g")
+        doc["oilchain:untracedQuantity"] = json_quantity(event.untraced, unit)
+    return doc
 
 
 def split_fields(event, facts, uris, lines) -> dict:
@@ -172,7 +183,7 @@ KINDS = {
     "dispose": Kind((("ObjectEvent", "DELETE", "destroying"),), dispose_fields),
     "extract": Kind((TRANSFORMATION,), transformation),
     "leach": Kind((TRANSFORMATION,), transformation),
-    "make": Kind((TRANSFORMATION,), transformation),
+    "make": Kind((TRANSFORMATION,), make_fields),
     "refine": Kind((TRANSFORMATION,), transformation),
     "blend": Kind((TRANSFORMATION,), transformation),
     "split": Kind((TRANSFORMATION,), split_fields),

@@ -4,7 +4,7 @@ shipping), and the field app's tablet sign-in."""
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 
-from ..forms import ChoiceField, CountField, DayField, Form, KgField, LotInputsForm, TextField
+from ..forms import ChoiceField, CountField, DayField, Form, KgField, LotInputsForm, OptionalKgField, TextField
 from .services import MAX_PICKERS
 
 
@@ -24,6 +24,7 @@ class DryHullForm(LotInputsForm):
 class ShipForm(Form):
     code = ChoiceField(_l("Lot"), coerce=str)
     to_org_id = ChoiceField(_l("Ship to"))
+    quantity = OptionalKgField(_l("Part to ship (kg)"))
     occurred_on = DayField(_l("Shipped on"))
     note = TextField(_l("Note"), 500, required=False)
 

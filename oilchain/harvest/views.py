@@ -7,6 +7,7 @@ from .. import db
 from ..auth.access import roles_required
 from ..auth.models import Organization
 from .. import ledger
+from ..ledger.models import Lot
 from ..planting.services import plots_of
 from ..labels import kind_label
 from ..units import WEIGHT_DECIMALS, kg_to_g, show_quantity
@@ -77,6 +78,12 @@ def dry_hull():
     )
 
 
+def shipped(shipment):
+    """To the page of the lot that left: the part split off, or the whole lot."""
+    code = db.session().get(Lot, shipment.lot_id).code
+    return url_for("trace.lot", code=code), _("Lot %(code)s shipped.", code=code)
+
+
 @bp.route("/ship", methods=["GET", "POST"])
 @roles_required("cooperative", "processor")
 def ship():
@@ -94,15 +101,16 @@ def ship():
     ]
     return form_step(
         form,
-        lambda: ledger.ship_lot(
+        lambda: ledger.ship_part(
             session,
             actor=current_user,
             code=form.code.data,
             to_org_id=form.to_org_id.data,
             occurred_on=form.occurred_on.data,
+            quantity=None if form.quantity.data is None else kg_to_g(form.quantity.data),
             note=form.note.data or "",
         ),
-        done_to=lambda _shipment: (url_for("trace.lot", code=form.code.data), _("Lot %(code)s shipped.", code=form.code.data)),
+        done_to=shipped,
         partial="harvest/_ship_form.html",
         title=_("Ship a lot"),
         heading=_("Ship a lot to a processor"),

@@ -5,7 +5,7 @@ face. Everything traceable is a lot; every step is an event of lines.
   recording    record_event (and disposal), the checks every step passes, time order
   balance      the mass balance inside the yield bounds (a pure function the county data uses too)
   holds        lots and plots on hold under a recall
-  shipments    ship_lot, receive_lot
+  shipments    ship_lot, ship_part (split off, then shipped), receive_lot
   splits       split_lot (part of a lot becomes a lot of its own)
   corrections  reverse_event
   trace        upstream and downstream walks
@@ -38,7 +38,7 @@ from .recording import (
     unknown_lot,
 )
 from .splits import split_lot
-from .shipments import RECEIVE_GAIN_LIMIT_PERMILLE, RECEIVE_TOLERANCE_PERMILLE, open_shipment, receivable, receive_lot, ship_lot
+from .shipments import RECEIVE_GAIN_LIMIT_PERMILLE, RECEIVE_TOLERANCE_PERMILLE, open_shipment, receivable, receive_lot, ship_lot, ship_part
 
 __all__ = [
     "balance", "check_balance", "round_share", "yield_bounds",
@@ -48,5 +48,5 @@ __all__ = [
     "dispose_lot", "get_lot", "in_hands_since", "lock_lots", "lot_history", "owned_lots", "record_event",
     "remaining_from_lines", "require_owned", "too_little", "unknown_lot",
     "split_lot",
-    "RECEIVE_GAIN_LIMIT_PERMILLE", "RECEIVE_TOLERANCE_PERMILLE", "open_shipment", "receivable", "receive_lot", "ship_lot",
+    "RECEIVE_GAIN_LIMIT_PERMILLE", "RECEIVE_TOLERANCE_PERMILLE", "open_shipment", "receivable", "receive_lot", "ship_lot", "ship_part",
 ]

@@ -1,5 +1,6 @@
 """Shipment and receipt: a whole lot goes to a named organization, in
-transit until the addressee weighs it in; ownership passes at receipt."""
+transit until the addressee weighs it in; ownership passes at receipt.
+Part of a lot is shipped by splitting it off first (ship_part)."""
 
 from datetime import date
 
@@ -15,6 +16,7 @@ from .holds import refuse_held
 from .models import OPEN_SHIPMENT, Event, EventLine, Lot, Shipment
 from ..units import show_quantity
 from .recording import change_remaining, check_date, check_in_hands, get_lot, require_owned, too_little, unknown_lot
+from .splits import split_lot
 
 
 RECEIVE_TOLERANCE_PERMILLE = 20  # 2%: a larger weighbridge difference needs a reason
@@ -36,11 +38,7 @@ def ship_lot(session: Session, *, actor: Actor, code: str, to_org_id: int, occur
     refuse_held(session, [lot])
     check_date(occurred_on)
     check_in_hands(session, [lot], occurred_on)
-    to_org = session.get(Organization, to_org_id)
-    if to_org is None:
-        raise Invalid(_l("Choose an organization to ship to."), field="to_org_id")
-    if to_org.id == actor.org_id:
-        raise Invalid(_l("A lot cannot be shipped to its own owner."), field="to_org_id")
+    to_org = destination(session, actor, to_org_id)
     event = Event(kind="ship", org_id=actor.org_id, user_id=actor.user_id, occurred_on=occurred_on, note=note)
     session.add(event)
     session.flush()
@@ -55,6 +53,38 @@ def ship_lot(session: Session, *, actor: Actor, code: str, to_org_id: int, occur
     session.add_all([shipment, lot])
     session.flush()
     return shipment
+
+
+def destination(session: Session, actor: Actor, to_org_id: int) -> Organization:
+    """The organization a shipment goes to, if the actor may ship to it."""
+    to_org = session.get(Organization, to_org_id)
+    if to_org is None:
+        raise Invalid(_l("Choose an organization to ship to."), field="to_org_id")
+    if to_org.id == actor.org_id:
+        raise Invalid(_l("A lot cannot be shipped to its own owner."), field="to_org_id")
+    return to_org
+
+
+def ship_part(session: Session, *, actor: Actor, code: str, to_org_id: int, occurred_on: date,
+              quantity: int | None = None, note: str = "") -> Shipment:
+    """`quantity` of lot `code` leaves for a named organization: split off
+    (split_lot: the part is a lot of its own) and shipped, in the caller's
+    one transaction. No quantity, or all the lot holds, ships the whole lot.
+    Refusals (field `quantity`) name the lot and the numbers."""
+    if quantity is None:
+        return ship_lot(session, actor=actor, code=code, to_org_id=to_org_id, occurred_on=occurred_on, note=note)
+    lot = get_lot(session, code, for_update=True)
+    require_owned(lot, actor)
+    if quantity <= 0:
+        raise Invalid(_l("The part of lot %(code)s to ship must be more than zero; %(asked)s was given.",
+                         code=lot.code, asked=show_quantity(quantity, lot.unit)), field="quantity", lot=lot.code)
+    if quantity > lot.remaining:
+        raise too_little(lot, quantity, "quantity")
+    if quantity == lot.remaining:
+        return ship_lot(session, actor=actor, code=lot.code, to_org_id=to_org_id, occurred_on=occurred_on, note=note)
+    destination(session, actor, to_org_id)
+    part = split_lot(session, actor=actor, code=lot.code, quantity=quantity, occurred_on=occurred_on)
+    return ship_lot(session, actor=actor, code=part.code, to_org_id=to_org_id, occurred_on=occurred_on, note=note)
 
 
 def open_shipment(session: Session, lot: Lot) -> Shipment | None:

@@ -13,7 +13,7 @@ from ..errors import Invalid
 from ..errors import Message as _l
 from ..units import show_quantity
 from .models import Lot
-from .recording import NewLot, get_lot, record_event
+from .recording import NewLot, get_lot, record_event, require_owned
 
 # Bottled lots carry a serial range: they are sold by units, never split.
 NOT_SPLIT = ("product", "seedling")
@@ -25,10 +25,11 @@ def split_lot(session: Session, *, actor: Actor, code: str, quantity: int, occur
     the rest. Refused for a part not smaller than the lot: a whole lot is
     shipped or sold as it is."""
     lot = get_lot(session, code, for_update=True)
+    require_owned(lot, actor)  # before any number of another organization's lot is named
     if lot.kind in NOT_SPLIT:
         raise Invalid(_l("Lot %(code)s cannot be split: its units are sold or dispatched one by one.", code=lot.code),
                       field="code")
-    if quantity >= lot.remaining and quantity > 0:
+    if lot.status == "active" and quantity >= lot.remaining and quantity > 0:
         raise Invalid(
             _l("A part of %(part)s is not smaller than what lot %(code)s holds (%(remaining)s): "
                "ship or sell the whole lot instead.",

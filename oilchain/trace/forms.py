@@ -1,10 +1,10 @@
-"""The forms on a lot's page (corrections, disposal) and the bureau's recalls."""
+"""The forms on a lot's page (corrections, disposal, a split) and the bureau's recalls."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 from wtforms.validators import InputRequired
 
-from ..forms import ChoiceField, DayField, Exact, Form, TextField
+from ..forms import ChoiceField, DayField, Exact, Form, KgField, TextField
 from ..units import WEIGHT_DECIMALS
 
 
@@ -17,6 +17,11 @@ class DisposeForm(Form):
                             render_kw={"inputmode": "decimal"})
     reason = TextField(_l("Reason for the disposal"), 500)
     occurred_on = DayField(_l("Disposed of on"))
+
+
+class SplitForm(Form):
+    quantity = KgField(_l("Part to split off (kg)"))
+    occurred_on = DayField(_l("Split on"))
 
 
 class RecallForm(Form):

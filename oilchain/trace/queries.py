@@ -1,12 +1,13 @@
 """What the lot pages show."""
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from ..admin.models import Township, Variety
 from ..auth.actor import Actor
 from ..auth.models import Organization, User
 from ..harvest.models import HarvestRecord
-from ..ledger.models import Event, EventLine, Lot, Shipment
+from ..ledger.models import STANDING, Event, EventLine, Lot, Shipment
 from ..ledger import lot_history
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Plot
@@ -14,7 +15,7 @@ from ..processing.models import Product, ProductLot, QualityTest
 from ..gi.services import marked_ranges
 from ..processing.quality import grade_of
 from .recalls import holds_of
-from .services import took_part
+from .services import participated_in, took_part
 
 PAGE_SIZE = 50
 
@@ -115,3 +116,47 @@ def label_lines(session: Session, lot: Lot) -> list[str]:
         lines.append(product)
     lines.append(session.get(Organization, lot.owner_org_id).name)
     return lines
+
+
+def split_links(session: Session, actor: Actor, lot: Lot) -> dict:
+    """The parts split off the lot (standing splits: each part, its
+    quantity, and whom it was last shipped to) and the lot it was split
+    from. A lot the reader took no part in is not named by its code (as in
+    a trace): a part downstream is only counted; the original upstream is
+    named by its kind and owner."""
+    taken, made = aliased(EventLine), aliased(EventLine)
+    parts = session.exec(
+        select(Lot, made.delta)
+        .join(made, made.lot_id == Lot.id)
+        .join(Event, Event.id == made.event_id)
+        .join(taken, taken.event_id == Event.id)
+        .where(Event.kind == "split", STANDING, taken.lot_id == lot.id, taken.role == "input", made.role == "output")
+        .order_by(Lot.id)
+    ).all()
+    origin = session.exec(
+        select(Lot)
+        .join(taken, taken.lot_id == Lot.id)
+        .join(Event, Event.id == taken.event_id)
+        .join(made, made.event_id == Event.id)
+        .where(Event.kind == "split", made.lot_id == lot.id, made.role == "output", taken.role == "input")
+    ).first()
+    named = {lot_.id for lot_, _ in parts} | ({origin.id} if origin else set())
+    seen = named if actor.is_bureau else participated_in(session, actor.org_id, named)
+    shown = [(part, quantity, shipped_to(session, part)) for part, quantity in parts if part.id in seen]
+    return {
+        "split_parts": shown,
+        "split_parts_hidden": len(parts) - len(shown),
+        "split_from": origin,
+        "split_from_seen": origin is not None and origin.id in seen,
+        "split_from_owner": session.get(Organization, origin.owner_org_id).name if origin else None,
+    }
+
+
+def shipped_to(session: Session, lot: Lot) -> str | None:
+    """The organization the lot's last standing shipment went to, if any."""
+    return session.exec(
+        select(Organization.name)
+        .join(Shipment, Shipment.to_org_id == Organization.id)
+        .where(Shipment.lot_id == lot.id, Shipment.cancelled.is_(False))
+        .order_by(Shipment.id.desc())
+    ).first()

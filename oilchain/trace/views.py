@@ -6,7 +6,7 @@ from .. import db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents import labels, qr
 from ..errors import NotFound
-from ..units import WEIGHT_DECIMALS, NotExact, to_base
+from ..units import WEIGHT_DECIMALS, NotExact, kg_to_g, to_base
 from .. import ledger
 from ..ledger.models import LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
@@ -17,7 +17,7 @@ from ..labels import kind_label, lot_state
 from ..web import attempt, csv_response, document, done, htmx
 from ..provenance import origin_story
 from . import queries, services
-from .forms import DisposeForm, ReverseForm
+from .forms import DisposeForm, ReverseForm, SplitForm
 
 bp = Blueprint("trace", __name__)
 
@@ -63,12 +63,15 @@ def lot(code: str):
 
 
 def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int = 200, reverse_event_id: int | None = None,
-               test_form: ReverseForm | None = None, dispose_form: DisposeForm | None = None):
+               test_form: ReverseForm | None = None, dispose_form: DisposeForm | None = None,
+               split_form: SplitForm | None = None):
     session = db.session()
     context = {
         "access": access,
         "dispose_form": dispose_form,
         "blank_dispose_form": DisposeForm(formdata=None),
+        "split_form": split_form,
+        "blank_split_form": SplitForm(formdata=None),
         "story": origin_story(session, found.id),
         "reverse_form": reverse_form,
         "reverse_event_id": reverse_event_id,
@@ -77,6 +80,7 @@ def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int =
     }
     if access == services.FULL:
         context.update(queries.lot_detail(session, found))
+        context.update(queries.split_links(session, current_user, found))
     else:
         context["lot"] = found
     return render_template("trace/lot.html", **context), status
@@ -140,6 +144,24 @@ def dispose(code: str):
     if htmx and not htmx.boosted:
         return render_template("trace/_dispose_form.html", dispose_form=form, lot=found), 422
     return render_lot(found, services.FULL, ReverseForm(formdata=None), status=422, dispose_form=form)
+
+
+@bp.route("/l/<code>/split", methods=["POST"])
+@login_required
+def split(code: str):
+    """Part of a lot becomes a lot of its own (two bins in one store)."""
+    session = db.session()
+    found = full_access_lot(code)
+    form = SplitForm()
+    if form.validate_on_submit():
+        part = attempt(form, lambda: ledger.split_lot(session, actor=current_user, code=found.code,
+                                                      quantity=kg_to_g(form.quantity.data), occurred_on=form.occurred_on.data))
+        if part:
+            return done(url_for("trace.lot", code=part.code),
+                        _("Lot %(part)s was split off lot %(code)s.", part=part.code, code=found.code))
+    if htmx and not htmx.boosted:
+        return render_template("trace/_split_form.html", split_form=form, lot=found), 422
+    return render_lot(found, services.FULL, ReverseForm(formdata=None), status=422, split_form=form)
 
 
 @bp.route("/l/<code>/trace")
