@@ -68,7 +68,7 @@ def bulk_sales(county: County) -> None:
 
 def portions(county: County, org, lot, since, permille, prices) -> list[tuple]:
     """`permille` of what remains of the lot, in one to three sales within
-    a month of `since` (not past the year's end), to buyers of its kind."""
+    three weeks of `since` (not past the year's end), to buyers of its kind."""
     rng = county.rng
     to_sell = lot.remaining * permille // 1000
     parts = rng.randint(1, 3)
@@ -78,7 +78,7 @@ def portions(county: County, org, lot, since, permille, prices) -> list[tuple]:
         if quantity <= 0:
             continue
         buyer, channel = rng.choice(BULK_BUYERS[lot.kind])
-        day = min(since + timedelta(days=rng.randint(0, 30)), county.day(12, 31))
+        day = min(since + timedelta(days=rng.randint(0, 20)), county.day(12, 31))
         sales.append((day, org, lot, quantity, buyer, channel, rng.randint(*prices)))
     return sales
 

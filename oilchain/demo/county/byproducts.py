@@ -89,7 +89,7 @@ def making(county: County) -> None:
                  saponin.produced_on + timedelta(days=rng.randint(2, 8)))
     for processor in county.composting:
         for cake in cake_lots(county, processor):
-            if rng.random() < 0.2:
+            if rng.random() < 0.3:
                 used = cake.remaining * rng.randint(400, 700) // 1000
                 untraced = used * rng.randint(600, 1000) // 1000
                 grams = (used + untraced) * rng.randint(650, 780) // 1000

@@ -12,7 +12,10 @@ from .processing import quality_test
 from .state import County
 
 REFINE_PERMILLE = (60, 400)  # hot-pressed crude lots refined: of the best grade, of a lower grade
-BLEND_START_PERMILLE = 70  # oil lots a blend (of three on average) starts at
+BLEND_START_PERMILLE = 200  # oil lots a blend (of three on average) starts at
+# Oil tested later is bottled as it is: refining or blending it would push its sales past the year.
+LAST_REFINED, LAST_BLENDED = (11, 30), (11, 20)
+BLEND_MAX_G = 16_000_000  # a blend fills one tank (a larger one takes weeks to bottle)
 BULK_PERMILLE = 40  # pressed oil lots sold by weight rather than bottled
 LEACHING_PROCESSORS = 2  # processors with a solvent extraction plant (浸出车间)
 LEACHED_PERMILLE = 700  # of their seed cake
@@ -22,11 +25,12 @@ TANK_PROCESSORS = 4  # processors that keep named tanks
 def refining(county: County) -> None:
     """Some hot-pressed crude oil is refined before bottling, most of all
     oil whose test reached only a lower grade: 2.5..7% refining loss, the
-    refined lot tested again. Cold-pressed oil stays virgin."""
+    refined lot tested again. Cold-pressed oil stays virgin; so does oil
+    tested in December."""
     rng = county.rng
     best = county.grades[0].code
     for k, (processor, oil_lot, tested) in enumerate(county.oil_lots):
-        if county.oil_method[oil_lot] != "hot_pressed":
+        if county.oil_method[oil_lot] != "hot_pressed" or tested > county.day(*LAST_REFINED):
             continue
         lower = county.oil_test[oil_lot][1] != best
         if rng.randrange(1000) < REFINE_PERMILLE[lower]:
@@ -50,11 +54,13 @@ def refine(county: County, processor, oil_lot, day) -> tuple:
 
 def blending(county: County) -> None:
     """Some oil lots of one processor, of one method and state (crude or
-    refined), tested within a few weeks of each other, blended 2..4 at a
-    time (0.2..1.5% left in pipes and tanks); the blend is tested again."""
+    refined), tested within a few weeks of each other by November 20, blended 2..4 at a time up to a tank of 16 t (0.2..1.5% left in
+    pipes and tanks); the blend is tested again."""
     rng = county.rng
     by_kind = defaultdict(list)  # (processor id, method, refined) -> indexes into oil_lots
-    for k, (processor, oil_lot, _tested) in enumerate(county.oil_lots):
+    for k, (processor, oil_lot, tested) in enumerate(county.oil_lots):
+        if tested > county.day(*LAST_BLENDED):
+            continue
         by_kind[(processor["id"], county.oil_method[oil_lot], oil_lot in county.refined)].append(k)
     replaced: dict[int, tuple | None] = {}
     for indexes in by_kind.values():
@@ -64,9 +70,11 @@ def blending(county: County) -> None:
                 i += 1
                 continue
             group = indexes[i: i + rng.randint(2, 4)]
+            while sum(county.oil_lots[k][1].remaining for k in group) > BLEND_MAX_G and len(group) > 2:
+                group = group[:-1]
             i += len(group)
-            if len(group) < 2:
-                break
+            if len(group) < 2 or sum(county.oil_lots[k][1].remaining for k in group) > BLEND_MAX_G:
+                continue
             entries = [county.oil_lots[k] for k in group]
             processor = entries[0][0]
             day = min(max(tested for _, _, tested in entries) + timedelta(days=rng.randint(0, 2)), county.day(12, 31))
