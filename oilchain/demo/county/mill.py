@@ -138,6 +138,7 @@ def tanks(county: County) -> None:
         if lot.kind == "oil" and lot.status == "active" and lot.remaining > 0:
             on_hand[lot.owner].append(lot)
     county.tank_of = {}
+    created = {row["id"]: row["created_at"] for row in county.rows["organization"]}
     for processor in rng.sample([p for p in county.orgs["processor"] if on_hand[p["id"]]], TANK_PROCESSORS):
         held = sorted(on_hand[processor["id"]], key=lambda lot: (lot.produced_on, lot.created_at))[-rng.randint(1, 2):]
         for n in range(rng.randint(2, 3)):
@@ -145,7 +146,7 @@ def tanks(county: County) -> None:
             tank_id = county.next_id("tank")
             county.rows["tank"].append(dict(id=tank_id, org_id=processor["id"], name=f"{n + 1}号储油罐",
                                             capacity_g=rng.choice((20, 30, 50)) * 1_000_000, lot=lot,
-                                            created_at=county.rows["organization"][0]["created_at"]))
+                                            created_at=created[processor["id"]]))
             if lot is not None:
                 county.tank_of[lot] = tank_id
 
