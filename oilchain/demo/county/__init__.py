@@ -18,6 +18,9 @@ gives the same data; recording times derive from the business dates.
   harvest        harvests, drying and hulling
   shipping       seed to the processors, weighed in
   processing     products, pressing, quality tests, bottling
+  mill           oil refined, blended, extracted from cake with solvent; tanks; oil_lot rows
+  byproducts     saponin extracted from cake; the by-product registry; by-product products made
+  bulk           sales by weight: bulk oil and by-products
   sales          sales in date order at plausible prices
   gi             the GI definition and producers; the marks, issued after writing
   scans          consumers' scans of the bottles, a few dozen of copied labels among them
@@ -34,7 +37,8 @@ from sqlmodel import Session
 from ...brain import nightly as brain_nightly
 from ...reports import services as reports
 from ..common import demo_year
-from . import gi, harvest, nursery, organizations, planting, plots, processing, sales, scans, shipping, writing
+from . import (bulk, byproducts, gi, harvest, mill, nursery, organizations, planting, plots, processing, sales, scans,
+               shipping, writing)
 from .plan import DEFAULT_SEED
 from .state import County
 from .stories import stories
@@ -53,9 +57,11 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
     for step in (organizations.organizations, plots.bearing_plots, planting.history, nursery.seedlings,
                  planting.plantings):
         step(county)
-    phases.start("chain", "generating harvests, drying, shipping, pressing, bottling and sales")
+    phases.start("chain", "generating harvests, drying, shipping, pressing, the mill's steps, bottling and sales")
     for step in (harvest.harvests, harvest.drying, shipping.shipping, processing.products, processing.pressing,
-                 processing.bottling, sales.sales, gi.gi_definition, writing.number):
+                 mill.refining, mill.blending, mill.leaching, byproducts.extraction, byproducts.registry,
+                 byproducts.making, processing.bottling, bulk.bulk_sales, sales.sales, mill.tanks, mill.oil_rows,
+                 gi.gi_definition, writing.number):
         step(county)
     phases.start("writing",
                  f"writing {len(county.ledger.lots):,} lots and {len(county.ledger.events):,} events in bulk")

@@ -11,7 +11,8 @@ from ...reference import YIELD_BOUNDS
 
 # Step order within one day: an event never comes before what it acts on.
 RANK = {k: i for i, k in enumerate(
-    ("commission", "grade", "dispatch", "plant", "harvest", "dry_hull", "ship", "receive", "press", "bottle", "sell"))}
+    ("commission", "grade", "dispatch", "plant", "harvest", "dry_hull", "split", "ship", "receive", "press", "leach",
+     "extract", "refine", "blend", "make", "bottle", "sell"))}
 
 
 def utc_at(day: date, rng: Random) -> datetime:
@@ -31,10 +32,12 @@ class L:
     """A lot being generated. `since`: the day its owner has held it from
     (made, or received); no step of the owner's may be dated before it."""
 
-    __slots__ = ("id", "code", "kind", "quantity", "remaining", "owner", "status", "produced_on", "created_at", "since")
+    __slots__ = ("id", "code", "kind", "unit", "quantity", "remaining", "owner", "status", "produced_on", "created_at",
+                 "since")
 
-    def __init__(self, kind, quantity, owner, produced_on, created_at):
+    def __init__(self, kind, quantity, owner, produced_on, created_at, unit=None):
         self.id = self.code = None
+        self.unit = unit  # None: the kind's unit (LOT_UNITS); "unit" for a packed by-product product
         self.kind, self.quantity, self.remaining = kind, quantity, quantity
         self.owner, self.status, self.produced_on, self.created_at = owner, "active", produced_on, created_at
         self.since = produced_on
@@ -43,12 +46,12 @@ class L:
 class Ev:
     """An event being generated, with its lines (lot, role, delta)."""
 
-    __slots__ = ("id", "kind", "org", "user", "day", "plot", "loss", "note", "lines", "recorded_at", "seq")
+    __slots__ = ("id", "kind", "org", "user", "day", "plot", "loss", "untraced", "note", "lines", "recorded_at", "seq")
 
     def __init__(self, kind, org, user, day, recorded_at, seq, plot=None, note=""):
         self.id = None
         self.kind, self.org, self.user, self.day, self.plot, self.note = kind, org, user, day, plot, note
-        self.loss, self.lines, self.recorded_at, self.seq = 0, [], recorded_at, seq
+        self.loss, self.untraced, self.lines, self.recorded_at, self.seq = 0, 0, [], recorded_at, seq
 
 
 class Ledger:
@@ -63,14 +66,17 @@ class Ledger:
         self.events: list[Ev] = []
         self.lots: list[L] = []
 
-    def event(self, kind, org, day, *, plot=None, note="", inputs=(), outputs=(), adjust=(), step=None, loss=None):
+    def event(self, kind, org, day, *, plot=None, note="", inputs=(), outputs=(), adjust=(), step=None, loss=None,
+              untraced=0, unit=None):
         """An event of `org` on `day`: `inputs` (lot, amount) consumed,
         `adjust` (lot, delta) applied, `outputs` (kind, quantity, owner or
-        None for `org`, balance amount or None for the quantity) made. For a
-        transformation `step` the balance gives the loss; else `loss` is it.
-        Returns the event and the lots it made."""
+        None for `org`, balance amount or None for the quantity) made (in
+        `unit`, None for their kind's). For a transformation `step` the
+        balance gives the loss, `untraced` grams counted with the inputs;
+        else `loss` is it. Returns the event and the lots it made."""
         ev = Ev(kind, org["id"], org["user"], day, utc_at(day, self.rng), len(self.events), plot, note)
-        total_in = 0
+        ev.untraced = untraced
+        total_in = untraced
         for lot, amount in inputs:
             assert lot.owner == org["id"] and lot.status == "active" and 0 < amount <= lot.remaining, (kind, lot.kind)
             assert lot.since <= day, (kind, lot.kind, lot.since, day)
@@ -83,7 +89,7 @@ class Ledger:
             ev.lines.append((lot, "adjust", delta))
         made = []
         for kind_out, quantity, owner, _equivalent in outputs:
-            lot = L(kind_out, quantity, owner or org["id"], day, ev.recorded_at)
+            lot = L(kind_out, quantity, owner or org["id"], day, ev.recorded_at, unit)
             self.lots.append(lot)
             ev.lines.append((lot, "output", quantity))
             made.append(lot)
@@ -96,6 +102,14 @@ class Ledger:
             ev.loss = loss
         self.events.append(ev)
         return ev, made
+
+    def split(self, lot, org, day, quantity) -> L:
+        """Part of a lot becomes a lot of its own (ledger.split_lot): one
+        balanced event, no loss; the original keeps its code and the rest."""
+        assert 0 < quantity < lot.remaining, (lot.kind, quantity, lot.remaining)
+        _ev, (part,) = self.event("split", org, day, inputs=[(lot, quantity)],
+                                  outputs=[(lot.kind, quantity, None, None)], unit=lot.unit, loss=0)
+        return part
 
     def ship(self, lot, org, day) -> Ev:
         """A whole lot leaves its owner, in transit until received."""

@@ -64,6 +64,19 @@ BUYERS = (  # name, channel, price per kg of oil in fen before scaling
     ("中石化易捷便利店重庆分公司", "retail", 12_600), ("酉阳县总工会职工福利采购", "gift", 12_400),
     ("香港永德贸易有限公司", "export", 12_000), ("上海盒马鲜生", "supermarket", 12_300),
 )
+BULK_BUYERS = {  # lot kind -> (name, channel) of those buying it by weight
+    "oil": (("重庆粮食集团有限责任公司", "wholesale"), ("湖南省长沙市粮油批发市场", "wholesale"),
+            ("四川省成都市食用油贸易公司", "wholesale"), ("贵州省贵阳市粮油进出口公司", "export")),
+    "cake": (("酉阳县绿丰有机肥厂", "wholesale"), ("重庆市黔江区畜牧饲料公司", "wholesale"),
+             ("湖南省湘西州农资经营部", "wholesale")),
+    "husk": (("酉阳县生物质燃料厂", "wholesale"), ("重庆市秀山县食用菌种植基地", "wholesale"),
+             ("贵州省铜仁市活性炭厂", "wholesale")),
+    "saponin": (("重庆市日化有限公司", "wholesale"), ("湖南省长沙市农药助剂厂", "wholesale"),
+                ("浙江省金华市洗涤用品公司", "export")),
+    "meal": (("酉阳县水产养殖专业合作社", "wholesale"), ("重庆市饲料有限公司", "wholesale")),
+    "goods": (("酉阳县农资公司", "wholesale"), ("重百超市酉阳店", "supermarket"), ("酉阳县城农特产品展销中心", "retail"),
+              ("拼多多酉阳特产馆", "online")),
+}
 # name suffix, net content ml, fill g, bottle share by count (of a processor
 # making all sizes), price factor per kg (small bottles cost more per kg)
 SIZES = (

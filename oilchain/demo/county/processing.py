@@ -70,6 +70,7 @@ def pressing(county: County) -> None:
             _ev, (oil_lot, _cake) = county.ledger.event(
                 "press", processor, day, inputs=[(lot, lot.remaining) for _, lot in group],
                 outputs=[("oil", oil, None, None), ("cake", cake, None, None)], step="press")
+            county.oil_method[oil_lot] = county.pressing_method(processor)
             tested = quality_test(county, processor, oil_lot, day)
             county.oil_lots.append((processor, oil_lot, tested))
 

@@ -14,20 +14,22 @@ def sales(county: County) -> None:
     """Each product lot sells 75..100% of its units in one to five sales
     within weeks of bottling, after its oil's quality test; prices are
     set per kg of oil by channel and bottle size, then scaled once so the
-    year's sales make the plan's output value. Sales are recorded in date
+    year's sales of camellia oil (these and the bulk oil of bulk.py) make
+    the plan's output value. Sales are recorded in date
     order, each price inside the plausible range the sale service would
     find then (the product's sales recorded before it)."""
     pending, raw_total = planned_sales(county)
+    target = TARGET_OUTPUT_VALUE_FEN - county.bulk_oil_fen
     recent = defaultdict(deque)  # product id -> (day, unit price) of its sales so far, in order
     for day, processor, product, lot, oil, quantity, name, channel, raw_price in pending:
         require_sellable(county, product, oil, day)
         # Scaled to the target and rounded to whole jiao, in integers.
-        price = max(10, (raw_price * TARGET_OUTPUT_VALUE_FEN + raw_total * 5) // (raw_total * 10) * 10)
-        price = plausible_price(county, recent[product["id"]], product["fill"], day, price)
+        price = max(10, (raw_price * target + raw_total * 5) // (raw_total * 10) * 10)
+        price = plausible_price(county.price_bound, recent[product["id"]], product["fill"], day, price)
         ev, _ = county.ledger.event("sell", processor, day, inputs=[(lot, quantity)])
         county.rows["sale"].append(dict(id=county.next_id("sale"), event=ev, lot=lot, buyer=name, channel=channel,
-                                        quantity=quantity, unit_price_fen=price, amount_fen=quantity * price, sold_on=day,
-                                        price_note=""))
+                                        quantity=quantity, unit="unit", unit_price_fen=price, amount_fen=quantity * price,
+                                        sold_on=day, price_note="", buyer_org_id=None))
 
 
 def planned_sales(county: County) -> tuple[list[tuple], int]:
@@ -61,11 +63,12 @@ def require_sellable(county: County, product, oil, day) -> None:
     assert lowest is None or county.grade_rank[grade] <= county.grade_rank[lowest], (grade, lowest)
 
 
-def plausible_price(county: County, recent: deque, fill_grams: int, day: date, price: int) -> int:
+def plausible_price(bound, recent: deque, fill_grams: int, day: date, price: int) -> int:
     """The price, kept inside the range sales.services.check_price finds
-    plausible on `day`. `recent` holds this product's sales recorded so
-    far, oldest first: those before the window are dropped, this one added."""
-    bound = county.price_bound
+    plausible on `day` under `bound` (a price_bound row) for `fill_grams`
+    (a unit's, or 1000 for a kg). `recent` holds the sales of its product
+    (price group) recorded so far, oldest first: those before the window
+    are dropped, this one added."""
     if bound is None:
         return price
     since = day - timedelta(days=bound.window_days)

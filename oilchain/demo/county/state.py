@@ -61,6 +61,27 @@ class County:
         self.oil_test: dict = {}  # processing: oil lot -> (tested on, grade reached)
         self.product_lots: list[tuple] = []  # processing: (processor, product, product lot, oil lot)
         self.serials: dict[int, tuple[int, int]] = {}  # writing: product lot id -> (first, last serial)
+        # The oil mill's steps (mill.py, byproducts.py, bulk.py):
+        self.cold_permille: dict[int, int] = {}  # processor id -> share of its runs cold pressed
+        self.oil_method: dict = {}  # every oil lot -> cold_pressed, hot_pressed or solvent
+        self.refined: set = set()  # oil lots refined
+        self.split_parts: list = []  # shipping: seed lots split off, shipped to a second processor
+        self.bulk_oil: list[tuple] = []  # mill: (processor, oil lot) sold by weight, not bottled
+        self.leaching_processors: set[int] = set()  # mill: processors with a solvent extraction plant
+        self.tank_of: dict = {}  # mill: oil lot -> the tank holding it
+        self.extracting: list[dict] = []  # byproducts: processors with a saponin line
+        self.composting: list[dict] = []  # byproducts: processors making organic fertilizer
+        self.goods_products: list[dict] = []  # byproducts: by_product rows made this year
+        self.goods_of: dict = {}  # byproducts: goods lot -> its by_product row
+        self.bulk_oil_fen = 0  # bulk: oil sold by weight, fen (the bottles make the rest of the target)
+        self.sold_by_weight = (0, 0)  # bulk: sales of lots not bottled, and their fen
+        self.by_products: dict[str, list] = {}  # mill, byproducts: kind -> (org, lot) of by-products on hand
+
+    def pressing_method(self, processor) -> str:
+        """How a pressing run of `processor` pressed (a third of the processors cold press some of their runs)."""
+        if processor["id"] not in self.cold_permille:
+            self.cold_permille[processor["id"]] = self.rng.choice((0, 0, 50, 250, 600))
+        return "cold_pressed" if self.rng.randrange(1000) < self.cold_permille[processor["id"]] else "hot_pressed"
 
     def next_id(self, table: str) -> int:
         self.ids[table] += 1

@@ -66,6 +66,7 @@ def summary(county: County, *, seed: int, counts: dict, story: dict, marks: tupl
         f"  bottles            {bottles:,} in {len(county.product_lots):,} product lots; {counts['serial_scan']:,} scanned",
         f"  sales              ¥{actual.get('output_value', 0) / 100:,.2f} in {counts['sale']:,} sales{pct('output_value')}",
         f"  by-products        {actual.get('by_products', 0)}",
+        *mill_lines(county, t),
         f"  quality tests      {counts['quality_test']:,}; GI marks: {issues:,} issues for {marked_lots:,} lots",
         f"  ledger             {ledger_counts(session)}, {counts['shipment']:,} shipments",
         (f"  origin stories     {story['distinct_stories']:,} distinct ({story['per_story_ms']:.0f} ms each, "
@@ -80,6 +81,28 @@ def summary(county: County, *, seed: int, counts: dict, story: dict, marks: tupl
         f"  {url}",
     ]
     return "\n".join(lines)
+
+
+def mill_lines(county: County, t) -> list[str]:
+    """The oil mill's steps: oil by method, refined and blended, tanks, by-products made and sold by weight."""
+    events: dict[str, int] = {}
+    for ev in county.ledger.events:
+        events[ev.kind] = events.get(ev.kind, 0) + 1
+    methods: dict[str, int] = {}
+    for method in county.oil_method.values():
+        methods[method] = methods.get(method, 0) + 1
+    made = {kind: sum(lot.quantity for lot in county.ledger.lots if lot.kind == kind) for kind in ("saponin", "meal")}
+    sales, fen = county.sold_by_weight
+    return [
+        (f"  oil lots           {', '.join(f'{n:,} {m}' for m, n in sorted(methods.items()))}; "
+         f"{len(county.refined):,} refined ({events.get('refine', 0):,} refinings), {events.get('blend', 0):,} blends; "
+         f"{len(county.rows['tank'])} tanks"),
+        (f"  by-products made   {t(made['saponin'])} saponin ({events.get('extract', 0)} extractions), {t(made['meal'])} "
+         f"meal ({events.get('leach', 0)} solvent extractions), {events.get('make', 0)} makes of "
+         f"{len(county.goods_products)} of {len(county.rows['by_product'])} registered by-product products"),
+        (f"  sold by weight     ¥{fen / 100:,.2f} in {sales:,} sales "
+         f"(bulk oil ¥{county.bulk_oil_fen / 100:,.2f}); {events.get('split', 0)} seed lots split and shipped apart"),
+    ]
 
 
 def ledger_counts(session: Session) -> str:

@@ -9,12 +9,13 @@ from sqlalchemy import insert, text
 
 from ... import codes
 from ...auth.models import Organization, User
+from ...byproducts.models import ByProduct, GoodsLot
 from ...gi.models import GIProducer, GIProduct, GIProtectedTownship
 from ...harvest.models import HarvestRecord
 from ...ledger.models import LOT_UNITS, Event, EventLine, Lot, Shipment
 from ...nursery.models import SeedlingBatch, SeedlingDispatch
 from ...planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck
-from ...processing.models import Product, ProductLot, QualityTest
+from ...processing.models import OilLot, Product, ProductLot, QualityTest, Refining, Tank
 from ...reports.models import Target
 from ...sales.models import Sale
 from ..common import missing_targets
@@ -69,13 +70,18 @@ def table_rows(county: County) -> list[tuple]:
         (Organization, rows["organization"]),
         (User, rows["user"]),
         (Plot, rows["plot"]),
-        (Lot, [dict(id=lot.id, code=lot.code, kind=lot.kind, unit=LOT_UNITS[lot.kind], quantity=lot.quantity,
+        (Lot, [dict(id=lot.id, code=lot.code, kind=lot.kind, unit=lot.unit or LOT_UNITS[lot.kind], quantity=lot.quantity,
                     remaining=lot.remaining, owner_org_id=lot.owner, status=lot.status, produced_on=lot.produced_on,
                     created_at=lot.created_at) for lot in county.ledger.lots]),
         (Event, [dict(id=ev.id, kind=ev.kind, org_id=ev.org, user_id=ev.user, occurred_on=ev.day,
-                      recorded_at=ev.recorded_at, plot_id=ev.plot, loss=ev.loss, reverses_event_id=None,
+                      recorded_at=ev.recorded_at, plot_id=ev.plot, loss=ev.loss, untraced=ev.untraced, reverses_event_id=None,
                       reversed_by_event_id=None, note=ev.note) for ev in county.ledger.events]),
         (EventLine, event_lines(county)),
+        (Tank, [ref(r, lot="lot_id") for r in rows["tank"]]),
+        (OilLot, [ref(r, lot="lot_id") for r in rows["oil_lot"]]),
+        (Refining, [ref(r, event="event_id") for r in rows["refining"]]),
+        (ByProduct, rows["by_product"]),
+        (GoodsLot, [ref(r, lot="lot_id") for r in rows["goods_lot"]]),
         (Shipment, [ref(r, lot="lot_id", ship_event="ship_event_id", receive_event="receive_event_id")
                     for r in rows["shipment"]]),
         (SeedlingBatch, [ref(r, lot="lot_id", grade_event="grade_event_id") for r in rows["seedling_batch"]]),
