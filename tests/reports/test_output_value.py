@@ -6,6 +6,7 @@ The dashboard, its records, its CSV and the printed report show both."""
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from oilchain import db
 from oilchain.reports import printing
@@ -46,7 +47,8 @@ def test_camellia_oil_and_by_products_are_two_figures_with_their_records(session
 def test_the_dashboard_its_csv_and_the_report_show_both(app, auth, world):
     with app.app_context():
         sold(db.session(), world)
-        data = printing.report_data(db.session(), 2025, 12, "bureau")
+        with force_locale("en"):
+            data = printing.report_data(db.session(), 2025, 12, "bureau")
     assert ["Camellia oil output value", "—", "¥26,800.00", "¥26,800.00", "—"] in data.targets
     assert ["By-product output value", "—", "¥150.00", "¥150.00", "—"] in data.targets
     auth.login("bureau")
