@@ -172,6 +172,9 @@ SEASON_CURVES = {
     "oil_output": ((1, 31, 120), (2, 28, 200), (3, 31, 240), (10, 31, 260), (11, 30, 650), (12, 31, 1_000)),
     "output_value": ((1, 31, 110), (2, 28, 200), (3, 31, 260), (6, 30, 380), (9, 30, 480), (10, 31, 560),
                      (11, 30, 760), (12, 31, 1_000)),
+    # By-products sell with the oil they come from (no plan target; a manager may set one).
+    "by_product_value": ((1, 31, 110), (2, 28, 200), (3, 31, 260), (6, 30, 380), (9, 30, 480), (10, 31, 560),
+                         (11, 30, 760), (12, 31, 1_000)),
 }
 
 # Early warnings (brain.models.WarningRule): kind -> (severity, thresholds).

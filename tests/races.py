@@ -293,6 +293,20 @@ def _sell(session, world, code, i):
                       quantity=600, unit_price_fen=12_800, sold_on=chain.SOLD_ON)
 
 
+def _cake_lot(session, world) -> str:
+    return chain.full_chain(session, world).cake.code
+
+
+def _sell_cake(session, world, code, i):
+    """Every request asks for 800 kg of the 1,400 kg of cake, by weight: half of them sold to a
+    named buyer, half to the other mill (the part split off and shipped to it)."""
+    from oilchain.sales import services as sales
+
+    to_mill = world.orgs["processor2"].id if i % 2 else None
+    return sales.sell(session, actor=world.actors["processor"], lot_code=code, buyer="酉阳农资站", channel="wholesale",
+                      quantity=800 * chain.KG, unit_price_fen=150, sold_on=chain.SOLD_ON, buyer_org_id=to_mill)
+
+
 def _sale_event(session, world) -> int:
     built = chain.full_chain(session, world)
     return chain.sell(session, world, lot=built.product_lot).event_id
@@ -410,6 +424,7 @@ SCENARIOS = [
     Scenario("lot_codes", "every lot gets a code of its own (the counters)", _plot, _small_harvest, winners=None),
     Scenario("planting_area", "work per plot and year within its area", _plot, _tend),
     Scenario("sell", "a lot never sold below zero", _product_lot, _sell),
+    Scenario("sell_by_weight", "a bulk lot never sold below zero, to a buyer or a mill", _cake_lot, _sell_cake, variants=2),
     Scenario("reverse", "an event is reversed once", _sale_event, _reverse),
     Scenario("reverse_or_use", "a reversed lot is never used, a used lot never reversed", _harvest_and_fruit,
              _reverse_or_use, variants=2),

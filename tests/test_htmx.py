@@ -114,7 +114,7 @@ def test_tables_export_as_csv(app, auth, world):
     assert text.startswith("\ufeffLot,Kind,Date") and built.oil.code in text
     sales = auth.client.get("/sales/?format=csv").get_data(as_text=True)
     assert "Buyer" in sales.splitlines()[0]
-    assert f"{built.product_lot.code},重庆永辉超市,Supermarket,12,128.00,1536.00,recorded" in sales
+    assert f"{built.product_lot.code},Bottled product,重庆永辉超市,Supermarket,12,units,128.00,unit,1536.00,recorded" in sales
 
 
 # --- the form pages ---------------------------------------------------------------------------

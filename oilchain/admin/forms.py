@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField
+from wtforms import DecimalField, SelectField
 from wtforms.validators import InputRequired
 
 from ..auth.forms import Password
@@ -66,12 +66,13 @@ class StandardForm(Form):
 
 
 class PriceBoundForm(Form):
+    kind = SelectField(_l("Sold as"), coerce=str, default="product")
     window_days = CountField(_l("Recent period (days)"), low=7, high=730)
     min_sales = CountField(_l("Sales needed to compare with"), low=1, high=1000)
     low_percent = CountField(_l("Lowest price (percent of the recent median)"), low=1, high=99)
     high_percent = CountField(_l("Highest price (percent of the recent median)"), low=101, high=10_000)
-    floor = YuanField(_l("Otherwise at least (yuan per kg of oil)"), high=Decimal("100000"))
-    ceiling = YuanField(_l("and at most (yuan per kg of oil)"), high=Decimal("100000"))
+    floor = YuanField(_l("Otherwise at least (yuan per kg)"), high=Decimal("100000"))
+    ceiling = YuanField(_l("and at most (yuan per kg)"), high=Decimal("100000"))
 
 
 class AgeLimitForm(Form):
@@ -83,7 +84,7 @@ def price_defaults(bound):
     """The stored bounds in the form's units (yuan per kg)."""
     if bound is None:
         return None
-    return SimpleNamespace(window_days=bound.window_days, min_sales=bound.min_sales, low_percent=bound.low_percent,
+    return SimpleNamespace(kind=bound.kind, window_days=bound.window_days, min_sales=bound.min_sales, low_percent=bound.low_percent,
                            high_percent=bound.high_percent, floor=fen_to_yuan(bound.floor_fen_per_kg),
                            ceiling=fen_to_yuan(bound.ceiling_fen_per_kg))
 

@@ -8,7 +8,7 @@ from ..auth import services as auth_services
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization, User
 from ..forms import Form
-from ..labels import ORG_KINDS, PROPAGATION, ROLES, choices
+from ..labels import ORG_KINDS, PROPAGATION, ROLES, choices, kind_label
 from ..nursery import services as nursery_services
 from ..sales import services as sales_services
 from ..sales.models import PriceBound
@@ -254,13 +254,15 @@ def bounds():
     """What the ledger takes as plausible (data the bureau keeps): sale
     prices, and how old a seedling batch may be when dispatched."""
     session = db.session()
-    current = session.get(PriceBound, "product")
+    bounds_by_kind = {bound.kind: bound for bound in session.exec(select(PriceBound))}
+    current = bounds_by_kind.get(request.args.get("kind", "product"))
     price = PriceBoundForm(prefix="price", obj=None if request.method == "POST" else price_defaults(current))
+    price.kind.choices = [(kind, str(kind_label(kind))) for kind in sales_services.SELLABLE]
     age = AgeLimitForm(prefix="age")
     age.propagation.choices = choices(PROPAGATION)
     if request.method == "POST" and request.form.get("which") == "price" and price.validate_on_submit():
         if attempt(price, lambda: sales_services.save_price_bound(
-                session, actor=current_user, kind="product", window_days=price.window_days.data, min_sales=price.min_sales.data,
+                session, actor=current_user, kind=price.kind.data, window_days=price.window_days.data, min_sales=price.min_sales.data,
                 low_percent=price.low_percent.data, high_percent=price.high_percent.data,
                 floor_fen_per_kg=yuan_to_fen(price.floor.data), ceiling_fen_per_kg=yuan_to_fen(price.ceiling.data))):
             return done(url_for("admin.bounds"), _("Price bounds saved."))
@@ -269,4 +271,5 @@ def bounds():
                                                                  max_age_days=age.max_age_days.data)):
             return done(url_for("admin.bounds"), _("Dispatch age limit saved."))
     status = 422 if price.has_errors() or age.has_errors() else 200
-    return render_template("admin/bounds.html", price=price, age=age, limits=nursery_services.age_limits(session)), status
+    return render_template("admin/bounds.html", price=price, age=age, limits=nursery_services.age_limits(session),
+                           price_bounds=[bounds_by_kind[kind] for kind in sales_services.SELLABLE if kind in bounds_by_kind]), status

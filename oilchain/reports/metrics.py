@@ -12,16 +12,17 @@ from datetime import date
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.sql import Select
 
 from ..admin.models import Variety
 from ..auth.models import Organization
 from ..byproducts.models import ByProduct
 from ..byproducts.queries import first_makes
-from ..ledger.models import STANDING, Event, EventLine, Lot
+from ..ledger.models import BY_PRODUCT_KINDS, STANDING, Event, EventLine, Lot
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Acceptance, PlantingRecord, Plot
+from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
 
 @dataclass(frozen=True)
@@ -109,22 +110,35 @@ def _pressing(role: str, lot_kinds: tuple[str, ...]):
     return transformation("press", role, lot_kinds)
 
 
-def _sales(start: date, end: date) -> Select:
-    return (
-        select(
-            Sale.sold_on.label("day"),
-            Organization.township_id.label("township_id"),
-            Sale.amount_fen.label("value"),
-            Lot.code,
-            Organization.name,
-            Sale.buyer,
-            Sale.quantity,
+def _sales(camellia_oil: bool):
+    """rows(start, end) of the standing sales of camellia oil (bottled oil
+    and bulk oil: the plan's 茶油加工产值), or of everything else the mills
+    sell (by-products by weight, and bottled by-product products)."""
+
+    def rows(start: date, end: date) -> Select:
+        bottled_oil = and_(Lot.kind == "product", Product.by_product_id.is_(None))
+        what = (or_(bottled_oil, Lot.kind == "oil") if camellia_oil else
+                or_(Lot.kind.in_(BY_PRODUCT_KINDS), and_(Lot.kind == "product", Product.by_product_id.is_not(None))))
+        return (
+            select(
+                Sale.sold_on.label("day"),
+                Organization.township_id.label("township_id"),
+                Sale.amount_fen.label("value"),
+                Lot.code,
+                Organization.name,
+                Sale.buyer,
+                Sale.quantity,
+                Sale.unit,
+            )
+            .join(Event, Event.id == Sale.event_id)
+            .join(Lot, Lot.id == Sale.lot_id)
+            .join(Organization, Organization.id == Event.org_id)
+            .outerjoin(ProductLot, ProductLot.lot_id == Lot.id)
+            .outerjoin(Product, Product.id == ProductLot.product_id)
+            .where(STANDING, Sale.sold_on.between(start, end), what)
         )
-        .join(Event, Event.id == Sale.event_id)
-        .join(Lot, Lot.id == Sale.lot_id)
-        .join(Organization, Organization.id == Event.org_id)
-        .where(STANDING, Sale.sold_on.between(start, end))
-    )
+
+    return rows
 
 
 def _by_products(start: date, end: date) -> Select:
@@ -162,8 +176,10 @@ METRICS: dict[str, Metric] = {
                (_l("Seed lot"), _l("Processor"))),
         Metric("oil_output", "g", _l("Oil pressed"), _pressing("output", ("oil",)),
                (_l("Oil lot"), _l("Processor"))),
-        Metric("output_value", "fen", _l("Processing output value"), _sales,
-               (_l("Product lot"), _l("Processor"), _l("Buyer"), _l("Units"))),
+        Metric("output_value", "fen", _l("Camellia oil output value"), _sales(camellia_oil=True),
+               (_l("Lot"), _l("Processor"), _l("Buyer"), _l("Quantity"), _l("Unit"))),
+        Metric("by_product_value", "fen", _l("By-product output value"), _sales(camellia_oil=False),
+               (_l("Lot"), _l("Processor"), _l("Buyer"), _l("Quantity"), _l("Unit"))),
         Metric("by_products", "count", _l("New by-product products"), _by_products,
                (_l("First lot"), _l("Maker"), _l("Product"))),
     )

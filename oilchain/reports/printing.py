@@ -41,7 +41,9 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
         )
         for s in chart_series(found)
     ]
-    notes = [_("Only accepted planting area counts. Reversed entries do not count.")]
+    notes = [_("Only accepted planting area counts. Reversed entries do not count."),
+             _("Camellia oil output value counts the bottled and bulk camellia oil sold; by-product output value counts "
+               "the by-products and the products made of them, and has no plan target.")]
     if found.empty:
         notes.insert(0, _("No activity was recorded in this period."))
     return ReportData(

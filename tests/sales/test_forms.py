@@ -116,3 +116,66 @@ def test_without_recent_sales_the_per_kg_bounds_apply_and_the_bureau_edits_them(
     assert redirected_to(auth.post("/sales/new", sale_form(lot.code, unit_price="10.00")))  # ¥9.16 is the floor now
     auth.login("coop")
     assert auth.client.get("/admin/bounds").status_code == 403
+
+
+def cake_lot(app, world):
+    from .test_services import untested_press
+
+    with db_session(app) as session:
+        return untested_press(session, world)[1]
+
+
+def test_a_bulk_lot_sells_by_kg_at_a_price_per_kg_and_the_list_shows_it(app, auth, world):
+    cake = cake_lot(app, world)  # 1,400 kg
+    auth.login("processor")
+    # Choosing the lot (htmx) labels the form for it, keeping what was typed.
+    refreshed = auth.client.get("/sales/new", query_string={"code": cake.code, "buyer": "酉阳农资站"},
+                                headers={"HX-Request": "true"})
+    assert "Quantity (kg)" in page(refreshed) and "Price per kg (yuan)" in page(refreshed)
+    assert "酉阳农资站" in page(refreshed) and "<html" not in page(refreshed)
+    form = sale_form(cake.code, buyer="酉阳农资站", channel="wholesale", quantity="123.456", unit_price="1.50")
+    refuse(app, auth, "/sales/new", {**form, "quantity": "1400.001"},
+           f"Lot {cake.code} has only 1400 kg left; 1400.001 kg were asked for.")
+    refuse(app, auth, "/sales/new", {**form, "unit_price": "0"}, "Must be more than 0")
+    assert redirected_to(auth.post("/sales/new", form)).endswith("/sales/")
+    sale = rows(app, Sale)[0]
+    assert (sale.unit, sale.quantity, sale.unit_price_fen, sale.amount_fen) == ("g", 123_456, 150, 18_518)
+    listed = page(auth.client.get("/sales/"))
+    assert "Seed cake" in listed and "123.456 kg" in listed and "1.50 a kg" in listed
+    csv = auth.client.get("/sales/?format=csv").get_data(as_text=True)
+    assert "Seed cake" in csv and "123.456" in csv and "185.18" in csv
+
+
+def test_units_are_whole_and_a_registered_buyer_is_a_processor(app, auth, world):
+    lot = product_lot(app, world, units=300)
+    auth.login("processor")
+    refresh = page(auth.client.get("/sales/new", query_string={"code": lot.code}, headers={"HX-Request": "true"}))
+    assert "Unit price (yuan)" in refresh
+    refuse(app, auth, "/sales/new", sale_form(lot.code, quantity="2.5"),
+           f"Lot {lot.code} is sold by whole units: 2.5 is not a whole number.")
+    assert "酉州加工厂" in refresh and "麻旺合作社" not in refresh  # the other mill, not a cooperative
+    refuse(app, auth, "/sales/new", sale_form(lot.code, buyer_org_id=str(world.orgs["coop"].id)), "Not a valid choice")
+    assert redirected_to(auth.post("/sales/new", sale_form(lot.code, buyer="", quantity="300",
+                                                         buyer_org_id=str(world.orgs["processor2"].id))))
+    sale = rows(app, Sale)[0]
+    assert (sale.buyer, sale.buyer_org_id, a_lot(app, lot.code).status) == ("酉州加工厂", world.orgs["processor2"].id,
+                                                                          "in_transit")
+
+
+def test_the_bureau_lists_and_edits_the_bounds_of_every_kind(app, auth, world):
+    auth.login("bureau")
+    listed = page(auth.client.get("/admin/bounds"))
+    for label in ("Bottled product", "Oil", "Seed cake", "Husks", "Tea saponin", "Extracted meal", "By-product product"):
+        assert f"<td>{label}</td>" in listed
+    form = {"which": "price", "price-kind": "cake", "price-window_days": "60", "price-min_sales": "5",
+            "price-low_percent": "40", "price-high_percent": "250", "price-floor": "1.00", "price-ceiling": "30",
+            "price-csrf_token": auth.token()}
+    with nothing_written(app):
+        bad = auth.client.post("/admin/bounds", data={**form, "price-kind": "seed"})
+    assert bad.status_code == 422 and "Not a valid choice" in page(bad)
+    assert auth.client.post("/admin/bounds", data=form).status_code == 303
+    with db_session(app) as session:
+        cake, product = session.get(PriceBound, "cake"), session.get(PriceBound, "product")
+        assert (cake.window_days, cake.floor_fen_per_kg, cake.ceiling_fen_per_kg) == (60, 100, 3_000)
+        assert (product.floor_fen_per_kg, product.ceiling_fen_per_kg) == (4_000, 100_000)  # the others as they were
+    assert 'value="30.00"' in page(auth.client.get("/admin/bounds?kind=cake"))

@@ -18,20 +18,30 @@ from .base import Finding
 
 
 def price_outlier(session: Session, day: date, thresholds: dict, sale_ids: set | None = None) -> list[Finding]:
-    """Sales of the last `days` outside the bounds the sale form checks (sales.services.price_outliers)."""
+    """Sales of the last `days` outside the bounds the sale form checks
+    (sales.services.price_outliers): bottled products by the unit, bulk oil
+    and by-products by the kg."""
     findings = []
-    for sale, product, bounds in price_outliers(session, day - timedelta(days=thresholds["days"]), day, sale_ids):
+    for sale, pricing, bounds in price_outliers(session, day - timedelta(days=thresholds["days"]), day, sale_ids):
         event = session.get(Event, sale.event_id)
         lot = session.get(Lot, sale.lot_id)
         seller = session.get(Organization, event.org_id)
-        values = dict(lot=lot.code, product=product.name, buyer=sale.buyer, sold_on=sale.sold_on.isoformat(),
+        values = dict(lot=lot.code, buyer=sale.buyer, sold_on=sale.sold_on.isoformat(),
                       price_fen=sale.unit_price_fen, low_fen=bounds.low_fen, high_fen=bounds.high_fen)
-        message = (_l("Sale of %(lot)s (%(product)s) to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a unit, outside the "
-                      "usual ¥%(low_fen)s to ¥%(high_fen)s (median ¥%(median_fen)s of %(n)s sales).",
-                      **values, median_fen=bounds.median_fen, n=bounds.sales)
-                   if bounds.median_fen is not None else
-                   _l("Sale of %(lot)s (%(product)s) to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a unit, outside the "
-                      "plausible ¥%(low_fen)s to ¥%(high_fen)s for its oil.", **values))
+        if pricing.unit == "g":
+            message = (_l("Sale of %(lot)s to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a kg, outside the "
+                          "usual ¥%(low_fen)s to ¥%(high_fen)s a kg (median ¥%(median_fen)s of %(n)s sales).",
+                          **values, median_fen=bounds.median_fen, n=bounds.sales)
+                       if bounds.median_fen is not None else
+                       _l("Sale of %(lot)s to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a kg, outside the "
+                          "plausible ¥%(low_fen)s to ¥%(high_fen)s a kg.", **values))
+        else:
+            message = (_l("Sale of %(lot)s (%(product)s) to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a unit, outside the "
+                          "usual ¥%(low_fen)s to ¥%(high_fen)s (median ¥%(median_fen)s of %(n)s sales).",
+                          **values, product=pricing.name, median_fen=bounds.median_fen, n=bounds.sales)
+                       if bounds.median_fen is not None else
+                       _l("Sale of %(lot)s (%(product)s) to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a unit, outside the "
+                          "plausible ¥%(low_fen)s to ¥%(high_fen)s for its oil.", **values, product=pricing.name))
         findings.append(Finding.of("sale", sale.id, f"{lot.code} {sale.sold_on.isoformat()}", message, org=seller.id,
                                    township=seller.township_id))
     return findings
