@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from oilchain.processing.models import OIL_METHODS
-from oilchain.sales.services import plausible_range
+from oilchain.sales.services import amount_fen, plausible_range
 
 def as_date(value) -> date:
     """A date column read through text() (SQLite hands back the ISO string)."""
@@ -175,7 +175,7 @@ def weight_sales(conn, check) -> None:
         LEFT JOIN goods_lot gl ON gl.lot_id = lot.id LEFT JOIN by_product bp ON bp.id = gl.by_product_id
         WHERE lot.kind <> 'product' AND {STANDING} ORDER BY s.id""")).all()
     wrong = sum(1 for _id, _kind, lot_unit, unit, quantity, price, amount, *_ in rows
-                if unit != lot_unit or amount != (quantity * price if unit == "unit" else (quantity * price + 500) // 1000))
+                if unit != lot_unit or amount != amount_fen(quantity, unit, price))
     totals: dict[str, list] = defaultdict(lambda: [0, 0, 0])
     for _id, kind, _lu, _u, quantity, _p, amount, *_ in rows:
         totals[kind][0] += 1

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ...sales.models import PriceBound
+from ...sales.services import amount_fen
 from .plan import BULK_BUYERS
 from .sales import plausible_price
 from .state import County
@@ -55,10 +56,10 @@ def bulk_sales(county: County) -> None:
         bound = bounds[lot.kind]
         price = plausible_price(bound, recent[group], 1000 if lot.unit is None else product["unit_grams"], day, price)
         ev, _ = county.ledger.event("sell", org, day, inputs=[(lot, quantity)])
-        by_units = lot.unit == "unit"
-        amount = quantity * price if by_units else (quantity * price + 500) // 1000
+        unit = "unit" if lot.unit == "unit" else "g"
+        amount = amount_fen(quantity, unit, price)
         county.rows["sale"].append(dict(id=county.next_id("sale"), event=ev, lot=lot, buyer=buyer, channel=channel,
-                                        quantity=quantity, unit="unit" if by_units else "g", unit_price_fen=price,
+                                        quantity=quantity, unit=unit, unit_price_fen=price,
                                         amount_fen=amount, sold_on=day, price_note="", buyer_org_id=None))
         total += amount
         if lot.kind == "oil":
