@@ -28,6 +28,7 @@ from ..reports.models import Target
 from ..sales import services as sales
 from ..lab import LabValues
 from ..units import to_base
+from .small_mill import mill
 from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
 from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
 
@@ -73,7 +74,7 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
         varieties={v.name: v.id for v in session.exec(select(Variety))},
     )
     for step in (targets_and_organizations, plots, historic_batch, batches, plantings, harvests, drying, shipping,
-                 products, gi_definition, pressing_bottling_and_sales, gi_marks, figures):
+                 products, gi_definition, pressing_bottling_and_sales, mill, gi_marks, figures):
         step(demo)
         session.commit()
     return summary(demo, public_base_url, serial_key)
