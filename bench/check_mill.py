@@ -46,7 +46,8 @@ def transformations(conn, check) -> None:
     events: dict[int, dict] = {}
     unweighable = 0
     for event_id, kind, loss, untraced, role, lot_kind, unit, delta, fill, unit_grams in rows:
-        entry = events.setdefault(event_id, {"step": kind, "loss": loss, "in": untraced, "out": {}})
+        entry = events.setdefault(event_id, {"step": kind, "loss": loss, "in": untraced, "untraced": untraced,
+                                             "out": {}})
         if role == "input":
             entry["in"] -= delta
             if kind == "make":
@@ -63,13 +64,16 @@ def transformations(conn, check) -> None:
         if entry["in"] <= 0 or entry["in"] != sum(entry["out"].values()) + entry["loss"] or entry["loss"] < 0:
             unbalanced += 1
             continue
+        # Untraced ingredients: at most their bound's share of the traced inputs (none without one).
+        untraced_high = bounds.get((entry["step"], "untraced"), (0, 0))[1]
+        out_of_bounds += entry["untraced"] * 1000 > untraced_high * (entry["in"] - entry["untraced"])
         for kind, amount in [*entry["out"].items(), ("loss", entry["loss"])]:
             low, high = bounds.get((entry["step"], kind), (0, 1000))
             out_of_bounds += not low * entry["in"] <= amount * 1000 <= high * entry["in"]
             shares[(entry["step"], kind)].append(amount * 1000 / entry["in"])
     check("inputs + untraced = outputs + loss", unbalanced + unweighable,
           ", ".join(f"{n:,} {k}" for k, n in sorted(per_step.items())))
-    check("every output's share inside its bounds", out_of_bounds)
+    check("every output's share (and the untraced ingredients') inside its bounds", out_of_bounds)
     for (step, kind), values in sorted(shares.items()):
         low, high = bounds.get((step, kind), (0, 1000))
         print(f"      {step:<12} {kind:<8} {min(values) / 10:5.1f}% .. {max(values) / 10:5.1f}%, "

@@ -68,6 +68,14 @@ YIELD_BOUNDS = {
     ("make_meal", "loss"): (0, 500),
     ("make_saponin", "goods"): (700, 1000),
     ("make_saponin", "loss"): (0, 300),
+    # Untraced ingredients, per mille of the traced inputs: a detergent may be
+    # 2.5% saponin (40 times its weight of water and surfactant); a compost at
+    # most half again its cake or meal in manure; husks take a little
+    # activating agent.
+    ("make_saponin", "untraced"): (0, 40_000),
+    ("make_cake", "untraced"): (0, 1_500),
+    ("make_meal", "untraced"): (0, 1_500),
+    ("make_husk", "untraced"): (0, 300),
 }
 
 

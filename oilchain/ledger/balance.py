@@ -14,6 +14,10 @@ from ..units import g_to_kg, normalized, show_quantity
 from .models import YieldBound
 
 LOSS = "loss"  # the share that left the chain, bounded like an output
+# Ingredients from outside the chain, bounded per mille of the traced inputs:
+# a step without an "untraced" bound takes none (one gram of cake cannot
+# carry a tonne of compost).
+UNTRACED = "untraced"
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,17 @@ class Outside:
     bounds: tuple[int, int] | None = None  # per mille
 
 
-def balance(total_in: int, outputs: list[tuple[str, int]], bounds: dict[str, tuple[int, int]]) -> tuple[int, Outside | None]:
+def balance(total_in: int, outputs: list[tuple[str, int]], bounds: dict[str, tuple[int, int]],
+            untraced: int = 0) -> tuple[int, Outside | None]:
     """(loss, None) when inputs = outputs + loss closes inside every bound
-    (per mille of the input, exact integers), else (loss, what is outside)."""
+    (per mille of the input, exact integers), else (loss, what is outside).
+    `total_in` holds the `untraced` ingredients, which may be at most their
+    bound's share of the traced inputs."""
     loss = total_in - sum(amount for _, amount in outputs)
+    if untraced:
+        high = bounds.get(UNTRACED, (0, 0))[1]
+        if untraced * 1000 > high * (total_in - untraced):
+            return loss, Outside(UNTRACED, untraced, (0, high))
     if loss < 0:
         return loss, Outside(None, -loss)
     for kind, amount in [*outputs, (LOSS, loss)]:
@@ -53,9 +64,19 @@ def check_balance(session: Session, step: str, inputs, outputs, untraced: int = 
     if not inputs or total_in <= untraced:
         raise Invalid(_l("Choose at least one input lot and a quantity."), field="inputs")
     unit = inputs[0][0].unit
-    loss, outside = balance(total_in, [(spec.kind, spec.balance_amount) for spec in outputs], yield_bounds(session, step))
+    loss, outside = balance(total_in, [(spec.kind, spec.balance_amount) for spec in outputs], yield_bounds(session, step),
+                            untraced)
     if outside is None:
         return loss
+    if outside.kind == UNTRACED:
+        traced = total_in - untraced
+        raise Invalid(
+            _l("The untraced ingredients (%(amount)s) are %(share)s%% of the %(traced)s of traced inputs, above the "
+               "plausible %(high)s%% for this step.",
+               amount=show_quantity(untraced, unit), share=normalized(round_share(untraced, traced)),
+               traced=show_quantity(traced, unit), high=normalized(g_to_kg(outside.bounds[1] * 100))),
+            field="untraced",
+        )
     if outside.kind is None:
         raise Invalid(
             _l("The outputs (%(out)s) weigh more than the inputs (%(in)s).",

@@ -107,6 +107,22 @@ def test_untraced_ingredients_below_zero_are_refused(session, world, cake):
     assert error.field == "untraced"
 
 
+def test_untraced_ingredients_beyond_their_share_of_the_traced_inputs_are_refused(session, world, cake):
+    """One gram of cake cannot carry a tonne of compost: the untraced
+    ingredients are bounded per mille of the traced inputs (1.5 times for a
+    compost), and a step with no such bound takes none."""
+    compost = register(session, world)
+    error = refused(session, Invalid, lambda: make(session, world, product=compost, lot=cake, used=1,
+                                                   untraced=1_000_000 * KG, quantity=900_000 * KG))
+    assert error.field == "untraced" and "above the plausible 150%" in str(error.message)
+    error = refused(session, Invalid, lambda: make(session, world, product=compost, lot=cake, used=100 * KG,
+                                                   untraced=151 * KG, quantity=240 * KG))
+    assert str(error.message) == ("The untraced ingredients (151 kg) are 151% of the 100 kg of traced inputs, above the "
+                                  "plausible 150% for this step.")
+    made = make(session, world, product=compost, lot=cake, used=100 * KG, untraced=150 * KG, quantity=240 * KG)
+    assert made.quantity == 240 * KG
+
+
 def test_a_made_product_outside_its_yield_bounds_is_refused(session, world, cake):
     compost = register(session, world)
     error = refused(session, Invalid, lambda: make(session, world, product=compost, lot=cake, used=400 * KG,

@@ -96,7 +96,7 @@ class Ledger:
         if step is not None:
             shares = [(kind_out, quantity if equivalent is None else equivalent)
                       for kind_out, quantity, _owner, equivalent in outputs]
-            ev.loss, outside = balance(total_in, shares, self.bounds[step])
+            ev.loss, outside = balance(total_in, shares, self.bounds[step], untraced)
             assert outside is None, (step, outside, total_in)
         elif loss is not None:
             ev.loss = loss
