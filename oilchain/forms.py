@@ -12,9 +12,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from . import clock
 from .db import INTEGER_MAX
-from .errors import DomainError
+from .errors import DomainError, Invalid
 from .lab import LabValues
-from .units import ASCII_NUMBER, LAB_DECIMALS, MAX_DIGITS, NotExact, to_base
+from .units import ASCII_NUMBER, LAB_DECIMALS, MAX_DIGITS, NotExact, kg_to_g, to_base
 
 
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1):
@@ -227,3 +227,15 @@ def ChoiceField(label, coerce=None, required: bool = True):
     Ids by default, which an optional select may leave empty."""
     coerce = coerce or (int if required else optional_id)
     return SelectField(label, coerce=coerce, validators=[InputRequired() if required else Optional()], validate_choice=True)
+
+
+def base_quantity(typed: Decimal, unit: str, code: str | None = None, field: str = "quantity") -> int:
+    """A typed quantity in a lot's base unit: kilograms to grams for a lot
+    kept in grams, else a whole number of units (packed goods, bottles);
+    the refusal names the lot when there is one."""
+    if unit == "g":
+        return kg_to_g(typed)
+    if typed != typed.to_integral_value():
+        raise Invalid(_l("Lot %(code)s is counted in whole units: %(typed)s is not a whole number.", code=code,
+                         typed=typed) if code else _l("Give a whole number of units."), field=field)
+    return int(typed)

@@ -31,11 +31,12 @@ def first_makes() -> Select:
 
 
 def registry(session: Session) -> list:
-    """Every registered product with its first lot, the day and the maker (None: not made yet)."""
+    """Every registered product with its first lot, the day, the maker and
+    its id (None: not made yet)."""
     first = first_makes().subquery()
     return list(
         session.execute(
-            select(ByProduct, Lot.code, first.c.day, Organization.name)
+            select(ByProduct, Lot.code, first.c.day, Organization.name, first.c.org_id)
             .outerjoin(first, first.c.by_product_id == ByProduct.id)
             .outerjoin(Lot, Lot.id == first.c.lot_id)
             .outerjoin(Organization, Organization.id == first.c.org_id)

@@ -3,12 +3,11 @@ the processor's extraction, solvent extraction and making steps."""
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import db, ledger
 from ..auth.access import BUREAU_ROLES, roles_required
-from ..errors import Invalid
+from ..forms import base_quantity
 from ..labels import kind_label
 from ..units import WEIGHT_DECIMALS, kg_to_g
 from ..web import form_step
@@ -78,13 +77,12 @@ def leach():
                      _("Extract the oil left in seed cake with a solvent"), _("Oil lot %(code)s extracted."))
 
 
-def made_quantity(product: ByProduct | None, typed) -> int:
+
+
+def made_quantity(session, form) -> int:
     """What the form's quantity means for the product: grams, or whole units."""
-    if product is not None and product.unit == "unit":
-        if typed != typed.to_integral_value():
-            raise Invalid(_l("Give a whole number of units."), field="quantity")
-        return int(typed)
-    return kg_to_g(typed)
+    product = session.get(ByProduct, form.by_product_id.data) if form.by_product_id.data else None
+    return base_quantity(form.quantity.data, product.unit if product is not None else "g")
 
 
 @bp.route("/make", methods=["GET", "POST"])
@@ -99,8 +97,7 @@ def make():
         form,
         lambda: services.make(
             session, actor=current_user, by_product_id=form.by_product_id.data, inputs=form.inputs,
-            quantity=made_quantity(session.get(ByProduct, form.by_product_id.data) if form.by_product_id.data else None,
-                                   form.quantity.data),
+            quantity=made_quantity(session, form),
             untraced_g=kg_to_g(form.untraced.data), occurred_on=form.occurred_on.data,
         ),
         done_to=lambda lot: (url_for("trace.lot", code=lot.code), _("Lot %(code)s made.", code=lot.code)),

@@ -4,9 +4,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors import Invalid
 from ..forms import ChoiceField, DayField, Form, KgField, TextField, YuanField
-from ..units import kg_to_g
 
 
 class SaleForm(Form):
@@ -27,11 +25,3 @@ class SaleForm(Form):
             self.quantity.label.text, self.unit_price.label.text = _l("Units"), _l("Unit price (yuan)")
 
 
-def base_quantity(typed: Decimal, unit: str, code: str) -> int:
-    """The typed quantity in the lot's base unit: kg to grams, or whole units."""
-    if unit == "g":
-        return kg_to_g(typed)
-    if typed != typed.to_integral_value():
-        raise Invalid(_l("Lot %(code)s is sold by whole units: %(typed)s is not a whole number.", code=code,
-                         typed=typed), field="quantity")
-    return int(typed)

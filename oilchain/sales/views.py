@@ -9,7 +9,8 @@ from ..labels import CHANNELS, choices, kind_label
 from ..units import fen_to_yuan, g_to_kg, normalized, yuan_to_fen
 from ..web import csv_response, form_step, htmx
 from . import services
-from .forms import SaleForm, base_quantity
+from ..forms import base_quantity
+from .forms import SaleForm
 
 bp = Blueprint("sales", __name__, url_prefix="/sales")
 

@@ -133,13 +133,14 @@ def split_links(session: Session, actor: Actor, lot: Lot) -> dict:
         .where(Event.kind == "split", STANDING, taken.lot_id == lot.id, taken.role == "input", made.role == "output")
         .order_by(Lot.id)
     ).all()
-    origin = session.exec(
-        select(Lot)
+    # The original and who split it (not its owner now, which is not the part's holder's to learn).
+    origin, splitter_id = session.exec(
+        select(Lot, Event.org_id)
         .join(taken, taken.lot_id == Lot.id)
         .join(Event, Event.id == taken.event_id)
         .join(made, made.event_id == Event.id)
-        .where(Event.kind == "split", made.lot_id == lot.id, made.role == "output", taken.role == "input")
-    ).first()
+        .where(Event.kind == "split", STANDING, made.lot_id == lot.id, made.role == "output", taken.role == "input")
+    ).first() or (None, None)
     named = {lot_.id for lot_, _ in parts} | ({origin.id} if origin else set())
     seen = named if actor.is_bureau else participated_in(session, actor.org_id, named)
     shown = [(part, quantity, shipped_to(session, part)) for part, quantity in parts if part.id in seen]
@@ -148,7 +149,7 @@ def split_links(session: Session, actor: Actor, lot: Lot) -> dict:
         "split_parts_hidden": len(parts) - len(shown),
         "split_from": origin,
         "split_from_seen": origin is not None and origin.id in seen,
-        "split_from_owner": session.get(Organization, origin.owner_org_id).name if origin else None,
+        "split_from_owner": session.get(Organization, splitter_id).name if origin else None,
     }
 
 

@@ -6,7 +6,8 @@ from .. import db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents import labels, qr
 from ..errors import NotFound
-from ..units import WEIGHT_DECIMALS, NotExact, kg_to_g, to_base
+from ..forms import base_quantity
+from ..units import WEIGHT_DECIMALS, NotExact, to_base
 from .. import ledger
 from ..ledger.models import LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
@@ -155,7 +156,8 @@ def split(code: str):
     form = SplitForm()
     if form.validate_on_submit():
         part = attempt(form, lambda: ledger.split_lot(session, actor=current_user, code=found.code,
-                                                      quantity=kg_to_g(form.quantity.data), occurred_on=form.occurred_on.data))
+                                                      quantity=base_quantity(form.quantity.data, found.unit, found.code),
+                                                      occurred_on=form.occurred_on.data))
         if part:
             return done(url_for("trace.lot", code=part.code),
                         _("Lot %(part)s was split off lot %(code)s.", part=part.code, code=found.code))

@@ -57,12 +57,12 @@ def test_first_made_comes_from_the_first_standing_make(session, world):
     register(session, world, name="茶壳活性炭", source_kind="husk")
     wrong = make(session, world, product=compost, lot=cake, used=100 * KG, quantity=90 * KG, on=MADE_ON.replace(day=26))
     second = make(session, world, product=compost, lot=cake, used=100 * KG, quantity=90 * KG)
-    rows = {product.name: (code, day, maker) for product, code, day, maker in queries.registry(session)}
+    rows = {product.name: (code, day, maker) for product, code, day, maker, _maker_id in queries.registry(session)}
     assert rows["茶粕有机肥"] == (wrong.code, MADE_ON.replace(day=26), "桃花源茶油公司")
     assert rows["茶壳活性炭"] == (None, None, None)
     ledger.reverse_event(session, actor=world.actors["processor"], event_id=event_that_made(session, wrong).id, reason="录错")
     session.commit()
-    rows = {product.name: (code, day) for product, code, day, _maker in queries.registry(session)}
+    rows = {product.name: (code, day) for product, code, day, _maker, _maker_id in queries.registry(session)}
     assert rows["茶粕有机肥"] == (second.code, MADE_ON)
 
 

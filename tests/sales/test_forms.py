@@ -152,7 +152,7 @@ def test_units_are_whole_and_a_registered_buyer_is_a_processor(app, auth, world)
     refresh = page(auth.client.get("/sales/new", query_string={"code": lot.code}, headers={"HX-Request": "true"}))
     assert "Unit price (yuan)" in refresh
     refuse(app, auth, "/sales/new", sale_form(lot.code, quantity="2.5"),
-           f"Lot {lot.code} is sold by whole units: 2.5 is not a whole number.")
+           f"Lot {lot.code} is counted in whole units: 2.5 is not a whole number.")
     assert "酉州加工厂" in refresh and "麻旺合作社" not in refresh  # the other mill, not a cooperative
     refuse(app, auth, "/sales/new", sale_form(lot.code, buyer_org_id=str(world.orgs["coop"].id)), "Not a valid choice")
     assert redirected_to(auth.post("/sales/new", sale_form(lot.code, buyer="", quantity="300",
