@@ -23,7 +23,7 @@ from ..processing.models import Product, ProductLot
 from .eligibility import GIRules, eligibility, rules
 from .story import origin_story, shared_stories
 
-__all__ = ["GIRules", "eligibility", "rules", "origin_story", "shared_stories", "refresh", "write_pending"]
+__all__ = ["GIRules", "eligibility", "rules", "origin_story", "shared_stories", "refresh", "write_pending", "oil_gi_status"]
 
 STALE = SCRATCH + "stale"  # session.info: product lot id -> True (story and GI) or False (GI only)
 EVERY = SCRATCH + "stale-all"  # session.info: every product lot's GI status is stale
@@ -67,6 +67,17 @@ def holds_changed(session: Session, happened) -> None:
     """A recall opened or closed: its product lots are on hold, or no longer."""
     held = session.exec(select(Hold.lot_id).where(Hold.recall_id == happened.recall_id))
     mark(session, held, story=False)
+
+
+def oil_gi_status(session: Session, lot: Lot) -> dict:
+    """An oil lot's GI eligibility as its bottles would have it if its owner
+    bottled it the day it was made (a blend: every input's origin counts).
+    Not stored: the oil lot's page computes it. {} when no GI is defined."""
+    gi = rules(session)
+    if gi is None:
+        return {}
+    return eligibility(gi, origin_story(session, lot.id), lot.owner_org_id, lot.produced_on,
+                       withdrawn=lot.status == "reversed", held_by=holds_on(session, [lot.id]).get(lot.id))
 
 
 # --- the writer ------------------------------------------------------------------
