@@ -82,3 +82,14 @@ class PutForm(Form):
     tank_id = ChoiceField(_l("Tank"))
     code = ChoiceField(_l("Oil lot"), coerce=str)
     occurred_on = DayField(_l("Put in on"))
+
+
+class GradeLimitForm(Form):
+    method = ChoiceField(_l("Extraction method"), coerce=str)
+    grade_code = ChoiceField(_l("Grade"), coerce=str)
+    max_acid_value = LabField(_l("Highest acid value (mg KOH/g)"), "acid_value", limit=True)
+    max_peroxide_value = LabField(_l("Highest peroxide value (g/100g)"), "peroxide_value", limit=True)
+    max_moisture = LabField(_l("Highest moisture and volatiles (%)"), "moisture", limit=True)
+
+    def limits(self) -> LabValues:
+        return LabValues(*(to_base(getattr(self, f"max_{name}").data, LAB_DECIMALS) for name in LabValues.NAMES))

@@ -1,17 +1,19 @@
 """The processor's pages for oil lots: refining, blending, tanks and putting
-oil into a tank (thin views over processing.oil)."""
+oil into a tank (thin views over processing.oil); the bureau's page of the
+quality grades' limits per extraction method."""
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import db, ledger
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
 from ..labels import OIL_METHODS
 from ..units import WEIGHT_DECIMALS, kg_to_g, show_quantity
 from ..web import form_step
-from . import oil
-from .forms import BlendForm, PutForm, RefineForm, TankForm
+from . import oil, quality, services
+from .forms import BlendForm, GradeLimitForm, PutForm, RefineForm, TankForm, method_choices
+from .quality import grade_codes, grade_name
 from .models import OilLot
 from .views import bp
 
@@ -102,4 +104,26 @@ def put_into_tank():
         title=_("Put oil into a tank"),
         lead=_("All that is left of the lot goes in. An empty tank then holds it; oil put into a tank that holds "
                "oil is blended with it into a new lot."),
+    )
+
+
+@bp.route("/grades", methods=["GET", "POST"])
+@roles_required(*BUREAU_ROLES)
+def grades():
+    """The quality grades' limits per extraction method, which the bureau keeps."""
+    session = db.session()
+    form = GradeLimitForm()
+    form.method.choices = method_choices(OIL_METHODS)
+    form.grade_code.choices = [(code, str(grade_name(code))) for code in grade_codes(session)]
+    return form_step(
+        form,
+        lambda: services.save_grade_limit(session, actor=current_user, method=form.method.data,
+                                          grade_code=form.grade_code.data, limits=form.limits()),
+        done_to=lambda row: (url_for("processing.grades"), _("The limits of %(grade)s for %(method)s oil are saved.",
+                                                             grade=grade_name(row.grade_code), method=OIL_METHODS[row.method])),
+        partial="processing/_grade_limit_form.html",
+        page="processing/grades.html",
+        title=_("Quality grades"),
+        heading=_("Quality grades' limits per extraction method"),
+        tables=[(method, quality.grades(session, method)) for method in OIL_METHODS],
     )

@@ -13,7 +13,7 @@ from ..web import csv_response, document, form_step
 from . import labels, queries, services
 from .models import PRESSING_METHODS
 from .forms import BottleForm, PressForm, method_choices, ProductForm, QualityForm, ReceiveForm
-from .quality import grade_name, grade_of, grades, read
+from .quality import grade_codes, grade_name, grade_of, method_of_code, read
 
 
 bp = Blueprint("processing", __name__, url_prefix="/processing")
@@ -123,7 +123,8 @@ def typed_reading(form):
         return None
     if any(value < 0 for _name, value in values.items()):
         return None
-    return read(db.session(), values)
+    session = db.session()
+    return read(session, values, method_of_code(session, current_user.org_id, form.code.data))
 
 
 @bp.route("/quality/grade")
@@ -139,7 +140,7 @@ def quality_grade():
 def new_product():
     session = db.session()
     form = ProductForm(shelf_life_days=540)
-    form.lowest_grade.choices = [("", _("Any grade"))] + [(g.code, str(grade_name(g.code))) for g in grades(session)]
+    form.lowest_grade.choices = [("", _("Any grade"))] + [(code, str(grade_name(code))) for code in grade_codes(session)]
     return form_step(
         form,
         lambda: services.create_product(

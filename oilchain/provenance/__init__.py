@@ -15,11 +15,12 @@ import json
 from sqlmodel import Session, select
 
 from .. import clock
-from ..events import SCRATCH, Bottled, EventReversed, GIAuthorizationChanged, GIRulesChanged, QualityTestRecorded
-from ..ledger.models import Hold, Lot
+from ..events import (SCRATCH, Bottled, EventReversed, GIAuthorizationChanged, GIRulesChanged, GradeLimitsChanged,
+                      QualityTestRecorded)
+from ..ledger.models import EventLine, Hold, Lot
 from ..ledger import holds_on
 from ..ledger.trace import downstream
-from ..processing.models import Product, ProductLot
+from ..processing.models import OilLot, Product, ProductLot
 from .eligibility import GIRules, eligibility, rules
 from .story import origin_story, shared_stories
 
@@ -46,6 +47,17 @@ def bottled(session: Session, happened: Bottled) -> None:
 def quality_changed(session: Session, happened: QualityTestRecorded) -> None:
     """A test recorded or withdrawn: the bottles made from that oil show the latest standing one."""
     mark(session, downstream(session, ("lot", happened.oil_lot_id)).ids("lot"))
+
+
+def grades_changed(session: Session, happened: GradeLimitsChanged) -> None:
+    """A grade's limits changed: the stories of the bottles of that method's oil tell the grade again."""
+    oil_ids = session.exec(select(OilLot.lot_id).where(OilLot.method == happened.method)).all()
+    bottled = session.exec(
+        select(ProductLot.lot_id).join(EventLine, (EventLine.lot_id == ProductLot.lot_id) & (EventLine.role == "output"))
+        .where(EventLine.event_id.in_(select(EventLine.event_id).where(EventLine.lot_id.in_(oil_ids),
+                                                                         EventLine.role == "input")))
+    ).all() if oil_ids else []
+    mark(session, bottled)
 
 
 def upstream_corrected(session: Session, happened: EventReversed) -> None:
