@@ -12,7 +12,7 @@ from .. import db
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid, NotFound
 from ..labels import OIL_METHODS, REFINING_STEPS
-from ..ledger import NewLot, get_lot, record_event, require_owned
+from ..ledger import NewLot, get_lot, lock_lots, record_event, require_owned
 from ..ledger.models import Lot
 from ..units import show_quantity
 from .models import OilLot, Refining, Tank
@@ -120,13 +120,16 @@ def put_into_tank(session: Session, *, actor: Actor, tank_id: int, lot_code: str
     tank row is locked first, so two racing puts into one empty tank give
     one put and one blend (the unique tank.lot_id stands behind it)."""
     require_processor(actor)
-    tanks = db.lock(session, Tank, [tank_id])
-    if not tanks or tanks[0].org_id != actor.org_id:
-        raise NotFound(_l("Choose one of your tanks."), field="tank_id")
-    tank = tanks[0]
-    lot = get_lot(session, lot_code, for_update=True)
+    lot = get_lot(session, lot_code)
     require_owned(lot, actor)
     oil = oil_of(session, lot)
+    # Every tank named is locked before it is read, then the lot: always tanks first, in id order.
+    tanks = {locked.id: locked for locked in db.lock(session, Tank, [tank_id, oil.tank_id])}
+    tank = tanks.get(tank_id)
+    if tank is None or tank.org_id != actor.org_id:
+        raise NotFound(_l("Choose one of your tanks."), field="tank_id")
+    lock_lots(session, [lot])
+    session.refresh(oil)
     if tank.lot_id == lot.id:
         raise Invalid(_l("Lot %(code)s is in tank %(tank)s already.", code=lot.code, tank=tank.name), field="code")
     if lot.status != "active" or lot.remaining <= 0:
@@ -155,7 +158,8 @@ def put_into_tank(session: Session, *, actor: Actor, tank_id: int, lot_code: str
 
 
 def leave_tank(session: Session, oil: OilLot, tank: Tank) -> None:
-    """The lot put in leaves the tank it was in before, if another."""
+    """The lot put in leaves the tank it was in before, if another (locked
+    with the tank put into; one a racing put moved it to since, now)."""
     if oil.tank_id is not None and oil.tank_id != tank.id:
         for other in db.lock(session, Tank, [oil.tank_id]):
             if other.lot_id == oil.lot_id:
