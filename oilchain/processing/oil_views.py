@@ -124,6 +124,6 @@ def grades():
         partial="processing/_grade_limit_form.html",
         page="processing/grades.html",
         title=_("Quality grades"),
-        heading=_("Quality grades' limits per extraction method"),
+        heading=_("Quality grade limits per extraction method"),
         tables=[(method, quality.grades(session, method)) for method in OIL_METHODS],
     )
