@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from ..codes import normalize_lot_code
+from ..codes import is_lot_code, normalize_lot_code
 from ..errors import Invalid
 from ..labels import LAB_LABELS, QUALITY_GRADES
 from ..ledger.models import STANDING, Event, EventLine, Lot
@@ -58,9 +58,10 @@ def method_of(session: Session, lot_id: int | None) -> str:
 def method_of_code(session: Session, org_id: int, code: str | None) -> str:
     """The method of the organization's oil lot with this code (the quality
     form's live grade); the default for a code that names none of its lots."""
-    lot_id = session.exec(select(Lot.id).where(Lot.code == normalize_lot_code(code or ""),
-                                               Lot.owner_org_id == org_id)).first()
-    return method_of(session, lot_id)
+    code = normalize_lot_code(code or "")
+    if not is_lot_code(code):  # nothing a lot could be named (a NUL byte PostgreSQL refuses, say)
+        return DEFAULT_METHOD
+    return method_of(session, session.exec(select(Lot.id).where(Lot.code == code, Lot.owner_org_id == org_id)).first())
 
 
 def reaches(grade, values: LabValues) -> bool:
