@@ -75,6 +75,13 @@ class EventReversed(Happened):
 
 
 @dataclass(frozen=True)
+class GradeLimitsChanged(Happened):
+    """The bureau changed a quality grade's limits for oil of one extraction method."""
+
+    method: str
+
+
+@dataclass(frozen=True)
 class GIRulesChanged(Happened):
     gi_id: int
 

@@ -177,6 +177,8 @@ def init_app(app) -> None:
         role_label=lambda code: ROLES.get(code, code),
         run_status_label=lambda code: RUN_STATUS.get(code, code),
         quality_grade_label=lambda code: QUALITY_GRADES.get(code, code),
+        oil_method_label=lambda code: OIL_METHODS.get(code, code),
+        refining_step_label=lambda code: REFINING_STEPS.get(code, code),
         lab_label=lambda name: LAB_LABELS.get(name, name),
         unknown_reason_label=lambda code: UNKNOWN_REASONS.get(code, code),
         run_trigger_label=lambda code: RUN_TRIGGER.get(code, code),

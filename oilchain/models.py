@@ -9,7 +9,7 @@ from .harvest.models import HarvestRecord  # noqa: F401
 from .ledger.models import Event, EventLine, Hold, Lot, PlotHold, Sequence, Shipment, YieldBound, YieldCurve  # noqa: F401
 from .nursery.models import DispatchAgeLimit, GradingStandard, SeedlingBatch, SeedlingDispatch  # noqa: F401
 from .planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck  # noqa: F401
-from .processing.models import OilLot, Product, ProductLot, QualityGrade, QualityTest, Refining, Tank  # noqa: F401
+from .processing.models import GradeLimit, OilLot, Product, ProductLot, QualityGrade, QualityTest, Refining, Tank  # noqa: F401
 from .byproducts.models import ByProduct, GoodsLot  # noqa: F401
 from .gi.models import GIMarkIssue, GIProducer, GIProduct, GIProtectedTownship  # noqa: F401
 from .public.models import SerialScan, UnknownScan  # noqa: F401

@@ -23,6 +23,8 @@ TABLE = events.Table(
         # and a product lot in stock below its grade is warned of.
         events.QualityTestRecorded: (provenance.quality_changed, warnings.quality_changed),
         events.QualityTestWithdrawn: (provenance.quality_changed, warnings.quality_changed),
+        # A grade's limits changed: every bottle's story tells the grade its test reaches now.
+        events.GradeLimitsChanged: (provenance.grades_changed,),
         # A sale far from the product's usual prices, a low survival count: warned of at once.
         events.Sold: (warnings.sold,),
         events.SurvivalChecked: (warnings.survival_checked,),

@@ -19,14 +19,14 @@ from .backup import (BackupError, Manifest, backend_of, count_rows, file_sha256,
 from .db import normalize_url
 from .ledger.models import YieldBound
 from .nursery.models import DispatchAgeLimit, GradingStandard
-from .processing.models import QualityGrade
+from .processing.models import GradeLimit, QualityGrade
 from .reports.models import Target
 from .sales.models import PriceBound
 
 # What `oilchain db upgrade` puts into a new database: a database holding
 # only these (and the schema) counts as empty.
 REFERENCE_TABLES = {"alembic_version"} | {model.__tablename__ for model in (
-    Township, Variety, YieldBound, DispatchAgeLimit, GradingStandard, QualityGrade, Target, PriceBound)}
+    Township, Variety, YieldBound, DispatchAgeLimit, GradingStandard, QualityGrade, GradeLimit, Target, PriceBound)}
 
 
 @dataclass

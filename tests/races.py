@@ -413,6 +413,37 @@ def _withdraw(session, world, test_id, i):
     return processing.withdraw_quality_test(session, actor=world.actors["processor"], test_id=test_id, reason="仪器未校准")
 
 
+# --- tanks: racing puts into one empty tank are a put and blends, never two lots in it ---------
+
+TANK_PUTS = 8  # oil lots put into one empty tank at once
+
+
+def tank_and_oils(session, world, count: int = TANK_PUTS) -> dict:
+    """An empty tank and `count` hot-pressed oil lots of the processor, pressed from parts of one seed lot."""
+    from oilchain.processing import oil as oil_mill
+
+    seed = chain.seed_at_processor(session, world)[3]
+    part = chain.RECEIVED_G // count
+    codes = []
+    for _ in range(count):
+        made, _cake = processing.press(session, actor=world.actors["processor"], occurred_on=chain.PRESSED_ON,
+                                       inputs=[(chain.lot_by_code(session, seed.code), part)], oil_g=part // 4,
+                                       cake_g=part * 7 // 10)
+        codes.append(made.code)
+    tank = oil_mill.create_tank(session, actor=world.actors["processor"], name="1号罐")
+    session.commit()
+    return {"tank_id": tank.id, "codes": codes, "oil_g": part // 4 * count}
+
+
+def put_into_tank(session, world, data, i):
+    """Request i puts oil lot i into the tank: the code of the lot the tank then holds."""
+    from oilchain.processing import oil as oil_mill
+
+    _tank, held = oil_mill.put_into_tank(session, actor=world.actors["processor"], tank_id=data["tank_id"],
+                                         lot_code=data["codes"][i], occurred_on=chain.BOTTLED_ON)
+    return held.code
+
+
 SCENARIOS = [
     Scenario("receive", "a shipment is received at most once", _shipped_seed, _receive),
     Scenario("ship", "a lot has at most one open shipment", lambda s, w: _seed_lot(s, w).code, _ship),

@@ -73,7 +73,7 @@ def test_bottle_traces_back_to_plot_cooperative_and_nursery(app, client, world):
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     oil = lot_code_from(
-        processor.post("/processing/press", {f"input-{seed}": "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25"})
+        processor.post("/processing/press", {f"input-{seed}": "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25", "method": "hot_pressed"})
     )
     response = processor.post(
         "/processing/quality",

@@ -37,6 +37,12 @@ FORM_PAGES = [
     ("processor", "/processing/products/new", "New product", "Register a product", None),
     ("processor", "/processing/bottle", "Bottle", "Bottle oil into a product lot", None),
     ("processor", "/sales/new", "Record a sale", "Record a sale", None),
+    ("processor", "/processing/refine", "Refine", "Refine crude oil", None),
+    ("processor", "/processing/blend", "Blend", "Blend oil lots into one", None),
+    ("processor", "/processing/tanks/put", "Put oil into a tank", "Put oil into a tank",
+     "All that is left of the lot goes in. An empty tank then holds it; oil put into a tank that holds oil is blended "
+     "with it into a new lot."),
+    ("bureau", "/processing/grades", "Quality grades", "Quality grade limits per extraction method", None),
     ("admin", "/admin/organizations/new", "New organization", "New organization", None),
     ("admin", "/admin/users/new", "New user", "New user", None),
     ("bureau", "/admin/grading", "Grading standard", "Seedling grading standard",

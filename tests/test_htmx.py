@@ -123,7 +123,8 @@ FORM_PAGES = {
     "nursery": ["/nursery/batches/new", "/nursery/growing", "/nursery/grade", "/nursery/certify", "/nursery/dispatch"],
     "coop": ["/planting/plots/new", "/planting/plantings/new", "/harvest/new", "/harvest/dry-hull", "/harvest/ship"],
     "processor": ["/processing/receive", "/processing/press", "/processing/quality", "/processing/products/new",
-                  "/processing/bottle", "/sales/new"],
+                  "/processing/bottle", "/sales/new", "/processing/refine", "/processing/blend", "/processing/tanks",
+                  "/processing/tanks/put"],
     "admin": ["/admin/organizations/new", "/admin/users/new"],
 }
 
@@ -149,6 +150,7 @@ def test_htmx_bad_post_returns_the_partial_with_422(app, client, auth, world):
                              f"The password needs at least {passwords.MIN_LENGTH} characters."),
         "/processing/products/new": (product_form(gtin=chain.wrong_check_digit(chain.gtin())), "A GTIN-14 has 14 digits and a valid check digit."),
         "/planting/plots/new": (plot_form(app, latitude="30.5"), "This latitude lies outside Youyang county"),
+        "/processing/tanks": ({"name": ""}, "This field is required."),
     }
     for username, urls in FORM_PAGES.items():
         auth.login(username)

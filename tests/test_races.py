@@ -54,6 +54,26 @@ def test_of_many_racing_requests_one_wins_and_the_others_are_refused_as_if_alone
     assert result.broken == {}
 
 
+def test_racing_puts_into_one_empty_tank_give_one_put_and_blends_of_the_rest(app, world, engine):
+    """Oil lots put into one empty tank at once: the tank row is locked
+    before it is read, so the first holds its own lot and each later one
+    blends with what the tank holds then; the tank ends holding all the oil."""
+    from oilchain.processing.models import OilLot, Tank
+
+    with db_session(app) as session:
+        data = races.tank_and_oils(session, world)
+    outcome = races.race(app, engine, lambda session, i: races.put_into_tank(session, world, data, i), races.TANK_PUTS)
+    assert outcome.errors == [] and outcome.refused == [] and len(outcome.won) == races.TANK_PUTS, outcome.summary()
+    assert len([code for code in outcome.won if code in data["codes"]]) == 1  # one put into the empty tank
+    with db_session(app) as session:
+        assert len(session.exec(select(Event).where(Event.kind == "blend")).all()) == races.TANK_PUTS - 1
+        tank = session.get(Tank, data["tank_id"])
+        held = session.get(Lot, tank.lot_id)
+        assert (held.remaining, session.get(OilLot, held.id).tank_id) == (data["oil_g"], tank.id)
+        assert session.exec(select(OilLot).where(OilLot.tank_id == tank.id)).all() == [session.get(OilLot, held.id)]
+        assert invariants.violations(session) == {}
+
+
 def test_the_invariants_see_what_the_races_used_to_leave(app, world):
     """Each race above once broke one of these (bench/races.py on the commit
     before the guards): written here by hand, each is found."""

@@ -1,7 +1,12 @@
-"""The processor's forms: receiving, pressing, testing, products and bottling."""
+"""The processor's forms: receiving, pressing, refining, blending, tanks,
+testing, products and bottling."""
 
 from flask_babel import lazy_gettext as _l
-from ..forms import ChoiceField, CountField, DayField, Form, KgField, LabField, LotInputsForm, TextField
+from wtforms import DecimalField, SelectMultipleField
+from wtforms.validators import Optional
+
+from ..labels import OIL_METHODS, REFINING_STEPS
+from ..forms import ChoiceField, Exact, CountField, DayField, Form, KgField, LabField, LotInputsForm, TextField
 from ..lab import LabValues
 from ..units import LAB_DECIMALS, to_base
 
@@ -14,6 +19,7 @@ class ReceiveForm(Form):
 
 
 class PressForm(LotInputsForm):
+    method = ChoiceField(_l("Pressing"), coerce=str)
     oil = KgField(_l("Oil (kg)"))
     cake = KgField(_l("Seed cake (kg)"))
     occurred_on = DayField(_l("Pressed on"))
@@ -47,3 +53,43 @@ class BottleForm(Form):
     units = CountField(_l("Units filled"), high=10_000_000)
     oil_used = KgField(_l("Oil used (kg)"))
     occurred_on = DayField(_l("Bottled on"))
+
+
+def method_choices(methods) -> list:
+    return [(code, OIL_METHODS[code]) for code in methods]
+
+
+class RefineForm(Form):
+    code = ChoiceField(_l("Crude oil lot"), coerce=str)
+    oil_used = KgField(_l("Crude oil used (kg)"))
+    refined = KgField(_l("Refined oil (kg)"))
+    steps = SelectMultipleField(_l("Refining steps done"), coerce=str, choices=list(REFINING_STEPS.items()))
+    occurred_on = DayField(_l("Refined on"))
+
+
+class BlendForm(LotInputsForm):
+    oil = KgField(_l("Blended oil (kg)"))
+    occurred_on = DayField(_l("Blended on"))
+
+
+class TankForm(Form):
+    name = TextField(_l("Tank name"), 40)
+    capacity = DecimalField(_l("Capacity (kg), if known"), validators=[Optional(), Exact(3)], places=None,
+                            render_kw={"inputmode": "decimal"})
+
+
+class PutForm(Form):
+    tank_id = ChoiceField(_l("Tank"))
+    code = ChoiceField(_l("Oil lot"), coerce=str)
+    occurred_on = DayField(_l("Put in on"))
+
+
+class GradeLimitForm(Form):
+    method = ChoiceField(_l("Extraction method"), coerce=str)
+    grade_code = ChoiceField(_l("Grade"), coerce=str)
+    max_acid_value = LabField(_l("Highest acid value (mg KOH/g)"), "acid_value", limit=True)
+    max_peroxide_value = LabField(_l("Highest peroxide value (g/100g)"), "peroxide_value", limit=True)
+    max_moisture = LabField(_l("Highest moisture and volatiles (%)"), "moisture", limit=True)
+
+    def limits(self) -> LabValues:
+        return LabValues(*(to_base(getattr(self, f"max_{name}").data, LAB_DECIMALS) for name in LabValues.NAMES))

@@ -76,13 +76,25 @@ class QualityTest(SQLModel, table=True):
 
 
 class QualityGrade(SQLModel, table=True):
-    """A quality grade and the largest values a test may show to reach it
-    (thousandths, like the tests). Data the bureau keeps; the best grade an
-    oil lot's latest test reaches is shown on its bottles."""
+    """A quality grade: its code and rank (1 is the best). The largest values
+    a test may show to reach it depend on how the oil was extracted
+    (GradeLimit). The best grade an oil lot's latest test reaches is shown
+    on its bottles."""
 
     __tablename__ = "quality_grade"
     code: str = Field(max_length=12, primary_key=True)
     rank: int  # 1 is the best
+
+
+class GradeLimit(SQLModel, table=True):
+    """The largest values a test of oil of one extraction method may show to
+    reach a grade (thousandths, like the tests). Data the bureau keeps
+    (GB/T 11765-2018 has a table per method; the figures must be checked
+    against its text)."""
+
+    __tablename__ = "grade_limit"
+    method: str = Field(max_length=12, primary_key=True)  # OIL_METHODS
+    grade_code: str = Field(max_length=12, primary_key=True, foreign_key="quality_grade.code")
     max_acid_value_milli: int
     max_peroxide_value_milli: int
     max_moisture_milli: int

@@ -1,5 +1,5 @@
 """Quality: the grade a lab test reaches (the grade thresholds are data the
-bureau keeps), the test that stands for an oil lot on a given day, and the
+bureau keeps, per extraction method: the oil's), the test that stands for an oil lot on a given day, and the
 rule that oil is sold only with a standing test that meets its product's
 grade."""
 
@@ -10,11 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from ..codes import is_lot_code, normalize_lot_code
 from ..errors import Invalid
 from ..labels import LAB_LABELS, QUALITY_GRADES
 from ..ledger.models import STANDING, Event, EventLine, Lot
 from ..lab import LabValues
-from .models import QualityGrade, QualityTest
+from .models import GradeLimit, OilLot, QualityGrade, QualityTest
 
 @dataclass(frozen=True)
 class Reading:
@@ -24,28 +25,68 @@ class Reading:
     over: dict  # lab value -> (value, limit) for those above the lowest grade's limits
 
 
-def grades(session: Session) -> list[QualityGrade]:
-    return list(session.exec(select(QualityGrade).order_by(QualityGrade.rank)))
+DEFAULT_METHOD = "hot_pressed"  # an oil lot with no oil_lot row (none should lack one)
+
+
+def grades(session: Session, method: str = DEFAULT_METHOD) -> list:
+    """The grades of oil of this extraction method, best first: rows with
+    `code`, `rank` and the `max_*` limits (grade_limit)."""
+    return list(session.execute(
+        select(GradeLimit.grade_code.label("code"), QualityGrade.rank, GradeLimit.max_acid_value_milli,
+               GradeLimit.max_peroxide_value_milli, GradeLimit.max_moisture_milli)
+        .join(QualityGrade, QualityGrade.code == GradeLimit.grade_code)
+        .where(GradeLimit.method == method)
+        .order_by(QualityGrade.rank)
+    ).all())
+
+
+def grade_codes(session: Session) -> list[str]:
+    """Every grade's code, best first (what a product may name as its lowest)."""
+    return list(session.exec(select(QualityGrade.code).order_by(QualityGrade.rank)))
+
+
+def ranks(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(QualityGrade.code, QualityGrade.rank)).all())
+
+
+def method_of(session: Session, lot_id: int | None) -> str:
+    """How the oil of this lot was extracted (its oil_lot row)."""
+    oil = session.get(OilLot, lot_id) if lot_id is not None else None
+    return oil.method if oil is not None else DEFAULT_METHOD
+
+
+def method_of_code(session: Session, org_id: int, code: str | None) -> str:
+    """The method of the organization's oil lot with this code (the quality
+    form's live grade); the default for a code that names none of its lots."""
+    code = normalize_lot_code(code or "")
+    if not is_lot_code(code):  # nothing a lot could be named (a NUL byte PostgreSQL refuses, say)
+        return DEFAULT_METHOD
+    return method_of(session, session.exec(select(Lot.id).where(Lot.code == code, Lot.owner_org_id == org_id)).first())
 
 
 def reaches(grade, values: LabValues) -> bool:
-    """Do the values reach the grade (a QualityGrade, or a row of its columns)?"""
+    """Do the values reach the grade (a row of its limits: GradeLimit or `grades`')?"""
     return values.within(LabValues.of(grade, prefix="max_"))
 
 
-def read(session: Session, values: LabValues) -> Reading:
-    """The best grade these values reach and, when they reach none, what is
-    over the lowest grade's limits (what the form flags)."""
-    ordered = grades(session)
-    for grade in ordered:
-        if reaches(grade, values):
-            return Reading(grade.code, {})
-    return Reading(None, values.over(ordered[-1].limits) if ordered else {})
+def best_grade(ordered: list, values: LabValues) -> str | None:
+    """The best of these grades (best first) the values reach, or None."""
+    return next((grade.code for grade in ordered if reaches(grade, values)), None)
+
+
+def read(session: Session, values: LabValues, method: str = DEFAULT_METHOD) -> Reading:
+    """The best grade these values reach for oil of `method` and, when they
+    reach none, what is over the lowest grade's limits (what the form flags)."""
+    ordered = grades(session, method)
+    reached = best_grade(ordered, values)
+    if reached is not None:
+        return Reading(reached, {})
+    return Reading(None, values.over(LabValues.of(ordered[-1], prefix="max_")) if ordered else {})
 
 
 def grade_of(session: Session, test: QualityTest) -> str | None:
-    """The best grade the test reaches (its code), or None."""
-    return read(session, test.values).grade
+    """The best grade the test reaches (its code) by the limits of its oil's method, or None."""
+    return read(session, test.values, method_of(session, test.lot_id)).grade
 
 
 def grade_name(code: str | None):
@@ -92,7 +133,7 @@ def require_sellable(session: Session, lot: Lot, on: date, lowest_grade: str | N
             field=field,
         )
     reached = grade_of(session, test)
-    ranks = {grade.code: grade.rank for grade in grades(session)}
+    rank = ranks(session)
     values = "; ".join(f"{LAB_LABELS[name]} {text}" for name, text in test.values.as_text().items())
     if reached is None:
         raise Invalid(
@@ -100,7 +141,7 @@ def require_sellable(session: Session, lot: Lot, on: date, lowest_grade: str | N
                code=lot.code, day=test.tested_on.isoformat(), values=values),
             field=field,
         )
-    if lowest_grade in ranks and ranks[reached] > ranks[lowest_grade]:
+    if lowest_grade in rank and rank[reached] > rank[lowest_grade]:
         raise Invalid(
             _l("Lot %(code)s cannot be sold as this product: the quality test of %(day)s reaches %(reached)s, "
                "below %(lowest)s, the lowest grade the product may be sold at.",

@@ -13,9 +13,17 @@ from ..lab import LabValues
 from ..ledger.models import Lot
 from ..ledger import (NewLot, check_date, check_in_hands, get_lot, lock_lots, record_event, refuse_held,
                                require_owned)
-from .models import PRESSING_METHODS, OilLot, Product, ProductLot, QualityGrade, QualityTest
+from ..admin.services import audit
+from ..units import LAB_DECIMALS, from_base, normalized
+from ..labels import LAB_LABELS, QUALITY_GRADES as QUALITY_GRADE_LABELS
+from .models import OIL_METHODS, PRESSING_METHODS, GradeLimit, OilLot, Product, ProductLot, QualityGrade, QualityTest
 
 SERIAL_LIMIT = 10**codes.SERIAL_DIGITS
+
+
+def lab_text(value: int) -> str:
+    return str(normalized(from_base(value, LAB_DECIMALS)))
+
 # Ranges a lab value can take at all; outside them it is a typing error.
 # What a test can give at all (thousandths): beyond it a value is a typing error.
 MEASURABLE = LabValues(acid_value=30_000, peroxide_value=5_000, moisture=10_000)
@@ -215,3 +223,39 @@ def product_lots_of(session: Session, org_id: int) -> list[tuple[Lot, ProductLot
             .order_by(Lot.id.desc())
         )
     )
+
+
+def save_grade_limit(session: Session, *, actor: Actor, method: str, grade_code: str, limits: LabValues) -> GradeLimit:
+    """The bureau sets a grade's limits for oil of one extraction method; a
+    better grade's limits may not be looser than a lesser one's."""
+    if not actor.is_bureau:
+        raise Forbidden(_l("Only the bureau edits the quality grades' limits."))
+    if method not in OIL_METHODS:
+        raise Invalid(_l("Choose how the oil was extracted."), field="method")
+    grade = session.get(QualityGrade, grade_code)
+    if grade is None:
+        raise Invalid(_l("Choose a quality grade from the list."), field="grade_code")
+    for name, value in limits.items():
+        if value <= 0 or name in limits.over(MEASURABLE):
+            raise Invalid(_l("This value is outside what a test can give."), field=f"max_{name}")
+    others = session.execute(
+        select(GradeLimit, QualityGrade.rank).join(QualityGrade, QualityGrade.code == GradeLimit.grade_code)
+        .where(GradeLimit.method == method, GradeLimit.grade_code != grade_code)
+    ).all()
+    for other, rank in others:
+        better, worse = ((limits, grade_code), (other.limits, other.grade_code)) if grade.rank < rank else \
+            ((other.limits, other.grade_code), (limits, grade_code))
+        for name, (value, limit) in better[0].over(worse[0]).items():
+            raise Invalid(_l("%(better)s cannot allow more than %(worse)s: %(what)s %(value)s is over %(limit)s.",
+                             better=QUALITY_GRADE_LABELS.get(better[1], better[1]),
+                             worse=QUALITY_GRADE_LABELS.get(worse[1], worse[1]), what=LAB_LABELS[name],
+                             value=lab_text(value), limit=lab_text(limit)), field=f"max_{name}")
+    row = session.get(GradeLimit, (method, grade_code)) or GradeLimit(method=method, grade_code=grade_code, **limits.columns("max_"))
+    for column, value in limits.columns("max_").items():
+        setattr(row, column, value)
+    session.add(row)
+    audit(session, user_id=actor.user_id, action="save", entity="grade_limit", entity_id=None, method=method,
+          grade=grade_code, **limits.columns("max_"))
+    session.flush()
+    events.publish(session, events.GradeLimitsChanged(method))
+    return row

@@ -11,8 +11,9 @@ from ..errors import DomainError
 from ..ledger import get_lot
 from ..web import csv_response, document, form_step
 from . import labels, queries, services
-from .forms import BottleForm, PressForm, ProductForm, QualityForm, ReceiveForm
-from .quality import grade_name, grade_of, grades, read
+from .models import PRESSING_METHODS
+from .forms import BottleForm, PressForm, method_choices, ProductForm, QualityForm, ReceiveForm
+from .quality import grade_codes, grade_name, grade_of, method_of_code, read
 
 
 bp = Blueprint("processing", __name__, url_prefix="/processing")
@@ -61,7 +62,8 @@ def receive():
 def press():
     session = db.session()
     lots = ledger.owned_lots(session, current_user.org_id, ("seed",))
-    form = PressForm().offer(lots, WEIGHT_DECIMALS, lambda code: ledger.get_lot(session, code))
+    form = PressForm(method="hot_pressed").offer(lots, WEIGHT_DECIMALS, lambda code: ledger.get_lot(session, code))
+    form.method.choices = method_choices(PRESSING_METHODS)
     return form_step(
         form,
         lambda: services.press(
@@ -71,6 +73,7 @@ def press():
             oil_g=kg_to_g(form.oil.data),
             cake_g=kg_to_g(form.cake.data),
             occurred_on=form.occurred_on.data,
+            method=form.method.data,
         ),
         done_to=lambda outputs: (url_for("trace.lot", code=outputs[0].code), _("Oil lot %(code)s pressed.", code=outputs[0].code)),
         partial="processing/_press_form.html",
@@ -120,7 +123,8 @@ def typed_reading(form):
         return None
     if any(value < 0 for _name, value in values.items()):
         return None
-    return read(db.session(), values)
+    session = db.session()
+    return read(session, values, method_of_code(session, current_user.org_id, form.code.data))
 
 
 @bp.route("/quality/grade")
@@ -136,7 +140,7 @@ def quality_grade():
 def new_product():
     session = db.session()
     form = ProductForm(shelf_life_days=540)
-    form.lowest_grade.choices = [("", _("Any grade"))] + [(g.code, str(grade_name(g.code))) for g in grades(session)]
+    form.lowest_grade.choices = [("", _("Any grade"))] + [(code, str(grade_name(code))) for code in grade_codes(session)]
     return form_step(
         form,
         lambda: services.create_product(
@@ -232,3 +236,6 @@ def bottle_labels(code: str, fmt: str):
     except DomainError as error:
         return render_template("error.html", status=422, message=str(error.message)), 422
     return document(sheet, "application/pdf", f"{lot.code}-labels.pdf", inline=True)
+
+
+from . import oil_views  # noqa: E402,F401  (the oil mill's pages, on this blueprint)

@@ -15,15 +15,16 @@ import json
 from sqlmodel import Session, select
 
 from .. import clock
-from ..events import SCRATCH, Bottled, EventReversed, GIAuthorizationChanged, GIRulesChanged, QualityTestRecorded
-from ..ledger.models import Hold, Lot
+from ..events import (SCRATCH, Bottled, EventReversed, GIAuthorizationChanged, GIRulesChanged, GradeLimitsChanged,
+                      QualityTestRecorded)
+from ..ledger.models import EventLine, Hold, Lot
 from ..ledger import holds_on
 from ..ledger.trace import downstream
-from ..processing.models import Product, ProductLot
+from ..processing.models import OilLot, Product, ProductLot
 from .eligibility import GIRules, eligibility, rules
 from .story import origin_story, shared_stories
 
-__all__ = ["GIRules", "eligibility", "rules", "origin_story", "shared_stories", "refresh", "write_pending"]
+__all__ = ["GIRules", "eligibility", "rules", "origin_story", "shared_stories", "refresh", "write_pending", "oil_gi_status"]
 
 STALE = SCRATCH + "stale"  # session.info: product lot id -> True (story and GI) or False (GI only)
 EVERY = SCRATCH + "stale-all"  # session.info: every product lot's GI status is stale
@@ -48,6 +49,17 @@ def quality_changed(session: Session, happened: QualityTestRecorded) -> None:
     mark(session, downstream(session, ("lot", happened.oil_lot_id)).ids("lot"))
 
 
+def grades_changed(session: Session, happened: GradeLimitsChanged) -> None:
+    """A grade's limits changed: the stories of the bottles of that method's oil tell the grade again."""
+    oil_ids = session.exec(select(OilLot.lot_id).where(OilLot.method == happened.method)).all()
+    bottled = session.exec(
+        select(ProductLot.lot_id).join(EventLine, (EventLine.lot_id == ProductLot.lot_id) & (EventLine.role == "output"))
+        .where(EventLine.event_id.in_(select(EventLine.event_id).where(EventLine.lot_id.in_(oil_ids),
+                                                                         EventLine.role == "input")))
+    ).all() if oil_ids else []
+    mark(session, bottled)
+
+
 def upstream_corrected(session: Session, happened: EventReversed) -> None:
     """A correction changes the story of every bottle made downstream of what it touched."""
     affected = set(happened.lot_ids)
@@ -67,6 +79,17 @@ def holds_changed(session: Session, happened) -> None:
     """A recall opened or closed: its product lots are on hold, or no longer."""
     held = session.exec(select(Hold.lot_id).where(Hold.recall_id == happened.recall_id))
     mark(session, held, story=False)
+
+
+def oil_gi_status(session: Session, lot: Lot) -> dict:
+    """An oil lot's GI eligibility as its bottles would have it if its owner
+    bottled it the day it was made (a blend: every input's origin counts).
+    Not stored: the oil lot's page computes it. {} when no GI is defined."""
+    gi = rules(session)
+    if gi is None:
+        return {}
+    return eligibility(gi, origin_story(session, lot.id), lot.owner_org_id, lot.produced_on,
+                       withdrawn=lot.status == "reversed", held_by=holds_on(session, [lot.id]).get(lot.id))
 
 
 # --- the writer ------------------------------------------------------------------

@@ -56,8 +56,12 @@ def eligibility(rules: GIRules, story: dict, bottler_id: int, bottled_on: date, 
     quality = story.get("quality")
     over = list(LabValues.from_text(quality).over(rules.limits)) if quality else []
     quality_ok = bool(quality) and not over
+    origin = {"check": "origin", "ok": origin_ok, "outside": outside, "none": not townships}
+    inputs = inputs_outside(rules, story)
+    if inputs:
+        origin["inputs"] = inputs
     checks = [
-        {"check": "origin", "ok": origin_ok, "outside": outside, "none": not townships},
+        origin,
         {"check": "producer", "ok": producer_ok, "authorized": bool(authorized)},
         {"check": "quality", "ok": quality_ok, "tested": bool(quality), "over": over},
     ]
@@ -67,3 +71,14 @@ def eligibility(rules: GIRules, story: dict, bottler_id: int, bottled_on: date, 
         checks.append({"check": "hold", "ok": False, "recall": held_by})
     eligible = origin_ok and producer_ok and quality_ok and not withdrawn and held_by is None
     return {"gi_id": rules.gi_id, "name": rules.name, "eligible": eligible, "checks": checks}
+
+
+def inputs_outside(rules: GIRules, story: dict) -> list[dict]:
+    """The blended-in lots whose oil comes (in part) from outside the
+    protected townships, each with those townships: the reason names them."""
+    found = []
+    for source in story.get("inputs", []):
+        outside = [t["name"] for t in source["townships"] if t.get("id") not in rules.protected]
+        if outside:
+            found.append({"code": source["code"], "outside": outside})
+    return found

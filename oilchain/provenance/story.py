@@ -13,7 +13,7 @@ from ..admin.models import Township, Variety
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
 from ..ledger.models import Event, EventLine, Lot
-from ..ledger.trace import Graph, upstream
+from ..ledger.trace import Graph, Node, upstream
 from ..nursery.models import SeedlingBatch
 from ..planting.models import PlantingRecord, Plot
 from ..processing.models import QualityTest
@@ -57,7 +57,27 @@ def origin_story(session: Session, lot_id: int) -> dict:
         "pressed_first": press_days[0].isoformat() if press_days else None,
         "pressed_last": press_days[-1].isoformat() if press_days else None,
         "quality": latest_quality(session, [i for i, lot in lots.items() if lot.kind == "oil"]),
+        "inputs": blend_inputs(graph, lots, plots),
     }
+
+
+def blend_inputs(graph: Graph, lots: dict[int, Lot], plots: dict[int, tuple]) -> list[dict]:
+    """Each input lot of a blend the walk reached, with the townships its own
+    oil came from (walking the graph back from it), so the GI check can name
+    the input that comes from outside the protected townships."""
+    sources: dict[Node, set] = defaultdict(set)
+    for edge in graph.edges:
+        sources[edge.target].add(edge.source)
+    found = []
+    for lot_id in sorted({edge.source[1] for edge in graph.edges if edge.kind == "blend" and edge.source[0] == "lot"}):
+        seen, frontier = set(), {("lot", lot_id)}
+        while frontier:
+            seen |= frontier
+            frontier = {source for node in frontier for source in sources[node]} - seen
+        townships = {plots[i][1].id: plots[i][1].name for kind, i in seen if kind == "plot" and i in plots}
+        found.append({"code": lots[lot_id].code,
+                      "townships": [{"id": i, "name": name} for i, name in sorted(townships.items(), key=lambda t: t[1])]})
+    return found
 
 
 def plots_reached(session: Session, plot_ids: set[int]) -> dict[int, tuple]:

@@ -11,7 +11,8 @@ from ..ledger.models import STANDING, Event, EventLine, Lot, Shipment
 from ..ledger import lot_history
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Plot
-from ..processing.models import Product, ProductLot, QualityTest
+from ..processing.models import OilLot, Product, ProductLot, QualityTest, Refining, Tank
+from ..provenance import oil_gi_status
 from ..gi.services import marked_ranges
 from ..processing.quality import grade_of
 from .recalls import holds_of
@@ -84,12 +85,26 @@ def lot_detail(session: Session, lot: Lot) -> dict:
         ).first()
     detail["holds"] = holds_of(session, lot.owner_org_id, lot_id=lot.id)
     detail["grades"] = {t.id: grade_of(session, t) for t in detail["tests"]}
+    detail["oil"] = oil_facts(session, lot) if lot.kind == "oil" else None
     if detail["product_lot"] is not None:
         detail["marked"] = marked_ranges(session, lot.id)
     detail["used_count"] = session.exec(
         select(func.count()).select_from(EventLine).where(EventLine.lot_id == lot.id, EventLine.role == "input")
     ).one()
     return detail
+
+
+def oil_facts(session: Session, lot: Lot) -> dict | None:
+    """An oil lot's method and state, the refining steps that made it, and its GI eligibility."""
+    oil = session.get(OilLot, lot.id)
+    if oil is None:
+        return None
+    steps = session.exec(
+        select(Refining.steps).join(EventLine, EventLine.event_id == Refining.event_id)
+        .where(EventLine.lot_id == lot.id, EventLine.role == "output")
+    ).first()
+    tank = session.get(Tank, oil.tank_id) if oil.tank_id else None
+    return {"oil": oil, "steps": steps.split(",") if steps else [], "tank": tank, "gi": oil_gi_status(session, lot)}
 
 
 def label_lines(session: Session, lot: Lot) -> list[str]:

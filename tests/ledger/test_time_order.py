@@ -19,7 +19,7 @@ def test_no_step_comes_before_its_lots_were_in_the_processors_hands(app, auth, w
     shipped on, and its oil not tested before it was pressed."""
     seed = received_seed(app, world)
     auth.login("processor")
-    press = {f"input-{seed.code}": "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-20"}
+    press = {f"input-{seed.code}": "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-20", "method": "hot_pressed"}
     refuse(app, auth, "/processing/press", press,
            f"The date 2025-11-20 comes before 2025-11-21, when lot {seed.code} was received.")
     refuse(app, auth, "/harvest/ship", {"code": seed.code, "to_org_id": world.orgs["processor2"].id, "occurred_on": "2025-11-20"},

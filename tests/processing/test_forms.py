@@ -68,10 +68,10 @@ def test_processing_press(app, auth, world):
     auth.login("processor")
     url = "/processing/press"
     field = f"input-{seed.code}"
-    form = {field: "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25"}
+    form = {field: "1990", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25", "method": "hot_pressed"}
     # A lot shipped to us but not received cannot be pressed: the refusal names it.
     with nothing_written(app):
-        response = auth.post(url, {f"input-{not_received.code}": "2000", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25"})
+        response = auth.post(url, {f"input-{not_received.code}": "2000", "oil": "500", "cake": "1400", "occurred_on": "2025-11-25", "method": "hot_pressed"})
         assert_refused(response, f"Lot {not_received.code} does not belong to your organization.")
     refuse(app, auth, url, {**form, "input-YY-Z25-999999": "5"}, "No lot has the code YY-Z25-999999.")
     refuse(app, auth, url, {**form, field: "2500"}, f"Lot {seed.code} has only 1990 kg left; 2500 kg were asked for.")

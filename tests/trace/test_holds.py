@@ -83,7 +83,7 @@ def test_a_recall_from_a_plot_stops_the_processor_and_the_bureau_until_it_is_clo
     assert received.status_code == 303, page(received)[-2000:]
     with nothing_written(app):
         assert_refused(auth.post("/processing/press", {f"input-{county['in_transit']}": "250", "oil": "60", "cake": "170",
-                                                       "occurred_on": "2025-12-11"}),
+                                                       "occurred_on": "2025-12-11", "method": "hot_pressed"}),
                        f"Lot {county['in_transit']} {on_hold}")
     # An unaffected lot still sells.
     assert auth.post("/sales/new", {**sale, "code": county["other"]}).status_code == 303

@@ -12,7 +12,7 @@ from ...auth.models import Organization
 from ...errors import Message as _l
 from ...ledger.models import STANDING, Event, EventLine, Lot, Shipment
 from ...processing.models import Product, ProductLot, QualityTest
-from ...processing.quality import grades, reaches
+from ...processing.quality import best_grade, grades, method_of, ranks as grade_ranks
 from .base import Finding, per_mille
 
 
@@ -159,8 +159,8 @@ def quality_below_grade(session: Session, day: date, thresholds: dict, oil_lot_i
         .order_by(QualityTest.tested_on, QualityTest.id)
     ):
         latest[test.lot_id] = test  # the last wins: latest day, then last entered
-    ordered = grades(session)
-    ranks = {grade.code: grade.rank for grade in ordered}
+    ranks = grade_ranks(session)
+    by_method: dict[str, list] = {}  # each oil's grades by its extraction method, read once per method
     lots: dict[int, tuple] = {}
     for lot, product, oil_id in rows:
         test = latest.get(oil_id)
@@ -172,7 +172,10 @@ def quality_below_grade(session: Session, day: date, thresholds: dict, oil_lot_i
     for lot, product, test in lots.values():
         if test is None:
             continue
-        reached = next((grade.code for grade in ordered if reaches(grade, test.values)), None)
+        method = method_of(session, test.lot_id)
+        if method not in by_method:
+            by_method[method] = grades(session, method)
+        reached = best_grade(by_method[method], test.values)
         wanted = product.lowest_grade if product.lowest_grade in ranks else None
         if reached is not None and (wanted is None or ranks[reached] <= ranks[wanted]):
             continue

@@ -28,7 +28,7 @@ def refining(county: County) -> None:
     refined lot tested again. Cold-pressed oil stays virgin; so does oil
     tested in December."""
     rng = county.rng
-    best = county.grades[0].code
+    best = min(county.grade_rank, key=county.grade_rank.get)
     for k, (processor, oil_lot, tested) in enumerate(county.oil_lots):
         if county.oil_method[oil_lot] != "hot_pressed" or tested > county.day(*LAST_REFINED):
             continue

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from ... import codes
 from ...lab import LabValues
-from ...processing.quality import reaches
+from ...processing.quality import best_grade
 from .memory_ledger import utc_at
 from .plan import LABORATORIES, SIZES, TARGET_SEED_PROCESSED_G
 from .state import County
@@ -19,7 +19,7 @@ def products(county: County) -> None:
     rng = county.rng
     county.products_of = {}
     prefix = 6_920_000
-    lowest_grade = county.grades[-1].code
+    lowest_grade = max(county.grade_rank, key=county.grade_rank.get)
     for n, processor in enumerate(county.orgs["processor"]):
         sizes = [SIZES[0], SIZES[1]] + [s for s in SIZES[2:] if rng.random() < 0.6]
         brand = processor["name"].replace("酉阳县", "").replace("重庆", "")[:4]
@@ -88,13 +88,13 @@ def quality_test(county: County, processor, oil_lot, pressed_on):
         id=county.next_id("quality_test"), lot=oil_lot, tested_on=tested, **values.columns(),
         laboratory=rng.choice(LABORATORIES), user_id=processor["user"], recorded_at=utc_at(tested, rng),
         withdrawn_at=None, withdrawn_by=None, withdrawn_reason=""))
-    county.oil_test[oil_lot] = (tested, grade_reached(county, values))
+    county.oil_test[oil_lot] = (tested, grade_reached(county, values, county.oil_method.get(oil_lot, "hot_pressed")))
     return tested
 
 
-def grade_reached(county: County, values: LabValues) -> str | None:
-    """The best quality grade these lab values reach (processing.quality's rule), or None."""
-    return next((grade.code for grade in county.grades if reaches(grade, values)), None)
+def grade_reached(county: County, values: LabValues, method: str) -> str | None:
+    """The best quality grade these lab values reach for oil of `method` (processing.quality's rule), or None."""
+    return best_grade(county.grades[method], values)
 
 
 def bottling(county: County) -> None:

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from ...admin.models import Township, Variety
 from ...brain import curves
 from ...nursery.models import DispatchAgeLimit, GradingStandard
-from ...processing.models import QualityGrade
+from ...processing.models import OIL_METHODS, QualityGrade
+from ...processing.quality import grades
 from ...sales.models import PriceBound
 from .memory_ledger import Ledger
 
@@ -35,8 +36,8 @@ class County:
                            standard[2].min_height_mm, standard[2].min_diameter_dmm)
         # The rules' data as the database has it (plain rows, kept after commits).
         self.age_limits = dict(session.execute(select(DispatchAgeLimit.propagation, DispatchAgeLimit.max_age_days)).all())
-        self.grades = session.execute(select(*QualityGrade.__table__.c).order_by(QualityGrade.rank)).all()
-        self.grade_rank = {grade.code: grade.rank for grade in self.grades}
+        self.grades = {method: grades(session, method) for method in OIL_METHODS}  # the limits per extraction method
+        self.grade_rank = dict(session.execute(select(QualityGrade.code, QualityGrade.rank)).all())
         self.curves = curves.load(session)  # yield curve, renovation effects, harvest window
         self.price_bound = session.execute(select(*PriceBound.__table__.c).where(PriceBound.kind == "product")).first()
         self.plot_names: set[tuple] = set()  # (cooperative, township, village, name) taken
