@@ -95,17 +95,34 @@ def grade_name(code: str | None):
 
 def oil_sources(session: Session, lot: Lot) -> list[int]:
     """The oil lots whose test speaks for `lot`: itself when it is oil, else
-    the oil its standing bottling took."""
+    the oil its standing bottling took; and for a part split off an oil lot,
+    the lot it was split from (the same oil, tested before or after)."""
     if lot.kind == "oil":
-        return [lot.id]
+        return split_origins(session, [lot.id])
+    return split_origins(session, list(session.exec(inputs_of_kind(lot.id, "oil"))))
+
+
+def inputs_of_kind(lot_id: int, kind: str, event_kind: str | None = None):
+    """The ids of the lots of `kind` the standing event that made `lot_id` took."""
     made, used = aliased(EventLine), aliased(EventLine)
-    return list(session.exec(
+    query = (
         select(used.lot_id)
         .join(made, (made.event_id == used.event_id) & (made.role == "output"))
         .join(Event, Event.id == used.event_id)
         .join(Lot, Lot.id == used.lot_id)
-        .where(made.lot_id == lot.id, used.role == "input", Lot.kind == "oil", STANDING)
-    ))
+        .where(made.lot_id == lot_id, used.role == "input", Lot.kind == kind, STANDING)
+    )
+    return query.where(Event.kind == event_kind) if event_kind else query
+
+
+def split_origins(session: Session, ids: list[int]) -> list[int]:
+    """These oil lots and, up every standing split, the lots they were split from."""
+    found, frontier = list(ids), list(ids)
+    while frontier:
+        frontier = [origin for lot_id in frontier
+                    for origin in session.exec(inputs_of_kind(lot_id, "oil", "split")) if origin not in found]
+        found.extend(frontier)
+    return found
 
 
 def standing_test(session: Session, oil_ids: list[int], on: date) -> QualityTest | None:

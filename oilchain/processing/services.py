@@ -14,6 +14,7 @@ from ..ledger.models import Lot
 from ..ledger import (NewLot, check_date, check_in_hands, get_lot, lock_lots, record_event, refuse_held,
                                require_owned)
 from ..admin.services import audit
+from ..byproducts.models import ByProduct
 from ..units import LAB_DECIMALS, from_base, normalized
 from ..labels import LAB_LABELS, QUALITY_GRADES as QUALITY_GRADE_LABELS
 from .models import OIL_METHODS, PRESSING_METHODS, GradeLimit, OilLot, Product, ProductLot, QualityGrade, QualityTest
@@ -132,7 +133,8 @@ def create_product(
     gtin = gtin.strip()
     if not codes.is_valid_gtin(gtin):
         raise Invalid(_l("A GTIN-14 has 14 digits and a valid check digit."), field="gtin")
-    if session.exec(select(Product).where(Product.gtin == gtin)).first():
+    if session.exec(select(Product).where(Product.gtin == gtin)).first() or \
+            session.exec(select(ByProduct).where(ByProduct.gtin == gtin)).first():
         raise Invalid(_l("This GTIN is already registered."), field="gtin")
     if not 1 <= net_content_ml <= 30_000:
         raise Invalid(_l("The net content must lie between 1 ml and 30 l."), field="net_content_ml")

@@ -14,6 +14,7 @@ from oilchain.byproducts.models import ByProduct
 from oilchain.errors import Forbidden, Invalid
 from oilchain.ledger import NewLot
 from oilchain.ledger.models import Shipment
+from oilchain.processing import services as processing
 from oilchain.processing.models import Product
 from oilchain.sales import services as sales
 from oilchain.sales.models import Sale
@@ -71,6 +72,26 @@ def test_bulk_oil_sells_by_weight_with_a_standing_test_and_not_without(session, 
         quantity=10 * KG, unit_price_fen=12_000, sold_on=SOLD_ON))
     assert text(error) == (f"Lot {oil.code} cannot be sold on 2025-12-05: no standing quality test of its oil ({oil.code}) "
                            "is dated on or before that day. Record the test first.")
+
+
+def test_a_part_split_off_tested_oil_sells_on_the_original_test(session, world):
+    """The part is the same oil: the test of the lot it was split from speaks for it."""
+    built = chain.full_chain(session, world)  # 42 kg of tested oil left
+    part = ledger.split_lot(session, actor=world.actors["processor"], code=built.oil.code, quantity=20 * KG,
+                            occurred_on=date(2025, 12, 1))
+    session.commit()
+    sale = sell(session, world, part, 5 * KG, 12_000)
+    assert (sale.lot_id, sale.amount_fen) == (part.id, 60_000)
+
+
+def test_a_product_cannot_take_a_by_product_products_gtin(session, world):
+    session.add(ByProduct(name="茶皂素洗洁精", source_kind="saponin", unit="unit", unit_grams=500, gtin="06920001234577",
+                          registered_by_org_id=world.orgs["processor"].id))
+    session.commit()
+    error = refused(session, Invalid, lambda: processing.create_product(
+        session, actor=world.actors["processor"], name="桃花源 山茶油 500ml", gtin="06920001234577", net_content_ml=500,
+        fill_grams=458, shelf_life_days=540))
+    assert (text(error), error.field) == ("This GTIN is already registered.", "gtin")
 
 
 def test_cake_and_saponin_sell_by_weight_at_the_exact_amount_without_a_quality_test(session, world):
