@@ -109,9 +109,7 @@ def sales_rules(conn) -> None:
         SELECT COUNT(*) FROM sale s JOIN event e ON e.id = s.event_id
         JOIN product_lot pl ON pl.lot_id = s.lot_id JOIN product p ON p.id = pl.product_id
         WHERE {standing('e')} AND NOT EXISTS (
-          SELECT 1 FROM quality_test t JOIN grade_limit gl ON t.acid_value_milli <= gl.max_acid_value_milli
-            AND t.peroxide_value_milli <= gl.max_peroxide_value_milli AND t.moisture_milli <= gl.max_moisture_milli
-            AND gl.method = COALESCE((SELECT o.method FROM oil_lot o WHERE o.lot_id = t.lot_id), 'hot_pressed')
+          SELECT 1 FROM quality_test t JOIN grade_limit gl ON {check_mill.REACHES}
           JOIN quality_grade g ON g.code = gl.grade_code
           WHERE t.id = (SELECT latest.id FROM quality_test latest
                         WHERE latest.lot_id IN ({OIL_OF.format(lot='s.lot_id')})

@@ -20,9 +20,10 @@ def as_date(value) -> date:
 
 STEPS = ("dry_hull", "press", "bottle", "extract", "leach", "make", "refine", "blend")
 STANDING = "e.reversed_by_event_id IS NULL AND e.kind <> 'reverse'"
-# SQL: does quality test `t` reach grade `g`.
-REACHES = """t.acid_value_milli <= g.max_acid_value_milli AND t.peroxide_value_milli <= g.max_peroxide_value_milli
-    AND t.moisture_milli <= g.max_moisture_milli"""
+# SQL: does quality test `t` reach the grade limits `gl` of its oil's method.
+REACHES = """t.acid_value_milli <= gl.max_acid_value_milli AND t.peroxide_value_milli <= gl.max_peroxide_value_milli
+    AND t.moisture_milli <= gl.max_moisture_milli
+    AND gl.method = COALESCE((SELECT o.method FROM oil_lot o WHERE o.lot_id = t.lot_id), 'hot_pressed')"""
 
 
 def transformations(conn, check) -> None:
@@ -190,7 +191,7 @@ def weight_sales(conn, check) -> None:
     check("bulk oil sold after a standing quality test of its lot that reaches a grade", conn.execute(text(f"""
         SELECT COUNT(*) FROM sale s JOIN event e ON e.id = s.event_id JOIN lot ON lot.id = s.lot_id
         WHERE lot.kind = 'oil' AND {STANDING} AND NOT EXISTS (
-          SELECT 1 FROM quality_test t JOIN quality_grade g ON {REACHES}
+          SELECT 1 FROM quality_test t JOIN grade_limit gl ON {REACHES}
           WHERE t.id = (SELECT latest.id FROM quality_test latest WHERE latest.lot_id = s.lot_id
                         AND latest.withdrawn_at IS NULL AND latest.tested_on <= s.sold_on
                         ORDER BY latest.tested_on DESC, latest.id DESC LIMIT 1))""")).scalar())
