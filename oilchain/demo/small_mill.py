@@ -3,13 +3,15 @@ tea saponin from part of its seed cake, registers two by-product products
 and makes them (a detergent packed in 500 g bottles, a compost of cake and
 manure), sells saponin, cake, compost and detergent by weight or unit, and
 sells part of its cake to the second processor, which receives it and
-extracts its last oil with solvent. Every step goes through the services."""
+extracts its last oil with solvent. The second processor refines the crude
+oil left after bottling and keeps it in a named tank. Every step goes through the services."""
 
 from datetime import date
 
 from .. import ledger
 from ..ledger.models import Lot
 from ..byproducts import services as byproducts
+from ..processing import oil as oil_mill
 from ..sales import services as sales
 
 DETERGENT_UNIT_G = 500
@@ -17,7 +19,7 @@ KG = 1000
 
 
 def mill(demo) -> None:
-    """The by-product side of the season (after pressing and bottling)."""
+    """The mill's side of the season beside the bottles (after pressing and bottling)."""
     a, b, year = demo.processor_a, demo.processor_b, demo.year
     session = demo.session
     cake = ledger.owned_lots(session, a.org_id, ("cake",))[0]
@@ -57,3 +59,17 @@ def mill(demo) -> None:
     ledger.receive_lot(session, actor=b, code=part.code, weighed=part.remaining, occurred_on=date(year, 12, 17))
     byproducts.leach(session, actor=b, inputs=[(part, part.remaining)], oil_g=part.remaining * 6 // 100,
                      meal_g=part.remaining * 90 // 100, occurred_on=date(year, 12, 19))
+    refining_and_tanks(demo)
+
+
+def refining_and_tanks(demo) -> None:
+    """The second processor refines what its bottling left of its crude oil
+    and stores the refined oil in its tank No. 1."""
+    b, session = demo.processor_b, demo.session
+    crude = next(lot for lot in ledger.owned_lots(session, b.org_id, ("oil",)) if lot.produced_on.month == 11)
+    refined = oil_mill.refine(session, actor=b, lot_code=crude.code, oil_used_g=crude.remaining,
+                              refined_g=crude.remaining * 94 // 100,
+                              steps=["degumming", "deacidification", "bleaching", "deodorization"],
+                              occurred_on=date(demo.year, 12, 20))
+    tank = oil_mill.create_tank(session, actor=b, name="1号储油罐", capacity_g=20_000 * KG)
+    oil_mill.put_into_tank(session, actor=b, tank_id=tank.id, lot_code=refined.code, occurred_on=date(demo.year, 12, 21))
