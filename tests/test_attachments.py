@@ -43,9 +43,10 @@ def test_a_buyers_name_reaches_the_sales_csv_as_text(app, auth, world):
                 "occurred_on": "2025-12-05"}
         assert auth.post("/sales/new", form).status_code == 303, n
     table = read_csv(auth.client.get("/sales/?format=csv"))
-    buyers = {row[2] for row in table[1:]}
+    column = {name: index for index, name in enumerate(table[0])}
+    buyers = {row[column["Buyer"]] for row in table[1:]}
     assert buyers == {"'" + text for text in FORMULAS[:4]}
-    assert all(row[4] == "10" and row[5] == "128.00" for row in table[1:])  # numbers as they were
+    assert all(row[column["Quantity"]] == "10" and row[column["Price (yuan)"]] == "128.00" for row in table[1:])  # numbers as they were
 
 
 def test_every_download_name_is_quoted(app, client, auth, world):
