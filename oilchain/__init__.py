@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .harvest.views import bp as harvest_bp
     from .nursery.views import bp as nursery_bp
     from .planting.views import bp as planting_bp
+    from .processing import oil_views  # noqa: F401  (the oil mill's pages, on the processing blueprint)
     from .processing.views import bp as processing_bp
     from .public import scan as public_scan
     from .public.views import bp as public_bp

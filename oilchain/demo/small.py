@@ -28,8 +28,8 @@ from ..reports.models import Target
 from ..sales import services as sales
 from ..lab import LabValues
 from ..units import to_base
-from .small_mill import mill
 from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
+from .small_mill import mill
 from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
 
 RANDOM_SEED = 20241
@@ -260,8 +260,7 @@ def gi_definition(demo: DemoYear) -> None:
 
 
 def pressing_bottling_and_sales(demo: DemoYear) -> None:
-    """Each processor presses all the seed it received into one oil lot,
-    has it tested, bottles it into its products and sells some of each."""
+    """Each processor presses its seed into one tested oil lot, bottles and sells some of each product."""
     for processor, product_names in ((demo.processor_a, ["桃花源 压榨山茶油 500ml", "桃花源 压榨山茶油 1.8L 礼盒"]),
                                      (demo.processor_b, ["酉州 一级山茶油 1L"])):
         oil = press_and_test(demo, processor)

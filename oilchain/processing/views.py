@@ -236,6 +236,3 @@ def bottle_labels(code: str, fmt: str):
     except DomainError as error:
         return render_template("error.html", status=422, message=str(error.message)), 422
     return document(sheet, "application/pdf", f"{lot.code}-labels.pdf", inline=True)
-
-
-from . import oil_views  # noqa: E402,F401  (the oil mill's pages, on this blueprint)
