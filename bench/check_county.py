@@ -23,7 +23,7 @@ import check_mill  # noqa: E402
 from check_mill import as_date  # noqa: E402
 
 from oilchain import clock, db, geo  # noqa: E402
-from oilchain.sales.services import plausible_range  # noqa: E402
+from oilchain.sales.pricing import plausible_range  # noqa: E402
 from oilchain.invariants import INVARIANTS  # noqa: E402
 from oilchain.planting.services import DENSITY_RANGE  # noqa: E402
 from oilchain.provenance import origin_story  # noqa: E402
@@ -124,7 +124,7 @@ def sales_rules(conn) -> None:
 
 
 def prices_outside_bounds(conn) -> tuple[int, int, int]:
-    """Sales priced outside the bounds sales.services.check_price applied
+    """Sales priced outside the bounds sales.pricing.check_price applied
     when each was recorded (the product's standing sales recorded before it,
     dated within the window up to its day) that carry no price note; also
     how many carry a note, and how many sales there are."""

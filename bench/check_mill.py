@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from oilchain.processing.models import OIL_METHODS
-from oilchain.sales.services import amount_fen, plausible_range
+from oilchain.sales.pricing import plausible_range
+from oilchain.sales.services import amount_fen
 
 def as_date(value) -> date:
     """A date column read through text() (SQLite hands back the ISO string)."""

@@ -11,6 +11,7 @@ from sqlmodel import select
 from oilchain import db, demo
 from oilchain.admin.models import JobRun, Township, Variety
 from oilchain.auth.models import Organization, User
+from oilchain.byproducts.models import ByProduct
 from oilchain.gi.models import GIProduct
 from oilchain.harvest.models import HarvestRecord  # noqa: F401
 from oilchain.ledger.models import Event, Lot
@@ -54,7 +55,7 @@ def data_strings(session) -> list[str]:
         Organization.name, User.display_name, Township.name, Variety.name, Plot.name, Plot.village, Product.name,
         Sale.buyer, QualityTest.laboratory, SeedlingBatch.seed_source, SeedlingBatch.licence_no, SeedlingBatch.certificate_no,
         SeedlingBatch.label_no, SeedlingBatch.quarantine_no, SeedlingDispatch.destination, Event.note, JobRun.message,
-        ReportArchive.created_by, Township.kind, GIProduct.name, GIProduct.registration, GIProduct.specification,
+        ReportArchive.created_by, Township.kind, GIProduct.name, GIProduct.registration, GIProduct.specification, ByProduct.name,
     ]
     for column in columns:
         texts.update(value for value in session.exec(select(column)) if value)

@@ -4,8 +4,15 @@ shipping), and the field app's tablet sign-in."""
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 
+from ..errors import Invalid
 from ..forms import ChoiceField, CountField, DayField, Form, KgField, LotInputsForm, OptionalKgField, TextField
+from ..ledger.models import SOLD_BY_WEIGHT
+from ..units import kg_to_g
 from .services import MAX_PICKERS
+
+# What the ship form sends to a processor: fruit and seed, bulk oil and the
+# by-products (a packed goods lot kept in units ships whole).
+SHIPPED_KINDS = ("fruit", "seed", *SOLD_BY_WEIGHT)
 
 
 class HarvestForm(Form):
@@ -27,6 +34,16 @@ class ShipForm(Form):
     quantity = OptionalKgField(_l("Part to ship (kg)"))
     occurred_on = DayField(_l("Shipped on"))
     note = TextField(_l("Note"), 500, required=False)
+
+    def part(self, unit: str) -> int | None:
+        """The part typed, in grams (None: the whole lot); a lot kept in
+        units (a packed goods lot) ships only whole."""
+        if self.quantity.data is None:
+            return None
+        if unit != "g":
+            raise Invalid(_l("Lot %(code)s is kept in units and ships whole: leave the part to ship empty (%(typed)s kg "
+                             "was given).", code=self.code.data, typed=self.quantity.data), field="quantity")
+        return kg_to_g(self.quantity.data)
 
 
 class TabletForm(Form):

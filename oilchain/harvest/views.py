@@ -14,7 +14,7 @@ from ..units import WEIGHT_DECIMALS, kg_to_g, show_quantity
 from ..trace.recalls import holds_of
 from ..web import form_step
 from . import services
-from .forms import DryHullForm, HarvestForm, ShipForm
+from .forms import SHIPPED_KINDS, DryHullForm, HarvestForm, ShipForm
 
 bp = Blueprint("harvest", __name__, url_prefix="/harvest")
 
@@ -89,10 +89,9 @@ def shipped(shipment):
 def ship():
     session = db.session()
     form = ShipForm(code=request.args.get("lot"))
-    form.code.choices = [
-        (lot.code, f"{lot.code} · {kind_label(lot.kind)} · {show_quantity(lot.remaining, lot.unit)}")
-        for lot in ledger.owned_lots(session, current_user.org_id, ("fruit", "seed", "husk", "oil", "cake"))
-    ]
+    lots = {lot.code: lot for lot in ledger.owned_lots(session, current_user.org_id, SHIPPED_KINDS)}
+    form.code.choices = [(code, f"{code} · {kind_label(lot.kind)} · {show_quantity(lot.remaining, lot.unit)}")
+                         for code, lot in lots.items()]
     form.to_org_id.choices = [
         (org.id, org.name)
         for org in session.exec(
@@ -107,7 +106,7 @@ def ship():
             code=form.code.data,
             to_org_id=form.to_org_id.data,
             occurred_on=form.occurred_on.data,
-            quantity=None if form.quantity.data is None else kg_to_g(form.quantity.data),
+            quantity=form.part(lots[form.code.data].unit),
             note=form.note.data or "",
         ),
         done_to=shipped,

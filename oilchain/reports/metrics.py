@@ -113,7 +113,11 @@ def _pressing(role: str, lot_kinds: tuple[str, ...]):
 def _sales(camellia_oil: bool):
     """rows(start, end) of the standing sales of camellia oil (bottled oil
     and bulk oil: the plan's 茶油加工产值), or of everything else the mills
-    sell (by-products by weight, and bottled by-product products)."""
+    sell (by-products by weight, and bottled by-product products). A sale to
+    a registered organization (`buyer_org_id`: a shipment with a price
+    between the county's own mills) is left out: value counts once, when it
+    leaves the registered chain, else oil sold mill A to mill B and resold
+    would count twice."""
 
     def rows(start: date, end: date) -> Select:
         bottled_oil = and_(Lot.kind == "product", Product.by_product_id.is_(None))
@@ -135,7 +139,7 @@ def _sales(camellia_oil: bool):
             .join(Organization, Organization.id == Event.org_id)
             .outerjoin(ProductLot, ProductLot.lot_id == Lot.id)
             .outerjoin(Product, Product.id == ProductLot.product_id)
-            .where(STANDING, Sale.sold_on.between(start, end), what)
+            .where(STANDING, Sale.sold_on.between(start, end), Sale.buyer_org_id.is_(None), what)
         )
 
     return rows

@@ -11,7 +11,9 @@ from ..units import WEIGHT_DECIMALS, NotExact, to_base
 from .. import ledger
 from ..ledger.models import LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
+from ..harvest.forms import SHIPPED_KINDS
 from ..planting.models import Plot
+from ..sales.pricing import SELLABLE
 from ..processing import services as processing
 from ..processing.models import QualityTest
 from ..labels import kind_label, lot_state
@@ -78,6 +80,8 @@ def render_lot(found: Lot, access: str, reverse_form: ReverseForm, status: int =
         "reverse_event_id": reverse_event_id,
         "test_form": test_form,
         "lot_uri": lot_uri(found),
+        "shipped_kinds": SHIPPED_KINDS,
+        "sellable_kinds": SELLABLE,
     }
     if access == services.FULL:
         context.update(queries.lot_detail(session, found))

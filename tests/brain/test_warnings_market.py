@@ -48,6 +48,19 @@ def test_the_price_warning_reads_the_same_bounds_as_the_sale_form(app, world):
         assert [w.subject_id for w in evaluate(session, TODAY, "price_outlier")] == [sale.id]
 
 
+def test_a_packed_by_product_products_price_warning_speaks_of_its_unit_not_oil(app, world):
+    from ..sales.test_services import packed_product_lot
+
+    with db_session(app) as session:
+        lot = packed_product_lot(session, world)
+        sale = sales.sell(session, actor=world.actors["processor"], lot_code=lot.code, buyer="某团购", channel="supermarket",
+                          quantity=10, unit_price_fen=10, sold_on=chain.SOLD_ON, price_note="清仓")
+        session.commit()
+        found = of_kind(session, "price_outlier")
+        assert [(w.subject_id, w.values["grams"]) for w in found] == [(sale.id, 458)]
+        assert found[0].message.endswith("outside the plausible ¥%(low_fen)s to ¥%(high_fen)s for its %(grams)s g unit.")
+
+
 def scan(session, lot_id, serial, *, networks=1, days=1):
     at = datetime(2025, 12, 10, tzinfo=timezone.utc)
     row = SerialScan(lot_id=lot_id, serial=serial, first_scan_at=at, last_scan_at=at, count=networks + days,

@@ -90,3 +90,28 @@ def test_the_dry_hull_form_accepts_a_husk_weight_of_zero(app, auth, world):
         assert [(lot.kind, lot.quantity) for lot in made] == [("seed", 350 * KG)]  # no empty husk lot
         assert hulling.loss == 650 * KG
     assert a_lot(app, fruit).remaining == 0
+
+
+@pytest.mark.usefixtures("english_services")
+def test_the_ship_form_takes_by_products_and_a_goods_lot_in_units_ships_whole(app, auth, world):
+    from ..byproducts.building import cake_at, extract, make, register
+
+    def setup(session):
+        _oil, cake = cake_at(session, world)
+        saponin, _meal = extract(session, world, cake=cake)
+        soap = register(session, world, name="茶皂素洗洁精", source_kind="saponin", unit="unit", unit_grams=500)
+        goods = make(session, world, product=soap, lot=saponin, used=20 * KG, quantity=40)
+        return saponin, goods
+
+    saponin, goods = build(app, setup)
+    auth.login("processor")
+    lot_page = auth.client.get(f"/l/{saponin.code}").get_data(as_text=True)
+    assert "/harvest/ship?lot=" in lot_page and f"/sales/new?lot={saponin.code}" in lot_page
+    url = "/harvest/ship"
+    form = {"code": goods.code, "to_org_id": world.orgs["processor2"].id, "occurred_on": "2025-12-01"}
+    refuse(app, auth, url, {**form, "quantity": "5"},
+           f"Lot {goods.code} is kept in units and ships whole: leave the part to ship empty (5 kg was given).")
+    assert redirected_to(auth.post(url, form)).endswith(f"/l/{goods.code}")
+    assert a_lot(app, goods.code).status == "in_transit"
+    assert redirected_to(auth.post(url, {**form, "code": saponin.code, "quantity": "10"}))  # 10 kg of saponin split off
+    assert a_lot(app, saponin.code).remaining == 100 * KG - 10 * KG

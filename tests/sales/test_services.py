@@ -16,6 +16,7 @@ from oilchain.ledger import NewLot
 from oilchain.ledger.models import Shipment
 from oilchain.processing import services as processing
 from oilchain.processing.models import Product
+from oilchain.sales import pricing
 from oilchain.sales import services as sales
 from oilchain.sales.models import Sale
 
@@ -151,13 +152,14 @@ def test_a_bulk_price_outside_its_kinds_bounds_needs_a_reason_which_is_kept(sess
                          "4 sales since 2025-09-06; plausible ¥0.75 to ¥3.00). Check the price, or confirm it with the "
                          "reason below.")
     # The brain's price warning reads the same bounds: the ¥30 sale is outside them.
-    outliers = sales.price_outliers(session, date(2025, 1, 1), SOLD_ON)
+    outliers = pricing.price_outliers(session, date(2025, 1, 1), SOLD_ON)
     assert [(sale.id, pricing.unit, pricing.kind) for sale, pricing, _bounds in outliers] == [(kept.id, "g", "cake")]
 
 
 def test_a_sale_to_a_registered_mill_splits_the_part_off_and_ships_it(session, world):
     _oil, cake = untested_press(session, world)  # 1,400 kg of cake
-    sale = sell(session, world, cake, 400 * KG, 120, buyer="", buyer_org_id=world.orgs["processor2"].id)
+    # A typed buyer is not used: the buyer is the registered organization.
+    sale = sell(session, world, cake, 400 * KG, 120, buyer="别的名字", buyer_org_id=world.orgs["processor2"].id)
     part = session.get(ledger.models.Lot, sale.lot_id)
     shipment = session.exec(select(Shipment).where(Shipment.lot_id == part.id)).one()
     assert (sale.event_id, sale.buyer, sale.buyer_org_id) == (shipment.ship_event_id, "酉州加工厂", world.orgs["processor2"].id)
@@ -183,7 +185,8 @@ def test_a_bottled_lot_goes_to_a_registered_mill_only_whole(session, world):
     assert (whole.lot_id, whole.amount_fen) == (built.product_lot.id, 12_800_000)
 
 
-def test_a_packed_by_product_product_has_no_quality_rule(session, world):
+def packed_product_lot(session, world):
+    """100 units of a bottled by-product product (458 g each, untested oil behind it)."""
     oil, _cake = untested_press(session, world)
     made = chain.product(session, world, name="茶皂素洗洁精 500ml")
     lot = chain.bottle(session, world, oil=oil, made=made, units=100)
@@ -195,6 +198,15 @@ def test_a_packed_by_product_product_has_no_quality_rule(session, world):
     product.by_product_id = by_product.id
     session.add(product)
     session.commit()
+    return lot
+
+
+def test_a_packed_by_product_product_has_no_quality_rule(session, world):
+    lot = packed_product_lot(session, world)
+    # A packed by-product product holds no oil: its price is of its unit.
+    low = refused(session, Invalid, lambda: sell(session, world, lot, 10, 10))
+    assert text(low) == ("¥0.10 a unit is outside the plausible ¥0.45 to ¥229.00 for this product's 458 g unit. Check the "
+                         "price, or confirm it with the reason below.")
     sale = sell(session, world, lot, 10, 2_500)  # ¥25 a unit: within the goods bounds (¥0.45 to ¥229.00 for 458 g)
     assert (sale.unit, sale.amount_fen) == ("unit", 25_000)
     assert session.exec(select(Sale).where(Sale.lot_id == lot.id)).one().id == sale.id

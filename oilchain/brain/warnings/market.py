@@ -13,13 +13,13 @@ from ...gi.services import status_of
 from ...ledger.models import Event, Lot
 from ...processing.models import Product, ProductLot
 from ...public.models import SerialScan
-from ...sales.services import price_outliers
+from ...sales.pricing import price_outliers
 from .base import Finding
 
 
 def price_outlier(session: Session, day: date, thresholds: dict, sale_ids: set | None = None) -> list[Finding]:
     """Sales of the last `days` outside the bounds the sale form checks
-    (sales.services.price_outliers): bottled products by the unit, bulk oil
+    (sales.pricing.price_outliers): bottled products by the unit, bulk oil
     and by-products by the kg."""
     findings = []
     for sale, pricing, bounds in price_outliers(session, day - timedelta(days=thresholds["days"]), day, sale_ids):
@@ -40,6 +40,10 @@ def price_outlier(session: Session, day: date, thresholds: dict, sale_ids: set |
                           "usual ¥%(low_fen)s to ¥%(high_fen)s (median ¥%(median_fen)s of %(n)s sales).",
                           **values, product=pricing.name, median_fen=bounds.median_fen, n=bounds.sales)
                        if bounds.median_fen is not None else
+                       _l("Sale of %(lot)s (%(product)s) to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a unit, outside the "
+                          "plausible ¥%(low_fen)s to ¥%(high_fen)s for its %(grams)s g unit.", **values,
+                          product=pricing.name, grams=pricing.grams)
+                       if pricing.bound == "goods" else  # a packed by-product product: no oil in it
                        _l("Sale of %(lot)s (%(product)s) to %(buyer)s on %(sold_on)s at ¥%(price_fen)s a unit, outside the "
                           "plausible ¥%(low_fen)s to ¥%(high_fen)s for its oil.", **values, product=pricing.name))
         findings.append(Finding.of("sale", sale.id, f"{lot.code} {sale.sold_on.isoformat()}", message, org=seller.id,

@@ -1,11 +1,11 @@
 """Sales: each product lot sold to the county's buyers in date order, after
 a quality test of its oil that reaches a grade, each price inside the range
-`sales.services.check_price` would find plausible then."""
+`sales.pricing.check_price` would find plausible then."""
 
 from collections import defaultdict, deque
 from datetime import date, timedelta
 
-from ...sales.services import plausible_range
+from ...sales.pricing import plausible_range
 from .plan import BUYERS, TARGET_OUTPUT_VALUE_FEN
 from .state import County
 
@@ -64,7 +64,7 @@ def require_sellable(county: County, product, oil, day) -> None:
 
 
 def plausible_price(bound, recent: deque, fill_grams: int, day: date, price: int) -> int:
-    """The price, kept inside the range sales.services.check_price finds
+    """The price, kept inside the range sales.pricing.check_price finds
     plausible on `day` under `bound` (a price_bound row) for `fill_grams`
     (a unit's, or 1000 for a kg). `recent` holds the sales of its product
     (price group) recorded so far, oldest first: those before the window
