@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from ... import codes
 from .memory_ledger import utc_at
-from .mill import cake_lots
+from .mill import cake_lots, cake_runs
 from .state import County
 
 EXTRACTING_PROCESSORS = 3  # processors with a saponin line (茶皂素提取)
@@ -30,15 +30,7 @@ def extraction(county: County) -> None:
     candidates = [p for p in county.orgs["processor"] if p["id"] not in county.leaching_processors]
     county.extracting = rng.sample(candidates, EXTRACTING_PROCESSORS)
     for processor in county.extracting:
-        lots = [lot for lot in cake_lots(county, processor) if rng.randrange(1000) < EXTRACTED_PERMILLE]
-        i = 0
-        while i < len(lots):
-            group = lots[i: i + rng.randint(2, 4)]
-            i += len(group)
-            day = max(lot.produced_on for lot in group) + timedelta(days=rng.randint(1, 6))
-            if day > county.day(12, 29):
-                continue
-            total = sum(lot.remaining for lot in group)
+        for group, day, total in cake_runs(county, processor, EXTRACTED_PERMILLE, (2, 4), (1, 6)):
             _ev, (saponin, meal) = county.ledger.event(
                 "extract", processor, day, inputs=[(lot, lot.remaining) for lot in group],
                 outputs=[("saponin", total * rng.randint(80, 120) // 1000, None, None),

@@ -96,6 +96,21 @@ def cake_lots(county: County, processor) -> list:
             if lot.kind == "cake" and lot.owner == processor["id"] and lot.remaining > 0 and lot.status == "active"]
 
 
+def cake_runs(county: County, processor, permille: int, sizes: tuple[int, int], waits: tuple[int, int]):
+    """Runs of the processor's cake lots (each lot taken at `permille`), of
+    `sizes` lots each, done `waits` days after the latest of them (none
+    after 29 December): (lots, day, their total)."""
+    rng = county.rng
+    lots = [lot for lot in cake_lots(county, processor) if rng.randrange(1000) < permille]
+    i = 0
+    while i < len(lots):
+        group = lots[i: i + rng.randint(*sizes)]
+        i += len(group)
+        day = max(lot.produced_on for lot in group) + timedelta(days=rng.randint(*waits))
+        if day <= county.day(12, 29):
+            yield group, day, sum(lot.remaining for lot in group)
+
+
 def leaching(county: County) -> None:
     """One or two processors extract most of their seed cake with solvent
     (浸出) in runs of three to six lots: oil 5..7% of the cake, meal 88..92%.
@@ -106,15 +121,7 @@ def leaching(county: County) -> None:
     plants = rng.sample(county.orgs["processor"], LEACHING_PROCESSORS)
     county.leaching_processors = {p["id"] for p in plants}
     for processor in plants:
-        lots = [lot for lot in cake_lots(county, processor) if rng.randrange(1000) < LEACHED_PERMILLE]
-        i = 0
-        while i < len(lots):
-            group = lots[i: i + rng.randint(3, 6)]
-            i += len(group)
-            day = max(lot.produced_on for lot in group) + timedelta(days=rng.randint(1, 5))
-            if day > county.day(12, 29):
-                continue
-            total = sum(lot.remaining for lot in group)
+        for group, day, total in cake_runs(county, processor, LEACHED_PERMILLE, (3, 6), (1, 5)):
             _ev, (oil, meal) = county.ledger.event(
                 "leach", processor, day, inputs=[(lot, lot.remaining) for lot in group],
                 outputs=[("oil", total * rng.randint(50, 70) // 1000, None, None),
