@@ -13,6 +13,7 @@ from ..errors import Forbidden, Invalid, Label, NotFound
 from ..ledger import NewLot, record_event
 from ..ledger.models import BY_PRODUCT_KINDS, Lot
 from ..processing.models import OilLot, Product
+from ..processing.oil import require_processor
 from .models import ByProduct, GoodsLot
 
 # What a by-product product is made from: every by-product lot kind but the products themselves.
@@ -61,11 +62,6 @@ def refuse_not(kind: str, inputs: list[tuple[Lot, int]]) -> None:
     for lot, _amount in inputs:
         if lot.kind != kind:
             raise Invalid(_l("Lot %(code)s is not %(kind)s.", code=lot.code, kind=Label("lot_kind", kind)), lot=lot.code)
-
-
-def require_processor(actor: Actor) -> None:
-    if actor.role != "processor":
-        raise Forbidden(_l("Only a processor records processing steps."))
 
 
 def require_positive(grams: int, field: str) -> None:

@@ -19,8 +19,9 @@ from .models import OilLot, Refining, Tank
 
 
 def require_processor(actor: Actor) -> None:
+    """The mill's steps (oil and by-products alike) are a processor's."""
     if actor.role != "processor":
-        raise Forbidden(_l("Only a processor works oil lots."))
+        raise Forbidden(_l("Only a processor records processing steps."))
 
 
 def oil_of(session: Session, lot: Lot, field: str | None = "code") -> OilLot:
