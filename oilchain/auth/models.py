@@ -46,6 +46,13 @@ class Organization(SQLModel, table=True):
     # Where it works (nurseries and processors on the brain's map), microdegrees WGS-84.
     latitude_e6: int | None = None
     longitude_e6: int | None = None
+    # GS1 Global Location Number (13 digits, check digit validated): how
+    # others' systems name it in the EPCIS export; None: a URI of ours.
+    gln: str | None = Field(default=None, max_length=13, unique=True)
+    # Contact for consumers (a processor's on its bottles' pages; the
+    # bureau's phone is the hotline for recalls and doubtful codes). Plain text.
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=clock.utcnow)
 
 

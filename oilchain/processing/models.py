@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -24,6 +24,23 @@ class Product(SQLModel, table=True):
     # its units get serials, labels and consumer pages as oil does, but
     # neither a GI mark nor an oil grade. None: camellia oil.
     by_product_id: int | None = Field(default=None, foreign_key="by_product.id", index=True)
+
+
+class ProductPhoto(SQLModel, table=True):
+    """A product's photo for its consumer pages, uploaded by its processor:
+    stored in the database (web processes stay stateless, backups hold it),
+    already resized to what the page shows (JPEG), served as its own
+    cacheable image named by its digest."""
+
+    __tablename__ = "product_photo"
+    product_id: int = Field(foreign_key="product.id", primary_key=True)
+    image: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    content_type: str = Field(max_length=20)  # image/jpeg
+    width: int
+    height: int
+    digest: str = Field(max_length=64)  # sha256 of `image`: the URL's version and the ETag
+    uploaded_at: datetime = Field(default_factory=clock.utcnow)
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
 
 
 class ProductLot(SQLModel, table=True):
