@@ -82,6 +82,8 @@ YIELD_BOUNDS = {
 # grade -> (minimum height in mm, minimum ground diameter in tenths of a mm),
 # defaults for one-year grafted seedlings; the bureau edits them.
 GRADING_STANDARD = {1: (250, 35), 2: (180, 28)}
+# Plants tied in one bundle, one label (标签) each, by grade.
+PLANTS_PER_BUNDLE = {1: 50, 2: 100}
 
 
 # Quality grades of camellia oil and their rank (1 is the best), and per
@@ -247,7 +249,8 @@ def seed_reference_data(session: Session) -> dict[str, int]:
                                       max_peroxide_value_milli=peroxide, max_moisture_milli=moisture)]
           for method, by_grade in QUALITY_GRADES.items() for code, (acid, peroxide, moisture) in by_grade.items()}),
         ("grading_standard", select(GradingStandard.grade),
-         {grade: [GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter)]
+         {grade: [GradingStandard(grade=grade, min_height_mm=height, min_diameter_dmm=diameter,
+                                  plants_per_bundle=PLANTS_PER_BUNDLE[grade])]
           for grade, (height, diameter) in GRADING_STANDARD.items()}),
         ("dispatch_age_limits", select(DispatchAgeLimit.propagation),
          {propagation: [DispatchAgeLimit(propagation=propagation, max_age_days=days)]

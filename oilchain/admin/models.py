@@ -3,6 +3,7 @@ of changes outside the ledger."""
 
 from datetime import datetime
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from .. import clock
@@ -22,13 +23,24 @@ class Township(SQLModel, table=True):
 
 
 class Variety(SQLModel, table=True):
-    """An improved camellia variety (良种), e.g. 长林4号."""
+    """A camellia variety, e.g. 长林4号."""
+
+    __table_args__ = (
+        CheckConstraint("NOT improved OR approval_number IS NOT NULL", name="improved_has_approval_number"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=40, unique=True)
     active: bool = Field(default=True)
     # Which of the yield curve's groups its trees follow (ledger.models.YieldCurve).
     yield_group: str = Field(default="improved", max_length=12)
+    # An approved improved variety (良种, 审定/认定), with its approval number
+    # (e.g. 国S-SC-CO-006-2008); `approval_pending`: the number is recorded but
+    # still to be confirmed against the approval notice (the demo's are).
+    # Plantings of improved varieties count toward the improved-variety share.
+    improved: bool = Field(default=False)
+    approval_number: str | None = Field(default=None, max_length=40)
+    approval_pending: bool = Field(default=False)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -49,6 +49,8 @@ class GradingStandard(SQLModel, table=True):
     grade: int = Field(primary_key=True)
     min_height_mm: int
     min_diameter_dmm: int  # tenths of a millimetre
+    # Seedlings of this grade tied in one bundle: one 标签 per bundle (seedling labels).
+    plants_per_bundle: int = Field(default=100)
 
 
 class DispatchAgeLimit(SQLModel, table=True):
