@@ -219,6 +219,37 @@ def scan_records(conn, session) -> None:
     copied = scalar(conn, "SELECT COUNT(*) FROM serial_scan WHERE networks >= :n OR days >= :d",
                     n=limits["networks"], d=limits["days"])
     print(f"      {copied:,} serials look copied ({limits['networks']} networks or {limits['days']} days)")
+    copied_list(conn, session, limits)
+
+
+def copied_list(conn, session, limits: dict) -> None:
+    """The bureau's list of copied codes (/scans/copied, public/copies.py)
+    shows every serial the rule finds in the scan record, the county data's
+    copied labels among them; each processor's list is its own products' part."""
+    from oilchain.demo.county.scans import COPIED
+    from oilchain.public.copies import copied_serials
+
+    def listed(org_id=None) -> set:
+        found, page, pages = set(), 1, 1
+        while page <= pages:
+            result = copied_serials(session, limits, org_id, page=page)
+            found |= {(row.lot_id, row.serial) for row in result.rows}
+            page, pages = page + 1, result.pages
+        return found
+
+    rows = conn.execute(text("""SELECT s.lot_id, s.serial, p.org_id FROM serial_scan s
+        JOIN product_lot pl ON pl.lot_id = s.lot_id JOIN product p ON p.id = pl.product_id
+        WHERE s.networks >= :n OR s.days >= :d"""), {"n": limits["networks"], "d": limits["days"]}).all()
+    expected = {(lot_id, serial) for lot_id, serial, _org in rows}
+    bureau = listed()
+    lots = scalar(conn, "SELECT COUNT(*) FROM product_lot")
+    check("the bureau's copied-code list = the serials the rule finds", len(bureau ^ expected),
+          f"{len(bureau):,} listed; the county data copies {min(COPIED, lots or 0)}")
+    check("the county data's copied labels are listed", max(0, min(COPIED, lots or 0) - len(bureau)))
+    orgs = {org for *_key, org in rows}
+    check("each processor's list = its products' copied serials",
+          sum(len(listed(org) ^ {(lot, serial) for lot, serial, owner in rows if owner == org}) for org in orgs),
+          f"{len(orgs)} processors")
 
 
 def brain(session, year: int) -> None:

@@ -52,11 +52,35 @@ def new_lot_code(session: Session, kind: str, year: int) -> str:
 
 def normalize_lot_code(raw: str) -> str:
     """What a scanner or a person typed -> a lot code: the bare code or the
-    lot's full URL, any case, stray spaces dropped."""
+    lot's full URL (`/l/` or, as its QR code carries it, `/L/`), any case,
+    stray spaces dropped."""
     value = (raw or "").strip()
-    if "/l/" in value:
-        value = value.rsplit("/l/", 1)[1]
+    parts = LOT_PATH_RE.split(value)
+    if len(parts) > 1:
+        value = parts[-1]
     return value.strip().strip("/").upper()
+
+
+LOT_PATH_RE = re.compile(r"/l/", re.IGNORECASE)
+
+
+def qr_payload(url: str) -> str:
+    """What a QR code carries for `url`: the scheme and host in capitals
+    (both are case-insensitive; GS1 Digital Link allows it), the path as it
+    is. Bottle paths and lot codes are digits, capitals and `-/`, so the
+    whole payload fits QR alphanumeric mode and the symbol is smaller."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    host, slash, path = rest.partition("/")
+    return f"{scheme.upper()}://{host.upper()}{slash}{path}"
+
+
+def lot_qr_payload(base_url: str, code: str = "") -> str:
+    """A lot's QR payload: its URI with the upper-case alias of the lot path,
+    `/L/` (answered as `/l/` is, trace.views.lot_alias). Without `code`:
+    the prefix a lot code is appended to (the field app's QR codes)."""
+    return qr_payload(f"{base_url}/L/{code}")
 
 
 def is_lot_code(code: str) -> bool:

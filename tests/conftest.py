@@ -84,6 +84,25 @@ def app(database_url, tmp_path):
 
 
 @pytest.fixture
+def app_with_base(database_url, app, tmp_path):
+    """Another app on the test database (its data kept), on the public base URL given."""
+    made = []
+
+    def make(base_url: str):
+        other = create_app({"TESTING": True, "DATABASE_URL": database_url, "SERIAL_KEY": "test-serial-key",
+                            "PUBLIC_BASE_URL": base_url, "PASSWORD_HASH_METHOD": QUICK_HASHING,
+                            "BACKUP_DIR": str(tmp_path / "backups"),
+                            "DOCUMENTS_INLINE": True, "DOCUMENTS_DIR": str(tmp_path / "documents")})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        other.extensions["oilchain.engine"].dispose()
+        other.extensions["oilchain.scan_engine"].dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -20,7 +20,7 @@ import qrcode
 from PIL import Image
 from sqlmodel import func, select
 
-from oilchain import clock
+from oilchain import clock, codes
 from oilchain.auth.models import Organization
 from oilchain.harvest.models import HarvestRecord
 from oilchain.ledger.models import Lot
@@ -148,7 +148,8 @@ def fruit_lot_count(app) -> int:
 
 
 def lot_url(code: str) -> str:
-    return f"{PUBLIC_BASE_URL}/l/{code}"
+    """What a lot's QR code carries: its URI in capitals, the lot path as /L/ (codes.lot_qr_payload)."""
+    return codes.lot_qr_payload(PUBLIC_BASE_URL, code)
 
 
 def qr_image(text: str, size: tuple[int, int]) -> Image.Image:
@@ -285,6 +286,64 @@ def test_harvests_logged_offline_are_sent_once_when_the_server_is_back(app, worl
     assert set(live_server.statuses(2, "POST", SYNC)) == {200}
     # and the page did not even try while it was offline
     assert sync_attempts and all(sync_attempts)
+
+
+MASKS = (  # ISO/IEC 18004 data mask patterns: is module (i, j) flipped
+    lambda i, j: (i + j) % 2 == 0, lambda i, j: i % 2 == 0, lambda i, j: j % 3 == 0, lambda i, j: (i + j) % 3 == 0,
+    lambda i, j: (i // 2 + j // 3) % 2 == 0, lambda i, j: (i * j) % 2 + (i * j) % 3 == 0,
+    lambda i, j: ((i * j) % 2 + (i * j) % 3) % 2 == 0, lambda i, j: ((i + j) % 2 + (i * j) % 3) % 2 == 0,
+)
+MODE_BITS = {(0, 0, 0, 1): "numeric", (0, 0, 1, 0): "alphanumeric", (0, 1, 0, 0): "byte", (1, 0, 0, 0): "kanji"}
+
+
+def first_mode(matrix: list[list[bool]], mask: int) -> str:
+    """The mode of a symbol's first segment: its first four data bits, in
+    the bottom-right corner (read upward, right module first), unmasked."""
+    n = len(matrix)
+    cells = ((n - 1, n - 1), (n - 1, n - 2), (n - 2, n - 1), (n - 2, n - 2))
+    return MODE_BITS[tuple(int(matrix[i][j] != MASKS[mask](i, j)) for i, j in cells)]
+
+
+def test_first_mode_reads_the_mode_qrcode_wrote():
+    for text, mode in (("HTTPS://TRACE.EXAMPLE.CN/L/YY-H26-000001", "alphanumeric"),
+                       ("https://trace.example.cn/l/YY-H26-000001", "byte"), ("12345678901234567890123", "numeric")):
+        for mask in range(8):
+            code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=mask)
+            code.add_data(text)
+            code.make(fit=True)
+            assert first_mode(code.get_matrix(), mask) == mode, (text, mask)
+
+
+def test_the_field_app_shows_the_lots_qr_in_alphanumeric_mode(app, world, live_server, new_context, browser, tmp_path):
+    """The tablet draws the QR code itself (vendored qrcode-generator): the
+    lot's URI in capitals, written as one alphanumeric segment (read from
+    the symbol's modules), the version the server's own codes have."""
+    import zxingcpp
+
+    from oilchain.documents import qr
+
+    live_server.start()
+    page = new_context(browser).new_page()
+    sign_in(page, "coop")
+    open_field(page)
+    uuid = record(page, "12.5", 3)
+    entry(page, uuid).locator("button:has-text('Show QR')").wait_for(timeout=WAIT_MS)
+    entry(page, uuid).locator("button:has-text('Show QR')").click()
+    page.wait_for_selector("#qr-image svg")
+    code = page.locator("#qr-code").inner_text()
+    shot = tmp_path / "field-qr.png"
+    page.locator("#qr-image svg").screenshot(path=str(shot))
+    image = Image.open(shot).convert("L")
+    [barcode] = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    payload = lot_url(code)
+    assert barcode.text == payload and payload.startswith("HTTPS://TRACE.EXAMPLE.CN/L/YY-H")
+    version = int(barcode.extra["Version"])
+    assert version == qr.symbol(payload).version
+    n, corner, far = 17 + 4 * version, barcode.position.top_left, barcode.position.bottom_right
+    width, height = (far.x - corner.x) / n, (far.y - corner.y) / n  # a module, in pixels
+    matrix = [[image.getpixel((int(corner.x + (j + 0.5) * width), int(corner.y + (i + 0.5) * height))) < 128
+               for j in range(n)] for i in range(n)]
+    assert first_mode(matrix, int(barcode.extra["DataMask"])) == "alphanumeric"
 
 
 # --- 2. the same entry twice makes one lot -----------------------------------------------------

@@ -4,6 +4,7 @@ the ledger holds for it. `load` runs the steps below in the season's order;
 each step commits what it made."""
 
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, timedelta
 from random import Random
 
@@ -30,6 +31,7 @@ from ..lab import LabValues
 from ..units import to_base
 from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
 from .small_mill import mill
+from .small_scans import consumer_scans
 from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
 
 RANDOM_SEED = 20241
@@ -74,7 +76,8 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
         varieties={v.name: v.id for v in session.exec(select(Variety))},
     )
     for step in (targets_and_organizations, plots, historic_batch, batches, plantings, harvests, drying, shipping,
-                 products, gi_definition, pressing_bottling_and_sales, mill, gi_marks, figures):
+                 products, gi_definition, pressing_bottling_and_sales, mill, gi_marks,
+                 partial(consumer_scans, serial_key=serial_key), figures):
         step(demo)
         session.commit()
     return summary(demo, public_base_url, serial_key)

@@ -1,8 +1,18 @@
-"""QR codes: PNG and SVG files, and the module matrix for vector drawing."""
+"""QR codes: PNG and SVG files, and the module matrix for vector drawing.
+
+qrcode picks each segment's mode from its characters: a payload of digits,
+capitals and ` $%*+-./:` only is one alphanumeric segment (5.5 bits a
+character against byte mode's 8), which is why URLs are encoded as
+codes.qr_payload gives them (scheme and host in capitals)."""
 
 import io
+from typing import NamedTuple
 
 import qrcode
+from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, MODE_KANJI, MODE_NUMBER
+
+QUIET_ZONE = 4  # modules of white around the symbol that readers need (ISO/IEC 18004)
+MODE_NAMES = {MODE_NUMBER: "numeric", MODE_ALPHA_NUM: "alphanumeric", MODE_8BIT_BYTE: "byte", MODE_KANJI: "kanji"}
 from qrcode.image.svg import SvgPathImage
 
 
@@ -11,6 +21,18 @@ def _code(data: str, border: int) -> qrcode.QRCode:
     code.add_data(data)
     code.make(fit=True)
     return code
+
+
+class Symbol(NamedTuple):
+    version: int  # 1..40
+    modules: int  # per side, without the quiet zone
+    modes: tuple[str, ...]  # the segments' modes, in order
+
+
+def symbol(data: str) -> Symbol:
+    """The symbol `data` is encoded as (at error correction level M, as every code here)."""
+    code = _code(data, border=0)
+    return Symbol(code.version, code.modules_count, tuple(MODE_NAMES[segment.mode] for segment in code.data_list))
 
 
 def png(data: str, box_size: int = 8, border: int = 4) -> bytes:

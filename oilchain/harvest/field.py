@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError
 from flask_login import current_user
 
-from .. import clock, db
+from .. import clock, codes, db
 from ..resources import resource_dir
 from ..auth import services as auth_services
 from ..auth.access import roles_required
@@ -52,7 +52,7 @@ def field():
         plots=plots,
         today=clock.today().isoformat(),
         assets=OFFLINE_ASSETS,
-        lot_base=f"{current_app.config['PUBLIC_BASE_URL']}/l/",
+        lot_base=codes.lot_qr_payload(current_app.config["PUBLIC_BASE_URL"]),
         sync_batch=SYNC_BATCH,
     )
 

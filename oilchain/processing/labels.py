@@ -93,10 +93,12 @@ def beyond_marks(mark: GIMark | None, lot, first: int, last: int) -> str | None:
 
 
 def bottles(key: str, base_url: str, product: Product, lot, first: int, last: int):
-    """(number, serial, Digital Link) of each bottle of the range."""
+    """(number, serial, Digital Link) of each bottle of the range, the link as
+    its QR code carries it (scheme and host in capitals: codes.qr_payload)."""
+    payload_base = codes.qr_payload(base_url)
     for number in range(first, last + 1):
         serial = codes.serial_text(key, product.gtin, lot.code, number)
-        yield number, serial, digital_link(base_url, product.gtin, lot.code, serial)
+        yield number, serial, digital_link(payload_base, product.gtin, lot.code, serial)
 
 
 @dataclass

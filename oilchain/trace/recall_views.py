@@ -1,10 +1,11 @@
 """The bureau's recall pages, on the trace blueprint."""
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock, db
+from ..codes import serial_text
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents.report import Section, TablesDocument, tables_document
 from ..errors import DomainError
@@ -133,3 +134,21 @@ def unknown_scans():
 
     org_id = None if current_user.is_bureau else current_user.org_id
     return render_template("trace/unknown_scans.html", rows=query(db.session(), org_id))
+
+
+@bp.route("/scans/copied")
+@roles_required("processor", *BUREAU_ROLES)
+def copied_scans():
+    """Genuine codes scanned like a copied label (from many networks or on
+    many days, as the brain's copied-code rule says): a processor sees its
+    own products' codes, the bureau all of them."""
+    from ..public.copies import copied_serials
+    from ..public.services import copied_thresholds
+
+    session = db.session()
+    thresholds = copied_thresholds(session)
+    org_id = None if current_user.is_bureau else current_user.org_id
+    found = copied_serials(session, thresholds, org_id, page=int_arg("page", high=1_000_000, default=1))
+    key = current_app.config["SERIAL_KEY"]
+    serials = {(row.lot_id, row.serial): serial_text(key, row.gtin, row.lot_code, row.serial) for row in found.rows}
+    return render_template("trace/copied_scans.html", found=found, serials=serials, thresholds=thresholds)

@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import db
+from .. import codes, db
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents import labels, qr
 from ..errors import NotFound
@@ -53,10 +53,17 @@ def lot_or_404(code: str) -> Lot:
         abort(404)
 
 
+@bp.route("/L/<code>")
+def lot_alias(code: str):
+    """The address a lot's QR code carries (`/L/`, capitals for QR
+    alphanumeric mode: codes.lot_qr_payload): the lot's page."""
+    return redirect(url_for("trace.lot", code=code.upper()), 301)
+
+
 @bp.route("/l/<code>")
 @login_required
 def lot(code: str):
-    """A lot's page; its QR code carries this address."""
+    """A lot's page; its QR code carries this address (as /L/, lot_alias)."""
     session = db.session()
     found = lot_or_404(code)
     access = services.lot_access(session, current_user, found)
@@ -220,22 +227,27 @@ def full_access_lot(code: str) -> Lot:
 
 
 def lot_uri(found: Lot) -> str:
-    """The lot's address, also its EPC identifier: what its QR code carries."""
+    """The lot's address, also its EPC identifier."""
     return f"{current_app.config['PUBLIC_BASE_URL']}/l/{found.code}"
+
+
+def lot_qr(found: Lot) -> str:
+    """What the lot's QR code carries: its URI in capitals (codes.lot_qr_payload), for QR alphanumeric mode."""
+    return codes.lot_qr_payload(current_app.config["PUBLIC_BASE_URL"], found.code)
 
 
 @bp.route("/l/<code>/qr.png")
 @login_required
 def lot_qr_png(code: str):
     found = full_access_lot(code)
-    return document(qr.png(lot_uri(found)), "image/png", f"{found.code}.png")
+    return document(qr.png(lot_qr(found)), "image/png", f"{found.code}.png")
 
 
 @bp.route("/l/<code>/qr.svg")
 @login_required
 def lot_qr_svg(code: str):
     found = full_access_lot(code)
-    return document(qr.svg(lot_uri(found)), "image/svg+xml", f"{found.code}.svg")
+    return document(qr.svg(lot_qr(found)), "image/svg+xml", f"{found.code}.svg")
 
 
 @bp.route("/l/<code>/label.pdf")
@@ -243,6 +255,6 @@ def lot_qr_svg(code: str):
 def lot_label(code: str):
     """A 50 x 30 mm label for a portable label printer."""
     found = full_access_lot(code)
-    pdf = labels.lot_label(url=lot_uri(found), code=found.code, lines=queries.label_lines(db.session(), found))
+    pdf = labels.lot_label(url=lot_qr(found), code=found.code, lines=queries.label_lines(db.session(), found))
     return document(pdf, "application/pdf", f"{found.code}-label.pdf", inline=True)
 

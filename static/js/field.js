@@ -190,8 +190,11 @@
   // --- the lot's QR, full screen, for the processor to scan ----------------------
   const overlay = document.getElementById("qr-overlay");
   function showQr(code) {
+    // The payload is the lot's URI in capitals (lotBase: codes.lot_qr_payload),
+    // so it fits QR alphanumeric mode: a smaller symbol than byte mode's.
+    const payload = data.lotBase + code;
     const qr = qrcode(0, "M");
-    qr.addData(data.lotBase + code);
+    qr.addData(payload, /^[0-9A-Z $%*+\-./:]*$/.test(payload) ? "Alphanumeric" : "Byte");
     qr.make();
     document.getElementById("qr-image").innerHTML = qr.createSvgTag({ cellSize: 8, margin: 4, scalable: true });
     document.getElementById("qr-code").textContent = code;

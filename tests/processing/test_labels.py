@@ -64,7 +64,8 @@ def make_eligible(app, world, marks_for: tuple[str, int] | None = None):
 
 
 def urls(gtin: str, lot: str, first: int, last: int) -> list[str]:
-    return [bottle_url(BASE, KEY, gtin, lot, n) for n in range(first, last + 1)]
+    """The bottles' Digital Links as their QR codes carry them (scheme and host in capitals)."""
+    return [codes.qr_payload(bottle_url(BASE, KEY, gtin, lot, n)) for n in range(first, last + 1)]
 
 
 def decoded_pages(pdf: bytes, directory: Path, dpi: int = 300) -> list[list[str]]:
@@ -111,7 +112,7 @@ def test_the_a4_sheet_scans_to_exactly_the_bottles_of_the_range(app, client, aut
 
     # Every code opens its genuine bottle's page.
     for url in expected:
-        assert url.startswith(BASE + "/01/")
+        assert url.startswith(BASE.upper() + "/01/")
         page = client.get(url[len(BASE):])
         assert page.status_code == 200, url
         assert "Genuine code" in page.get_data(as_text=True)
@@ -299,3 +300,31 @@ def test_no_labels_for_a_withdrawn_product_lot(app, client, auth, runner, world,
     output = tmp_path / "void.csv"
     result = runner.invoke(args=["labels", wrong.code, "-o", str(output)])
     assert result.exit_code != 0 and not output.exists()
+
+
+def test_on_a_production_base_url_the_bottle_qr_is_alphanumeric_and_a_version_smaller(app, app_with_base, bottled,
+                                                                                       tmp_path):
+    """A typical production host: the Digital Link in byte and alphanumeric
+    segments needed version 5 (37 modules, 0.54 mm at 20 mm); in capitals,
+    one alphanumeric segment, it is version 4 (33 modules, 0.61 mm)."""
+    from oilchain.documents import qr
+    from ..conftest import AuthActions
+
+    built, lot_first, _ = bottled
+    gtin, code = built.product.gtin, built.product_lot.code
+    production = app_with_base("https://oil.youyang.gov.cn")
+    client = production.test_client()
+    client.set_cookie("lang", "en")
+    auth = AuthActions(client)
+    auth.login("processor")
+    pdf = client.get(f"/processing/lots/{code}/labels.pdf?first={lot_first}&last={lot_first + 2}").data
+    [png] = rasterize(pdf, tmp_path, 300, name="labels.pdf")
+    found = sorted((b.text, int(b.extra["Version"])) for b in zxingcpp.read_barcodes(Image.open(png),
+                                                                                      formats=zxingcpp.BarcodeFormat.QRCode))
+    lower = [bottle_url("https://oil.youyang.gov.cn", KEY, gtin, code, n) for n in range(lot_first, lot_first + 3)]
+    assert found == [(f"HTTPS://OIL.YOUYANG.GOV.CN{url[len('https://oil.youyang.gov.cn'):]}", 4) for url in lower]
+    for payload, _version in found:
+        assert qr.symbol(payload) == qr.Symbol(4, 33, ("alphanumeric",))
+    assert [qr.symbol(url)[:2] for url in lower] == [(5, 37)] * 3  # as they were encoded before
+    # Scanned, the capitals open the genuine bottle's page (the host is the server's; the path is as printed).
+    assert "Genuine code" in client.get(found[0][0].split("CN", 1)[1]).get_data(as_text=True)

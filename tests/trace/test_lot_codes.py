@@ -15,6 +15,7 @@ from ..chain import KG, db_session
 from ..pdftools import fonts_of, info_of, page_size_pts, rasterize, text_of
 
 BASE = "https://trace.example.cn"  # the tests' PUBLIC_BASE_URL (tests/conftest.py)
+QR_BASE = "HTTPS://TRACE.EXAMPLE.CN/L"  # as a lot's QR code carries it: capitals, for QR alphanumeric mode
 MM = 72 / 25.4  # points per millimetre
 
 
@@ -59,24 +60,24 @@ def test_the_qr_png_decodes_to_the_lots_public_address(app, auth, world, lots):
     for code in lots.values():  # the fruit it made, the seed it shipped away: both its own past or present
         response = auth.client.get(f"/l/{code}/qr.png")
         assert response.status_code == 200 and response.mimetype == "image/png"
-        assert decoded(Image.open(io.BytesIO(response.data))) == [f"{BASE}/l/{code}"]
+        assert decoded(Image.open(io.BytesIO(response.data))) == [f"{QR_BASE}/{code}"]
     # a code typed in lower case (or scanned as the full address) finds the lot; the QR carries its canonical code
     response = auth.client.get(f"/l/{lots['fruit'].lower()}/qr.png")
-    assert decoded(Image.open(io.BytesIO(response.data))) == [f"{BASE}/l/{lots['fruit']}"]
+    assert decoded(Image.open(io.BytesIO(response.data))) == [f"{QR_BASE}/{lots['fruit']}"]
 
 
 def test_the_qr_svg_is_an_svg_of_the_same_address(app, auth, world, lots):
     auth.login("coop")
     response = auth.client.get(f"/l/{lots['fruit']}/qr.svg")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
-    assert decoded(svg_as_image(response.data)) == [f"{BASE}/l/{lots['fruit']}"]
+    assert decoded(svg_as_image(response.data)) == [f"{QR_BASE}/{lots['fruit']}"]
 
 
 def test_the_bureau_may_print_any_lots_code(app, auth, world, lots):
     auth.login("bureau")
     response = auth.client.get(f"/l/{lots['fruit']}/qr.png")
     assert response.status_code == 200
-    assert decoded(Image.open(io.BytesIO(response.data))) == [f"{BASE}/l/{lots['fruit']}"]
+    assert decoded(Image.open(io.BytesIO(response.data))) == [f"{QR_BASE}/{lots['fruit']}"]
 
 
 @pytest.mark.parametrize("document", ["qr.png", "qr.svg", "label.pdf"])
@@ -120,7 +121,7 @@ def test_the_labels_qr_decodes_when_printed_at_300_dpi(app, auth, world, lots, t
     [page] = rasterize(label(auth, lots["fruit"]), tmp_path, 300)
     with Image.open(page) as image:
         assert abs(image.width - 591) <= 1 and abs(image.height - 354) <= 1  # 50 x 30 mm at 300 dpi
-        assert decoded(image) == [f"{BASE}/l/{lots['fruit']}"]
+        assert decoded(image) == [f"{QR_BASE}/{lots['fruit']}"]
 
 
 def test_the_label_text_carries_the_lot_code(app, auth, world, lots, tmp_path):
@@ -131,3 +132,43 @@ def test_the_label_text_carries_the_lot_code(app, auth, world, lots, tmp_path):
     auth.login("processor")
     text = text_of(label(auth, lots["seed"]), tmp_path, "seed-at-processor.pdf")
     assert lots["seed"] in text and "150 kg" in text
+
+
+# --- QR alphanumeric mode (codes.lot_qr_payload) ---------------------------------------------
+
+def version_read(image: Image.Image) -> tuple[str, int]:
+    """The text and the symbol version zxing reads in `image` (one QR code)."""
+    [barcode] = [b for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    return barcode.text, int(barcode.extra["Version"])
+
+
+def test_on_the_default_base_url_the_lot_label_s_qr_is_alphanumeric_and_a_version_smaller(app, app_with_base, world,
+                                                                                           lots, tmp_path):
+    from oilchain.documents import qr
+    from ..conftest import AuthActions
+
+    default = app_with_base("http://127.0.0.1:5000")  # PUBLIC_BASE_URL when none is set (config.bind_base_url)
+    auth = AuthActions(default.test_client())
+    auth.login("coop")
+    code = lots["fruit"]
+    payload = f"HTTP://127.0.0.1:5000/L/{code}"
+    [page] = rasterize(label(auth, code), tmp_path, 300)
+    with Image.open(page) as image:
+        assert version_read(image) == (payload, 2)
+    assert qr.symbol(payload) == qr.Symbol(2, 25, ("alphanumeric",))
+    assert qr.symbol(f"http://127.0.0.1:5000/l/{code}").version == 3  # as it was encoded before: byte mode
+    png = auth.client.get(f"/l/{code}/qr.png")
+    assert version_read(Image.open(io.BytesIO(png.data))) == (payload, 2)
+
+
+def test_the_upper_case_lot_address_opens_the_lot_and_scans_into_the_receive_form(app, auth, world, lots):
+    seed = lots["seed"]
+    alias = auth.client.get(f"/L/{seed}")
+    assert alias.status_code == 301 and alias.headers["Location"] == f"/l/{seed}"
+    assert auth.client.get(f"/L/{seed.lower()}").headers["Location"] == f"/l/{seed}"
+    auth.login("processor")
+    assert seed in auth.client.get(f"/L/{seed}", follow_redirects=True).get_data(as_text=True)
+    for scanned in (f"{QR_BASE}/{seed}", f"{BASE}/l/{seed}", f"{QR_BASE.lower()}/{seed.lower()}"):
+        response = auth.client.get("/processing/receive", query_string={"code": scanned})
+        assert response.status_code == 200
+        assert f'value="{seed}"' in response.get_data(as_text=True), scanned

@@ -4,7 +4,6 @@ near the units eligible for them."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ...auth.models import Organization
@@ -12,7 +11,7 @@ from ...errors import Message as _l
 from ...gi.services import status_of
 from ...ledger.models import Event, Lot
 from ...processing.models import Product, ProductLot
-from ...public.models import SerialScan
+from ...public.copies import copied_lots
 from ...sales.pricing import price_outliers
 from .base import Finding
 
@@ -52,17 +51,9 @@ def price_outlier(session: Session, day: date, thresholds: dict, sale_ids: set |
 
 
 def copied_code(session: Session, day: date, thresholds: dict) -> list[Finding]:
-    """Product lots with serials scanned from `networks` networks or on `days` days (scan record: public.SerialScan)."""
-    rows = session.exec(
-        select(Lot, Product.org_id, func.count(), func.max(SerialScan.networks), func.max(SerialScan.days),
-               func.min(SerialScan.serial))
-        .join(SerialScan, SerialScan.lot_id == Lot.id)
-        .join(ProductLot, ProductLot.lot_id == Lot.id)
-        .join(Product, Product.id == ProductLot.product_id)
-        .where(or_(SerialScan.networks >= thresholds["networks"], SerialScan.days >= thresholds["days"]))
-        .group_by(Lot.id, Product.org_id)
-        .order_by(Lot.id)
-    ).all()
+    """Product lots with serials scanned from `networks` networks or on `days` days: the serials the
+    processor's and the bureau's list of copied codes shows (public/copies.py), counted per lot."""
+    rows = copied_lots(session, thresholds)
     return [
         Finding.of("lot", lot.id, lot.code, _l(
             "Lot %(code)s: %(serials)s bottle codes scanned like a copied label (up to %(networks)s networks, "
