@@ -5,6 +5,10 @@ the same rows, so a figure and its records always agree.
 
 Townships: seedlings count where the nursery is, plantings where the plot
 is, processing and sales where the processor is.
+
+A ratio (the improved-variety share of the year's planting) is no sum: the
+roll-up stores its numerator and its denominator as metrics of their own
+(`part_of` the ratio), and the share is derived from their sums (RATIOS).
 """
 
 from dataclasses import dataclass
@@ -12,7 +16,8 @@ from datetime import date
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from ..admin.models import Variety
@@ -20,7 +25,7 @@ from ..auth.models import Organization
 from ..byproducts.models import ByProduct
 from ..byproducts.queries import first_makes
 from ..ledger.models import BY_PRODUCT_KINDS, STANDING, Event, EventLine, Lot
-from ..nursery.models import SeedlingBatch
+from ..nursery.models import SeedlingBatch, SeedlingDispatch
 from ..planting.models import Acceptance, PlantingRecord, Plot
 from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
@@ -34,6 +39,26 @@ class Metric:
     # value, followed by what a person reads in the record list.
     rows: Callable[[date, date], Select]
     columns: tuple  # labels of the reading columns after day, township, value
+    part_of: str | None = None  # a ratio's numerator or denominator (RATIOS): shown inside the ratio
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A target metric that is a share: numerator / denominator, both sums
+    the roll-up stores, in per mille. `beside`: further stored sums shown
+    with it (plants, unknown source). Its records are the denominator's."""
+
+    key: str
+    label: object
+    numerator: str
+    denominator: str
+    beside: tuple[str, ...] = ()
+    unit: str = "permille"
+
+    def share(self, sums: dict) -> int | None:
+        """numerator / denominator in per mille, rounded down; None without a denominator."""
+        denominator = sums.get(self.denominator, 0)
+        return sums.get(self.numerator, 0) * 1000 // denominator if denominator else None
 
 
 def _seedlings(start: date, end: date) -> Select:
@@ -72,6 +97,83 @@ def _accepted(kind: str):
             .join(Organization, Organization.id == Plot.cooperative_id)
             .where(STANDING, PlantingRecord.kind == kind, PlantingRecord.planted_on.between(start, end))
         )
+
+    return rows
+
+
+# Planting that counts toward the improved-variety share: accepted new
+# planting, replanting and top grafting (tending plants nothing).
+SHARE_METHODS = ("replanting", "top_grafting")
+
+
+def _planting_sources(start: date, end: date):
+    """One row per standing accepted planting that counts toward the
+    improved-variety share, with where its plants came from: the dispatch
+    its event consumed, the nursery batch behind that dispatch, the batch's
+    variety and certification. `improved`: certified seedlings of an
+    improved variety from a batch on record (for top grafting: scions of an
+    improved variety, the planting's own); `unknown`: new planting or
+    replanting without dispatched seedlings from a batch on record."""
+    line = aliased(EventLine)
+    batch_lot = aliased(Lot)
+    batch_variety = aliased(Variety)
+    scions = aliased(Variety)
+    grafting = PlantingRecord.method == "top_grafting"
+    on_record = SeedlingBatch.lot_id.is_not(None)
+    improved = case(
+        (grafting, case((scions.improved, 1), else_=0)),
+        (and_(on_record, SeedlingBatch.certified_on.is_not(None), batch_variety.improved.is_(True)), 1),
+        else_=0,
+    )
+    unknown = case((grafting, 0), (on_record, 0), else_=1)
+    return (
+        select(
+            PlantingRecord.planted_on.label("day"),
+            Plot.township_id.label("township_id"),
+            Acceptance.accepted_area_centimu.label("area"),
+            PlantingRecord.seedlings.label("plants"),
+            improved.label("improved"),
+            unknown.label("unknown"),
+            Plot.name.label("plot"),
+            Organization.name.label("cooperative"),
+            func.coalesce(PlantingRecord.method, PlantingRecord.kind).label("work"),
+            case((grafting, scions.name), else_=func.coalesce(batch_variety.name, scions.name)).label("variety"),
+            case((grafting, scions.approval_number), else_=batch_variety.approval_number).label("approval_number"),
+            case((grafting, scions.approval_pending), else_=batch_variety.approval_pending).label("approval_pending"),
+            batch_lot.code.label("batch"),
+            SeedlingBatch.certified_on.label("certified_on"),
+        )
+        .join(Acceptance, Acceptance.planting_id == PlantingRecord.id)
+        .join(Event, Event.id == PlantingRecord.event_id)
+        .join(Plot, Plot.id == PlantingRecord.plot_id)
+        .join(Organization, Organization.id == Plot.cooperative_id)
+        .join(scions, scions.id == PlantingRecord.variety_id)
+        .outerjoin(line, and_(line.event_id == PlantingRecord.event_id, line.role == "input"))
+        .outerjoin(SeedlingDispatch, SeedlingDispatch.dispatch_lot_id == line.lot_id)
+        .outerjoin(SeedlingBatch, SeedlingBatch.lot_id == SeedlingDispatch.batch_lot_id)
+        .outerjoin(batch_lot, batch_lot.id == SeedlingBatch.lot_id)
+        .outerjoin(batch_variety, batch_variety.id == SeedlingBatch.variety_id)
+        .where(
+            STANDING,
+            or_(PlantingRecord.kind == "new", PlantingRecord.method.in_(SHARE_METHODS)),
+            PlantingRecord.planted_on.between(start, end),
+        )
+    )
+
+
+def planted(measure: str, which: str | None = None):
+    """rows(start, end) of the share's plantings: `measure` (area or plants)
+    of all of them, or of the `improved` or `unknown`-source ones only. The
+    reading columns say for each what its plants were and where they came from."""
+
+    def rows(start: date, end: date) -> Select:
+        q = _planting_sources(start, end).subquery()
+        query = select(
+            q.c.day, q.c.township_id, q.c[measure].label("value"),
+            q.c.plot, q.c.cooperative, q.c.work, q.c.variety, q.c.approval_number, q.c.approval_pending,
+            q.c.batch, q.c.certified_on, q.c.plants, q.c.improved, q.c.unknown,
+        )
+        return query.where(q.c[which] == 1) if which else query
 
     return rows
 
@@ -167,6 +269,9 @@ def _by_products(start: date, end: date) -> Select:
     )
 
 
+SHARE_COLUMNS = (_l("Plot"), _l("Cooperative"), _l("Work"), _l("Variety"), _l("Approval number"), _l("To be confirmed"),
+                 _l("Seedling batch"), _l("Certified on"), _l("Plants"), _l("Improved variety"), _l("Unknown source"))
+
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
@@ -176,6 +281,15 @@ METRICS: dict[str, Metric] = {
                (_l("Plot"), _l("Cooperative"), _l("Area planted"), _l("Accepted on"))),
         Metric("renovated", "centimu", _l("Renovated low-yield plantations"), _accepted("renovation"),
                (_l("Plot"), _l("Cooperative"), _l("Area planted"), _l("Accepted on"))),
+        *(Metric(key, unit, label, planted(measure, which), SHARE_COLUMNS, part_of="improved_share")
+          for key, unit, label, measure, which in (
+              ("planted_area", "centimu", _l("Area planted (new planting, replanting, top grafting)"), "area", None),
+              ("improved_area", "centimu", _l("Area planted with improved varieties"), "area", "improved"),
+              ("unknown_area", "centimu", _l("Area planted with seedlings of unknown source"), "area", "unknown"),
+              ("planted_plants", "plant", _l("Plants planted"), "plants", None),
+              ("improved_plants", "plant", _l("Improved-variety plants planted"), "plants", "improved"),
+              ("unknown_plants", "plant", _l("Plants of unknown source planted"), "plants", "unknown"),
+          )),
         Metric("seed_processed", "g", _l("Seed processed"), _pressing("input", ("seed",)),
                (_l("Seed lot"), _l("Processor"))),
         Metric("oil_output", "g", _l("Oil pressed"), _pressing("output", ("oil",)),
@@ -188,3 +302,15 @@ METRICS: dict[str, Metric] = {
                (_l("First lot"), _l("Maker"), _l("Product"))),
     )
 }
+
+RATIOS: dict[str, Ratio] = {
+    r.key: r
+    for r in (
+        Ratio("improved_share", _l("Improved-variety share of planting (by area)"), "improved_area", "planted_area",
+              beside=("improved_plants", "planted_plants", "unknown_area", "unknown_plants")),
+    )
+}
+
+# What the dashboard lists and a target may name: the plain sums and the ratios.
+SHOWN = [key for key, metric in METRICS.items() if metric.part_of is None]
+TARGETED = SHOWN + list(RATIOS)
