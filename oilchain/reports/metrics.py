@@ -54,6 +54,8 @@ class Ratio:
     denominator: str
     beside: tuple[str, ...] = ()
     unit: str = "permille"
+    short: object = None  # the township table's column heading
+    after: str | None = None  # listed after this metric
 
     def share(self, sums: dict) -> int | None:
         """numerator / denominator in per mille, rounded down; None without a denominator."""
@@ -307,10 +309,17 @@ RATIOS: dict[str, Ratio] = {
     r.key: r
     for r in (
         Ratio("improved_share", _l("Improved-variety share of planting (by area)"), "improved_area", "planted_area",
-              beside=("improved_plants", "planted_plants", "unknown_area", "unknown_plants")),
+              beside=("improved_plants", "planted_plants", "unknown_area", "unknown_plants"),
+              short=_l("Improved-variety share"), after="renovated"),
     )
 }
 
-# What the dashboard lists and a target may name: the plain sums and the ratios.
+# What the dashboard lists and a target may name: the plain sums and the
+# ratios, each ratio after the metric it names (LISTED: key -> Metric or Ratio).
 SHOWN = [key for key, metric in METRICS.items() if metric.part_of is None]
-TARGETED = SHOWN + list(RATIOS)
+LISTED: dict = {}
+for _key in SHOWN:
+    LISTED[_key] = METRICS[_key]
+    LISTED.update({ratio.key: ratio for ratio in RATIOS.values() if ratio.after == _key})
+LISTED.update({key: ratio for key, ratio in RATIOS.items() if key not in LISTED})
+TARGETED = list(LISTED)

@@ -7,14 +7,14 @@ from sqlmodel import Session, select
 from .. import clock
 from ..documents.report import Chart, ReportData, output_report
 from ..i18n import chart_unit, format_day, format_local_time, format_metric, format_period
-from .metrics import METRICS, RATIOS, SHOWN
+from .metrics import LISTED
 from .models import ReportArchive
 from .services import chart_series, figures, period_bounds, rollup_state, rollup_year, yesterday
 
 
 def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
     found = figures(session, year, month)
-    listed = {**{key: METRICS[key] for key in SHOWN}, **RATIOS}
+    listed = LISTED
     labels = {key: str(metric.label) for key, metric in listed.items()}
     units = {key: metric.unit for key, metric in listed.items()}
     if month:
@@ -69,7 +69,7 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
         targets_header=targets_header,
         targets=targets,
         townships_title=_("By township"),
-        townships_header=[_("Township")] + [labels[key] for key in listed],
+        townships_header=[_("Township")] + [str(getattr(listed[key], "short", None) or labels[key]) for key in listed],
         townships=townships,
         charts_title=_("Month by month (dashed line: a twelfth of the year's target)"),
         charts=charts,

@@ -16,7 +16,7 @@ from ..admin.services import audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
 from ..i18n import chart_value
-from .metrics import METRICS, RATIOS, SHOWN, TARGETED
+from .metrics import LISTED, METRICS, RATIOS, SHOWN, TARGETED
 from .models import DailyActual, Rollup, Target
 
 
@@ -161,11 +161,13 @@ def figures(session: Session, year: int, month: int | None = None) -> Figures:
     start, end = period_bounds(year, month)
     to_date = sums(session, date(year, 1, 1), end)
     in_period = sums(session, start, end) if month else None
-    rows = [
-        Progress(key, METRICS[key].unit, targets.get(key), to_date.get(key, 0), None if in_period is None else in_period.get(key, 0))
-        for key in SHOWN
-    ]
-    for key, ratio in RATIOS.items():
+    rows = []
+    for key in LISTED:
+        ratio = RATIOS.get(key)
+        if ratio is None:
+            rows.append(Progress(key, METRICS[key].unit, targets.get(key), to_date.get(key, 0),
+                                 None if in_period is None else in_period.get(key, 0)))
+            continue
         parts = {part: to_date.get(part, 0) for part in (ratio.numerator, ratio.denominator, *ratio.beside)}
         rows.append(Progress(key, ratio.unit, targets.get(key), ratio.share(to_date),
                              None if in_period is None else ratio.share(in_period), parts))

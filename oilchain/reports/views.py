@@ -12,15 +12,13 @@ from ..units import NotExact, from_base, to_base
 from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
 from .forms import TargetsForm
-from .metrics import METRICS, RATIOS, SHOWN, TARGETED
+from .metrics import LISTED, METRICS, RATIOS, TARGETED
 from .models import ReportArchive
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 # Decimal places of each unit's display form (t, mu, yuan): how targets are typed.
 DISPLAY_DECIMALS = {"g": 6, "centimu": 2, "fen": 2, "plant": 0, "count": 0, "permille": 1}
 YEARS = range(2000, 2101)
-# What the dashboard lists, by key: the plain sums, then the ratios (each has a label and a unit).
-LISTED = {**{key: METRICS[key] for key in SHOWN}, **RATIOS}
 
 
 def chosen_period(session) -> tuple[int, int | None]:
@@ -84,7 +82,7 @@ def dashboard_csv():
         message = _("There is no such table to download: choose targets, monthly or townships.")
         return render_template("error.html", status=404, message=message), 404
     if table == "townships":
-        header = [_("Township")] + [str(LISTED[key].label) for key in LISTED]
+        header = [_("Township")] + [str(getattr(LISTED[key], "short", None) or LISTED[key].label) for key in LISTED]
         rows = [[entry["name"] or _("(no township)")] + [plain(entry["values"][key], LISTED[key].unit) for key in LISTED]
                 for entry in found.townships]
     elif table == "monthly":
