@@ -219,7 +219,7 @@ def records(session: Session, metric_key: str, year: int, month: int | None = No
     """The records behind a figure: the metric's rows of the year through the
     roll-up's day, inside the period and township. Returns (rows, total).
     A ratio's records are its denominator's (each row carries its share of
-    the numerator: `share_totals`)."""
+    the numerator: `share.share_totals`)."""
     ratio = RATIOS.get(metric_key)
     metric = METRICS.get(ratio.denominator if ratio else metric_key)
     if metric is None:
@@ -236,25 +236,6 @@ def records(session: Session, metric_key: str, year: int, month: int | None = No
         query = query.where(rows.c.township_id == township_id)
     found = session.execute(query.order_by(rows.c.day)).all()
     return found, sum(int(row.value) for row in found)
-
-
-def share_totals(rows) -> dict:
-    """What the records of the improved-variety share add up to: the
-    numerator and denominator by area, the plants beside, and the unknown
-    source, summed from the rows themselves (metrics.planted)."""
-    totals = {"improved_area": 0, "planted_area": 0, "improved_plants": 0, "planted_plants": 0,
-              "unknown_area": 0, "unknown_plants": 0}
-    for row in rows:
-        totals["planted_area"] += int(row.value)
-        totals["planted_plants"] += int(row.plants)
-        if row.improved:
-            totals["improved_area"] += int(row.value)
-            totals["improved_plants"] += int(row.plants)
-        if row.unknown:
-            totals["unknown_area"] += int(row.value)
-            totals["unknown_plants"] += int(row.plants)
-    totals["share"] = RATIOS["improved_share"].share(totals)
-    return totals
 
 
 # --- targets -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
 from .forms import TargetsForm
 from .metrics import LISTED, METRICS, RATIOS, TARGETED
+from .share import share_totals
 from .models import ReportArchive
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -126,7 +127,7 @@ def records():
     context = {
         "metric": summed,
         "ratio": ratio,
-        "share": services.share_totals(rows) if ratio else None,
+        "share": share_totals(rows) if ratio else None,
         "rows": rows,
         "total": total,
         "year": year,

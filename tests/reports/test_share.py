@@ -16,6 +16,7 @@ from oilchain.planting.models import PlantingRecord
 from oilchain.reports import printing
 from oilchain.reports import services as reports
 from oilchain.reports.models import DailyActual, Target
+from oilchain.reports.share import share_totals
 
 from .. import chain
 from ..chain import db_session
@@ -126,11 +127,11 @@ def test_the_share_its_township_split_and_its_records_agree_with_a_hand_count(se
     assert (split[mawang]["improved_share"], split[mawang]["unknown_area"]) == (689, 450)
     assert (split[longtan]["improved_share"], split[longtan]["unknown_area"]) == (454, 0)
     rows, total = reports.records(session, "improved_share", YEAR)
-    totals = reports.share_totals(rows)
+    totals = share_totals(rows)
     assert total == 2_000 and len(rows) == 4  # tending and the planting not accepted are not there
     assert totals == {**row.parts, "share": 625}
     for township, share in ((mawang, 689), (longtan, 454)):
-        assert reports.share_totals(reports.records(session, "improved_share", YEAR, township_id=township)[0])["share"] == share
+        assert share_totals(reports.records(session, "improved_share", YEAR, township_id=township)[0])["share"] == share
     unknown = [r for r in rows if r.unknown]
     assert [(r.value, r.plants, r.batch, r.improved) for r in unknown] == [(450, 450, None, 0)]
 
