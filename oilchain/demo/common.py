@@ -43,6 +43,6 @@ def mark_improved_varieties(session: Session) -> None:
     types from the approval notices."""
     for index, variety in enumerate(session.exec(select(Variety).order_by(Variety.id)), start=1):
         if not variety.improved:
-            variety.improved, variety.approval_number, variety.approval_pending = True, f"演示待核-{index:03d}", True
+            variety.improved, variety.approval_number, variety.approval_pending = True, f"DEMO-{index:03d}", True
             session.add(variety)
     session.flush()
