@@ -100,11 +100,14 @@ def format_quantity(amount, unit: str) -> str:
 
 
 def format_metric(value, unit: str) -> str:
-    """A target or actual with its unit: tonnes, mu, yuan, plants or a count."""
+    """A target or actual with its unit: tonnes, mu, yuan, plants, a share
+    (per mille, shown as a percentage) or a count."""
     from flask_babel import gettext as _
 
     if value is None:
         return "—"
+    if unit == "permille":
+        return format_permille(value)
     if unit == "g":
         return _decimal(from_base(value, 6), 3) + " " + _("t")
     if unit == "centimu":

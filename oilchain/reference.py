@@ -28,6 +28,8 @@ PLAN_TARGETS = {
     "seed_processed": 13_000 * 1_000_000,  # t -> g
     "output_value": 300_000_000 * 100,  # yuan -> fen
     "by_products": 2,
+    # 主要造林树种良种使用率达到75%以上: by area, per mille (reports.metrics.RATIOS)
+    "improved_share": 750,
 }
 
 # (step, output kind) -> plausible share of the input, per mille.

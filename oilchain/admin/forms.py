@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, SelectField
+from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.validators import InputRequired
 
 from ..auth.forms import Password
@@ -34,6 +34,14 @@ class OrganizationForm(PositionForm):
 class YieldGroupForm(Form):
     """Which of the yield curve's groups a variety follows (the service checks the group)."""
     yield_group = ChoiceField(_l("Yield curve group"), coerce=str)
+
+
+class ImprovedForm(Form):
+    """Whether a variety is an approved improved variety (良种), with its
+    approval number (the service refuses the flag without one)."""
+    improved = BooleanField(_l("Approved improved variety (良种)"))
+    approval_number = TextField(_l("Approval number"), 40, required=False)
+    approval_pending = BooleanField(_l("Number still to be confirmed"))
 
 
 class UserForm(Form):

@@ -58,6 +58,32 @@ def curve_groups(session: Session) -> list[str]:
     return sorted(set(session.exec(select(YieldCurve.variety_group))))
 
 
+def set_improved(session: Session, *, user_id: int, variety_id: int, improved: bool, approval_number: str,
+                 approval_pending: bool) -> Variety:
+    """Whether a variety is an approved improved variety (良种), its approval
+    number and whether that number is still to be confirmed: what the
+    improved-variety share of the year's planting counts (reports.metrics).
+    The flag without a number is refused (a check constraint stands behind)."""
+    variety = session.get(Variety, variety_id)
+    if variety is None:
+        raise Invalid(_l("Unknown variety."), field="improved")
+    number = (approval_number or "").strip() or None
+    if improved and number is None:
+        raise Invalid(_l("An improved variety needs its approval number (审定/认定编号): type it, or untick the flag."),
+                      field="approval_number")
+    if approval_pending and number is None:
+        raise Invalid(_l("Type the number that is still to be confirmed."), field="approval_number")
+    before = {"improved": variety.improved, "approval_number": variety.approval_number,
+              "approval_pending": variety.approval_pending}
+    after = {"improved": improved, "approval_number": number, "approval_pending": approval_pending}
+    if after != before:
+        audit(session, user_id=user_id, action="set_improved", entity="variety", entity_id=variety.id, old=before, new=after)
+        variety.improved, variety.approval_number, variety.approval_pending = improved, number, approval_pending
+        session.add(variety)
+        session.flush()
+    return variety
+
+
 def set_yield_group(session: Session, *, user_id: int, variety_id: int, group: str) -> Variety:
     """Which of the yield curve's groups a variety's trees follow (the forecast reads it)."""
     variety = session.get(Variety, variety_id)

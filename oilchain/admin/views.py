@@ -15,8 +15,8 @@ from ..sales.models import PriceBound
 from ..units import from_base, to_base, yuan_to_fen
 from ..web import attempt, done, form_step, get_or_404
 from . import services
-from .forms import (AgeLimitForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm, StandardForm, TownshipForm, UserForm,
-                    YieldGroupForm, price_defaults)
+from .forms import (AgeLimitForm, ImprovedForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm, StandardForm,
+                    TownshipForm, UserForm, YieldGroupForm, price_defaults)
 from .models import Township, Variety
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -169,9 +169,11 @@ def retire_township(township_id: int):
     return render_template("admin/township.html", township=current, form=rename, retire=retire), 422
 
 
-def variety_page(variety: Variety, form: YieldGroupForm, status: int = 200):
+def variety_page(variety: Variety, form: YieldGroupForm, status: int = 200, improved: ImprovedForm | None = None):
     form.yield_group.choices = [(group, group) for group in services.curve_groups(db.session())]
-    return render_template("admin/variety.html", variety=variety, form=form), status
+    improved = improved or ImprovedForm(improved=variety.improved, approval_number=variety.approval_number or "",
+                                        approval_pending=variety.approval_pending, formdata=None)
+    return render_template("admin/variety.html", variety=variety, form=form, improved=improved), status
 
 
 def variety_or_404(variety_id: int) -> Variety:
@@ -197,6 +199,20 @@ def set_yield_group(variety_id: int):
             session, user_id=current_user.user_id, variety_id=variety_id, group=form.yield_group.data)):
         return done(url_for("admin.index"), _("Variety saved: the forecast follows its new group from the next nightly run."))
     return variety_page(found, form, 422)
+
+
+@bp.route("/varieties/<id:variety_id>/improved", methods=["POST"])
+@roles_required("admin")
+def set_improved(variety_id: int):
+    """Whether the variety is an approved improved variety, with its approval number."""
+    session = db.session()
+    found = variety_or_404(variety_id)
+    form = ImprovedForm()
+    if form.validate_on_submit() and attempt(form, lambda: services.set_improved(
+            session, user_id=current_user.user_id, variety_id=variety_id, improved=form.improved.data,
+            approval_number=form.approval_number.data, approval_pending=form.approval_pending.data)):
+        return done(url_for("admin.index"), _("Variety saved: the improved-variety share counts it from the next roll-up."))
+    return variety_page(found, YieldGroupForm(yield_group=found.yield_group, formdata=None), 422, improved=form)
 
 
 @bp.route("/jobs")

@@ -4,6 +4,7 @@ password, the GI, the plan's targets, and whether a database has data."""
 from sqlmodel import Session, select
 
 from .. import clock
+from ..admin.models import Variety
 from ..auth.models import Organization
 from ..lab import LabValues
 from ..reference import PLAN_TARGETS
@@ -32,3 +33,16 @@ def missing_targets(session, year: int) -> dict[str, int]:
     """The 2024 plan's targets the bureau carries into `year` (those it has not set)."""
     planned = set(session.execute(select(Target.metric).where(Target.year == year)).scalars())
     return {metric: value for metric, value in PLAN_TARGETS.items() if metric not in planned}
+
+
+def mark_improved_varieties(session: Session) -> None:
+    """The demo's varieties (reference.VARIETIES, all of them approved
+    improved varieties) marked as 良种 with placeholder approval numbers
+    flagged "to be confirmed" (`approval_pending`): the improved-variety share
+    is not 0%, and nobody takes the numbers for the real ones, which an admin
+    types from the approval notices."""
+    for index, variety in enumerate(session.exec(select(Variety).order_by(Variety.id)), start=1):
+        if not variety.improved:
+            variety.improved, variety.approval_number, variety.approval_pending = True, f"DEMO-{index:03d}", True
+            session.add(variety)
+    session.flush()

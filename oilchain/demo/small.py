@@ -29,7 +29,7 @@ from ..reports.models import Target
 from ..sales import services as sales
 from ..lab import LabValues
 from ..units import to_base
-from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, missing_targets
+from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, mark_improved_varieties, missing_targets
 from .small_mill import mill
 from .small_scans import consumer_scans
 from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
@@ -70,6 +70,7 @@ class DemoYear:
 
 def load(session: Session, public_base_url: str, serial_key: str) -> str:
     """Make the demo year; returns what to tell the person who asked for it."""
+    mark_improved_varieties(session)
     demo = DemoYear(
         session=session, year=demo_year(), rng=Random(RANDOM_SEED),
         townships={t.name: t.id for t in session.exec(select(Township))},

@@ -5,6 +5,10 @@ the same rows, so a figure and its records always agree.
 
 Townships: seedlings count where the nursery is, plantings where the plot
 is, processing and sales where the processor is.
+
+A ratio (the improved-variety share of the year's planting) is no sum: the
+roll-up stores its numerator and its denominator as metrics of their own
+(`part_of` the ratio), and the share is derived from their sums (RATIOS).
 """
 
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ from ..nursery.models import SeedlingBatch
 from ..planting.models import Acceptance, PlantingRecord, Plot
 from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
+from .share import SHARE_COLUMNS, planted
 
 @dataclass(frozen=True)
 class Metric:
@@ -34,6 +39,28 @@ class Metric:
     # value, followed by what a person reads in the record list.
     rows: Callable[[date, date], Select]
     columns: tuple  # labels of the reading columns after day, township, value
+    part_of: str | None = None  # a ratio's numerator or denominator (RATIOS): shown inside the ratio
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A target metric that is a share: numerator / denominator, both sums
+    the roll-up stores, in per mille. `beside`: further stored sums shown
+    with it (plants, unknown source). Its records are the denominator's."""
+
+    key: str
+    label: object
+    numerator: str
+    denominator: str
+    beside: tuple[str, ...] = ()
+    unit: str = "permille"
+    short: object = None  # the township table's column heading
+    after: str | None = None  # listed after this metric
+
+    def share(self, sums: dict) -> int | None:
+        """numerator / denominator in per mille, rounded down; None without a denominator."""
+        denominator = sums.get(self.denominator, 0)
+        return sums.get(self.numerator, 0) * 1000 // denominator if denominator else None
 
 
 def _seedlings(start: date, end: date) -> Select:
@@ -176,6 +203,15 @@ METRICS: dict[str, Metric] = {
                (_l("Plot"), _l("Cooperative"), _l("Area planted"), _l("Accepted on"))),
         Metric("renovated", "centimu", _l("Renovated low-yield plantations"), _accepted("renovation"),
                (_l("Plot"), _l("Cooperative"), _l("Area planted"), _l("Accepted on"))),
+        *(Metric(key, unit, label, planted(measure, which), SHARE_COLUMNS, part_of="improved_share")
+          for key, unit, label, measure, which in (
+              ("planted_area", "centimu", _l("Area planted (new planting, replanting, top grafting)"), "area", None),
+              ("improved_area", "centimu", _l("Area planted with improved varieties"), "area", "improved"),
+              ("unknown_area", "centimu", _l("Area planted with seedlings of unknown source"), "area", "unknown"),
+              ("planted_plants", "plant", _l("Plants planted"), "plants", None),
+              ("improved_plants", "plant", _l("Improved-variety plants planted"), "plants", "improved"),
+              ("unknown_plants", "plant", _l("Plants of unknown source planted"), "plants", "unknown"),
+          )),
         Metric("seed_processed", "g", _l("Seed processed"), _pressing("input", ("seed",)),
                (_l("Seed lot"), _l("Processor"))),
         Metric("oil_output", "g", _l("Oil pressed"), _pressing("output", ("oil",)),
@@ -188,3 +224,22 @@ METRICS: dict[str, Metric] = {
                (_l("First lot"), _l("Maker"), _l("Product"))),
     )
 }
+
+RATIOS: dict[str, Ratio] = {
+    r.key: r
+    for r in (
+        Ratio("improved_share", _l("Improved-variety share of planting (by area)"), "improved_area", "planted_area",
+              beside=("improved_plants", "planted_plants", "unknown_area", "unknown_plants"),
+              short=_l("Improved-variety share"), after="renovated"),
+    )
+}
+
+# What the dashboard lists and a target may name: the plain sums and the
+# ratios, each ratio after the metric it names (LISTED: key -> Metric or Ratio).
+SHOWN = [key for key, metric in METRICS.items() if metric.part_of is None]
+LISTED: dict = {}
+for _key in SHOWN:
+    LISTED[_key] = METRICS[_key]
+    LISTED.update({ratio.key: ratio for ratio in RATIOS.values() if ratio.after == _key})
+LISTED.update({key: ratio for key, ratio in RATIOS.items() if key not in LISTED})
+TARGETED = list(LISTED)

@@ -7,15 +7,16 @@ from sqlmodel import Session, select
 from .. import clock
 from ..documents.report import Chart, ReportData, output_report
 from ..i18n import chart_unit, format_day, format_local_time, format_metric, format_period
-from .metrics import METRICS
+from .metrics import LISTED
 from .models import ReportArchive
 from .services import chart_series, figures, period_bounds, rollup_state, rollup_year, yesterday
 
 
 def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
     found = figures(session, year, month)
-    labels = {key: str(metric.label) for key, metric in METRICS.items()}
-    units = {key: metric.unit for key, metric in METRICS.items()}
+    listed = LISTED
+    labels = {key: str(metric.label) for key, metric in listed.items()}
+    units = {key: metric.unit for key, metric in listed.items()}
     if month:
         targets_header = [_("Metric"), _("Target for the year"), _("This month"), _("Year to date"), _("Progress")]
     else:
@@ -28,7 +29,7 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
         cells += [format_metric(row.actual, row.unit), "—" if row.percent is None else f"{row.percent}%"]
         targets.append(cells)
     townships = [
-        [entry["name"] or _("(no township)")] + [format_metric(entry["values"][key], units[key]) for key in METRICS]
+        [entry["name"] or _("(no township)")] + [format_metric(entry["values"][key], units[key]) for key in listed]
         for entry in found.townships
     ]
     month_names = [str(m) for m in range(1, found.months + 1)]
@@ -44,6 +45,17 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
     notes = [_("Only accepted planting area counts. Reversed entries do not count."),
              _("Camellia oil output value counts the bottled and bulk camellia oil sold; by-product output value counts "
                "the by-products and the products made of them, and has no plan target.")]
+    share = next(row for row in found.rows if row.metric == "improved_share")
+    parts = share.parts
+    notes.append(_(
+        "Improved-variety share: %(improved)s of the %(planted)s of accepted new planting, replanting and top grafting "
+        "(%(improved_plants)s of %(planted_plants)s) were planted with certified seedlings of improved varieties from "
+        "batches on record; %(unknown)s (%(unknown_plants)s) were planted without dispatched seedlings on record: "
+        "unknown source.",
+        improved=format_metric(parts["improved_area"], "centimu"), planted=format_metric(parts["planted_area"], "centimu"),
+        improved_plants=format_metric(parts["improved_plants"], "plant"),
+        planted_plants=format_metric(parts["planted_plants"], "plant"),
+        unknown=format_metric(parts["unknown_area"], "centimu"), unknown_plants=format_metric(parts["unknown_plants"], "plant")))
     if found.empty:
         notes.insert(0, _("No activity was recorded in this period."))
     return ReportData(
@@ -57,7 +69,7 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
         targets_header=targets_header,
         targets=targets,
         townships_title=_("By township"),
-        townships_header=[_("Township")] + [labels[key] for key in METRICS],
+        townships_header=[_("Township")] + [str(getattr(listed[key], "short", None) or labels[key]) for key in listed],
         townships=townships,
         charts_title=_("Month by month (dashed line: a twelfth of the year's target)"),
         charts=charts,

@@ -16,7 +16,7 @@ from ..admin.services import audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
 from ..i18n import chart_value
-from .metrics import METRICS
+from .metrics import LISTED, METRICS, RATIOS, SHOWN, TARGETED
 from .models import DailyActual, Rollup, Target
 
 
@@ -69,15 +69,21 @@ class Progress:
     metric: str
     unit: str
     target: int | None
-    actual: int
+    actual: int | None  # a ratio without a denominator has none
     period_actual: int | None = None  # for a month report: that month alone
+    # A ratio's stored sums (numerator, denominator and those shown beside), to date.
+    parts: dict = field(default_factory=dict)
 
     @property
     def percent(self) -> int | None:
         """Whole percent of the target reached (exact integer arithmetic)."""
-        if not self.target:
+        if not self.target or self.actual is None:
             return None
         return self.actual * 100 // self.target
+
+    @property
+    def ratio(self):
+        return RATIOS.get(self.metric)
 
 
 @dataclass
@@ -155,10 +161,16 @@ def figures(session: Session, year: int, month: int | None = None) -> Figures:
     start, end = period_bounds(year, month)
     to_date = sums(session, date(year, 1, 1), end)
     in_period = sums(session, start, end) if month else None
-    rows = [
-        Progress(key, metric.unit, targets.get(key), to_date.get(key, 0), None if in_period is None else in_period.get(key, 0))
-        for key, metric in METRICS.items()
-    ]
+    rows = []
+    for key in LISTED:
+        ratio = RATIOS.get(key)
+        if ratio is None:
+            rows.append(Progress(key, METRICS[key].unit, targets.get(key), to_date.get(key, 0),
+                                 None if in_period is None else in_period.get(key, 0)))
+            continue
+        parts = {part: to_date.get(part, 0) for part in (ratio.numerator, ratio.denominator, *ratio.beside)}
+        rows.append(Progress(key, ratio.unit, targets.get(key), ratio.share(to_date),
+                             None if in_period is None else ratio.share(in_period), parts))
     state = rollup_state(session, year)
     return Figures(
         year=year,
@@ -172,41 +184,44 @@ def figures(session: Session, year: int, month: int | None = None) -> Figures:
 
 
 def township_table(session: Session, start: date, end: date) -> list[dict]:
-    """One row per township with any actual in the period (all metrics)."""
+    """One row per township with any actual in the period (all metrics):
+    the sums, and each ratio's share (None without a denominator)."""
     totals = sums(session, start, end, by_township=True)
     township_ids = {township for _, township in totals}
     names = {t.id: t.name for t in session.exec(select(Township))}
     table = []
     for township_id in sorted(township_ids, key=lambda t: (t is None, t or 0)):
-        table.append(
-            {
-                "township_id": township_id,
-                "name": names.get(township_id) if township_id is not None else None,
-                "values": {key: totals.get((key, township_id), 0) for key in METRICS},
-            }
-        )
+        values = {key: totals.get((key, township_id), 0) for key in METRICS}
+        values.update({key: ratio.share(values) for key, ratio in RATIOS.items()})
+        table.append({"township_id": township_id, "name": names.get(township_id) if township_id is not None else None,
+                      "values": values})
     return table
 
 
 def monthly(session: Session, year: int, last_month: int = 12) -> dict[str, list[int]]:
-    """Each metric's actual per month, January to `last_month`."""
+    """Each shown metric's actual per month, January to `last_month` (a
+    ratio's parts have no chart)."""
     month_of = func.extract("month", DailyActual.day)
     rows = session.exec(
         select(DailyActual.metric, month_of, func.sum(DailyActual.value))
         .where(DailyActual.day.between(date(year, 1, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])))
         .group_by(DailyActual.metric, month_of)
     ).all()
-    series = {key: [0] * last_month for key in METRICS}
+    series = {key: [0] * last_month for key in SHOWN}
     for metric, month, total in rows:
-        series[metric][int(month) - 1] = int(total)
+        if metric in series:
+            series[metric][int(month) - 1] = int(total)
     return series
 
 
 def records(session: Session, metric_key: str, year: int, month: int | None = None, township_id: int | None = None,
             unassigned: bool = False) -> tuple[list, int]:
     """The records behind a figure: the metric's rows of the year through the
-    roll-up's day, inside the period and township. Returns (rows, total)."""
-    metric = METRICS.get(metric_key)
+    roll-up's day, inside the period and township. Returns (rows, total).
+    A ratio's records are its denominator's (each row carries its share of
+    the numerator: `share.share_totals`)."""
+    ratio = RATIOS.get(metric_key)
+    metric = METRICS.get(ratio.denominator if ratio else metric_key)
     if metric is None:
         raise Invalid(_l("Unknown metric."), field="metric")
     state = rollup_state(session, year)
@@ -248,10 +263,12 @@ def set_targets(session: Session, *, actor: Actor, year: int, values: dict[str, 
     if not 2000 <= year <= 2100:
         raise Invalid(_l("Choose a year between 2000 and 2100."), field="year")
     for metric, value in values.items():
-        if metric not in METRICS:
+        if metric not in TARGETED:
             raise Invalid(_l("Unknown metric %(metric)s: a target must name one of the metrics listed.", metric=metric))
         if value is not None and value < 0:
             raise Invalid(_l("A target cannot be negative."), field=metric)
+        if value is not None and metric in RATIOS and value > 1000:
+            raise Invalid(_l("A share cannot be more than 100%."), field=metric)
     existing = {t.metric: t for t in session.exec(select(Target).where(Target.year == year))}
     for metric, value in values.items():
         target = existing.get(metric)

@@ -12,12 +12,13 @@ from ..units import NotExact, from_base, to_base
 from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
 from .forms import TargetsForm
-from .metrics import METRICS
+from .metrics import LISTED, METRICS, RATIOS, TARGETED
+from .share import share_totals
 from .models import ReportArchive
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 # Decimal places of each unit's display form (t, mu, yuan): how targets are typed.
-DISPLAY_DECIMALS = {"g": 6, "centimu": 2, "fen": 2, "plant": 0, "count": 0}
+DISPLAY_DECIMALS = {"g": 6, "centimu": 2, "fen": 2, "plant": 0, "count": 0, "permille": 1}
 YEARS = range(2000, 2101)
 
 
@@ -41,7 +42,7 @@ def dashboard():
         "year": year,
         "month": month,
         "years": sorted(set(services.target_years(session)) | {clock.today().year}, reverse=True),
-        "metrics": METRICS,
+        "metrics": LISTED,
         "charts": charts(found),
         "period": format_period(year, month),
         "new_by_products": services.records(session, "by_products", year, month)[0],  # listed by name under the figures
@@ -82,15 +83,15 @@ def dashboard_csv():
         message = _("There is no such table to download: choose targets, monthly or townships.")
         return render_template("error.html", status=404, message=message), 404
     if table == "townships":
-        header = [_("Township")] + [str(METRICS[key].label) for key in METRICS]
-        rows = [[entry["name"] or _("(no township)")] + [plain(entry["values"][key], METRICS[key].unit) for key in METRICS]
+        header = [_("Township")] + [str(getattr(LISTED[key], "short", None) or LISTED[key].label) for key in LISTED]
+        rows = [[entry["name"] or _("(no township)")] + [plain(entry["values"][key], LISTED[key].unit) for key in LISTED]
                 for entry in found.townships]
     elif table == "monthly":
         header = [_("Metric")] + [str(m) for m in range(1, found.months + 1)]
         rows = [[str(METRICS[key].label)] + [plain(v, METRICS[key].unit) for v in series] for key, series in found.monthly.items()]
     else:
         header = [_("Metric"), _("Unit"), _("Target"), _("Actual"), _("Progress (%)")]
-        rows = [[str(METRICS[r.metric].label), unit_name(r.unit), plain(r.target, r.unit), plain(r.actual, r.unit),
+        rows = [[str(LISTED[r.metric].label), unit_name(r.unit), plain(r.target, r.unit), plain(r.actual, r.unit),
                  "" if r.percent is None else r.percent] for r in found.rows]
     return csv_response(f"oilchain-{table}-{year}{'-%02d' % month if month else ''}.csv", header, rows)
 
@@ -103,24 +104,30 @@ def plain(value, unit: str) -> str:
 
 
 def unit_name(unit: str) -> str:
-    return {"g": _("t"), "centimu": _("mu"), "fen": _("yuan"), "plant": _("plants"), "count": ""}[unit]
+    return {"g": _("t"), "centimu": _("mu"), "fen": _("yuan"), "plant": _("plants"), "count": "", "permille": "%"}[unit]
 
 
 @bp.route("/records")
 @roles_required(*BUREAU_ROLES)
 def records():
-    """The records a dashboard figure sums, with their total."""
+    """The records a dashboard figure sums, with their total; for a ratio,
+    the records of its denominator, each saying whether it counts in the
+    numerator, with both totals."""
     session = db.session()
     year, month = chosen_period(session)
     metric = request.args.get("metric", "")
-    if metric not in METRICS:
+    if metric not in METRICS and metric not in RATIOS:
         abort(404)
+    ratio = RATIOS.get(metric)
+    summed = METRICS[ratio.denominator] if ratio else METRICS[metric]
     township = request.args.get("township", "")
     unassigned = township == "none"
     township_id = int(township) if township.isdigit() else None
     rows, total = services.records(session, metric, year, month, township_id, unassigned)
     context = {
-        "metric": METRICS[metric],
+        "metric": summed,
+        "ratio": ratio,
+        "share": share_totals(rows) if ratio else None,
         "rows": rows,
         "total": total,
         "year": year,
@@ -131,15 +138,17 @@ def records():
         "through": (services.rollup_state(session, year) or None),
     }
     if request.args.get("format") == "csv":
-        header = [_("Date"), _("Township"), str(METRICS[metric].label)] + [str(c) for c in METRICS[metric].columns]
+        header = [_("Date"), _("Township"), str(summed.label)] + [str(c) for c in summed.columns]
         names = {t.id: t.name for t in session.exec(select(Township))}
-        data = [[row[0].isoformat(), names.get(row[1], ""), plain(row[2], METRICS[metric].unit)] + [cell_text(c) for c in row[3:]]
+        data = [[row[0].isoformat(), names.get(row[1], ""), plain(row[2], summed.unit)] + [cell_text(c) for c in row[3:]]
                 for row in rows]
         return csv_response(f"oilchain-{metric}-{year}.csv", header, data)
     return render_template("reports/records.html", **context)
 
 
 def cell_text(value) -> str:
+    if value is None:
+        return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
@@ -171,7 +180,7 @@ def targets():
         typed = {key: (value or "").strip().replace(",", "") for key, value in request.form.items() if key not in ("csrf_token", "year")}
         values = {}
         for key, raw in typed.items():
-            decimals = DISPLAY_DECIMALS[METRICS[key].unit] if key in METRICS else 0
+            decimals = DISPLAY_DECIMALS[LISTED[key].unit] if key in LISTED else 0
             try:
                 values[key] = to_base(raw, decimals) if raw else None
             except NotExact:
@@ -180,9 +189,9 @@ def targets():
             return done(url_for("reports.dashboard", year=year), _("Targets saved."))
     else:
         current = services.targets_of(session, year)
-        typed = {key: plain(current.get(key), METRICS[key].unit) for key in METRICS}
-    units = {key: unit_name(metric.unit) for key, metric in METRICS.items()}
-    page = render_template("reports/targets.html", form=form, year=year, typed=typed, metrics=METRICS, units=units)
+        typed = {key: plain(current.get(key), LISTED[key].unit) for key in TARGETED}
+    units = {key: unit_name(metric.unit) for key, metric in LISTED.items()}
+    page = render_template("reports/targets.html", form=form, year=year, typed=typed, metrics=LISTED, units=units)
     return page, (422 if form.has_errors() else 200)
 
 

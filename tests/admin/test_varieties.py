@@ -49,3 +49,28 @@ def test_the_service_refuses_a_group_the_curve_lacks(app, world):
             services.set_yield_group(session, user_id=world.actors["admin"].user_id, variety_id=chain.variety_id(session),
                                      group="wild")
         assert refused.value.field == "yield_group"
+
+
+def test_admin_marks_a_variety_improved_with_its_approval_number(app, auth, world):
+    """The flag without a number is refused next to the number, nothing
+    written; with one it is saved (to be confirmed or not) and audited."""
+    with db_session(app) as session:
+        variety_id = chain.variety_id(session)
+        assert not session.get(Variety, variety_id).improved
+    auth.login("admin")
+    url = f"/admin/varieties/{variety_id}/improved"
+    assert "Approval number" in auth.client.get(f"/admin/varieties/{variety_id}").get_data(as_text=True)
+    refuse(app, auth, url, {"improved": "y", "approval_number": "  "}, "An improved variety needs its approval number",
+           field="approval_number")
+    refuse(app, auth, url, {"approval_pending": "y"}, "Type the number that is still to be confirmed",
+           field="approval_number")
+    assert redirected_to(auth.post(url, {"improved": "y", "approval_number": " 国S-SC-CO-006-2008 ",
+                                         "approval_pending": "y"})).endswith("/admin/")
+    with db_session(app) as session:
+        found = session.get(Variety, variety_id)
+        assert (found.improved, found.approval_number, found.approval_pending) == (True, "国S-SC-CO-006-2008", True)
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "set_improved")).one()
+        assert json.loads(entry.detail)["new"] == {"improved": True, "approval_number": "国S-SC-CO-006-2008",
+                                                    "approval_pending": True}
+    index = auth.client.get("/admin/").get_data(as_text=True)
+    assert "国S-SC-CO-006-2008" in index and "to be confirmed" in index

@@ -53,7 +53,9 @@ def harvest_behind(session: Session, day: date, thresholds: dict) -> list[Findin
 def target_behind(session: Session, day: date, thresholds: dict) -> list[Finding]:
     """Each target of the year with a season curve: the roll-up's actual up
     to the day it reaches (never past `day`) against the target times the
-    curve's share of that day."""
+    curve's share of that day. A ratio's target (the improved-variety
+    share) is no pace: a share is not made up month by month, so it is
+    skipped."""
     state = rollup_state(session, day.year)
     if state is None:
         return []  # no roll-up of the year yet: nothing to measure
@@ -61,7 +63,7 @@ def target_behind(session: Session, day: date, thresholds: dict) -> list[Finding
     actual = sums(session, date(day.year, 1, 1), through)
     findings = []
     for target in session.exec(select(Target).where(Target.year == day.year).order_by(Target.id)):
-        if target.metric not in METRICS or target.value <= 0:
+        if target.metric not in METRICS or METRICS[target.metric].part_of or target.value <= 0:
             continue
         share = season_share(session, target.metric, through)
         if not share:

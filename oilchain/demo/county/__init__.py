@@ -36,7 +36,7 @@ from sqlmodel import Session
 
 from ...brain import nightly as brain_nightly
 from ...reports import services as reports
-from ..common import demo_year
+from ..common import demo_year, mark_improved_varieties
 from . import (bulk, byproducts, gi, harvest, mill, nursery, organizations, planting, plots, processing, sales, scans,
                shipping, writing)
 from .plan import DEFAULT_SEED
@@ -51,6 +51,7 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
     """Generate and write the county-scale year; returns the summary."""
     seed = DEFAULT_SEED if seed is None else seed
     year = demo_year()
+    mark_improved_varieties(session)
     phases = Phases(echo)
     county = County(session, seed, year)
     phases.start("planting", "generating organizations, plots, nurseries and plantings")

@@ -18,6 +18,10 @@ PROCESSORS = 20
 # local seedling-grown stands (no planting on record).
 ON_RECORD_SINCE = 2012
 ON_RECORD_PERMILLE = 700
+# New plantings and replantings whose seedlings came from no dispatch on
+# record (self-raised or bought outside the county): unknown source for the
+# improved-variety share, which lands near 80% by area (plan: 75%).
+UNKNOWN_SOURCE_PERMILLE = 200
 # How the year's renovations are done, by weight (planting.renovations).
 RENOVATION_METHODS = {"replanting": 40, "top_grafting": 25, "tending": 35}
 TARGET_SEED_PROCESSED_G = PLAN_TARGETS["seed_processed"]  # 13,000 t

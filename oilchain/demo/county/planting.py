@@ -7,19 +7,24 @@ from datetime import date, timedelta
 
 from .memory_ledger import utc_at
 from . import nursery
-from .plan import OUTSIDE_BUYERS, PLOT_WORDS, RENOVATION_METHODS, TARGET_NEW_CENTIMU, TARGET_RENOVATED_CENTIMU
+from .plan import (OUTSIDE_BUYERS, PLOT_WORDS, RENOVATION_METHODS, TARGET_NEW_CENTIMU, TARGET_RENOVATED_CENTIMU,
+                   UNKNOWN_SOURCE_PERMILLE)
 from .plots import plot as new_plot
 from .state import County
 
 
 def planting(county: County, plot, kind, method, area, variety, day, *, batch=None, density=None, accept_share=1000,
              survival=True, accepted_on=None):
-    """A planting (with seedlings dispatched for it when `batch`), its
-    survival check and the bureau's acceptance. Returns the accepted area."""
+    """A planting (with seedlings dispatched for it when `batch`; without a
+    batch but with a `density`, seedlings of unknown source: no dispatch on
+    record), its survival check and the bureau's acceptance. Returns the
+    accepted area."""
     rng = county.rng
     coop = county.by_id[plot["cooperative_id"]]
     seedlings, inputs = 0, []
-    if batch is not None:
+    if batch is None and density is not None:
+        seedlings = area * density // 100
+    elif batch is not None:
         seedlings = area * density // 100
         grade = 1 if batch["left"][1] >= seedlings else 2
         if batch["left"][grade] < seedlings:
@@ -108,9 +113,13 @@ def new_plantations(county: County) -> None:
         day = date(year, rng.choice((2, 3, 3, 4)), rng.randint(1, 28))
         roll = rng.random()
         share = 1000 if roll < 0.85 else rng.randint(800, 980) if roll < 0.97 else None
-        chosen = nursery.pick_batch(county, area * 111 // 100, day)
-        got = planting(county, plot, "new", None, area, chosen["variety"], day, batch=chosen, density=rng.randint(80, 111),
-                       accept_share=share)
+        if rng.randrange(1000) < UNKNOWN_SOURCE_PERMILLE:  # seedlings of no dispatch on record
+            got = planting(county, plot, "new", None, area, rng.choice(list(county.varieties)), day,
+                           density=rng.randint(80, 111), accept_share=share)
+        else:
+            chosen = nursery.pick_batch(county, area * 111 // 100, day)
+            got = planting(county, plot, "new", None, area, chosen["variety"], day, batch=chosen,
+                           density=rng.randint(80, 111), accept_share=share)
         accepted_new += got or 0
 
 
@@ -125,7 +134,10 @@ def renovations(county: County) -> None:
         method = rng.choices(tuple(RENOVATION_METHODS), tuple(RENOVATION_METHODS.values()))[0]
         roll = rng.random()
         share = 1000 if roll < 0.88 else rng.randint(800, 980) if roll < 0.98 else None
-        if method == "replanting":
+        if method == "replanting" and rng.randrange(1000) < UNKNOWN_SOURCE_PERMILLE:
+            got = planting(county, plot, "renovation", method, area, rng.choice(list(county.varieties)), day,
+                           density=rng.randint(60, 100), accept_share=share)
+        elif method == "replanting":
             chosen = nursery.pick_batch(county, area * 100 // 100, day)
             got = planting(county, plot, "renovation", method, area, chosen["variety"], day, batch=chosen,
                            density=rng.randint(60, 100), accept_share=share)
