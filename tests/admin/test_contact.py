@@ -100,6 +100,7 @@ def test_the_bureau_page_labels_its_phone_as_the_public_hotline(auth, world):
     auth.login("admin")
     bureau = page(auth.client.get(f"/admin/organizations/{world.orgs['bureau'].id}"))
     assert "County hotline (public)" in bureau
+    assert bureau.count('/contact"') == 1  # one contact form, beside the position's
     assert "every consumer page shows it" in bureau
     processor = page(auth.client.get(f"/admin/organizations/{world.orgs['processor'].id}"))
     assert "County hotline" not in processor
