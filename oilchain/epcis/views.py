@@ -17,7 +17,8 @@ from .. import db
 from ..auth import services as auth_services
 from ..errors import Forbidden, NotFound
 from .identifiers import CBV_VERSION, EPCIS_VERSION, Uris
-from .query import NotExported, QueryError, get_event, get_quality_test, parse_query, query_document, query_events
+from .params import QueryError, parse_query
+from .query import NotExported, get_event, get_quality_test, query_document, query_events
 
 bp = Blueprint("epcis", __name__, url_prefix="/epcis")
 
