@@ -22,7 +22,8 @@ from _common import app as make_app  # puts the checkout on sys.path
 import check_mill  # noqa: E402
 from check_mill import as_date  # noqa: E402
 
-from oilchain import clock, db, geo  # noqa: E402
+from oilchain import clock, codes, db, geo  # noqa: E402
+from oilchain.forms import has_control_characters  # noqa: E402
 from oilchain.sales.pricing import plausible_range  # noqa: E402
 from oilchain.invariants import INVARIANTS  # noqa: E402
 from oilchain.planting.services import DENSITY_RANGE  # noqa: E402
@@ -315,6 +316,15 @@ def main() -> int:
             if sequences.get(f"lot:{prefix}", 0) <= highest:
                 series_behind += 1
         check("lot counters ahead of every code (the app continues the numbering)", series_behind, f"{len(series)} series")
+        glns = [gln for (gln,) in conn.execute(text("SELECT gln FROM organization WHERE gln IS NOT NULL"))]
+        check("GLNs well formed (13 digits, GS1's check digit)", sum(1 for gln in glns if not codes.is_valid_gln(gln)),
+              f"{len(glns):,} GLNs")
+        check("GLNs unique", len(glns) - len(set(glns)))
+        check("the bureau has a hotline", scalar(conn, """
+            SELECT COUNT(*) FROM organization WHERE kind = 'bureau' AND COALESCE(phone, '') = ''"""))
+        check("contacts are plain text (no markup, no control characters)", sum(
+            1 for (value,) in conn.execute(text("SELECT phone FROM organization UNION ALL SELECT address FROM organization"))
+            if value is not None and (set(value) & set("<>\t\r\n") or has_control_characters(value))))
         check("event's organization exists", scalar(conn, """
             SELECT COUNT(*) FROM event LEFT JOIN organization o ON o.id = event.org_id WHERE o.id IS NULL"""))
         check("event's user belongs to its organization", scalar(conn, """

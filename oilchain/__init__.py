@@ -9,6 +9,7 @@ from .resources import PACKAGE_DIR, resource_dir  # noqa: F401  (for callers of 
 def create_app(test_config: dict | None = None) -> Flask:
     from . import config, i18n, labels, reactions, security, web
     from .auth import setup as auth_setup
+    from .admin import contact as admin_contact  # noqa: F401  (an organization's GLN and contact, on the admin blueprint)
     from .admin import users as admin_users  # noqa: F401  (user pages and the audit log, on the admin blueprint)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .harvest import field  # noqa: F401  (the field app's routes, on the harvest blueprint)
     from .harvest.views import bp as harvest_bp
     from .nursery.views import bp as nursery_bp
+    from .organizations.views import bp as organizations_bp
     from .planting.views import bp as planting_bp
     from .processing import oil_views  # noqa: F401  (the oil mill's pages, on the processing blueprint)
     from .processing.views import bp as processing_bp
@@ -63,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports_bp,
         gi_bp,
         public_bp,
+        organizations_bp,
         epcis_bp,
         downloads_bp,
         brain_bp,

@@ -1,5 +1,5 @@
-"""Identifiers: lot codes, GTIN-14 check digits, keyed consumer serials, and
-the counters behind them."""
+"""Identifiers: lot codes, GS1 check digits (GTIN-14, GLN), keyed consumer
+serials, and the counters behind them."""
 
 import base64
 import hashlib
@@ -88,12 +88,19 @@ def is_lot_code(code: str) -> bool:
 
 
 def gtin_check_digit(first13: str) -> int:
+    """GS1's mod-10 check digit of a key's digits before it (any GS1 key:
+    the 13 of a GTIN-14, the 12 of a GLN): weights 3 and 1 from the right."""
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(first13)))
     return (10 - total % 10) % 10
 
 
 def is_valid_gtin(gtin: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{14}", gtin or "")) and gtin_check_digit(gtin[:13]) == int(gtin[13])
+
+
+def is_valid_gln(gln: str) -> bool:
+    """A GS1 Global Location Number: 13 ASCII digits, the last GS1's check digit."""
+    return bool(re.fullmatch(r"[0-9]{13}", gln or "")) and gtin_check_digit(gln[:12]) == int(gln[12])
 
 
 def serial_check(key: str, gtin: str, lot_code: str, number: int) -> str:

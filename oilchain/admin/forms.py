@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, SelectField
+from wtforms import BooleanField, DecimalField, SelectField, StringField
 from wtforms.validators import InputRequired
 
 from ..auth.forms import Password
@@ -22,6 +22,18 @@ class PositionForm(Form):
     def position_e6(self) -> tuple[int | None, int | None]:
         """(latitude, longitude) in microdegrees, exact; None where empty."""
         return tuple(None if f.data is None else to_base(f.data, 6) for f in (self.latitude, self.longitude))
+
+
+def plain(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ContactForm(Form):
+    """An organization's GLN and public contact; the service checks them
+    (check digit, uniqueness, plain text, lengths) and names the field."""
+    gln = StringField(_l("GLN (GS1 Global Location Number)"), filters=[plain])
+    phone = StringField(_l("Phone"), filters=[plain])
+    address = StringField(_l("Address"), filters=[plain])
 
 
 class OrganizationForm(PositionForm):

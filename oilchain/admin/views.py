@@ -15,8 +15,8 @@ from ..sales.models import PriceBound
 from ..units import from_base, to_base, yuan_to_fen
 from ..web import attempt, done, form_step, get_or_404
 from . import services
-from .forms import (AgeLimitForm, ImprovedForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm, StandardForm,
-                    TownshipForm, UserForm, YieldGroupForm, price_defaults)
+from .forms import (AgeLimitForm, ContactForm, ImprovedForm, OrganizationForm, PositionForm, PriceBoundForm, RetireForm,
+                    StandardForm, TownshipForm, UserForm, YieldGroupForm, price_defaults)
 from .models import Township, Variety
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -60,11 +60,20 @@ def new_organization():
     )
 
 
-def organization_page(org: Organization, form: PositionForm, status: int = 200):
+def organization_page(org: Organization, form: PositionForm, status: int = 200, contact_form: ContactForm | None = None):
     session = db.session()
     township = session.get(Township, org.township_id) if org.township_id else None
     users = list(session.exec(select(User).where(User.organization_id == org.id).order_by(User.username)))
-    return render_template("admin/organization.html", org=org, township=township, users=users, form=form), status
+    contact_form = contact_form or ContactForm(gln=org.gln, phone=org.phone, address=org.address)
+    if org.kind == "bureau":  # the bureau's phone is the county's public hotline
+        contact_form.phone.label.text = _("County hotline (public)")
+    return render_template("admin/organization.html", org=org, township=township, users=users, form=form,
+                           contact=contact_form), status
+
+
+def position_form(org: Organization) -> PositionForm:
+    return PositionForm(latitude=None if org.latitude_e6 is None else from_base(org.latitude_e6, 6),
+                        longitude=None if org.longitude_e6 is None else from_base(org.longitude_e6, 6))
 
 
 def organization_or_404(org_id: int) -> Organization:
@@ -74,11 +83,10 @@ def organization_or_404(org_id: int) -> Organization:
 @bp.route("/organizations/<id:org_id>")
 @roles_required("admin")
 def organization(org_id: int):
-    """An organization's facts, its users and its position on the map."""
+    """An organization's facts, its users, its position on the map and its
+    GLN and public contact (admin/contact.py)."""
     org = organization_or_404(org_id)
-    form = PositionForm(latitude=None if org.latitude_e6 is None else from_base(org.latitude_e6, 6),
-                        longitude=None if org.longitude_e6 is None else from_base(org.longitude_e6, 6))
-    return organization_page(org, form)
+    return organization_page(org, position_form(org))
 
 
 @bp.route("/organizations/<id:org_id>/position", methods=["POST"])

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from .. import codes, ledger
 from ..admin.models import Township, Variety
+from ..auth import contact
 from ..auth import services as auth_services
 from ..auth.models import Organization
 from ..brain import nightly as brain_nightly
@@ -32,7 +33,7 @@ from ..units import to_base
 from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, mark_improved_varieties, missing_targets
 from .small_mill import mill
 from .small_scans import consumer_scans
-from .small_plan import BATCHES, BUYERS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
+from .small_plan import BATCHES, BUYERS, CONTACTS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
 
 RANDOM_SEED = 20241
 
@@ -101,6 +102,9 @@ def targets_and_organizations(demo: DemoYear) -> None:
             display_name=display,
         )
         demo.actors[username] = auth_services.actor_for(session, user.id)
+    for name, (gln, phone, address) in CONTACTS.items():
+        contact.set_contact(session, user_id=demo.actors["admin"].user_id, organization_id=demo.orgs[name].id, gln=gln,
+                            phone=phone, address=address)
     demo.coop_actor = {a.org_name: a for a in demo.actors.values() if a.role == "cooperative"}
 
 

@@ -15,6 +15,22 @@ ORGANIZATIONS = [
     ("重庆酉州山茶油加工厂", "processor", "大溪镇", "91500242MA60GH6J4C", ("28.985300", "108.853700")),
 ]
 
+# Public contact (oilchain.auth.contact): name -> (GLN or None, phone, address). The
+# bureau's phone is the county's hotline for recalls and doubtful codes; the
+# processors have GLNs (GS1 China prefix 692, valid check digits), so the
+# EPCIS export names them by GLN and the others by their public pages.
+CONTACTS = {
+    "酉阳县林业局": (None, "023-75552110", "重庆市酉阳县钟多街道桃花源大道 18 号"),
+    "酉阳县油茶良种苗圃": (None, "023-75553021", "重庆市酉阳县钟多街道钟南村"),
+    "酉阳县龙潭绿源油茶育苗基地": (None, "13896310452", "重庆市酉阳县龙潭镇梅树村 3 组"),
+    "酉阳县麻旺镇兴旺油茶种植专业合作社": (None, "13709442187", "重庆市酉阳县麻旺镇麻旺村 5 组"),
+    "酉阳县龙潭镇青山油茶专业合作社": (None, "15923578614", "重庆市酉阳县龙潭镇梅树村 1 组"),
+    "酉阳县兴隆镇金果油茶专业合作社": (None, "18723096531", "重庆市酉阳县兴隆镇兴隆村 2 组"),
+    "酉阳县黑水镇山花油茶专业合作社": (None, "13608263375", "重庆市酉阳县黑水镇平地坝村 4 组"),
+    "酉阳县桃花源茶油有限公司": ("6920001000011", "023-75558866", "重庆市酉阳县桃花源街道桃花源工业园 6 号"),
+    "重庆酉州山茶油加工厂": ("6920001000028", "023-75601234", "重庆市酉阳县大溪镇大溪村 8 组"),
+}
+
 USERS = [
     # username, role, organization, display name
     ("admin", "admin", "酉阳县林业局", "系统管理员"),

@@ -1,5 +1,6 @@
 """What the mapping reads beyond an event's row (its lines, shipment, sale,
-plot, reversal), loaded for a batch of events at once."""
+plot, reversal, its lots' GTINs, its organizations' GLNs), loaded for a
+batch of events at once."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,8 +9,11 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from ..auth.models import Organization
+from ..byproducts.models import ByProduct, GoodsLot
 from ..ledger.models import Event, EventLine, Lot, Shipment
 from ..planting.models import Plot
+from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
 
 
@@ -33,6 +37,23 @@ class Facts:
     reversals: dict = field(default_factory=dict)  # reversed event id -> reversal Event
     after_grading: dict = field(default_factory=dict)  # grade event id -> plants left in the batch
     before_split: dict = field(default_factory=dict)  # split event id -> what the original held before it
+    gtins: dict = field(default_factory=dict)  # lot code -> its product's GTIN (lots of products with one)
+    glns: dict = field(default_factory=dict)  # organization id -> GLN (those with one)
+
+
+def lot_gtins(session: Session, lot_ids) -> dict[str, str]:
+    """Lot code -> GTIN for the lots (a select of ids, or a list) of a
+    product with a GTIN: bottled oil and packed by-products."""
+    bottled = (select(Lot.code, Product.gtin).join(ProductLot, ProductLot.lot_id == Lot.id)
+               .join(Product, Product.id == ProductLot.product_id).where(Lot.id.in_(lot_ids)))
+    packed = (select(Lot.code, ByProduct.gtin).join(GoodsLot, GoodsLot.lot_id == Lot.id)
+              .join(ByProduct, ByProduct.id == GoodsLot.by_product_id)
+              .where(Lot.id.in_(lot_ids), ByProduct.gtin.is_not(None)))
+    return {code: gtin for statement in (bottled, packed) for code, gtin in session.exec(statement)}
+
+
+def org_glns(session: Session) -> dict[int, str]:
+    return dict(session.exec(select(Organization.id, Organization.gln).where(Organization.gln.is_not(None))).all())
 
 
 def load_facts(session: Session, events: list[Event]) -> Facts:
@@ -79,6 +100,11 @@ def load_facts(session: Session, events: list[Event]) -> Facts:
         facts.after_grading = lot_totals(session, by_kind["grade"], "adjust", through_event=True)
     if by_kind["split"]:
         facts.before_split = lot_totals(session, by_kind["split"], "input", through_event=False)
+    named = {line.code for lines in facts.lines.values() for line in lines}
+    named |= {code for _shipment, code, _unit in [*facts.shipped.values(), *facts.received.values()]}
+    if named:
+        facts.gtins = lot_gtins(session, select(Lot.id).where(Lot.code.in_(named)))
+    facts.glns = org_glns(session)
     return facts
 
 

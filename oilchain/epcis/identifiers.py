@@ -1,6 +1,9 @@
-"""EPCIS identifiers and values: the URIs the export mints on the public
-base URL, its JSON-LD context, event times and quantities in EPCIS units."""
+"""EPCIS identifiers and values: GS1 keys as canonical GS1 Digital Link
+URIs (a lot of a product with a GTIN, an organization with a GLN), the URIs
+the export mints on the public base URL for the rest, its JSON-LD context,
+event times and quantities in EPCIS units."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -18,6 +21,11 @@ TIME_ZONE_OFFSET = "+08:00"
 # UN/ECE rec. 20 codes: kilograms for mass (the ledger keeps grams), pieces
 # for plants and bottles.
 UOM = {"g": "KGM", "plant": "H87", "unit": "H87"}
+# GS1 keys in the canonical Digital Link form, as EPCIS 2.0 and the CBV 2.0
+# prefer: a lot is a class (GTIN + AI 10); an organization is a party
+# (AI 417, the party GLN; AI 414 would name a physical location).
+GS1_DOMAIN = "https://id.gs1.org"
+DIGITAL_LINK_LOT = re.compile(r"/01/([0-9]{14})/10/([^/?#]+)")
 
 
 @dataclass(frozen=True)
@@ -27,13 +35,23 @@ class Uris:
     base: str
 
     def lot(self, code: str) -> str:
+        """A lot of no product with a GTIN (fruit, seed, bulk oil): its page here."""
         return f"{self.base}/l/{code}"
+
+    def lot_class(self, code: str, gtin: str | None) -> str:
+        """The EPC class a lot's quantities name: GTIN and lot as a Digital
+        Link when its product has a GTIN, else the lot's own URI."""
+        return f"{GS1_DOMAIN}/01/{gtin}/10/{code}" if gtin else self.lot(code)
 
     def event(self, event_id: int) -> str:
         return f"{self.base}/epcis/events/{event_id}"
 
-    def org(self, org_id: int) -> str:
-        return f"{self.base}/org/{org_id}"
+    def org(self, org_id: int, gln: str | None = None) -> str:
+        """A party: its GLN as a Digital Link (AI 417), else its public page here."""
+        return f"{GS1_DOMAIN}/417/{gln}" if gln else f"{self.base}/org/{org_id}"
+
+    def quality_test(self, test_id: int) -> str:
+        return f"{self.base}/epcis/quality-tests/{test_id}"
 
     def plot(self, plot_id: int) -> str:
         return f"{self.base}/plots/{plot_id}"
@@ -48,12 +66,32 @@ class Uris:
         return f"{self.base}/epcis/ns#"
 
     def lot_code(self, uri: str) -> str | None:
-        """The lot code a lot URI names (any case), or None for another URI."""
+        """The lot code a lot's own URI names (any case), or None for another URI."""
         prefix = f"{self.base}/l/"
         if not uri.lower().startswith(prefix.lower()):
             return None
         code = codes.normalize_lot_code(uri[len(prefix):])
         return code if codes.is_lot_code(code) else None
+
+    def lot_key(self, uri: str) -> tuple[str, str | None] | None:
+        """(lot code, GTIN) a class identifier names: the lot's own URI
+        (GTIN None: any lot of that code), or GTIN and lot as a Digital Link
+        on id.gs1.org or on this server; None for anything else."""
+        code = self.lot_code(uri)
+        if code is not None:
+            return code, None
+        for domain in (GS1_DOMAIN, self.base):
+            if uri.lower().startswith(domain.lower() + "/01/"):
+                match = DIGITAL_LINK_LOT.fullmatch(uri[len(domain):])
+                if match:
+                    code = codes.normalize_lot_code(match.group(2))
+                    return (code, match.group(1)) if codes.is_lot_code(code) else None
+        return None
+
+    def quality_test_id(self, uri: str) -> int | None:
+        prefix = f"{self.base}/epcis/quality-tests/"
+        rest = uri[len(prefix):] if uri.startswith(prefix) else ""
+        return int(rest) if rest.isascii() and rest.isdigit() and 0 < len(rest) < 19 else None
 
     def event_id(self, uri: str) -> int | None:
         prefix = f"{self.base}/epcis/events/"
@@ -62,6 +100,9 @@ class Uris:
 
 
 def context(uris: Uris) -> list:
+    """GS1's context and the `oilchain:` prefix of the extension fields and
+    of the lab's measurement types (oilchain:AcidValue, ...), which the CBV
+    has none of."""
     return [EPCIS_CONTEXT, {"oilchain": uris.namespace}]
 
 
@@ -69,14 +110,17 @@ def json_quantity(amount: int, unit: str) -> int | float:
     """A ledger quantity as a JSON number in its EPCIS unit: grams as kg
     (exact: the decimal amount / 1000, whose shortest float repr is that
     decimal), plants and bottles as they are."""
-    if unit != "g":
-        return amount
-    kg = Decimal(amount) / 1000
-    return int(kg) if kg == kg.to_integral_value() else float(kg)
+    return amount if unit != "g" else json_decimal(amount)
 
 
-def quantity_element(uris: Uris, code: str, unit: str, amount: int) -> dict:
-    return {"epcClass": uris.lot(code), "quantity": json_quantity(abs(amount), unit), "uom": UOM.get(unit, "H87")}
+def json_decimal(thousandths: int) -> int | float:
+    """A value kept in thousandths as the exact decimal JSON number."""
+    value = Decimal(thousandths) / 1000
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def quantity_element(epc_class: str, unit: str, amount: int) -> dict:
+    return {"epcClass": epc_class, "quantity": json_quantity(abs(amount), unit), "uom": UOM.get(unit, "H87")}
 
 
 def event_time(day: date) -> str:

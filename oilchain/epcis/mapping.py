@@ -2,8 +2,13 @@
 saying which EPCIS classes (type, action, bizStep) the kind can become, how
 an event of it chooses one, and the fields it carries. Pure: a ledger event
 and its facts in, one EPCIS event dict out; nothing here sees `request`.
-Lots are quantities of a class, so events name lots in quantity lists
-(`epcClass` = the lot URI `{base}/l/{code}`), never in EPC lists.
+Lots are quantities of a class, so events name lots in quantity lists,
+never in EPC lists: `epcClass` is GTIN + lot as a canonical Digital Link
+(`https://id.gs1.org/01/{gtin}/10/{code}`) for a lot of a product with a
+GTIN, else the lot's URI `{base}/l/{code}`. Organizations are parties: by
+GLN (`https://id.gs1.org/417/{gln}`) where they have one, else by their
+public page `{base}/org/{id}`. Quality tests are events of their own
+(quality.py).
 
 | ledger event | EPCIS event | action | bizStep |
 | --- | --- | --- | --- |
@@ -49,8 +54,16 @@ class Kind:
     choose: object = None  # (event, facts, lines) -> one of classes
 
 
-def quantities(uris: Uris, lines, roles) -> list[dict]:
-    return [quantity_element(uris, line.code, line.unit, line.delta) for line in lines if line.role in roles]
+def lot_quantity(facts: Facts, uris: Uris, code: str, unit: str, amount: int) -> dict:
+    return quantity_element(uris.lot_class(code, facts.gtins.get(code)), unit, amount)
+
+
+def party(facts: Facts, uris: Uris, org_id: int) -> str:
+    return uris.org(org_id, facts.glns.get(org_id))
+
+
+def quantities(facts: Facts, uris: Uris, lines, roles) -> list[dict]:
+    return [lot_quantity(facts, uris, line.code, line.unit, line.delta) for line in lines if line.role in roles]
 
 
 def owning(kind: str, org_uri: str) -> dict:
@@ -65,15 +78,15 @@ def observed(action_roles):
     none (a planting without seedlings) is an empty observation."""
 
     def fields(event, facts, uris, lines):
-        listed = quantities(uris, lines, action_roles)
+        listed = quantities(facts, uris, lines, action_roles)
         return {"quantityList": listed} if listed else {"epcList": []}
 
     return fields
 
 
 def transformation(event, facts, uris, lines) -> dict:
-    return {"inputQuantityList": quantities(uris, lines, ("input",)),
-            "outputQuantityList": quantities(uris, lines, ("output",))}
+    return {"inputQuantityList": quantities(facts, uris, lines, ("input",)),
+            "outputQuantityList": quantities(facts, uris, lines, ("output",))}
 
 
 def make_fields(event, facts, uris, lines) -> dict:
@@ -92,9 +105,9 @@ def split_fields(event, facts, uris, lines) -> dict:
     taken = next(line for line in lines if line.role == "input")
     part = next(line for line in lines if line.role == "output")
     before = facts.before_split[event.id]
-    return {"inputQuantityList": [quantity_element(uris, taken.code, taken.unit, -before)],
-            "outputQuantityList": [quantity_element(uris, taken.code, taken.unit, -(before + taken.delta)),
-                                   quantity_element(uris, part.code, part.unit, part.delta)]}
+    return {"inputQuantityList": [lot_quantity(facts, uris, taken.code, taken.unit, -before)],
+            "outputQuantityList": [lot_quantity(facts, uris, taken.code, taken.unit, -(before + taken.delta)),
+                                   lot_quantity(facts, uris, part.code, part.unit, part.delta)]}
 
 
 def dispatch_fields(event, facts, uris, lines) -> dict:
@@ -103,16 +116,16 @@ def dispatch_fields(event, facts, uris, lines) -> dict:
         doc = observed(("input", "output", "adjust"))(event, facts, uris, lines)
         return {**doc, "oilchain:destinationName": event.note} if event.note else doc
     return {**transformation(event, facts, uris, lines),
-            "sourceList": [owning("source", uris.org(event.org_id))],
-            "destinationList": [owning("destination", uris.org(plot.cooperative_id)),
+            "sourceList": [owning("source", party(facts, uris, event.org_id))],
+            "destinationList": [owning("destination", party(facts, uris, plot.cooperative_id)),
                                 {"type": "location", "destination": uris.plot(plot.id)}]}
 
 
 def ship_fields(event, facts, uris, lines) -> dict:
     shipment, code, unit = facts.shipped[event.id]
-    return {"disposition": "in_transit", "quantityList": [quantity_element(uris, code, unit, shipment.declared_quantity)],
-            "sourceList": [owning("source", uris.org(shipment.from_org_id))],
-            "destinationList": [owning("destination", uris.org(shipment.to_org_id))]}
+    return {"disposition": "in_transit", "quantityList": [lot_quantity(facts, uris, code, unit, shipment.declared_quantity)],
+            "sourceList": [owning("source", party(facts, uris, shipment.from_org_id))],
+            "destinationList": [owning("destination", party(facts, uris, shipment.to_org_id))]}
 
 
 def receive_fields(event, facts, uris, lines) -> dict:
@@ -123,18 +136,18 @@ def receive_fields(event, facts, uris, lines) -> dict:
     weighed = shipment.received_quantity
     if weighed is None:  # a reversed receipt: declared weight and the weighbridge difference
         weighed = shipment.declared_quantity + sum(line.delta for line in lines if line.role == "adjust")
-    return {"quantityList": [quantity_element(uris, code, unit, weighed)],
-            "sourceList": [owning("source", uris.org(shipment.from_org_id))],
-            "destinationList": [owning("destination", uris.org(shipment.to_org_id))]}
+    return {"quantityList": [lot_quantity(facts, uris, code, unit, weighed)],
+            "sourceList": [owning("source", party(facts, uris, shipment.from_org_id))],
+            "destinationList": [owning("destination", party(facts, uris, shipment.to_org_id))]}
 
 
 def grade_fields(event, facts, uris, lines) -> dict:
     line = lines[0]
-    return {"quantityList": [quantity_element(uris, line.code, line.unit, facts.after_grading[event.id])]}
+    return {"quantityList": [lot_quantity(facts, uris, line.code, line.unit, facts.after_grading[event.id])]}
 
 
 def sell_fields(event, facts, uris, lines) -> dict:
-    doc = {"quantityList": quantities(uris, lines, ("input",)), "sourceList": [owning("source", uris.org(event.org_id))]}
+    doc = {"quantityList": quantities(facts, uris, lines, ("input",)), "sourceList": [owning("source", party(facts, uris, event.org_id))]}
     sale = facts.sales.get(event.id)
     if sale is not None:
         doc.update({"destinationList": [owning("destination", uris.sale_buyer(sale.id))],
@@ -143,7 +156,7 @@ def sell_fields(event, facts, uris, lines) -> dict:
 
 
 def dispose_fields(event, facts, uris, lines) -> dict:
-    return {"quantityList": quantities(uris, lines, ("input",)), "disposition": "destroyed", "oilchain:reason": event.note}
+    return {"quantityList": quantities(facts, uris, lines, ("input",)), "disposition": "destroyed", "oilchain:reason": event.note}
 
 
 # --- how an event of a kind with several classes chooses one ------------------------------
@@ -234,5 +247,5 @@ def to_epcis(event: Event, facts: Facts, uris: Uris) -> dict:
         doc["readPoint"] = {"id": uris.plot(plot.id)}
         doc["bizLocation"] = {"id": uris.plot(plot.id)}
     doc["oilchain:eventKind"] = event.kind
-    doc["oilchain:organization"] = uris.org(event.org_id)
+    doc["oilchain:organization"] = party(facts, uris, event.org_id)
     return doc

@@ -1,13 +1,12 @@
-"""The standard's SimpleEventQuery over the ledger, as the EPCIS 2.0 REST
-binding names its parameters: parsing and checking them, narrowing in SQL
-(exact filters, and the ledger kinds whose mapping can match), paging with
-an opaque token. Messages are English: the API is not translated."""
+"""The standard's SimpleEventQuery over the ledger and the quality tests:
+narrowing in SQL (exact filters, and the ledger kinds whose mapping can
+match), the derived filters on the mapped events, paging (the ledger's
+events by id, then the quality tests by id; params.py parses the
+parameters and the token). Messages are English: the API is not translated."""
 
-import base64
-import binascii
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import timezone
 
 from sqlalchemy import false, func, or_
 from sqlalchemy.orm import aliased
@@ -16,25 +15,12 @@ from sqlmodel import Session, select
 from .. import clock
 from ..errors import NotFound
 from ..ledger.models import Event, EventLine, Lot, Shipment
-from .facts import load_facts
+from ..processing.models import QualityTest
+from . import quality
+from .facts import load_facts, lot_gtins
 from .identifiers import QUERY_NAME, SCHEMA_VERSION, Uris, context, first_day_at_or_after, rfc3339_utc
 from .mapping import FALLBACK, NOT_EXPORTED, classes, to_epcis
-
-EVENT_TYPES = ("ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent")
-ACTIONS = ("OBSERVE", "ADD", "DELETE")
-PER_PAGE_DEFAULT = 30
-PER_PAGE_MAX = 1000
-# A bizStep may be given bare or as either of the CBV's URI forms.
-BIZSTEP_PREFIXES = ("https://ref.gs1.org/cbv/BizStep-", "http://ref.gs1.org/cbv/BizStep-", "urn:epcglobal:cbv:bizstep:")
-MULTI_VALUED = ("eventType", "EQ_action", "EQ_bizStep", "EQ_readPoint", "EQ_bizLocation", "MATCH_anyEPC",
-                "MATCH_anyEPCClass", "EQ_eventID")
-SINGLE_VALUED = ("GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime", "EXISTS_errorDeclaration",
-                 "perPage", "nextPageToken")
-PARAMETERS = MULTI_VALUED + SINGLE_VALUED
-
-
-class QueryError(Exception):
-    """A query parameter the query cannot use (EPCIS QueryParameterException)."""
+from .params import LOT_PARAMETERS, PER_PAGE_MAX, QUANTITY_PARAMETERS, EventQuery, encode_page_token
 
 
 class NotExported(NotFound):
@@ -43,124 +29,6 @@ class NotExported(NotFound):
     def __init__(self, message, reversed_event_id: int):
         super().__init__(message)
         self.reversed_event_id = reversed_event_id
-
-
-@dataclass
-class EventQuery:
-    """A SimpleEventQuery's parameters, parsed and checked."""
-
-    event_types: list[str] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)
-    biz_steps: list[str] = field(default_factory=list)
-    read_points: list[str] = field(default_factory=list)
-    biz_locations: list[str] = field(default_factory=list)
-    # Lot URIs: a lot is its own EPC and its own class, so both match any list naming it.
-    any_epc: list[str] = field(default_factory=list)
-    any_epc_class: list[str] = field(default_factory=list)
-    event_ids: list[str] = field(default_factory=list)
-    ge_event_time: datetime | None = None
-    lt_event_time: datetime | None = None
-    ge_record_time: datetime | None = None
-    lt_record_time: datetime | None = None
-    error_declared: bool = False
-    per_page: int = PER_PAGE_DEFAULT
-    after_id: int = 0
-
-
-def parse_time(name: str, raw: str) -> datetime:
-    value = raw.strip()
-    # An unencoded "+" in a query string arrives as a space: "...T00:00:00 08:00".
-    if re.fullmatch(r".+T.+ \d{2}:\d{2}", value):
-        value = value[:-6] + "+" + value[-5:]
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"{name}: {raw!r} is not an RFC 3339 date-time, e.g. 2025-11-21T00:00:00+08:00.") from None
-    if moment.tzinfo is None:
-        raise QueryError(f"{name}: {raw!r} has no time zone offset (add Z or e.g. +08:00).")
-    return moment
-
-
-def encode_page_token(event_id: int) -> str:
-    return base64.urlsafe_b64encode(f"after:{event_id}".encode()).decode().rstrip("=")
-
-
-def decode_page_token(token: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        text = ""
-    match = re.fullmatch(r"after:([0-9]{1,18})", text)
-    if not token.isascii() or match is None:
-        raise QueryError("nextPageToken: not a token this server issued.")
-    return int(match.group(1))
-
-
-def parse_query(params: dict[str, list[str]]) -> EventQuery:
-    """The query parameters as the EPCIS REST binding names them. A list
-    parameter takes several values by repetition or separated by `|`. An
-    unknown parameter or an unusable value raises QueryError."""
-    unknown = sorted(set(params) - set(PARAMETERS))
-    if unknown:
-        raise QueryError(f"Unknown query parameter(s): {', '.join(unknown)}. Supported: {', '.join(PARAMETERS)}.")
-    query = EventQuery()
-
-    def values(name: str) -> list[str]:
-        if name not in params:
-            return []
-        found = [part.strip() for value in params[name] for part in value.split("|") if part.strip()]
-        if not found:
-            raise QueryError(f"{name}: give at least one value.")
-        return found
-
-    def single(name: str) -> str | None:
-        given = params.get(name)
-        if not given:
-            return None
-        if len(given) > 1:
-            raise QueryError(f"{name}: give it once.")
-        return given[0]
-
-    query.event_types = values("eventType")
-    for value in query.event_types:
-        if value not in EVENT_TYPES:
-            raise QueryError(f"eventType: {value!r} is not an EPCIS event type ({', '.join(EVENT_TYPES)}).")
-    query.actions = values("EQ_action")
-    for value in query.actions:
-        if value not in ACTIONS:
-            raise QueryError(f"EQ_action: {value!r} is not an EPCIS action ({', '.join(ACTIONS)}).")
-    query.biz_steps = [bare_biz_step(value) for value in values("EQ_bizStep")]
-    query.read_points = values("EQ_readPoint")
-    query.biz_locations = values("EQ_bizLocation")
-    query.any_epc = values("MATCH_anyEPC")
-    query.any_epc_class = values("MATCH_anyEPCClass")
-    query.event_ids = values("EQ_eventID")
-    for name, attribute in (("GE_eventTime", "ge_event_time"), ("LT_eventTime", "lt_event_time"),
-                            ("GE_recordTime", "ge_record_time"), ("LT_recordTime", "lt_record_time")):
-        raw = single(name)
-        if raw is not None:
-            setattr(query, attribute, parse_time(name, raw))
-    declared = single("EXISTS_errorDeclaration")
-    if declared is not None:
-        if declared.strip().lower() not in ("", "true"):
-            raise QueryError("EXISTS_errorDeclaration takes no value (or true): it keeps events with an errorDeclaration.")
-        query.error_declared = True
-    per_page = single("perPage")
-    if per_page is not None:
-        if not re.fullmatch(r"[0-9]{1,7}", per_page.strip()) or not 1 <= int(per_page) <= PER_PAGE_MAX:
-            raise QueryError(f"perPage: {per_page!r} is not a whole number from 1 to {PER_PAGE_MAX}.")
-        query.per_page = int(per_page)
-    token = single("nextPageToken")
-    if token is not None:
-        query.after_id = decode_page_token(token.strip())
-    return query
-
-
-def bare_biz_step(value: str) -> str:
-    for prefix in BIZSTEP_PREFIXES:
-        if value.startswith(prefix):
-            return value[len(prefix):]
-    return value
 
 
 def class_matches(query: EventQuery, event_class: tuple) -> bool:
@@ -172,15 +40,36 @@ def class_matches(query: EventQuery, event_class: tuple) -> bool:
     )
 
 
-def matches(query: EventQuery, doc: dict) -> bool:
-    """The filters on fields the mapping derives, applied to its output."""
+def matches(query: EventQuery, doc: dict, uris: Uris, lot_codes: dict[str, set[str]]) -> bool:
+    """The filters on fields the mapping derives, applied to its output:
+    class, places, and for each MATCH_ parameter a lot it names in the
+    lists it looks in."""
     if not class_matches(query, (doc["type"], doc.get("action"), doc.get("bizStep"))):
         return False
     if query.read_points and doc.get("readPoint", {}).get("id") not in query.read_points:
         return False
     if query.biz_locations and doc.get("bizLocation", {}).get("id") not in query.biz_locations:
         return False
+    for name, wanted in lot_codes.items():
+        named = {(uris.lot_key(element["epcClass"]) or ("",))[0]
+                 for key in LOT_PARAMETERS[name] for element in doc.get(key, [])}
+        if not named & wanted:
+            return False
     return True
+
+
+def resolve_lots(session: Session, query: EventQuery, uris: Uris) -> dict[str, dict[int, str]]:
+    """For each MATCH_ parameter given, the lots its identifiers name (id ->
+    code): a lot's own URI names it; a Digital Link names it only with its
+    product's GTIN. An identifier of anything else names nothing."""
+    keys = {name: [k for k in (uris.lot_key(uri) for uri in given) if k is not None] for name, given in query.lots.items()}
+    codes = {code for found in keys.values() for code, _gtin in found}
+    lots = dict(session.exec(select(Lot.code, Lot.id).where(Lot.code.in_(codes))).all()) if codes else {}
+    gtins = lot_gtins(session, list(lots.values())) if lots else {}
+    return {
+        name: {lots[code]: code for code, gtin in found if code in lots and (gtin is None or gtins.get(code) == gtin)}
+        for name, found in keys.items()
+    }
 
 
 @dataclass
@@ -189,7 +78,7 @@ class Page:
     next_token: str | None
 
 
-def candidates(session: Session, query: EventQuery, uris: Uris):
+def candidates(session: Session, query: EventQuery, uris: Uris, lots: dict[str, dict[int, str]]):
     """The events that can match, oldest first: the exact filters in SQL,
     the derived ones (type, action, bizStep, places) narrowed by kind."""
     reversal = aliased(Event)
@@ -218,9 +107,8 @@ def candidates(session: Session, query: EventQuery, uris: Uris):
     if query.event_ids:
         ids = [i for i in (uris.event_id(uri) for uri in query.event_ids) if i is not None]
         statement = statement.where(Event.id.in_(ids) if ids else false())
-    for lot_uris in (query.any_epc, query.any_epc_class):  # each given parameter must match
-        if lot_uris:
-            statement = statement.where(naming_lots(uris, lot_uris))
+    for name, lot_ids in lots.items():  # each given parameter must match
+        statement = statement.where(naming_lots(list(lot_ids)) if LOT_PARAMETERS[name] and lot_ids else false())
     places = query.read_points + query.biz_locations
     if places:
         plot_ids = [int(p.rsplit("/", 1)[1]) for p in places if re.fullmatch(re.escape(uris.base) + r"/plots/[0-9]{1,18}", p)]
@@ -228,13 +116,9 @@ def candidates(session: Session, query: EventQuery, uris: Uris):
     return statement
 
 
-def naming_lots(uris: Uris, lot_uris: list[str]):
+def naming_lots(lot_ids: list[int]):
     """Events that name one of these lots: in a line, or as the lot shipped
     or received."""
-    lot_codes = {c for c in (uris.lot_code(uri) for uri in lot_uris) if c is not None}
-    if not lot_codes:
-        return false()
-    lot_ids = select(Lot.id).where(Lot.code.in_(lot_codes))
     return or_(
         Event.id.in_(select(EventLine.event_id).where(EventLine.lot_id.in_(lot_ids))),
         Event.id.in_(select(Shipment.ship_event_id).where(Shipment.lot_id.in_(lot_ids))),
@@ -243,28 +127,39 @@ def naming_lots(uris: Uris, lot_uris: list[str]):
 
 
 def query_events(session: Session, *, base: str, query: EventQuery) -> Page:
-    """One page of the events the query selects, oldest first, and the token
-    of the next page when there is one."""
+    """One page of the events the query selects, the ledger's oldest first
+    then the quality tests', and the token of the next page when there is one."""
     uris = Uris(base)
-    statement = candidates(session, query, uris)
+    lots = resolve_lots(session, query, uris)
+    lot_codes = {name: set(found.values()) for name, found in lots.items()}
     batch = min(max(query.per_page * 2, 100), PER_PAGE_MAX)
-    found: list[tuple[int, dict]] = []
-    after = query.after_id
-    while len(found) <= query.per_page:
-        events = list(session.exec(statement.where(Event.id > after).limit(batch)))
+    found: list[tuple[int, bool, dict]] = []  # (id, a quality test's, document)
+
+    def walk(statement, id_column, in_tests: bool, after: int, documents):
+        while len(found) <= query.per_page:
+            rows = list(session.exec(statement.where(id_column > after).limit(batch)))
+            for row_id, doc in documents(rows):
+                after = row_id
+                if matches(query, doc, uris, lot_codes):
+                    found.append((row_id, in_tests, doc))
+                    if len(found) > query.per_page:
+                        return
+            if len(rows) < batch:
+                return
+
+    def ledger_documents(events):
         facts = load_facts(session, events)
-        for event in events:
-            after = event.id
-            doc = to_epcis(event, facts, uris)
-            if matches(query, doc):
-                found.append((event.id, doc))
-                if len(found) > query.per_page:
-                    break
-        if len(events) < batch:
-            break
+        return [(event.id, to_epcis(event, facts, uris)) for event in events]
+
+    if not query.in_tests:
+        walk(candidates(session, query, uris, lots), Event.id, False, query.after_id, ledger_documents)
+    tests = quality.candidates(query, uris, lots, class_matches, QUANTITY_PARAMETERS)
+    if tests is not None and len(found) <= query.per_page:
+        walk(tests, QualityTest.id, True, query.after_id if query.in_tests else 0,
+             lambda rows: [(test.id, doc) for test, doc in quality.documents(session, rows, uris)])
     page = found[: query.per_page]
     more = len(found) > query.per_page
-    return Page(events=[doc for _, doc in page], next_token=encode_page_token(page[-1][0]) if more else None)
+    return Page(events=[doc for _, _, doc in page], next_token=encode_page_token(page[-1][0], page[-1][1]) if more else None)
 
 
 def query_document(events: list[dict], *, base: str) -> dict:
@@ -290,3 +185,12 @@ def get_event(session: Session, *, base: str, event_id: int) -> dict:
         )
     uris = Uris(base)
     return {"@context": context(uris), **to_epcis(event, load_facts(session, [event]), uris)}
+
+
+def get_quality_test(session: Session, *, base: str, test_id: int) -> dict:
+    """One quality test as a standalone EPCIS event (with its @context)."""
+    uris = Uris(base)
+    doc = quality.get(session, uris, test_id)
+    if doc is None:
+        raise NotFound(f"No quality test {test_id}.")
+    return {"@context": context(uris), **doc}

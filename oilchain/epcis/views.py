@@ -1,6 +1,8 @@
 """The EPCIS 2.0 REST query interface: GET /epcis/events (an
-EPCISQueryDocument, paged by perPage and nextPageToken with a Link header)
-and GET /epcis/events/<id> (one event). Open to a signed-in manager or
+EPCISQueryDocument, paged by perPage and nextPageToken with a Link header),
+GET /epcis/events/<id> (one ledger event) and GET /epcis/quality-tests/<id>
+(one quality test's event). Every answer, errors too, carries the
+GS1-EPCIS-Version and GS1-CBV-Version headers. Open to a signed-in manager or
 admin, or to a client sending `Authorization: Bearer <api token>`
 (`oilchain tokens create USERNAME`). Errors are RFC 7807 problem documents
 in English, as the binding describes them."""
@@ -15,7 +17,8 @@ from .. import db
 from ..auth import services as auth_services
 from ..errors import Forbidden, NotFound
 from .identifiers import CBV_VERSION, EPCIS_VERSION, Uris
-from .query import NotExported, QueryError, get_event, parse_query, query_document, query_events
+from .params import QueryError, parse_query
+from .query import NotExported, get_event, get_quality_test, query_document, query_events
 
 bp = Blueprint("epcis", __name__, url_prefix="/epcis")
 
@@ -27,6 +30,13 @@ def problem(status: int, kind: str, title: str, detail: str | None = None, heade
     if detail:
         body["detail"] = detail
     response = current_app.response_class(json.dumps(body), status=status, mimetype="application/problem+json")
+    return versioned(response, headers)
+
+
+def versioned(response, headers: dict | None = None):
+    """The versions of the standards the answer follows, on every answer."""
+    response.headers["GS1-EPCIS-Version"] = EPCIS_VERSION
+    response.headers["GS1-CBV-Version"] = CBV_VERSION
     response.headers.update(headers or {})
     return response
 
@@ -34,10 +44,7 @@ def problem(status: int, kind: str, title: str, detail: str | None = None, heade
 def answer(document: dict, headers: dict | None = None):
     mimetype = request.accept_mimetypes.best_match([JSON_LD, "application/json"], default=JSON_LD)
     response = current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype=mimetype)
-    response.headers["GS1-EPCIS-Version"] = EPCIS_VERSION
-    response.headers["GS1-CBV-Version"] = CBV_VERSION
-    response.headers.update(headers or {})
-    return response
+    return versioned(response, headers)
 
 
 def refusal():
@@ -100,6 +107,20 @@ def event(event_id: str):
         related = Uris(base).event(error.reversed_event_id)
         return problem(404, "NoSuchNameException", "Not exported as an event.", str(error),
                        headers={"Link": f'<{related}>; rel="related"'})
+    except NotFound as error:
+        return problem(404, "NoSuchNameException", "No such event.", str(error))
+    return answer(document)
+
+
+@bp.route("/quality-tests/<test_id>")
+def quality_test(test_id: str):
+    refused = refusal()
+    if refused:
+        return refused
+    if not (test_id.isascii() and test_id.isdigit() and len(test_id) < 19):
+        return problem(404, "NoSuchNameException", "No such event.", f"{test_id!r} is not a quality test id.")
+    try:
+        document = get_quality_test(db.session(), base=current_app.config["PUBLIC_BASE_URL"], test_id=int(test_id))
     except NotFound as error:
         return problem(404, "NoSuchNameException", "No such event.", str(error))
     return answer(document)

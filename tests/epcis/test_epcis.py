@@ -19,6 +19,8 @@ from oilchain import ledger
 from oilchain.ledger.models import Event, EventLine, Lot
 from oilchain.nursery import services as nursery
 from oilchain.planting import services as planting
+from oilchain.epcis.identifiers import Uris
+from oilchain.processing.models import Product, ProductLot, QualityTest
 from oilchain.sales import services as sales
 from sqlmodel import select
 
@@ -67,8 +69,16 @@ class Built:
         self.ids: dict[str, int] = {}
         self.lots: dict[str, Lot] = {}
         self.reversal_of: dict[str, int] = {}
+        self.gtins: dict[str, str] = {}  # lot name -> its product's GTIN (the bottled lot)
 
     def uri(self, lot_name: str) -> str:
+        """The lot's class identifier in the export: GTIN and lot as a
+        canonical Digital Link for a product's lot, else the lot's own URI."""
+        if lot_name in self.gtins:
+            return f"https://id.gs1.org/01/{self.gtins[lot_name]}/10/{self.lots[lot_name].code}"
+        return self.old_uri(lot_name)
+
+    def old_uri(self, lot_name: str) -> str:
         return f"{BASE}/l/{self.lots[lot_name].code}"
 
     def event_uri(self, name: str) -> str:
@@ -108,6 +118,9 @@ def built(app, world) -> Built:
             b.ids["receive_seed"] = ledger.lot_history(s, c.seed)[2][0].id
             b.ids["press"] = made_by(s, c.oil)
             b.ids["bottle"] = made_by(s, c.product_lot)
+            b.gtins["product"] = s.exec(select(Product.gtin).join(ProductLot, ProductLot.product_id == Product.id)
+                                        .where(ProductLot.lot_id == c.product_lot.id)).one()
+            b.ids["quality"] = f"quality-tests/{s.exec(select(QualityTest.id).where(QualityTest.lot_id == c.oil.id)).one()}"
             nursery.dispatch(s, actor=world.actors["nursery"], batch_code=c.batch.code, grade=2, quantity=500,
                              dispatched_on=date(2021, 3, 5), destination="湖南省邵阳市苗木公司")
             s.commit()
@@ -142,7 +155,7 @@ def built(app, world) -> Built:
     return b
 
 
-EXPORTED = {"commission", "grade", "dispatch", "plant", "harvest", "dry_hull", "ship_seed", "receive_seed", "press",
+EXPORTED = {"quality", "commission", "grade", "dispatch", "plant", "harvest", "dry_hull", "ship_seed", "receive_seed", "press",
             "bottle", "dispatch_out", "tending", "wrong_harvest", "ship_husk", "receive_husk", "sale", "sale_retail",
             "dispose"}
 
@@ -150,6 +163,7 @@ EXPORTED = {"commission", "grade", "dispatch", "plant", "harvest", "dry_hull", "
 MAPPING = {
     "commission": ("ObjectEvent", "ADD", "commissioning"),
     "grade": ("ObjectEvent", "OBSERVE", "inspecting"),
+    "quality": ("ObjectEvent", "OBSERVE", "inspecting"),
     "dispatch": ("TransformationEvent", None, "shipping"),
     "dispatch_out": ("ObjectEvent", "OBSERVE", "shipping"),
     "plant": ("ObjectEvent", "DELETE", "installing"),
@@ -169,10 +183,11 @@ MAPPING = {
 }
 
 
-def event_number(event: dict) -> int:
-    match = re.fullmatch(re.escape(BASE) + r"/epcis/events/([0-9]+)", event["eventID"])
+def event_number(event: dict) -> int | str:
+    """A ledger event's id; a quality test's "quality-tests/<id>"."""
+    match = re.fullmatch(re.escape(BASE) + r"/epcis/(events|quality-tests)/([0-9]+)", event["eventID"])
     assert match, event["eventID"]
-    return int(match.group(1))
+    return int(match.group(2)) if match.group(1) == "events" else f"quality-tests/{match.group(2)}"
 
 
 def listed(response) -> list[dict]:
@@ -230,7 +245,7 @@ def test_every_page_of_a_full_chain_with_reversals_is_valid_epcis(validator, bui
     assert document["@context"][0] == "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
     assert document["epcisBody"]["queryResults"]["queryName"] == "SimpleEventQuery"
     events = document["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
-    # 18 exported events fit the default page of 30: no next page.
+    # 19 exported events (18 of the ledger, a quality test) fit the default page of 30: no next page.
     assert built.names(event_number(e) for e in events) == EXPORTED
     assert len(events) == len(EXPORTED)
     assert "Link" not in response.headers
@@ -259,6 +274,8 @@ def test_times_ids_and_places(app, built, bureau):
     assert events[built.ids["sale"]]["recordTime"] == "2025-12-20T02:00:00.000Z"
     with db_session(app) as s:
         for number, event in events.items():
+            if isinstance(number, str):
+                continue  # a quality test (test_quality.py)
             row = s.get(Event, number)
             assert event["eventTime"] == f"{row.occurred_on.isoformat()}T00:00:00+08:00"
     plot = f"{BASE}/plots/{built_plot_id(app, 'mawang')}"
@@ -314,7 +331,7 @@ def test_quantities_are_json_numbers_equal_to_the_ledger(app, built, bureau):
         units = {lot.code: lot.unit for lot in s.exec(select(Lot))}
         checked = 0
         for number, event in events.items():
-            if event["oilchain:eventKind"] in ("grade", "ship", "receive"):
+            if event["oilchain:eventKind"] in ("grade", "ship", "receive", "quality_test"):
                 continue  # quantities not on lines: after grading, as weighed, as declared (checked below)
             lines = s.exec(select(EventLine, Lot).join(Lot, Lot.id == EventLine.lot_id).where(EventLine.event_id == number)).all()
             if event["type"] == "TransformationEvent":
@@ -322,7 +339,7 @@ def test_quantities_are_json_numbers_equal_to_the_ledger(app, built, bureau):
             else:
                 keys = {"input": "quantityList", "output": "quantityList"}
             expected = {(keys[line.role], lot.code): abs(line.delta) for line, lot in lines}
-            actual = {(key, element["epcClass"].rsplit("/l/", 1)[1]): element
+            actual = {(key, Uris(BASE).lot_key(element["epcClass"])[0]): element
                       for key in set(keys.values()) for element in event.get(key, [])}
             assert set(actual) == set(expected), event["eventID"]
             for (key, code), element in actual.items():
@@ -348,7 +365,10 @@ def check_quantity(element: dict, base_amount: int, unit: str):
         assert element["quantity"] == base_amount
 
 
-def test_lots_are_named_by_their_lot_uris(app, built, bureau):
+def test_lots_are_named_by_gtin_and_lot_or_by_their_lot_uris(app, built, bureau):
+    """A lot of a product with a GTIN is GTIN + lot as a canonical GS1
+    Digital Link (what a buyer's system holds on its shelves); any other
+    lot (fruit, seed, bulk oil) is its own URI here."""
     with db_session(app) as s:
         codes = set(s.exec(select(Lot.code)))
     named = set()
@@ -356,9 +376,15 @@ def test_lots_are_named_by_their_lot_uris(app, built, bureau):
         for key in ("quantityList", "inputQuantityList", "outputQuantityList"):
             for element in event.get(key, []):
                 match = re.fullmatch(re.escape(BASE) + r"/l/(.+)", element["epcClass"])
-                assert match and match.group(1) in codes, element
+                if match is None:
+                    match = re.fullmatch(r"https://id\.gs1\.org/01/" + built.gtins["product"] + r"/10/(.+)", element["epcClass"])
+                    assert match and match.group(1) == built.lots["product"].code, element
+                assert match.group(1) in codes, element
                 named.add(match.group(1))
     assert {lot.code for lot in built.lots.values()} <= named
+    product_lists = [e for event in all_events(bureau).values() for k in ("quantityList", "outputQuantityList")
+                     for e in event.get(k, []) if built.lots["product"].code in e["epcClass"]]
+    assert product_lists and {e["epcClass"] for e in product_lists} == {built.uri("product")}
 
 
 # --- reversals ------------------------------------------------------------------------
@@ -412,7 +438,7 @@ def test_a_reversed_receipt_at_the_declared_weight_still_names_its_lot(validator
 def test_event_time_bounds(built, bureau):
     # The receipt of the seed happened on 21 November: 00:00 +08:00 is its event time.
     since = names_for(bureau, built, "GE_eventTime=2025-11-21T00:00:00%2B08:00")
-    assert since == {"receive_seed", "press", "bottle", "ship_husk", "receive_husk", "sale", "sale_retail", "dispose"}
+    assert since == {"receive_seed", "press", "quality", "bottle", "ship_husk", "receive_husk", "sale", "sale_retail", "dispose"}
     before = names_for(bureau, built, "LT_eventTime=2025-11-21T00:00:00%2B08:00")
     assert before == EXPORTED - since
     # The same moment in UTC, and an unencoded "+" (a space) are read alike.
@@ -439,7 +465,7 @@ def test_biz_step_action_and_event_type(built, bureau):
     assert names_for(bureau, built, "EQ_bizStep=receiving") == {"receive_seed", "receive_husk"}
     assert names_for(bureau, built, "EQ_bizStep=shipping|receiving") == shipping | {"receive_seed", "receive_husk"}
     assert names_for(bureau, built, "EQ_bizStep=retail_selling") == {"sale_retail"}
-    assert names_for(bureau, built, "EQ_bizStep=inspecting") == {"grade"}
+    assert names_for(bureau, built, "EQ_bizStep=inspecting") == {"grade", "quality"}
     assert names_for(bureau, built, "EQ_bizStep=destroying") == {"dispose"}
     assert names_for(bureau, built, "EQ_bizStep=repairing") == set()
     assert names_for(bureau, built, "EQ_action=ADD") == {"commission", "harvest", "wrong_harvest"}
@@ -459,13 +485,13 @@ def test_match_any_epc_and_epc_class_by_lot_uri(built, bureau):
     seed = built.uri("seed")
     assert names_for(bureau, built, f"MATCH_anyEPC={seed}") == {"dry_hull", "ship_seed", "receive_seed", "press"}
     assert names_for(bureau, built, f"MATCH_anyEPCClass={seed}") == {"dry_hull", "ship_seed", "receive_seed", "press"}
-    assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('oil')}") == {"press", "bottle"}
+    assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('oil')}") == {"press", "bottle", "quality"}
     assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('batch')}") == {"commission", "grade", "dispatch", "dispatch_out"}
     assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('product')}") == {"bottle", "sale", "sale_retail"}
     assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('husk')}") == {"dry_hull", "ship_husk", "receive_husk"}
     both = names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('oil')}|{built.uri('dispatched')}")
-    assert both == {"press", "bottle", "dispatch", "plant"}
-    assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('oil').lower()}") == {"press", "bottle"}
+    assert both == {"press", "bottle", "quality", "dispatch", "plant"}
+    assert names_for(bureau, built, f"MATCH_anyEPCClass={built.uri('oil').lower()}") == {"press", "bottle", "quality"}
     # Two parameters must both match: the events naming the seed and the oil.
     assert names_for(bureau, built, f"MATCH_anyEPC={seed}&MATCH_anyEPCClass={built.uri('oil')}") == {"press"}
     assert names_for(bureau, built, f"MATCH_anyEPCClass={BASE}/l/YY-O25-999999") == set()
@@ -548,7 +574,9 @@ def test_paging_walks_every_event_exactly_once(validator, built, bureau):
     seen, pages = walk("")
     assert len(seen) == len(set(seen)) == len(EXPORTED)
     assert built.names(seen) == EXPORTED
-    assert seen == sorted(seen)
+    ledger_ids = [i for i in seen if isinstance(i, int)]
+    assert seen == ledger_ids + [i for i in seen if isinstance(i, str)]  # the ledger's events, then the tests
+    assert ledger_ids == sorted(ledger_ids)
     assert pages == (len(EXPORTED) + 1) // 2
     # The filters travel with the token.
     shipping, _ = walk("EQ_bizStep=shipping")

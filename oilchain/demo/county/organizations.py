@@ -1,15 +1,17 @@
 """The county's organizations and their users: the bureau (admin and
 manager), the nurseries, the cooperatives of the 39 townships and the
-processors, each with a valid unified social credit code; the townships'
-centres the plots lie around, and the nurseries' and processors' positions
-near their township's centre, all inside the county's outline."""
+processors, each with a valid unified social credit code and a public
+contact (the bureau's phone is the county hotline), the processors and
+nurseries with a GLN (GS1 China prefix 692, GS1's check digit, unique); the
+townships' centres the plots lie around, and the nurseries' and processors'
+positions near their township's centre, all inside the county's outline."""
 
 from datetime import date
 from random import Random
 
 from werkzeug.security import generate_password_hash
 
-from ... import geo
+from ... import codes, geo
 from ...auth import services as auth_services
 from ..common import DEMO_PASSWORD
 from .memory_ledger import utc_at
@@ -22,6 +24,9 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 SURNAMES = "田杨何石冉白彭陈罗向张李王刘黄吴赵周"
 SITE_SPREAD_E6 = 10_000  # a nursery or processor within about 1 km of its township's centre
 PLACED_KINDS = ("nursery", "processor")  # the kinds with a position on the map
+GLN_KINDS = ("nursery", "processor")  # the kinds with a GLN: they ship to buyers' systems
+GLN_PREFIX = "6920002"  # GS1 China's 692 and a company prefix; the organization id makes the location reference
+HOTLINE = "023-75552110"  # the bureau's phone: the county's hotline for recalls and doubtful codes
 PROCESSOR_SEATS = ("钟多街道", "桃花源街道", "龙潭镇", "麻旺镇", "大溪镇", "酉酬镇", "兴隆镇", "丁市镇", "龚滩镇", "黑水镇")
 
 
@@ -37,6 +42,28 @@ def credit_code(rng: Random, kind: str) -> str:
     first17 = prefix + "500242" + org_code
     total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS))
     return first17 + CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+def gln(org_id: int) -> str:
+    """A GLN of the county's range: 12 digits and GS1's check digit."""
+    body = f"{GLN_PREFIX}{org_id:05d}"
+    return body + str(codes.gtin_check_digit(body))
+
+
+def contact(org_id: int, kind: str, township: str) -> dict:
+    """The organization's GLN, phone and address, drawn from a generator of
+    its own id (so the rest of the county's data does not move)."""
+    if kind == "bureau":
+        return dict(gln=None, phone=HOTLINE, address=f"重庆市酉阳县{township}桃花源大道 18 号")
+    rng = Random(org_id)
+    word = rng.choice(PLACE_WORDS)
+    if kind == "cooperative":  # a mobile number, an address in a village group
+        phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+        address = f"重庆市酉阳县{township}{word}村 {rng.randint(1, 9)} 组"
+    else:
+        phone = f"023-7{rng.randint(5550000, 5659999)}"
+        address = f"重庆市酉阳县{township}{word}路 {rng.randint(1, 199)} 号"
+    return dict(gln=gln(org_id) if kind in GLN_KINDS else None, phone=phone, address=address)
 
 
 def organizations(county: County) -> None:
@@ -77,7 +104,7 @@ def add(county: County, password: str, kind, name, township, username, display, 
                 else (None, None))
     county.rows["organization"].append(dict(id=org_id, name=name, kind=kind, credit_code=credit_code(county.rng, kind),
                                             township_id=county.townships[township], created_at=created,
-                                            latitude_e6=lat, longitude_e6=lon))
+                                            latitude_e6=lat, longitude_e6=lon, **contact(org_id, kind, township)))
     county.rows["user"].append(dict(id=user_id, username=username, display_name=display, password_hash=password,
                                     role=role or kind, organization_id=org_id, active=True, created_at=created))
     org = {"id": org_id, "user": user_id, "name": name, "township": township, "kind": kind}
