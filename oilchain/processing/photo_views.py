@@ -56,7 +56,7 @@ def own_product(product_id: int) -> Product:
     return product
 
 
-@bp.route("/products/<int:product_id>/photo", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/photo", methods=["GET", "POST"])
 @roles_required("processor")
 def product_photo(product_id: int):
     session = db.session()
@@ -73,7 +73,7 @@ def product_photo(product_id: int):
     return page(product, form)
 
 
-@bp.route("/products/<int:product_id>/photo/remove", methods=["POST"])
+@bp.route("/products/<id:product_id>/photo/remove", methods=["POST"])
 @roles_required("processor")
 def remove_product_photo(product_id: int):
     session = db.session()

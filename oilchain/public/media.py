@@ -50,7 +50,7 @@ def consumer_extras(level, session: Session | None = None) -> dict:
     return {"contact": contacts(session, level.processor.id), "photo": photo_of(session, level.product.id)}
 
 
-@bp.route("/photos/<int:product_id>/<digest>.jpg")
+@bp.route("/photos/<id:product_id>/<digest>.jpg")
 def photo(product_id: int, digest: str):
     """The product's photo. Its URL holds its digest, so the answer never
     changes: cached for a year (immutable), with the digest as its ETag. An

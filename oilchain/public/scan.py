@@ -135,7 +135,7 @@ class Card:
     serial_first: int
     serial_last: int
     story_version: int
-    pages: dict = field(default_factory=dict)  # locale -> (page before the live part, page after it)
+    pages: dict = field(default_factory=dict)  # locale -> (page before the live part, page after it), UTF-8
     # What the live part reads besides the scan: services.copied_thresholds (and
     # networks.CAP as "cap") and the bureau's hotline, as the card was rendered.
     copied: dict = field(default_factory=dict)
@@ -191,7 +191,8 @@ class Cards:
             serial_first=product_lot.serial_first, serial_last=product_lot.serial_last,
             story_version=product_lot.story_version,
         )
-        card.pages[locale], card.copied, card.hotline = (before, after), copied, extras["contact"]["hotline"]
+        # Kept as UTF-8: a str holding any Chinese takes 2 bytes a character, the page's ASCII (the map) too.
+        card.pages[locale], card.copied, card.hotline = (before.encode(), after.encode()), copied, extras["contact"]["hotline"]
         with self._lock:
             if len(self._cards) >= PAGES_LIMIT:
                 self._cards.clear()
@@ -219,9 +220,12 @@ class LiveParts:
             env.extensions["jinja2.ext.InternationalizationExtension"]._install(translations, newstyle=True)
             self._templates[name] = env.get_template("public/_live.html")
 
-    def page(self, found: Scan, locale: str, serial_text: str) -> str:
+    def body(self, found: Scan, locale: str, serial_text: str) -> bytes:
         before, after = found.card.pages[locale]
-        return before + self._templates[locale].render(found=found, serial=serial_text) + after
+        return before + self._templates[locale].render(found=found, serial=serial_text).encode() + after
+
+    def page(self, found: Scan, locale: str, serial_text: str) -> str:
+        return self.body(found, locale, serial_text).decode()
 
 
 class Scanner:
@@ -326,7 +330,7 @@ class FastScans:
             # connection lost in mid-statement may have counted the scan: one
             # count too many beats an error page for the consumer).
             return None
-        return self.scanner.live.page(found, locale, serial).encode()
+        return self.scanner.live.body(found, locale, serial)
 
     @staticmethod
     def locale(environ) -> str | None:
