@@ -175,6 +175,21 @@ def positions(conn) -> None:
           f"{plots:,} plots, {len(rows) - plots:,} organizations; nurseries or processors without one: {unplaced}")
 
 
+def product_photos(conn) -> None:
+    """Every product photo is a JPEG no larger than an upload is made
+    (processing.photos.SIDE) whose digest (its URL and ETag) is its bytes'."""
+    import hashlib
+
+    from oilchain.processing import photos
+
+    rows = conn.execute(text("SELECT image, width, height, digest FROM product_photo")).all()
+    products = scalar(conn, "SELECT COUNT(*) FROM product")
+    check("product photos: JPEG, at most SIDE pixels, digest of their bytes", sum(
+        1 for image, width, height, digest in rows
+        if bytes(image)[:2] != b"\xff\xd8" or max(width, height) > photos.SIDE
+        or hashlib.sha256(bytes(image)).hexdigest() != digest), f"{len(rows):,} photos of {products:,} products")
+
+
 def gi_mark_ranges(conn) -> None:
     """A lot's GI mark issues follow each other from its first serial, each
     range as long as its units, and product_lot.gi_marked counts them."""
@@ -373,6 +388,7 @@ def main() -> int:
                   - (SELECT MIN(age_years) FROM yield_curve WHERE seed_g_per_mu > 0)"""))
 
         positions(conn)
+        product_photos(conn)
         sales_rules(conn)
         check_mill.weight_sales(conn, check)
 

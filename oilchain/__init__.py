@@ -27,8 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .organizations.views import bp as organizations_bp
     from .planting.views import bp as planting_bp
     from .processing import oil_views  # noqa: F401  (the oil mill's pages, on the processing blueprint)
+    from .processing import photo_views  # noqa: F401  (a product's photo, on the processing blueprint)
     from .processing.views import bp as processing_bp
     from .public import scan as public_scan
+    from .public.media import bp as media_bp
     from .public.views import bp as public_bp
     from .reports.views import bp as reports_bp
     from .sales.views import bp as sales_bp
@@ -65,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         reports_bp,
         gi_bp,
         public_bp,
+        media_bp,
         organizations_bp,
         epcis_bp,
         downloads_bp,

@@ -7,8 +7,9 @@ from babel import Locale
 from flask import has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 
-from . import clock, errors, labels
+from . import clock, errors, labels, pinyin
 from .resources import PACKAGE_DIR
 from .units import centimu_to_mu, fen_to_yuan, from_base, g_to_kg, normalized
 
@@ -51,6 +52,7 @@ def init_app(app) -> None:
         coord=lambda e6: normalized(from_base(e6, 6)),
         lab=lambda milli: normalized(from_base(milli, 3)),
         tenths=lambda value: normalized(from_base(value, 1)),
+        named=with_pinyin,
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_locale=current_locale)
 
@@ -58,6 +60,18 @@ def init_app(app) -> None:
 def current_locale() -> str:
     """The request's language as one of LANGUAGES' keys."""
     return DEFAULT_LOCALE if get_locale().language == "zh" else "en"
+
+
+def with_pinyin(name) -> str:
+    """A place's or an organization's name as the page shows it: on the
+    English page with its pinyin beside it (oilchain/pinyin.py), in Chinese
+    as it is."""
+    if not name or current_locale() != "en":
+        return name or ""
+    spelled = pinyin.romanized(name)
+    if not spelled:
+        return name
+    return Markup('{} <span class="py" lang="zh-Latn-pinyin">{}</span>').format(name, spelled)
 
 
 def _decimal(value, decimals: int) -> str:

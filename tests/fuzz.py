@@ -107,7 +107,8 @@ def county(app, world) -> dict:
             "token_id": ids(AccessToken), "user_id": ids(User), "document_id": ids(DocumentJob),
             "planting_id": ids(PlantingRecord), "plot_id": ids(Plot), "test_id": ids(QualityTest),
             "recall_id": ids(Recall), "entry_id": ["1"], "job_id": list(jobs.JOBS), "org_id": ids(Organization),
-            "variety_id": ids(Variety),
+            "variety_id": ids(Variety), "product_id": ids(Product),
+            "digest": ["0" * 64],  # no photo in this data: the product photo's route answers 404
             "code": lot_codes, "gtin": [product.gtin], "lot_code": [bottle_code],
             "serial": [codes.serial_text(KEY, product.gtin, bottle_code, product_lot.serial_first + n) for n in (0, 5)],
             "fmt": ["pdf", "csv"],

@@ -21,6 +21,7 @@ from ..harvest import services as harvest
 from ..ledger.models import Lot
 from ..nursery import services as nursery
 from ..planting import services as planting
+from ..processing import photos
 from ..processing import services as processing
 from ..processing.models import ProductLot
 from ..public.services import bottle_url
@@ -31,6 +32,7 @@ from ..sales import services as sales
 from ..lab import LabValues
 from ..units import to_base
 from .common import DEMO_GI, DEMO_GI_LIMITS, DEMO_PASSWORD, GI_OUTSIDE, demo_year, mark_improved_varieties, missing_targets
+from .photo import bottle_png
 from .small_mill import mill
 from .small_scans import consumer_scans
 from .small_plan import BATCHES, BUYERS, CONTACTS, GTIN_BASES, ORGANIZATIONS, PLANTINGS, PLOTS, SHIPPING, USERS
@@ -78,7 +80,7 @@ def load(session: Session, public_base_url: str, serial_key: str) -> str:
         varieties={v.name: v.id for v in session.exec(select(Variety))},
     )
     for step in (targets_and_organizations, plots, historic_batch, batches, plantings, harvests, drying, shipping,
-                 products, gi_definition, pressing_bottling_and_sales, mill, gi_marks,
+                 products, product_photos, gi_definition, pressing_bottling_and_sales, mill, gi_marks,
                  partial(consumer_scans, serial_key=serial_key), figures):
         step(demo)
         session.commit()
@@ -256,6 +258,14 @@ def products(demo: DemoYear) -> None:
                 demo.session, actor=owner, name=name, gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=shelf,
                 lowest_grade=lowest_grade,
             )
+
+
+def product_photos(demo: DemoYear) -> None:
+    """A photo of each product (a drawn bottle: demo/photo.py), uploaded by its processor."""
+    picture = bottle_png()
+    for product in demo.products.values():
+        owner = demo.processor_a if product.org_id == demo.processor_a.org_id else demo.processor_b
+        photos.save_photo(demo.session, actor=owner, product_id=product.id, data=picture)
 
 
 def gi_definition(demo: DemoYear) -> None:

@@ -21,6 +21,11 @@ from ..processing.quality import grade_of
 from ..units import centimu_to_mu, normalized
 
 STORY_PLOT_LIMIT = 12
+# The consumer page's map (public/storymap.py) draws every plot of the lot as
+# a dot: positions are kept to 1/1000 of a degree (about 100 m, the county
+# outline's own resolution), the same place once, at most this many.
+MAP_POINT_LIMIT = 400
+MAP_STEP_E6 = 1000
 
 
 def origin_story(session: Session, lot_id: int) -> dict:
@@ -49,6 +54,11 @@ def origin_story(session: Session, lot_id: int) -> dict:
             for plot, township, coop in plot_list[:STORY_PLOT_LIMIT]
         ],
         "plot_count": len(plots),
+        # For the page's timeline and map: the years the plots were planted,
+        # where they are (lat, lon in thousandths of a degree, the fruit's order).
+        "planted_first": min((plot.year_planted for plot, _t, _c in plots.values()), default=None),
+        "planted_last": max((plot.year_planted for plot, _t, _c in plots.values()), default=None),
+        "positions": map_positions(plot for plot, _t, _c in plot_list),
         "varieties": sorted(varieties),
         "nurseries": sorted(nurseries),
         "harvest_first": harvest_days[0].isoformat() if harvest_days else None,
@@ -93,15 +103,29 @@ def plots_reached(session: Session, plot_ids: set[int]) -> dict[int, tuple]:
     return {plot.id: (plot, township, coop) for plot, township, coop in rows}
 
 
+def map_positions(plots) -> list[list[int]]:
+    """The plots' positions (thousandths of a degree: [lat, lon]), each place
+    once, in the order given, at most MAP_POINT_LIMIT."""
+    found: dict[tuple[int, int], None] = {}
+    for plot in plots:
+        found.setdefault((round(plot.latitude_e6 / MAP_STEP_E6), round(plot.longitude_e6 / MAP_STEP_E6)))
+        if len(found) == MAP_POINT_LIMIT:
+            break
+    return [list(point) for point in found]
+
+
 def by_township_and_cooperative(plots: dict[int, tuple], fruit_by_plot: dict[int, int]) -> tuple[list, list]:
     townships: dict[str, dict] = {}
     cooperatives: dict[str, dict] = {}
     for plot_id, (plot, township, coop) in plots.items():
         entry = townships.setdefault(
             township.name,
-            {"id": township.id, "name": township.name, "plots": 0, "area_centimu": 0, "fruit_g": 0, "cooperatives": set()},
+            {"id": township.id, "name": township.name, "plots": 0, "area_centimu": 0, "fruit_g": 0, "cooperatives": set(),
+             "lat": 0, "lon": 0},
         )
         entry["plots"] += 1
+        entry["lat"] += plot.latitude_e6
+        entry["lon"] += plot.longitude_e6
         entry["area_centimu"] += plot.area_centimu
         entry["fruit_g"] += fruit_by_plot.get(plot_id, 0)
         entry["cooperatives"].add(coop.name)
@@ -114,6 +138,8 @@ def by_township_and_cooperative(plots: dict[int, tuple], fruit_by_plot: dict[int
             "plots": t["plots"],
             "area_mu": normalized(centimu_to_mu(t["area_centimu"])),
             "cooperatives": sorted(t["cooperatives"]),
+            # The centre of its plots in this lot (thousandths of a degree), where the map names it.
+            "at": [round(t["lat"] / t["plots"] / MAP_STEP_E6), round(t["lon"] / t["plots"] / MAP_STEP_E6)],
         }
         for t in sorted(townships.values(), key=lambda t: (-t["fruit_g"], t["name"]))
     ]

@@ -18,6 +18,7 @@ in front of Flask, with the same code; anything else goes to the Flask view
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -35,11 +36,16 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from .. import clock, codes, db, security
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
-from . import networks, services
+from . import media, networks, services
 
 DATABASE_ERRORS = (DBAPIError, psycopg.Error)
 PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
 LIVE_MARK = "<!--live-->"
+# A lot's page is rendered again when older than this (seconds), so that what
+# it shows beside the story, edited elsewhere without a story_version (the
+# producer's and the bureau's phones, the product's photo, the copied-code
+# thresholds the live part reads from the card), is at most this old.
+CARD_MAX_AGE = 300
 
 # The live facts of a lot, and the scan's upsert, as SQL prepared once (built
 # per scan, statements cost more than the query itself).
@@ -129,7 +135,12 @@ class Card:
     serial_first: int
     serial_last: int
     story_version: int
-    pages: dict = field(default_factory=dict)  # locale -> (page before the live part, page after it)
+    pages: dict = field(default_factory=dict)  # locale -> (page before the live part, page after it), UTF-8
+    # What the live part reads besides the scan: services.copied_thresholds (and
+    # networks.CAP as "cap") and the bureau's hotline, as the card was rendered.
+    copied: dict = field(default_factory=dict)
+    hotline: str | None = None
+    rendered_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -155,6 +166,8 @@ class Cards:
 
     def get(self, gtin: str, lot_code: str, locale: str, cached_only: bool = False) -> Card:
         card = self._cards.get((gtin, lot_code))
+        if card is not None and time.monotonic() - card.rendered_at > CARD_MAX_AGE:
+            card = None  # rendered afresh (and the thresholds read again): see CARD_MAX_AGE
         if card is None or locale not in card.pages:
             if cached_only:
                 raise NotCached
@@ -166,7 +179,10 @@ class Cards:
         an unknown product or lot, or a withdrawn one). In a request."""
         with Session(db.engine(), expire_on_commit=False) as session:
             level = services.resolve(session, key="", gtin=gtin, lot_code=lot_code)
-            page = render_template("public/bottle.html", level=level, story=level.story, live=Markup(LIVE_MARK))
+            extras = media.consumer_extras(level, session)
+            page = render_template("public/bottle.html", level=level, story=level.story, live=Markup(LIVE_MARK),
+                                   extras=extras)
+            copied = {**services.copied_thresholds(session), "cap": networks.CAP}
         before, _mark, after = page.partition(LIVE_MARK)
         product_lot = level.product_lot
         same = previous is not None and previous.story_version == product_lot.story_version
@@ -175,7 +191,8 @@ class Cards:
             serial_first=product_lot.serial_first, serial_last=product_lot.serial_last,
             story_version=product_lot.story_version,
         )
-        card.pages[locale] = (before, after)
+        # Kept as UTF-8: a str holding any Chinese takes 2 bytes a character, the page's ASCII (the map) too.
+        card.pages[locale], card.copied, card.hotline = (before.encode(), after.encode()), copied, extras["contact"]["hotline"]
         with self._lock:
             if len(self._cards) >= PAGES_LIMIT:
                 self._cards.clear()
@@ -203,9 +220,12 @@ class LiveParts:
             env.extensions["jinja2.ext.InternationalizationExtension"]._install(translations, newstyle=True)
             self._templates[name] = env.get_template("public/_live.html")
 
-    def page(self, found: Scan, locale: str, serial_text: str) -> str:
+    def body(self, found: Scan, locale: str, serial_text: str) -> bytes:
         before, after = found.card.pages[locale]
-        return before + self._templates[locale].render(found=found, serial=serial_text) + after
+        return before + self._templates[locale].render(found=found, serial=serial_text).encode() + after
+
+    def page(self, found: Scan, locale: str, serial_text: str) -> str:
+        return self.body(found, locale, serial_text).decode()
 
 
 class Scanner:
@@ -310,7 +330,7 @@ class FastScans:
             # connection lost in mid-statement may have counted the scan: one
             # count too many beats an error page for the consumer).
             return None
-        return self.scanner.live.page(found, locale, serial).encode()
+        return self.scanner.live.body(found, locale, serial)
 
     @staticmethod
     def locale(environ) -> str | None:

@@ -1,12 +1,16 @@
-"""Processing: the processors' products (bottle sizes with GTINs), seed
+"""Processing: the processors' products (bottle sizes with GTINs, most with a photo), seed
 pressed into oil and cake, each oil lot tested, and the oil bottled into
 product lots."""
 
+import hashlib
 from datetime import timedelta
+from functools import cache
 
-from ... import codes
+from ... import clock, codes
 from ...lab import LabValues
+from ...processing import photos
 from ...processing.quality import best_grade
+from ..photo import bottle_png
 from .memory_ledger import utc_at
 from .plan import LABORATORIES, SIZES, TARGET_SEED_PROCESSED_G
 from .state import County
@@ -32,9 +36,24 @@ def products(county: County) -> None:
             county.rows["product"].append(dict(id=product_id, org_id=processor["id"], name=f"{brand} 压榨山茶油 {suffix}",
                                                gtin=gtin, net_content_ml=ml, fill_grams=fill, shelf_life_days=540,
                                                lowest_grade=grade))
+            if (n + k) % 5:  # four products in five have a photo: the consumer page is seen both ways
+                county.rows["product_photo"].append(product_photo_row(product_id))
             made.append({"id": product_id, "gtin": gtin, "fill": fill, "share": share, "factor": factor,
                          "lowest_grade": grade, "lots": []})
         county.products_of[processor["id"]] = made
+
+
+@cache
+def product_photo() -> tuple[bytes, int, int, str]:
+    """The demo's drawn bottle (demo/photo.py), made small as an upload is (processing.photos)."""
+    image, width, height = photos.make_small(bottle_png())
+    return image, width, height, hashlib.sha256(image).hexdigest()
+
+
+def product_photo_row(product_id: int) -> dict:
+    image, width, height, digest = product_photo()
+    return dict(product_id=product_id, image=image, content_type="image/jpeg", width=width, height=height,
+                digest=digest, uploaded_at=clock.utcnow(), uploaded_by=None)
 
 
 def pressing(county: County) -> None:

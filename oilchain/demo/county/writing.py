@@ -15,7 +15,7 @@ from ...harvest.models import HarvestRecord
 from ...ledger.models import LOT_UNITS, Event, EventLine, Lot, Shipment
 from ...nursery.models import SeedlingBatch, SeedlingDispatch
 from ...planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck
-from ...processing.models import OilLot, Product, ProductLot, QualityTest, Refining, Tank
+from ...processing.models import OilLot, Product, ProductLot, ProductPhoto, QualityTest, Refining, Tank
 from ...reports.models import Target
 from ...sales.models import Sale
 from ..common import missing_targets
@@ -92,6 +92,7 @@ def table_rows(county: County) -> list[tuple]:
         (Acceptance, rows["acceptance"]),
         (HarvestRecord, [ref(r, lot="lot_id") for r in rows["harvest_record"]]),
         (Product, rows["product"]),
+        (ProductPhoto, rows["product_photo"]),
         (ProductLot, product_lot_rows(county)),
         (QualityTest, [ref(r, lot="lot_id") for r in rows["quality_test"]]),
         (Sale, [ref(r, event="event_id", lot="lot_id") for r in rows["sale"]]),
