@@ -52,7 +52,7 @@ def data_strings(session) -> list[str]:
     """Every text the demo stored: it may be Chinese on any page."""
     texts = set()
     columns = [
-        Organization.name, User.display_name, Township.name, Variety.name, Plot.name, Plot.village, Product.name,
+        Organization.name, Organization.address, User.display_name, Township.name, Variety.name, Plot.name, Plot.village, Product.name,
         Sale.buyer, QualityTest.laboratory, SeedlingBatch.seed_source, SeedlingBatch.licence_no, SeedlingBatch.certificate_no,
         SeedlingBatch.label_no, SeedlingBatch.quarantine_no, SeedlingDispatch.destination, Event.note, JobRun.message,
         ReportArchive.created_by, Township.kind, GIProduct.name, GIProduct.registration, GIProduct.specification, ByProduct.name,
