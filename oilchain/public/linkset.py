@@ -5,7 +5,6 @@ linkset and to the JSON-LD context), link types as the request names
 them, and the resolver description file (/.well-known/gs1resolver)."""
 
 import re
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +15,7 @@ GS1_STEMS = ("https://gs1.org/voc/", "http://gs1.org/voc/", "https://www.gs1.org
 LINKSET_TYPE = "application/linkset+json"
 CONTEXT_PATH = "/gs1/linkset-context.jsonld"
 HREFLANG = ["zh", "en"]  # every page is in both (?lang=en)
+URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*")  # an absolute URI with a host
 CURIE_RE = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):([A-Za-z0-9_.~-][A-Za-z0-9_.~/#-]*)")
 LINKSET_WORDS = ("linkset", "all")  # "all": the word before resolver standard 1.0
 METHODS = "GET, HEAD, OPTIONS"
@@ -48,8 +48,7 @@ def link_type(raw: str) -> str:
     value = raw.strip()
     if value in LINKSET_WORDS:
         return value
-    parts = urlsplit(value)
-    if parts.scheme in ("http", "https") and parts.netloc:
+    if URI_RE.fullmatch(value):
         for stem in GS1_STEMS:
             if value.startswith(stem):
                 return GS1_VOC + value[len(stem):]

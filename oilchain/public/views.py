@@ -54,7 +54,10 @@ def not_issued(error: services.NotIssued):
 
 
 def malformed(reason: str):
-    return refusal(services.SYNTAX[reason], 400, services.NotIssued(services.SYNTAX[reason], reason))
+    # Only a wrong check digit is logged as a code never issued: other
+    # malformed paths are not codes at all (robots, typing errors).
+    logged = services.NotIssued(services.SYNTAX[reason], reason) if reason == "gtin" else None
+    return refusal(services.SYNTAX[reason], 400, logged)
 
 
 def options():
