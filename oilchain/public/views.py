@@ -128,8 +128,10 @@ def resolve(rest: str, same_as: str | None = None):
         if href is None:
             return finish(refusal(services.NO_LINK, 404), path, same_as)
         return redirect_to(linkset.with_query(href, query), path, same_as)
-    if parsed.serial is not None:  # HEAD of a bottle page: checked, not counted
-        response = current_app.response_class("", mimetype="text/html")
+    if parsed.serial is not None:
+        # HEAD of a bottle page: checked, not counted. The page's length is
+        # that of its live part, which only a counted scan renders: none is sent.
+        response = current_app.response_class(iter(()), mimetype="text/html")
     else:
         template = "public/lot.html" if parsed.lot else "public/product.html"
         response = current_app.make_response(render_template(template, level=level, story=level.story, serial=None))
