@@ -54,7 +54,8 @@ def rss_mb(pids: list[int]) -> float:
 def anonymous(base: str) -> list[bool]:
     results = []
     status, _, _ = answer(base + "/01/0692000123450%00")
-    results.append(report("consumer_url_nul", status == 404, f"GET /01/0692000123450%00 -> {status}"))
+    # A malformed Digital Link path: 400, as the GS1-Conformant resolver standard wants.
+    results.append(report("consumer_url_nul", status == 400, f"GET /01/0692000123450%00 -> {status}"))
     return results
 
 

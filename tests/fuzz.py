@@ -32,6 +32,7 @@ from oilchain.gi.models import GIProducer
 from oilchain.ledger.models import Event, Lot
 from oilchain.planting.models import PlantingRecord, Plot
 from oilchain.processing.models import Product, ProductLot, QualityTest
+from oilchain.public import compressed
 from oilchain.trace import recalls
 from oilchain.trace.models import Recall
 
@@ -112,7 +113,14 @@ def county(app, world) -> dict:
             "code": lot_codes, "gtin": [product.gtin], "lot_code": [bottle_code],
             "serial": [codes.serial_text(KEY, product.gtin, bottle_code, product_lot.serial_first + n) for n in (0, 5)],
             "fmt": ["pdf", "csv"],
-        }
+        } | resolver_paths(product.gtin, bottle_code, codes.serial_text(KEY, product.gtin, bottle_code, product_lot.serial_first))
+
+
+def resolver_paths(gtin: str, lot_code: str, serial: str) -> dict:
+    """The Digital Link routes' variables (public/views.py): what follows
+    /01/, and a compressed Digital Link."""
+    return {"rest": [f"{gtin}/10/{lot_code}/21/{serial}", gtin, f"{gtin}/10/{lot_code}"],
+            "segment": [compressed.compress_keys({"01": gtin, "10": lot_code, "21": serial}), compressed.compress_keys({"01": gtin})]}
 
 
 def pages_of(app, client, role_routes, valid) -> dict:

@@ -36,7 +36,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from .. import clock, codes, db, security
 from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
-from . import media, networks, services
+from . import linkset, media, networks, services
 
 DATABASE_ERRORS = (DBAPIError, psycopg.Error)
 PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
@@ -295,22 +295,27 @@ class FastScans:
     every scan it cannot answer alone (unknown or wrong codes, a signed-in
     user's saved language, pages to render), goes on to Flask untouched."""
 
-    HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("Vary", "Cookie")]
+    HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("Vary", linkset.VARY),
+               *linkset.CORS]
 
     def __init__(self, wsgi_app, scanner: Scanner, headers: list[tuple[str, str]] = ()):
         self.wsgi_app = wsgi_app
         self.scanner = scanner
         self.headers = self.HEADERS + list(headers)  # and the security headers Flask adds (oilchain/security.py)
+        self.config = scanner.app.config  # PUBLIC_BASE_URL may follow the bind address (cli.run), read per answer
 
     def __call__(self, environ, start_response):
         body = self.answer(environ)
         if body is None:
             return self.wsgi_app(environ, start_response)
-        start_response("200 OK", self.headers + [("Content-Length", str(len(body)))])
+        start_response("200 OK", self.headers + [("Link", linkset.link_header(self.config["PUBLIC_BASE_URL"], environ["PATH_INFO"])),
+                                                 ("Content-Length", str(len(body)))])
         return [body]
 
     def answer(self, environ) -> bytes | None:
-        if environ["REQUEST_METHOD"] != "GET":
+        # Only a consumer's GET of the page (HEAD, OPTIONS and a client
+        # asking for the linkset go to Flask, which counts nothing for them).
+        if environ["REQUEST_METHOD"] != "GET" or "linkset" in environ.get("HTTP_ACCEPT", ""):
             return None
         path = environ.get("PATH_INFO", "")
         # Not ASCII: gunicorn hands the path over as Latin-1 and Flask decodes it as UTF-8; no code is spelled so.

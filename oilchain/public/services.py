@@ -38,7 +38,18 @@ MESSAGES = {
     "withdrawn": _l("This batch was withdrawn by its producer as recorded in error; its codes are not valid."),
     "check": _l("This serial number is not genuine: its check code does not match. The bottle may be counterfeit."),
     "range": _l("This serial number was never issued to this batch."),
+    "variant": _l("This code names a product variant or a third-party serial; this system issues neither."),
+    "serial": _l("This serial number was never issued to this product."),
 }
+# Requests a resolver refuses as malformed (answered 400), by reason.
+SYNTAX = {
+    "gtin": MESSAGES["gtin"],
+    "syntax": _l("This is not a valid GS1 Digital Link address: the path after the product number is not "
+                 "batch (10) and serial (21) in that order."),
+    "compressed": _l("This short code does not decompress to a GS1 Digital Link address."),
+    "linktype": _l("The link type asked for (linkType) is neither a URI nor a compact URI such as gs1:pip."),
+}
+NO_LINK = _l("This code has no link of the type asked for (linkType).")
 
 
 @dataclass
@@ -101,6 +112,26 @@ def resolve(session: Session, *, key: str, gtin: str, lot_code: str | None = Non
     return level
 
 
+def lot_of_serial(session: Session, *, key: str, gtin: str, serial: str) -> str:
+    """The code of the lot whose serial range holds `serial` (a path that
+    gave the GTIN and serial only: /01/{gtin}/21/{serial}); NotIssued when
+    none does or its check code does not match. Serials are numbered per
+    product (processing.services), so at most one lot's range holds it."""
+    product = find_product(session, gtin)
+    match = codes.SERIAL_RE.fullmatch(serial.upper())
+    number = int(match.group(1)) if match else None
+    row = number is not None and session.exec(
+        select(Lot.code)
+        .join(ProductLot, ProductLot.lot_id == Lot.id)
+        .where(ProductLot.product_id == product.id, ProductLot.serial_first <= number, ProductLot.serial_last >= number)
+    ).first()
+    if not row:
+        raise NotIssued(MESSAGES["serial"], "serial", product.id)
+    if codes.parse_serial(key, gtin, row, serial.upper()) is None:
+        raise NotIssued(MESSAGES["check"], "check", product.id)
+    return row
+
+
 def log_unknown(session: Session, *, path: str, error: NotIssued, user_agent: str, address: str | None = None) -> None:
     """Keep a scan of a code that was never issued, for the processor and the bureau."""
     session.add(
@@ -139,19 +170,3 @@ def bottle_url(base_url: str, key: str, gtin: str, lot_code: str, number: int) -
 def digital_link(base_url: str, gtin: str, lot_code: str, serial: str) -> str:
     """A bottle's GS1 Digital Link: what its QR code carries."""
     return f"{base_url}/01/{gtin}/10/{lot_code}/21/{serial}"
-
-
-def linkset(base_url: str, level: Level, anchor: str) -> dict:
-    """The item's links as an RFC 9264 linkset (GS1 Digital Link resolver style)."""
-    gtin = level.product.gtin
-    links = {
-        "https://gs1.org/voc/pip": [{"href": f"{base_url}/01/{gtin}", "title": level.product.name, "type": "text/html"}],
-    }
-    if level.lot is not None:
-        links["https://gs1.org/voc/traceability"] = [
-            {"href": f"{base_url}/01/{gtin}/10/{level.lot.code}", "title": level.lot.code, "type": "text/html"}
-        ]
-    if level.serial is not None:
-        links["https://gs1.org/voc/verificationService"] = [{"href": anchor, "title": "serial", "type": "text/html"}]
-    links["https://gs1.org/voc/defaultLink"] = [{"href": anchor, "type": "text/html"}]
-    return {"linkset": [{"anchor": anchor, **links}]}

@@ -51,6 +51,10 @@ def test_the_fast_path_sends_the_same_headers_as_the_view(app, client, fast, bot
     headers = dict(seen["headers"])
     assert int(headers.pop("Content-Length")) == len(body)
     expected = {name: value for name, value in by_flask.headers.items() if name != "Content-Length"}
+    # The Link header names each bottle's own linkset.
+    served, flask_link = bottled.bottle(bottled.first + 2), bottled.bottle(bottled.first + 1)
+    assert headers.pop("Link") == expected.pop("Link").replace(flask_link, served)
+    assert f"<https://trace.example.cn{served}?linkType=linkset>" in by_flask.headers["Link"].replace(flask_link, served)
     assert headers == expected
 
 
