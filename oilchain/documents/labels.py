@@ -111,7 +111,7 @@ class SeedlingLabel:
     url: str  # the label's verification page, in QR alphanumeric form
     code: str
     title: str
-    lines: list[str]  # variety, grade and quantity, nursery, document numbers, date: already formatted
+    lines: list[str]  # the bundle's quantity (printed larger), then variety, grade, nursery, documents, date: formatted
 
 
 # A4, 2 columns x 5 rows of 105 x 59.4 mm tags: room for the documents' numbers.
@@ -162,23 +162,24 @@ def _seedling_label(page, font: str, label: SeedlingLabel, x: float, y: float, w
     page.restoreState()
     qr_y = y + height - margin - SEEDLING_QR
     qr.draw(page, label.url, x + margin, qr_y, SEEDLING_QR)
-    page.setFont(font, 6.5)
-    page.drawString(x + margin, qr_y - 9, fit(label.code, font, 6.5, SEEDLING_QR + 6 * mm))
+    page.setFont(font, 8)
+    page.drawString(x + margin, qr_y - 10, fit(label.code, font, 8, SEEDLING_QR + 6 * mm))
     text_x = x + margin * 2 + SEEDLING_QR
     text_width = x + width - margin - text_x
-    top = y + height - margin - 9
-    page.setFont(font, 9.5)
-    for row in wrap(label.title, font, 9.5, text_width)[:2]:
+    top = y + height - margin - 11
+    page.setFont(font, 12)
+    for row in wrap(label.title, font, 12, text_width)[:2]:
         page.drawString(text_x, top, row)
-        top -= 12
-    page.setFont(font, 7)
+        top -= 15
     bottom = y + margin
-    for line in label.lines:
-        for row in wrap(line, font, 7, text_width):
+    for index, line in enumerate(label.lines):
+        size = 10 if index == 0 else 8  # the bundle's quantity first, larger
+        page.setFont(font, size)
+        for row in wrap(line, font, size, text_width):
             if top < bottom:
                 return
             page.drawString(text_x, top, row)
-            top -= 8.6
+            top -= size * 1.3
 
 
 def _notice_page(page, font: str, notice: Notice) -> None:

@@ -20,7 +20,9 @@ from ..admin.models import Township, Variety
 from ..auth.models import Organization
 from ..documents.labels import SeedlingLabel
 from ..errors import Invalid, NotFound
+from ..i18n import format_count, format_day
 from ..ledger import get_lot
+from ..ledger.recording import unknown_lot
 from ..ledger.models import Event, Lot
 from ..planting.models import Plot
 from ..public.services import NotIssued
@@ -102,13 +104,14 @@ def label_request(session: Session, *, actor, batch_code: str, dispatch_id: int 
                   last: int | None = None) -> Request:
     """Check a request for a dispatch's labels (default: all its bundles):
     a certified batch of the actor's nursery (or any, for the bureau), a
-    standing dispatch of it, bundles within what was dispatched."""
+    standing dispatch of it, bundles within what was dispatched. `actor`
+    None: the background worker, making a request checked when it was made."""
     lot = get_lot(session, batch_code)
     batch = session.get(SeedlingBatch, lot.id)
     if batch is None:
         raise Invalid(_l("Lot %(code)s is not a seedling batch.", code=lot.code), field="batch_code")
-    if not actor.is_bureau and lot.owner_org_id != actor.org_id:
-        raise NotFound(_l("Lot %(code)s was not found.", code=lot.code), field="batch_code")
+    if actor is not None and not actor.is_bureau and lot.owner_org_id != actor.org_id:
+        raise unknown_lot(lot.code)  # as for a code that names no lot
     if batch.stage not in DISPATCHABLE_STAGES:
         raise Invalid(_l("Batch %(code)s is not certified (it is %(stage)s): only certified seedlings are labelled.",
                          code=lot.code, stage=stage_label(batch.stage)), field="batch_code")
@@ -128,22 +131,22 @@ def label_request(session: Session, *, actor, batch_code: str, dispatch_id: int 
     if not 1 <= first <= last <= bundles:
         raise Invalid(
             _l("%(quantity)s seedlings were dispatched, %(bundles)s bundles of %(size)s: choose bundles from 1 to "
-               "%(bundles)s, the first not after the last.", quantity=f"{dispatch.quantity:,}", bundles=bundles,
+               "%(bundles)s, the first not after the last.", quantity=format_count(dispatch.quantity), bundles=bundles,
                size=per_bundle),
             field="last",
         )
     if last - first + 1 > MAX_LABELS:
-        raise Invalid(_l("At most %(n)s labels at a time: print the dispatch in parts.", n=f"{MAX_LABELS:,}"),
+        raise Invalid(_l("At most %(n)s labels at a time: print the dispatch in parts.", n=format_count(MAX_LABELS)),
                       field="last")
     return Request(found, per_bundle, bundles, first, last)
 
 
 def facts(found: Dispatched) -> list[str]:
     """What every label of the dispatch says besides its bundle's quantity (already translated)."""
-    from ..i18n import format_day
     from ..labels import GRADE_NAMES
 
     batch, dispatch = found.batch, found.dispatch
+    place = " · ".join((found.township, found.cooperative)) if found.township else dispatch.destination
     variety = found.variety.name
     if found.variety.improved and found.variety.approval_number:
         variety = _("%(name)s (improved variety %(number)s)", name=variety, number=found.variety.approval_number)
@@ -156,6 +159,7 @@ def facts(found: Dispatched) -> list[str]:
         _("Quarantine certificate no. %(number)s", number=batch.quarantine_no),
         _("Batch %(code)s · label no. %(number)s", code=found.batch_lot.code, number=batch.label_no),
         _("Dispatched %(day)s", day=format_day(dispatch.dispatched_on)),
+        _("Sent to %(place)s", place=place),
     ]
 
 
@@ -166,7 +170,7 @@ def seedling_labels(request: Request, *, key: str, base_url: str) -> list[Seedli
     for bundle in range(request.first, request.last + 1):
         code = codes.seedling_code(key, dispatch.id, bundle, request.per_bundle)
         quantity = _("%(n)s plants · bundle %(bundle)s of %(bundles)s",
-                     n=f"{in_bundle(dispatch.quantity, request.per_bundle, bundle):,}", bundle=bundle,
+                     n=format_count(in_bundle(dispatch.quantity, request.per_bundle, bundle)), bundle=bundle,
                      bundles=request.bundles)
         made.append(SeedlingLabel(url=qr_url(base_url, code), code=code, title=_("Seedling label"),
                                   lines=[quantity] + common))
@@ -177,6 +181,11 @@ def sheet_title(request: Request) -> str:
     return _("Seedling labels of batch %(code)s, dispatch of %(day)s, bundles %(first)s–%(last)s",
              code=request.found.batch_lot.code, day=request.found.dispatch.dispatched_on.isoformat(),
              first=request.first, last=request.last)
+
+
+def label_code(session: Session, key: str, dispatch: SeedlingDispatch, bundle: int = 1) -> str:
+    """A bundle's code at the bundle size now in force (what a print would carry)."""
+    return codes.seedling_code(key, dispatch.id, bundle, session.get(GradingStandard, dispatch.grade).plants_per_bundle)
 
 
 @dataclass
