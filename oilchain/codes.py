@@ -104,7 +104,8 @@ def parse_serial(key: str, gtin: str, lot_code: str, serial: str) -> int | None:
 # bottle serial's (whose message starts with a 14-digit GTIN).
 SEEDLING_PURPOSE = "seedling-label"
 SEEDLING_CHECK_LENGTH = 6
-SEEDLING_RE = re.compile(r"^([1-9][0-9]{0,9})-([1-9][0-9]{0,5})-([1-9][0-9]{0,5})-([A-Z2-7]{%d})$" % SEEDLING_CHECK_LENGTH)
+# The dispatch id has at most 9 digits: inside a 32-bit integer column.
+SEEDLING_RE = re.compile(r"^([1-9][0-9]{0,8})-([1-9][0-9]{0,5})-([1-9][0-9]{0,5})-([A-Z2-7]{%d})$" % SEEDLING_CHECK_LENGTH)
 
 
 def seedling_check(key: str, dispatch_id: int, bundle: int, per_bundle: int) -> str:

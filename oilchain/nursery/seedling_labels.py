@@ -45,10 +45,10 @@ MESSAGES = {
 
 def qr_url(base_url: str, code: str) -> str:
     """The label's page as its QR code carries it: scheme and host upper-cased
-    (they are case-insensitive), so the whole address is in QR alphanumeric
-    mode and the code stays small."""
+    (they are case-insensitive; a base path, if any, is kept as it is), so
+    the address is in QR alphanumeric mode and the code stays small."""
     parts = urlsplit(base_url.rstrip("/"))
-    return urlunsplit((parts.scheme.upper(), parts.netloc.upper(), parts.path.upper() + PATH + code, "", ""))
+    return urlunsplit((parts.scheme.upper(), parts.netloc.upper(), parts.path + PATH + code, "", ""))
 
 
 def bundles_of(quantity: int, per_bundle: int) -> int:
@@ -115,7 +115,8 @@ def label_request(session: Session, *, actor, batch_code: str, dispatch_id: int 
     if batch.stage not in DISPATCHABLE_STAGES:
         raise Invalid(_l("Batch %(code)s is not certified (it is %(stage)s): only certified seedlings are labelled.",
                          code=lot.code, stage=stage_label(batch.stage)), field="batch_code")
-    dispatch = session.get(SeedlingDispatch, dispatch_id) if dispatch_id else None
+    # An id no integer column holds names no dispatch (a fuzzed or mistyped address).
+    dispatch = session.get(SeedlingDispatch, dispatch_id) if dispatch_id and 0 < dispatch_id < 2**31 else None
     if dispatch is None or dispatch.batch_lot_id != lot.id:
         raise NotFound(_l("Choose one of batch %(code)s's dispatches.", code=lot.code), field="dispatch")
     found = dispatched(session, dispatch)

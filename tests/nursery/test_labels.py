@@ -218,6 +218,7 @@ def test_a_seedling_labels_check_is_not_a_bottle_serials():
     assert codes.parse_seedling_code(KEY, code.replace("-50-", "-100-")) is None  # a bigger bundle claimed
     assert codes.parse_seedling_code(KEY, "０12-3-50-" + code.rsplit("-", 1)[1]) is None  # full-width digit
     assert qr_url("https://trace.example.cn/", code) == "HTTPS://TRACE.EXAMPLE.CN/S/" + code
+    assert qr_url("https://example.cn/trace", code) == "HTTPS://EXAMPLE.CN/trace/S/" + code  # a proxy's path prefix kept
 
 
 def test_the_batch_page_shows_its_dispatches_plantings_survival_and_acceptance(app, client, auth, world, dispatched):
