@@ -162,6 +162,50 @@ def dispatch_ages(conn) -> None:
           f"{len(ages):,} dispatches, oldest {max((age for age, _ in ages), default=0):,} days")
 
 
+def seedling_labels(conn, session, sample: int = 200) -> None:
+    """Seedling labels are derived (nothing stored): every standing dispatch's
+    batch carries the documents its labels print; a sample of dispatches'
+    first and last bundle codes verify as the public page checks them, and
+    the same codes altered, or a bundle past the last, do not."""
+    from flask import current_app
+
+    from oilchain import codes
+    from oilchain.nursery import seedling_labels as labels
+    from oilchain.public.services import NotIssued
+
+    check("standing dispatches' batches certified with their documents", scalar(conn, f"""
+        SELECT COUNT(*) FROM seedling_dispatch d JOIN event e ON e.id = d.event_id
+        JOIN seedling_batch b ON b.lot_id = d.batch_lot_id WHERE {standing('e')}
+          AND (b.certified_on IS NULL OR b.licence_no IS NULL OR b.certificate_no IS NULL OR b.label_no IS NULL
+               OR b.quarantine_no IS NULL)"""))
+    sizes = dict(conn.execute(text("SELECT grade, plants_per_bundle FROM grading_standard")).all())
+    rows = conn.execute(text(f"""SELECT d.id, d.grade, d.quantity, d.plot_id FROM seedling_dispatch d
+        JOIN event e ON e.id = d.event_id WHERE {standing('e')} ORDER BY d.id""")).all()
+    rng = random.Random(16)
+    picked = rng.sample(rows, min(sample, len(rows)))
+    key = current_app.config["SERIAL_KEY"]
+    wrong = bundles = 0
+    for dispatch_id, grade, quantity, plot_id in picked:
+        size = sizes[grade]
+        last = labels.bundles_of(quantity, size)
+        bundles += last
+        for bundle in (1, last):
+            code = codes.seedling_code(key, dispatch_id, bundle, size)
+            found = labels.verify(session, key=key, code=code)
+            wrong += found.found.dispatch.id != dispatch_id or (found.found.township is None) != (plot_id is None)
+            check_letter = code[-1]
+            altered = code[:-1] + ("A" if check_letter != "A" else "B")
+            for never in (altered, codes.seedling_code(key, dispatch_id, last + 1, size)):
+                try:
+                    labels.verify(session, key=key, code=never)
+                    wrong += 1
+                except NotIssued:
+                    pass
+    check("seedling label codes verify, altered ones do not", wrong,
+          f"{len(picked):,} of {len(rows):,} dispatches sampled ({bundles:,} bundles); "
+          f"{sum(labels.bundles_of(q, sizes[g]) for _, g, q, _ in rows):,} bundles in all")
+
+
 def positions(conn) -> None:
     """Every plot, and every organization with a position, inside the
     county's outline (oilchain.geo); nurseries and processors have one."""
@@ -373,6 +417,7 @@ def main() -> int:
             SELECT COUNT(*) FROM acceptance a JOIN planting_record p ON p.id = a.planting_id
             WHERE a.accepted_area_centimu > p.area_centimu"""))
         dispatch_ages(conn)
+        seedling_labels(conn, session)
         per_plot = conn.execute(text("""
             SELECT h.plot_id, p.area_centimu, SUM(lot.quantity) FROM harvest_record h JOIN lot ON lot.id = h.lot_id
             JOIN plot p ON p.id = h.plot_id WHERE h.harvested_on BETWEEN :a AND :b GROUP BY h.plot_id, p.area_centimu"""),

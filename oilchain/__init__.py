@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .gi.views import bp as gi_bp
     from .harvest import field  # noqa: F401  (the field app's routes, on the harvest blueprint)
     from .harvest.views import bp as harvest_bp
+    from .nursery.public_views import bp as seedling_public_bp
     from .nursery.views import bp as nursery_bp
     from .organizations.views import bp as organizations_bp
     from .planting.views import bp as planting_bp
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         public_bp,
         media_bp,
         organizations_bp,
+        seedling_public_bp,
         epcis_bp,
         downloads_bp,
         brain_bp,

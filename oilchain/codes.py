@@ -103,10 +103,14 @@ def is_valid_gln(gln: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{13}", gln or "")) and gtin_check_digit(gln[:12]) == int(gln[12])
 
 
+def keyed_check(key: str, message: str, length: int) -> str:
+    """The first `length` base32 letters of the message's HMAC-SHA256 under the serial key."""
+    digest = hmac.new(key.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:length]
+
+
 def serial_check(key: str, gtin: str, lot_code: str, number: int) -> str:
-    message = f"{gtin}|{lot_code}|{number}".encode()
-    digest = hmac.new(key.encode(), message, hashlib.sha256).digest()
-    return base64.b32encode(digest).decode()[:CHECK_LENGTH]
+    return keyed_check(key, f"{gtin}|{lot_code}|{number}", CHECK_LENGTH)
 
 
 def serial_text(key: str, gtin: str, lot_code: str, number: int) -> str:
@@ -123,3 +127,33 @@ def parse_serial(key: str, gtin: str, lot_code: str, serial: str) -> int | None:
     number = int(match.group(1))
     expected = serial_check(key, gtin, lot_code, number)
     return number if hmac.compare_digest(expected, match.group(2)) else None
+
+
+# A seedling bundle's label (苗木标签): its dispatch, its bundle number and the
+# plants a bundle of that grade held when it was printed, then a keyed check.
+# The check's message starts with a purpose label, so it can never equal a
+# bottle serial's (whose message starts with a 14-digit GTIN).
+SEEDLING_PURPOSE = "seedling-label"
+SEEDLING_CHECK_LENGTH = 6
+# The dispatch id has at most 9 digits: inside a 32-bit integer column.
+SEEDLING_RE = re.compile(r"^([1-9][0-9]{0,8})-([1-9][0-9]{0,5})-([1-9][0-9]{0,5})-([A-Z2-7]{%d})$" % SEEDLING_CHECK_LENGTH)
+
+
+def seedling_check(key: str, dispatch_id: int, bundle: int, per_bundle: int) -> str:
+    return keyed_check(key, f"{SEEDLING_PURPOSE}|{dispatch_id}|{bundle}|{per_bundle}", SEEDLING_CHECK_LENGTH)
+
+
+def seedling_code(key: str, dispatch_id: int, bundle: int, per_bundle: int) -> str:
+    """e.g. 123-7-50-K7QZAB: only digits, upper-case letters and '-' (QR alphanumeric mode)."""
+    return f"{dispatch_id}-{bundle}-{per_bundle}-{seedling_check(key, dispatch_id, bundle, per_bundle)}"
+
+
+def parse_seedling_code(key: str, code: str) -> tuple[int, int, int] | None:
+    """(dispatch id, bundle, plants per bundle) of a genuine label code, or
+    None when it is malformed or its check does not match (guessed or altered)."""
+    match = SEEDLING_RE.fullmatch((code or "").strip().upper())
+    if not match:
+        return None
+    dispatch_id, bundle, per_bundle = (int(match.group(i)) for i in (1, 2, 3))
+    expected = seedling_check(key, dispatch_id, bundle, per_bundle)
+    return (dispatch_id, bundle, per_bundle) if hmac.compare_digest(expected, match.group(4)) else None

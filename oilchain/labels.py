@@ -110,6 +110,8 @@ UNKNOWN_REASONS = {
     "check": _l("wrong check code"),
     "range": _l("serial outside its batch"),
     "withdrawn": _l("withdrawn batch"),
+    "seedling": _l("wrong seedling label code"),
+    "seedling_void": _l("seedling label of a reversed dispatch"),
 }
 RUN_STATUS = {"running": _l("running"), "ok": _l("succeeded"), "failed": _l("failed")}
 DOCUMENT_STATUS = {"queued": _l("waiting"), "running": _l("being made"), "done": _l("done"), "failed": _l("failed"),

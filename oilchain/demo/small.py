@@ -365,6 +365,12 @@ def summary(demo: DemoYear, public_base_url: str, serial_key: str) -> str:
     ]
     lines += [f"  {username:<11} {role:<12} {org}" for username, role, org, _ in USERS]
     lines += ["", "Consumer page of one demo bottle:", f"  {url}"]
+    from ..nursery.models import SeedlingDispatch
+    from ..nursery.seedling_labels import label_code
+
+    sent = demo.session.exec(select(SeedlingDispatch).order_by(SeedlingDispatch.id)).first()
+    if sent is not None:  # its labels print from the batch's page (nursery login)
+        lines += ["Seedling label of one demo bundle:", f"  {public_base_url}/S/{label_code(demo.session, serial_key, sent)}"]
     return "\n".join(lines)
 
 

@@ -101,28 +101,85 @@ def bottle_sheet(labels: list[BottleLabel], notice: Notice | None = None, progre
     the producer's credit code on labels that carry the mark. A `notice`
     comes first, on a page of its own, so no label sheet is spoiled by it.
     `progress(n)`, when given, is told after each page how many labels are drawn."""
+    return _sheet(labels, SHEET_COLUMNS, SHEET_ROWS, _bottle_label, labels[0].lot if labels else "labels", notice, progress)
+
+
+@dataclass
+class SeedlingLabel:
+    """One bundle's tag (the 标签 of 两证一签)."""
+
+    url: str  # the label's verification page, in QR alphanumeric form
+    code: str
+    title: str
+    lines: list[str]  # the bundle's quantity (printed larger), then variety, grade, nursery, documents, date: formatted
+
+
+# A4, 2 columns x 5 rows of 105 x 59.4 mm tags: room for the documents' numbers.
+SEEDLING_COLUMNS, SEEDLING_ROWS = 2, 5
+SEEDLING_QR = 30 * mm
+
+
+def seedling_sheet(labels: list[SeedlingLabel], title: str, progress=None) -> bytes:
+    """A print-ready A4 sheet of seedling bundle labels, 10 to a page: a 30 mm
+    vector QR code of the label's verification page, its code, and the facts."""
+    return _sheet(labels, SEEDLING_COLUMNS, SEEDLING_ROWS, _seedling_label, title, None, progress)
+
+
+def _sheet(labels, columns: int, rows: int, draw_one, title: str, notice: Notice | None, progress) -> bytes:
+    """Labels in a grid on A4 pages, one page after another (bottle and seedling labels alike)."""
     font = fonts.register()
     out = io.BytesIO()
     page = pdfcanvas.Canvas(out, pagesize=A4, initialFontName=font, initialFontSize=7)
-    page.setTitle(labels[0].lot if labels else "labels")
+    page.setTitle(title)
     if notice is not None:
         _notice_page(page, font, notice)
-    width, height = A4[0] / SHEET_COLUMNS, A4[1] / SHEET_ROWS
-    per_page = SHEET_COLUMNS * SHEET_ROWS
+    width, height = A4[0] / columns, A4[1] / rows
+    per_page = columns * rows
     for index, label in enumerate(labels):
         if index and index % per_page == 0:
             page.showPage()
             if progress is not None:
                 progress(index)
         slot = index % per_page
-        x = (slot % SHEET_COLUMNS) * width
-        y = A4[1] - (slot // SHEET_COLUMNS + 1) * height
-        _bottle_label(page, font, label, x, y, width, height)
+        x = (slot % columns) * width
+        y = A4[1] - (slot // columns + 1) * height
+        draw_one(page, font, label, x, y, width, height)
     page.showPage()
     page.save()
     if progress is not None:
         progress(len(labels))
     return out.getvalue()
+
+
+def _seedling_label(page, font: str, label: SeedlingLabel, x: float, y: float, width: float, height: float) -> None:
+    margin = 4 * mm
+    # The cutting outline: a dotted frame inside the slot.
+    page.saveState()
+    page.setStrokeColorRGB(0.7, 0.7, 0.7)
+    page.setLineWidth(0.3)
+    page.setDash(1, 2)
+    page.rect(x + 1.5 * mm, y + 1.5 * mm, width - 3 * mm, height - 3 * mm, stroke=1, fill=0)
+    page.restoreState()
+    qr_y = y + height - margin - SEEDLING_QR
+    qr.draw(page, label.url, x + margin, qr_y, SEEDLING_QR)
+    page.setFont(font, 8)
+    page.drawString(x + margin, qr_y - 10, fit(label.code, font, 8, SEEDLING_QR + 6 * mm))
+    text_x = x + margin * 2 + SEEDLING_QR
+    text_width = x + width - margin - text_x
+    top = y + height - margin - 11
+    page.setFont(font, 12)
+    for row in wrap(label.title, font, 12, text_width)[:2]:
+        page.drawString(text_x, top, row)
+        top -= 15
+    bottom = y + margin
+    for index, line in enumerate(label.lines):
+        size = 10 if index == 0 else 8  # the bundle's quantity first, larger
+        page.setFont(font, size)
+        for row in wrap(line, font, size, text_width):
+            if top < bottom:
+                return
+            page.drawString(text_x, top, row)
+            top -= size * 1.3
 
 
 def _notice_page(page, font: str, notice: Notice) -> None:

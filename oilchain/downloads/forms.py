@@ -12,9 +12,13 @@ class DocumentForm(Form):
     code = TextField(_l("Product lot code"), 40, required=False)
     first = CountField(_l("First serial"), low=0, high=SERIAL_MAX, required=False)
     last = CountField(_l("Last serial"), low=0, high=SERIAL_MAX, required=False)
+    dispatch = CountField(_l("Dispatch"), low=1, required=False)
     year = CountField(_l("Year"), low=2000, high=2100, required=False)
 
     def parameters(self) -> dict:
         if self.kind.data == "year_report":
             return {"year": self.year.data}
-        return {"code": (self.code.data or "").strip(), "first": self.first.data, "last": self.last.data}
+        params = {"code": (self.code.data or "").strip(), "first": self.first.data, "last": self.last.data}
+        if self.kind.data == "seedling_labels":
+            params["dispatch"] = self.dispatch.data
+        return params

@@ -118,11 +118,42 @@ def _make_report(session: Session, params: dict, path: str, progress, requested_
     progress(1)
 
 
+def _check_seedlings(session: Session, actor, params: dict) -> Plan:
+    from ..nursery import seedling_labels
+
+    asked = seedling_labels.label_request(session, actor=actor, batch_code=params.get("code") or "",
+                                          dispatch_id=params.get("dispatch"), first=params.get("first"),
+                                          last=params.get("last"))
+    params.update(code=asked.found.batch_lot.code, dispatch=asked.found.dispatch.id, first=asked.first, last=asked.last)
+    return Plan(_seedlings_title(params), asked.last - asked.first + 1,
+                f"{asked.found.batch_lot.code}-{asked.found.dispatch.id}-labels-{asked.first}-{asked.last}.pdf",
+                "application/pdf")
+
+
+def _seedlings_title(params: dict) -> str:
+    return _("Seedling labels of batch %(code)s, dispatch %(dispatch)s, bundles %(first)s–%(last)s (A4 PDF)", **params)
+
+
+def _make_seedlings(session: Session, params: dict, path: str, progress, requested_by: str) -> None:
+    """The same labels as the nursery's page prints while it waits (nursery.seedling_labels)."""
+    from ..documents.labels import seedling_sheet
+    from ..nursery import seedling_labels
+
+    config = current_app.config
+    asked = seedling_labels.label_request(session, actor=None, batch_code=params["code"], dispatch_id=params["dispatch"],
+                                          first=params["first"], last=params["last"])
+    made = seedling_labels.seedling_labels(asked, key=config["SERIAL_KEY"], base_url=config["PUBLIC_BASE_URL"])
+    with open(path, "wb") as out:
+        out.write(seedling_sheet(made, seedling_labels.sheet_title(asked), progress=progress))
+
+
 KINDS = {
     kind.code: kind
     for kind in (
         Kind("labels_pdf", _l("Bottle labels (A4 PDF)"), _check_sheet, _make_sheet, _sheet_title),
         Kind("serials_csv", _l("Serials (CSV)"), _check_csv, _make_csv, _csv_title),
+        Kind("seedling_labels", _l("Seedling labels of a dispatch (A4 PDF)"), _check_seedlings, _make_seedlings,
+             _seedlings_title),
         Kind("year_report", _l("Output report for a year (PDF)"), _check_report, _make_report, _report_title),
     )
 }

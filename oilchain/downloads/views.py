@@ -16,7 +16,7 @@ from .kinds import KINDS
 from .queue import enqueue
 
 bp = Blueprint("downloads", __name__, url_prefix="/documents")
-ROLES = ("processor", *BUREAU_ROLES)
+ROLES = ("processor", "nursery", *BUREAU_ROLES)
 
 
 @bp.route("/")

@@ -1,16 +1,18 @@
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import codes, db
 from ..admin.services import active_varieties
-from ..auth.access import roles_required
+from ..auth.access import BUREAU_ROLES, roles_required
+from ..documents.labels import seedling_sheet
+from ..errors import DomainError
 from ..labels import GRADE_NAMES, PROPAGATION, choices
 from ..ledger.models import Lot
 from ..planting.queries import plot_choices
 from ..trace.recalls import holds_of
-from ..web import form_step
-from . import services
+from ..web import document, form_step
+from . import seedling_labels, services
 from .forms import BatchForm, CertifyForm, DispatchForm, GradeForm, GrowingForm
 
 bp = Blueprint("nursery", __name__, url_prefix="/nursery")
@@ -170,3 +172,29 @@ def grade_left(code: str | None) -> dict[int, int] | None:
     session = db.session()
     rows = services.batches_at(session, current_user.org_id, services.DISPATCHABLE_STAGES, code=code)
     return services.remaining_by_grade(session, rows[0][1]) if rows else None
+
+
+@bp.route("/batches/<code>/labels.pdf")
+@roles_required("nursery", *BUREAU_ROLES)
+def labels(code: str):
+    """A dispatch's bundle labels (?dispatch=id, optionally &first=&last=
+    bundles): the A4 sheet, or, when they are too many to make while the
+    nursery waits, the offer to make them in the background."""
+    session = db.session()
+    try:
+        asked = seedling_labels.label_request(session, actor=current_user, batch_code=code,
+                                              dispatch_id=request.args.get("dispatch", type=int),
+                                              first=request.args.get("first", type=int),
+                                              last=request.args.get("last", type=int))
+        count = asked.last - asked.first + 1
+        if count > seedling_labels.SYNC_LABELS:
+            return render_template("downloads/too_long.html", kind="seedling_labels", count=count,
+                                   params={"code": asked.found.batch_lot.code, "dispatch": asked.found.dispatch.id,
+                                           "first": asked.first, "last": asked.last})
+        made = seedling_labels.seedling_labels(asked, key=current_app.config["SERIAL_KEY"],
+                                               base_url=current_app.config["PUBLIC_BASE_URL"])
+        sheet = seedling_sheet(made, seedling_labels.sheet_title(asked))
+    except DomainError as error:
+        return render_template("error.html", status=error.status, message=str(error.message)), error.status
+    return document(sheet, "application/pdf", f"{asked.found.batch_lot.code}-{asked.found.dispatch.id}-labels.pdf",
+                    inline=True)

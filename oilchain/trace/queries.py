@@ -50,7 +50,14 @@ def lot_detail(session: Session, lot: Lot) -> dict:
         from ..nursery.services import dispatches_of, remaining_by_grade
 
         detail["grade_left"] = remaining_by_grade(session, batch[0])
+        from ..nursery.outcomes import outcomes
+        from ..nursery.services import standards
+
+        now = standards(session)
+        detail["standard_now"] = now if set(now) == {1, 2} else None
+
         detail["dispatches"] = dispatches_of(session, lot.id)
+        detail["outcomes"] = outcomes(session, [d for d, _event, _plot in detail["dispatches"]])
     detail["harvest"] = session.exec(
         select(HarvestRecord, Plot, Township.name)
         .join(Plot, Plot.id == HarvestRecord.plot_id)
