@@ -92,6 +92,17 @@ class GIAuthorizationChanged(Happened):
 
 
 @dataclass(frozen=True)
+class PageFactsChanged(Happened):
+    """What a bottle's page shows beside its story changed: an organization's
+    contact (the bureau's phone is every page's hotline), a product's photo,
+    or the copied-code thresholds (`every_lot`)."""
+
+    org_id: int | None = None
+    product_id: int | None = None
+    every_lot: bool = False
+
+
+@dataclass(frozen=True)
 class RecallOpened(Happened):
     recall_id: int
 

@@ -36,6 +36,8 @@ TABLE = events.Table(
         # The GI's rules or producers: every product lot's GI status is read again.
         events.GIRulesChanged: (provenance.gi_changed,),
         events.GIAuthorizationChanged: (provenance.gi_changed,),
+        # A contact, a product's photo or the copied-code thresholds: the bottles' pages are rendered again.
+        events.PageFactsChanged: (provenance.page_facts_changed,),
         # A recall's holds: its product lots' GI status says "on hold", or no longer.
         events.RecallOpened: (provenance.holds_changed,),
         events.RecallClosed: (provenance.holds_changed,),

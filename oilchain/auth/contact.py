@@ -5,7 +5,7 @@ for recalls and doubtful codes (the consumer pages read it)."""
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import codes
+from .. import codes, events
 from ..admin.services import audit
 from ..errors import Invalid
 from ..forms import has_control_characters
@@ -60,4 +60,6 @@ def set_contact(session: Session, *, user_id: int, organization_id: int, gln: st
     session.add(org)
     audit(session, user_id=user_id, action="contact", entity="organization", entity_id=org.id,
           gln=gln, phone=phone, address=address)
+    session.flush()
+    events.publish(session, events.PageFactsChanged(org_id=org.id))
     return org

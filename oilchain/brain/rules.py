@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import clock
+from .. import clock, events
 from ..admin.services import audit
 from ..auth.actor import Actor
 from ..errors import Forbidden, Invalid
@@ -136,4 +136,6 @@ def save_rule(session: Session, *, actor: Actor, kind: str, severity: str, enabl
     audit(session, user_id=actor.user_id, action="save", entity="warning_rule", entity_id=rule.id, kind=kind,
           severity=severity, enabled=bool(enabled), thresholds=checked)
     session.flush()
+    if kind == "copied_code":  # its thresholds decide what a bottle's live part says
+        events.publish(session, events.PageFactsChanged(every_lot=True))
     return rule

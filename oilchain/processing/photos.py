@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel import Session
 
-from .. import clock
+from .. import clock, events
 from ..admin.services import audit
 from ..errors import Forbidden, Invalid, NotFound
 from .models import Product, ProductPhoto
@@ -80,6 +80,7 @@ def save_photo(session: Session, *, actor, product_id: int, data: bytes) -> Prod
     session.flush()
     audit(session, user_id=actor.user_id, action="product_photo", entity="product", entity_id=product_id,
           digest=photo.digest, width=width, height=height)
+    events.publish(session, events.PageFactsChanged(product_id=product_id))
     return photo
 
 
@@ -91,3 +92,4 @@ def remove_photo(session: Session, *, actor, product_id: int) -> None:
     if photo is not None:
         session.delete(photo)
         audit(session, user_id=actor.user_id, action="product_photo_removed", entity="product", entity_id=product_id)
+        events.publish(session, events.PageFactsChanged(product_id=product_id))

@@ -12,11 +12,13 @@ for a lot whose story or GI status changed, however many events touched it.
 
 import json
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from .. import clock
+from ..auth.models import Organization, OrgKind
 from ..events import (SCRATCH, Bottled, EventReversed, GIAuthorizationChanged, GIRulesChanged, GradeLimitsChanged,
-                      QualityTestRecorded)
+                      PageFactsChanged, QualityTestRecorded)
 from ..ledger.models import EventLine, Hold, Lot
 from ..ledger import holds_on
 from ..ledger.trace import downstream
@@ -79,6 +81,24 @@ def holds_changed(session: Session, happened) -> None:
     """A recall opened or closed: its product lots are on hold, or no longer."""
     held = session.exec(select(Hold.lot_id).where(Hold.recall_id == happened.recall_id))
     mark(session, held, story=False)
+
+
+def page_facts_changed(session: Session, happened: PageFactsChanged) -> None:
+    """The pages of the product lots concerned are rendered again: their
+    `story_version` goes up (the story itself is unchanged), which the
+    consumer page's cached copy follows (public/scan.py). The bureau's
+    contact is every page's hotline."""
+    org = session.get(Organization, happened.org_id) if happened.org_id is not None else None
+    query = update(ProductLot).values(story_version=ProductLot.story_version + 1)
+    if happened.every_lot or (org is not None and org.kind == OrgKind.BUREAU.value):
+        pass
+    elif org is not None:
+        query = query.where(ProductLot.product_id.in_(select(Product.id).where(Product.org_id == org.id)))
+    elif happened.product_id is not None:
+        query = query.where(ProductLot.product_id == happened.product_id)
+    else:
+        return
+    session.execute(query.execution_options(synchronize_session=False))
 
 
 def oil_gi_status(session: Session, lot: Lot) -> dict:

@@ -6,8 +6,9 @@ bureau organization's phone), all data an admin edits.
 
 `consumer_extras(level)` is what the lot's part of the page
 (templates/public/_facts.html) reads of them: the bottle page renders it
-once per lot and language (public/scan.py's Cards, again after
-`scan.CARD_MAX_AGE`), the lot page on each request."""
+once per lot and language (public/scan.py's Cards, again when an edit of
+them raises the lots' `story_version`: events.PageFactsChanged), the lot
+page on each request."""
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from sqlmodel import Session, select

@@ -8,8 +8,10 @@ scan counted (with its network's key and its day: public/networks.py), and
 a small template for the live part of the page.
 
 A lot's page is rendered again when its story or GI status has been
-recomputed (`product_lot.story_version`, read on every scan, and a scan is
-counted only against the version its page shows), so nothing a scan shows
+recomputed, or what it shows beside them changed (a contact, the product's
+photo, the copied-code thresholds: events.PageFactsChanged):
+`product_lot.story_version` goes up, it is read on every scan, and a scan is
+counted only against the version its page shows, so nothing a scan shows
 is older than the database.
 
 `FastScans` answers the common scan (a cached lot, an anonymous consumer)
@@ -18,7 +20,6 @@ in front of Flask, with the same code; anything else goes to the Flask view
 
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -41,11 +42,6 @@ from . import linkset, media, networks, services
 DATABASE_ERRORS = (DBAPIError, psycopg.Error)
 PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
 LIVE_MARK = "<!--live-->"
-# A lot's page is rendered again when older than this (seconds), so that what
-# it shows beside the story, edited elsewhere without a story_version (the
-# producer's and the bureau's phones, the product's photo, the copied-code
-# thresholds the live part reads from the card), is at most this old.
-CARD_MAX_AGE = 300
 
 # The live facts of a lot, and the scan's upsert, as SQL prepared once (built
 # per scan, statements cost more than the query itself).
@@ -140,7 +136,6 @@ class Card:
     # networks.CAP as "cap") and the bureau's hotline, as the card was rendered.
     copied: dict = field(default_factory=dict)
     hotline: str | None = None
-    rendered_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -166,8 +161,6 @@ class Cards:
 
     def get(self, gtin: str, lot_code: str, locale: str, cached_only: bool = False) -> Card:
         card = self._cards.get((gtin, lot_code))
-        if card is not None and time.monotonic() - card.rendered_at > CARD_MAX_AGE:
-            card = None  # rendered afresh (and the thresholds read again): see CARD_MAX_AGE
         if card is None or locale not in card.pages:
             if cached_only:
                 raise NotCached

@@ -12,7 +12,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from oilchain import pinyin
+from oilchain.auth import contact
 from oilchain.auth.models import Organization
+from oilchain.brain import rules
 from oilchain.brain.models import WarningRule
 from oilchain.demo.photo import bottle_png
 from oilchain.processing import photos
@@ -104,12 +106,6 @@ def test_the_page_tells_the_story_and_whom_to_call_in_both_languages(app, client
     print("consumer page bytes", sizes)
 
 
-def age_cards(app) -> None:
-    """As if the worker's lot pages were rendered CARD_MAX_AGE ago."""
-    for kept in app.extensions["oilchain.scanner"].cards._cards.values():
-        kept.rendered_at -= scan.CARD_MAX_AGE + 1
-
-
 def scan_from(client, bottled, number: int, address: str) -> str:
     response = client.get(bottled.bottle(number), environ_base={"REMOTE_ADDR": address})
     assert response.status_code == 200
@@ -144,32 +140,40 @@ def test_a_code_seen_on_many_days_says_so_and_the_cap_is_said_as_or_more(app, cl
     assert "checked 31 times from 8 or more places" in html and "checked on 11 different days" in html
 
 
-def test_the_thresholds_are_data_read_when_the_card_is_rendered(app, client, bottled):
-    client.set_cookie("lang", "en")
+def save_copied_rule(app, world, networks: int) -> None:
+    """The bureau edits the copied-code rule as on /brain/rules (its service)."""
     with db_session(app) as session:
-        rule = session.exec(select(WarningRule).where(WarningRule.kind == "copied_code")).first()
-        rule.thresholds = {"networks": 2, "days": 10}
+        rules.save_rule(session, actor=world.actors["bureau"], kind="copied_code", severity="warning", enabled=True,
+                        thresholds={"networks": networks, "days": 10})
         session.commit()
+
+
+def test_the_thresholds_are_data_and_an_edit_renders_the_pages_again(app, client, world, bottled):
+    client.set_cookie("lang", "en")
+    save_copied_rule(app, world, 2)
     scan_from(client, bottled, bottled.first, "10.0.0.1")
     assert "may have been copied" in scan_from(client, bottled, bottled.first, "10.0.1.1")
-    with db_session(app) as session:
-        rule = session.exec(select(WarningRule).where(WarningRule.kind == "copied_code")).first()
-        rule.thresholds = {"networks": 3, "days": 10}
-        session.commit()
-    # The worker's card keeps the thresholds it was rendered with (no query per scan) ...
-    assert "may have been copied" in scan_from(client, bottled, bottled.first, "10.0.1.1")
-    # ... until it is CARD_MAX_AGE old: then the page and the thresholds are read again.
-    age_cards(app)
+    cards = app.extensions["oilchain.scanner"].cards
+    before = cards.get(bottled.gtin, bottled.lot, "en").story_version
+    # The worker's card keeps the thresholds it was rendered with (no query
+    # per scan); the rule's edit raises every product lot's story_version,
+    # so the next scan renders the page, and reads the thresholds, again.
+    save_copied_rule(app, world, 3)
     assert "may have been copied" not in scan_from(client, bottled, bottled.first, "10.0.1.1")
+    assert cards.get(bottled.gtin, bottled.lot, "en").story_version == before + 1
 
 
-def test_a_phone_edited_by_an_admin_reaches_the_cached_page_after_card_max_age(app, client, world, contacts):
+def test_a_phone_edited_by_an_admin_reaches_the_cached_page_at_the_next_scan(app, client, world, contacts):
     bottled = contacts
     client.set_cookie("lang", "en")
     assert "023-7555 0110" in scan_from(client, bottled, bottled.first, "10.0.0.1")
-    with db_session(app) as session:
-        session.get(Organization, world.orgs["bureau"].id).phone = "12345"
+    with db_session(app) as session:  # the bureau's phone is every page's hotline
+        contact.set_contact(session, user_id=None, organization_id=world.orgs["bureau"].id, gln=None, phone="12345",
+                            address=None)
         session.commit()
-    assert "023-7555 0110" in scan_from(client, bottled, bottled.first, "10.0.0.1")
-    age_cards(app)
     assert "12345" in scan_from(client, bottled, bottled.first, "10.0.0.1")
+    with db_session(app) as session:  # the producer's own phone: its products' pages
+        contact.set_contact(session, user_id=None, organization_id=bottled.built.product.org_id, gln=None, phone="023-1111 2222",
+                            address="酉阳县")
+        session.commit()
+    assert "023-1111 2222" in scan_from(client, bottled, bottled.first, "10.0.0.1")
