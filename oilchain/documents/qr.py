@@ -9,11 +9,11 @@ import io
 from typing import NamedTuple
 
 import qrcode
+from qrcode.image.svg import SvgPathImage
 from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, MODE_KANJI, MODE_NUMBER
 
 QUIET_ZONE = 4  # modules of white around the symbol that readers need (ISO/IEC 18004)
 MODE_NAMES = {MODE_NUMBER: "numeric", MODE_ALPHA_NUM: "alphanumeric", MODE_8BIT_BYTE: "byte", MODE_KANJI: "kanji"}
-from qrcode.image.svg import SvgPathImage
 
 
 def _code(data: str, border: int) -> qrcode.QRCode:

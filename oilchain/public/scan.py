@@ -308,7 +308,7 @@ class FastScans:
     def answer(self, environ) -> bytes | None:
         # Only a consumer's GET of the page (HEAD, OPTIONS and a client
         # asking for the linkset go to Flask, which counts nothing for them).
-        if environ["REQUEST_METHOD"] != "GET" or "linkset" in environ.get("HTTP_ACCEPT", ""):
+        if environ["REQUEST_METHOD"] != "GET" or linkset.wants_linkset(environ.get("HTTP_ACCEPT", "")):
             return None
         path = environ.get("PATH_INFO", "")
         # Not ASCII: gunicorn hands the path over as Latin-1 and Flask decodes it as UTF-8; no code is spelled so.

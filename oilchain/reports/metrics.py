@@ -28,7 +28,7 @@ from ..nursery.models import SeedlingBatch
 from ..planting.models import Acceptance, PlantingRecord, Plot
 from ..processing.models import Product, ProductLot
 from ..sales.models import Sale
-from .share import SHARE_COLUMNS, planted
+from .share import SHARE_COLUMNS, per_mille, planted
 
 @dataclass(frozen=True)
 class Metric:
@@ -59,8 +59,7 @@ class Ratio:
 
     def share(self, sums: dict) -> int | None:
         """numerator / denominator in per mille, rounded down; None without a denominator."""
-        denominator = sums.get(self.denominator, 0)
-        return sums.get(self.numerator, 0) * 1000 // denominator if denominator else None
+        return per_mille(sums.get(self.numerator, 0), sums.get(self.denominator, 0))
 
 
 def _seedlings(start: date, end: date) -> Select:

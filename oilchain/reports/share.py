@@ -96,6 +96,11 @@ SHARE_COLUMNS = (_l("Plot"), _l("Cooperative"), _l("Work"), _l("Variety"), _l("A
                  _l("Seedling batch"), _l("Certified on"), _l("Plants"), _l("Improved variety"), _l("Unknown source"))
 
 
+def per_mille(numerator: int, denominator: int) -> int | None:
+    """A share in per mille, rounded down; None without a denominator (metrics.Ratio.share too)."""
+    return numerator * 1000 // denominator if denominator else None
+
+
 def share_totals(rows) -> dict:
     """What the records of the improved-variety share add up to: the
     numerator and denominator by area, the plants beside, and the unknown
@@ -111,5 +116,5 @@ def share_totals(rows) -> dict:
         if row.unknown:
             totals["unknown_area"] += int(row.value)
             totals["unknown_plants"] += int(row.plants)
-    totals["share"] = totals["improved_area"] * 1000 // totals["planted_area"] if totals["planted_area"] else None
+    totals["share"] = per_mille(totals["improved_area"], totals["planted_area"])
     return totals

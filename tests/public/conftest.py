@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from oilchain import codes
+from oilchain.auth.models import Organization
 from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
 from oilchain.public.scan import FastScans
@@ -69,3 +70,14 @@ def environ(address: str, query: str = "", cookie: str = "", method: str = "GET"
 def fast(app) -> FastScans:
     assert isinstance(app.wsgi_app, FastScans)
     return app.wsgi_app
+
+
+@pytest.fixture
+def contacts(app, world, bottled):
+    """The bottled lot, its producer's phone and address and the bureau's hotline set."""
+    with db_session(app) as session:
+        producer = session.get(Organization, bottled.built.product.org_id)
+        producer.phone, producer.address = "023-7555 1234", "重庆市酉阳县桃花源街道民族路18号"
+        session.get(Organization, world.orgs["bureau"].id).phone = "023-7555 0110"
+        session.commit()
+    return bottled

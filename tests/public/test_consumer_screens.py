@@ -7,7 +7,6 @@ nothing scrolling sideways."""
 import pytest
 from sqlalchemy import text
 
-from oilchain.auth.models import Organization
 from oilchain.demo.photo import bottle_png
 from oilchain.processing import photos
 from oilchain.trace import recalls
@@ -23,12 +22,10 @@ WIDTH, HEIGHT = 360, 740
 
 
 @pytest.fixture
-def story_data(app, world, bottled):
+def story_data(app, world, contacts):
     """The bottled lot with its producer's and the bureau's phones, and a photo of the product."""
+    bottled = contacts
     with db_session(app) as session:
-        producer = session.get(Organization, bottled.built.product.org_id)
-        producer.phone, producer.address = "023-7555 1234", "重庆市酉阳县桃花源街道民族路18号"
-        session.get(Organization, world.orgs["bureau"].id).phone = "023-7555 0110"
         photos.save_photo(session, actor=world.actors["processor"], product_id=bottled.built.product.id, data=bottle_png())
         session.commit()
     return bottled

@@ -7,35 +7,21 @@ days said so honestly, by the copied_code thresholds (data)."""
 import json
 import re
 
-import pytest
 from sqlalchemy import text
-from sqlmodel import select
 
 from oilchain import pinyin
 from oilchain.auth import contact
-from oilchain.auth.models import Organization
 from oilchain.brain import rules
-from oilchain.brain.models import WarningRule
 from oilchain.demo.photo import bottle_png
 from oilchain.processing import photos
 from oilchain.processing.models import ProductLot
 from oilchain.provenance.story import MAP_POINT_LIMIT, map_positions
-from oilchain.public import scan, storymap
+from oilchain.public import storymap
 
 from ..chain import db_session
 from ..http import page
 
 MAX_PAGE_BYTES = 30 * 1024
-
-
-@pytest.fixture
-def contacts(app, world, bottled):
-    with db_session(app) as session:
-        producer = session.get(Organization, bottled.built.product.org_id)
-        producer.phone, producer.address = "023-7555 1234", "酉阳县桃花源街道民族路18号"
-        session.get(Organization, world.orgs["bureau"].id).phone = "023-7555 0110"
-        session.commit()
-    return bottled
 
 
 def story_of(app, bottled) -> dict:
