@@ -98,7 +98,20 @@ class LiveServer:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.process.returncode}):\n{log.read_text()}")
+                self.process = None
+                if len(self.runs) == 1 and "Address already in use" in log.read_text():
+                    # Another xdist worker's server took the port between
+                    # free_port() and this bind: take another (a first run only;
+                    # a restart must keep its port).
+                    self.port, self.runs = free_port(), []
+                    self.url = f"http://127.0.0.1:{self.port}"
+                    return self.start()
+                raise RuntimeError(f"the server exited:\n{log.read_text()}")
+            # Only once this process says it listens: until then whatever
+            # answers on the port is somebody else's server.
+            if "Running on" not in log.read_text(errors="replace"):
+                time.sleep(0.05)
+                continue
             try:
                 with urllib.request.urlopen(self.url + "/login", timeout=2) as response:
                     if response.status == 200:
