@@ -7,6 +7,9 @@ knows every message, sets the given msgstr entries, writes the catalogue and
 compiles it again. Holds a lock file while it works, so that two people (or
 two terminals) filling in translations at once do not overwrite each other.
 Prints the message ids that are still untranslated.
+
+A message with a context (pgettext) is keyed "CONTEXT\u0004MSGID", the
+separator gettext itself puts between the two in a compiled catalogue.
 """
 
 import fcntl
@@ -31,7 +34,8 @@ def main(path: str) -> int:
             catalog = read_po(handle, locale="zh_Hans_CN")
         unknown = []
         for msgid, msgstr in wanted.items():
-            message = catalog.get(msgid)
+            context, _, bare = msgid.rpartition("\u0004")
+            message = catalog.get(bare, context=context or None)
             if message is None:
                 unknown.append(msgid)
                 continue
@@ -43,7 +47,8 @@ def main(path: str) -> int:
     for msgid in unknown:
         print("not in the catalogue (not extracted from the code):", msgid)
     with PO.open("rb") as handle:
-        missing = [m.id for m in read_po(handle, locale="zh_Hans_CN") if m.id and not m.string]
+        missing = [(m.context + " | " if m.context else "") + str(m.id)
+                   for m in read_po(handle, locale="zh_Hans_CN") if m.id and not m.string]
     for msgid in missing:
         print("untranslated:", msgid)
     return 1 if unknown or missing else 0

@@ -11,16 +11,17 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "oilchain" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
-def extracted_ids() -> set[str]:
+def extracted_ids() -> set[tuple[str | None, str]]:
+    """(context, message id) of every message the code and templates use."""
     ids = set()
     for folder, method_map in ((ROOT / "oilchain", [("**.py", "python")]), (ROOT / "templates", [("**.html", "jinja2")])):
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
             str(folder), method_map=method_map, keywords=KEYWORDS
         ):
-            ids.add(message if isinstance(message, str) else message[0])
+            ids.add((_context, message if isinstance(message, str) else message[0]))
     return ids
 
 
@@ -31,7 +32,7 @@ def forms(value) -> tuple[str, ...]:
 
 def test_every_message_id_has_a_chinese_translation():
     catalogue = read_po((CATALOGUE / "messages.po").open("rb"))
-    translated = {forms(m.id)[0]: all(forms(m.string)) for m in catalogue if m.id}
+    translated = {(m.context, forms(m.id)[0]): all(forms(m.string)) for m in catalogue if m.id}
     missing = sorted(i for i in extracted_ids() if not translated.get(i))
     assert missing == []
 
@@ -46,8 +47,9 @@ def test_placeholders_survive_translation():
 
 
 def test_compiled_catalogue_matches_its_source():
-    source = {forms(m.id): forms(m.string) for m in read_po((CATALOGUE / "messages.po").open("rb")) if m.id and m.string}
-    compiled = {forms(m.id): forms(m.string) for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes())) if m.id}
+    source = {(m.context, forms(m.id)): forms(m.string) for m in read_po((CATALOGUE / "messages.po").open("rb")) if m.id and m.string}
+    compiled = {(m.context, forms(m.id)): forms(m.string)
+                for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes())) if m.id}
     assert compiled == source
 
 

@@ -7,17 +7,14 @@ from dataclasses import dataclass, field
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from . import fonts
+from . import fonts, tables
 from xml.sax.saxutils import escape
 
 GREEN = colors.HexColor("#4b6b2a")
-PALE = colors.HexColor("#efede2")
 
 
 @dataclass
@@ -49,8 +46,7 @@ class Section:
     heading: str
     header: list[str]
     rows: list[list[str]]
-    first_col: float = 0.25  # share of the width for the first column
-    size: float = 8
+    size: float = 8  # the font size the table is set in, if it fits (else documents.tables' fallbacks)
 
 
 @dataclass
@@ -65,17 +61,20 @@ class TablesDocument:
     page_label: str = "Page %(page)s"
 
 
+@dataclass
+class _Placed:
+    """A table (with the heading above it, if any) to lay out once the page is chosen."""
+
+    spec: tables.Spec
+    heading: str | None = None
+
+
 def _build(title_text: str, subtitle: str, meta: list[str], page_label: str, fill) -> bytes:
     """A4 pages with our font, a title block, and the title and page number
-    in the footer; `fill(story, doc, styles)` adds the body."""
+    in the footer; `fill(story, styles)` adds the body: flowables, tables as
+    `_Placed`, and callables of the frame's width (the charts). The page is
+    portrait unless a table cannot fit it (tables.choose_page)."""
     font = fonts.register()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-        title=title_text, author=meta[0] if meta else "",
-        # Every text, even the canvas's initial state, uses the embedded font.
-        initialFontName=font, initialFontSize=9,
-    )
     styles = {
         "font": font,
         "heading": ParagraphStyle("heading", fontName=font, fontSize=11.5, leading=16, spaceBefore=8, spaceAfter=4, textColor=GREEN),
@@ -83,83 +82,90 @@ def _build(title_text: str, subtitle: str, meta: list[str], page_label: str, fil
         "small": ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor=colors.HexColor("#5d6757")),
     }
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, textColor=GREEN)
+    body = []
+    fill(body, styles)
+    placed = [item for item in body if isinstance(item, _Placed)]
+    margin = 16 * mm
+    pagesize, sizes = tables.choose_page([item.spec for item in placed], font, 2 * margin)
+    size_of = {id(item): size for item, size in zip(placed, sizes)}
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        title=title_text, author=meta[0] if meta else "",
+        # Every text, even the canvas's initial state, uses the embedded font.
+        initialFontName=font, initialFontSize=9,
+    )
     story = [Paragraph(escape(title_text), title), Paragraph(escape(subtitle), styles["body"])]
     story += [Paragraph(escape(" · ".join(meta)), styles["small"]), Spacer(0, 4 * mm)]
-    fill(story, doc, styles)
+    for item in body:
+        if isinstance(item, _Placed):
+            story += _placed(item, size_of[id(item)], styles, doc.width)
+        elif callable(item):
+            story += item(doc.width)
+        else:
+            story.append(item)
 
     def number_pages(canvas, document):
         canvas.saveState()
         canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#5d6757"))
-        canvas.drawString(16 * mm, 9 * mm, title_text)
-        canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, page_label % {"page": document.page})
+        canvas.drawString(margin, 9 * mm, title_text)
+        canvas.drawRightString(pagesize[0] - margin, 9 * mm, page_label % {"page": document.page})
         canvas.restoreState()
 
     doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
     return out.getvalue()
 
 
+def _placed(item: _Placed, size: float, styles: dict, width: float) -> list:
+    """The heading and its table, with a page break before them when the
+    heading, the table's heading row and its first rows do not fit below."""
+    table = tables.data_table(item.spec, styles["font"], width, size)
+    if item.heading is None:
+        return [table]
+    return _headed(Paragraph(escape(item.heading), styles["heading"]), table, width)
+
+
+def _headed(heading: Paragraph, table, width: float, rows: int = 3) -> list:
+    _w, height = heading.wrap(width, 10**6)
+    height += heading.getSpaceBefore() + heading.getSpaceAfter()
+    return [tables.keep_with_first_rows(table, height, width, rows), heading, table]
+
+
 def output_report(data: ReportData) -> bytes:
-    def fill(story, doc, styles):
-        font = styles["font"]
-        story.append(_table(data.targets_header, data.targets, font, doc.width, first_col=0.34))
+    def fill(story, styles):
+        story.append(_Placed(tables.Spec(data.targets_header, data.targets, 8.5)))
         for note in data.notes:
             story += [Spacer(0, 2 * mm), Paragraph(escape(note), styles["small"])]
         if data.charts:
-            story += [Paragraph(escape(data.charts_title), styles["heading"]), _charts(data.charts, font, doc.width)]
-        story.append(Paragraph(escape(data.townships_title), styles["heading"]))
-        story.append(_table(data.townships_header, data.townships, font, doc.width, first_col=0.16, size=7.5))
+            story.append(lambda width: _headed(Paragraph(escape(data.charts_title), styles["heading"]),
+                                               _charts(data.charts, styles["font"], width), width, rows=0))
+        story.append(_Placed(tables.Spec(data.townships_header, data.townships, 7.5), data.townships_title))
 
     return _build(data.title, data.subtitle, data.meta, data.page_label, fill)
 
 
 def tables_document(data: TablesDocument) -> bytes:
-    def fill(story, doc, styles):
+    def fill(story, styles):
         for section in data.sections:
-            story.append(Paragraph(escape(section.heading), styles["heading"]))
             if section.rows:
-                story.append(_table(section.header, section.rows, styles["font"], doc.width, section.first_col, section.size))
+                story.append(_Placed(tables.Spec(section.header, section.rows, section.size), section.heading))
             else:
-                story.append(Paragraph("—", styles["small"]))
+                story += [Paragraph(escape(section.heading), styles["heading"]), Paragraph("—", styles["small"])]
         for note in data.notes:
             story += [Spacer(0, 2 * mm), Paragraph(escape(note), styles["small"])]
 
     return _build(data.title, data.subtitle, data.meta, data.page_label, fill)
 
 
-def _table(header: list[str], rows: list[list[str]], font: str, width: float, first_col: float, size: float = 8.5) -> Table:
-    """A table whose cells wrap (long names in Chinese need no spaces to break)."""
-    others = (1 - first_col) / max(len(header) - 1, 1)
-    left = ParagraphStyle("cell", fontName=font, fontSize=size, leading=size * 1.3, wordWrap="CJK")
-    right = ParagraphStyle("number", parent=left, alignment=TA_RIGHT)
-    wrapped = [[Paragraph(escape(str(value)), left if i == 0 else right) for i, value in enumerate(row)] for row in [header] + rows]
-    table = Table(wrapped, colWidths=[width * first_col] + [width * others] * (len(header) - 1), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, size),
-                ("BACKGROUND", (0, 0), (-1, 0), PALE),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d8d4c4")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return table
-
-
-def _charts(charts: list[Chart], font: str, width: float) -> Table:
+def _charts(charts: list[Chart], font: str, width: float):
     """Small multiples, two to a row: each metric's months as bars."""
     cell_width, cell_height = width / 2 - 4, 48 * mm
     drawings = [_chart(chart, font, cell_width, cell_height) for chart in charts]
     rows = [drawings[i : i + 2] for i in range(0, len(drawings), 2)]
     if len(rows[-1]) == 1:
         rows[-1].append("")
-    grid = Table(rows, colWidths=[width / 2] * 2)
-    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return grid
+    return tables.grid(rows, width, font)
 
 
 def _chart(chart: Chart, font: str, width: float, height: float) -> Drawing:

@@ -135,10 +135,10 @@ def register_pdf():
             subtitle=f"{gi.name} · {gi.registration}" if gi else _("No GI product is defined."),
             meta=[_("Printed by %(name)s", name=current_user.display_name), _("Printed at %(when)s", when=format_local_time(clock.utcnow()))],
             sections=[
-                Section(_("Protected townships"), [_("Township")], [[t.name] for t in reg["townships"]], 1.0),
-                Section(_("Authorized producers"), [_("Producer"), _("Unified social credit code"), _("Authorized on"), _("Revoked on")], producers, 0.4),
+                Section(_("Protected townships"), [_("Township")], [[t.name] for t in reg["townships"]]),
+                Section(_("Authorized producers"), [_("Producer"), _("Unified social credit code"), _("Authorized on"), _("Revoked on")], producers),
                 Section(_("Product lots bottled in %(year)s", year=year),
-                        [_("Lot"), _("Product"), _("Processor"), _("Bottled on"), _("Units"), _("GI"), _("Marks issued")], lots, 0.14, 7.5),
+                        [_("Lot"), _("Product"), _("Processor"), _("Bottled on"), _("Units"), _("GI"), _("Marks issued")], lots, size=7.5),
             ],
             notes=[_("Limits: acid value %(a)s mg KOH/g, peroxide value %(p)s g/100g, moisture and volatiles %(m)s%%.",
                      a=reg["limits"]["acid_value"], p=reg["limits"]["peroxide_value"], m=reg["limits"]["moisture"])] if gi else [],

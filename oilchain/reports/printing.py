@@ -2,6 +2,7 @@
 formatted for the reader, rendered by documents.report, and archived."""
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlmodel import Session, select
 
 from .. import clock
@@ -12,11 +13,30 @@ from .models import ReportArchive
 from .services import chart_series, figures, period_bounds, rollup_state, rollup_year, yesterday
 
 
+def column_headings() -> dict[str, str]:
+    """The by-township table's column headings: each metric's name (the
+    ratio's short one) in the context "column heading", whose Chinese marks
+    with a zero-width space where the heading may break between words
+    (documents/tables.py keeps a run of Chinese characters whole otherwise)."""
+    return {
+        "seedlings_raised": pgettext("column heading", "Improved-variety seedlings raised"),
+        "planted_new": pgettext("column heading", "New plantations"),
+        "renovated": pgettext("column heading", "Renovated low-yield plantations"),
+        "improved_share": pgettext("column heading", "Improved-variety share"),
+        "seed_processed": pgettext("column heading", "Seed processed"),
+        "oil_output": pgettext("column heading", "Oil pressed"),
+        "output_value": pgettext("column heading", "Camellia oil output value"),
+        "by_product_value": pgettext("column heading", "By-product output value"),
+        "by_products": pgettext("column heading", "New by-product products"),
+    }
+
+
 def report_data(session: Session, year: int, month: int | None, printed_by: str) -> ReportData:
     found = figures(session, year, month)
     listed = LISTED
     labels = {key: str(metric.label) for key, metric in listed.items()}
     units = {key: metric.unit for key, metric in listed.items()}
+    headings = column_headings()
     if month:
         targets_header = [_("Metric"), _("Target for the year"), _("This month"), _("Year to date"), _("Progress")]
     else:
@@ -69,7 +89,8 @@ def report_data(session: Session, year: int, month: int | None, printed_by: str)
         targets_header=targets_header,
         targets=targets,
         townships_title=_("By township"),
-        townships_header=[_("Township")] + [str(getattr(listed[key], "short", None) or labels[key]) for key in listed],
+        townships_header=[_("Township")] + [headings.get(key) or str(getattr(listed[key], "short", None) or labels[key])
+                                             for key in listed],
         townships=townships,
         charts_title=_("Month by month (dashed line: a twelfth of the year's target)"),
         charts=charts,

@@ -115,9 +115,9 @@ def recall_pdf(recall_id: int):
             ],
             sections=[
                 Section(_("Affected product lots (%(n)s, %(units)s units)", n=len(lots), units=found.units),
-                        [_("Lot"), _("Product"), _("Processor"), _("Bottled on"), _("Serials"), _("Units")], lots, 0.16),
+                        [_("Lot"), _("Product"), _("Processor"), _("Bottled on"), _("Serials"), _("Units")], lots),
                 Section(_("Sales to buyers (%(units)s units sold)", units=found.sold_units),
-                        [_("Lot"), _("Buyer"), _("Date"), _("Units")], sales, 0.2),
+                        [_("Lot"), _("Buyer"), _("Date"), _("Units")], sales),
             ],
             page_label=_("Page %(page)s", page="%(page)s"),
         )
