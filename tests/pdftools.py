@@ -4,8 +4,10 @@ trusting reportlab's own view of what it wrote."""
 
 import re
 import subprocess
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 
 def _write(pdf: bytes, directory: Path, name: str) -> Path:
@@ -82,3 +84,76 @@ def row_cells(text: str, label: str) -> list[str]:
         if line.strip().startswith(label + " "):
             return squeeze(line.strip()[len(label):]).split()
     raise AssertionError(f"no row starts with {label!r} in:\n{text}")
+
+
+# --- reading a table's layout back -----------------------------------------------------------
+
+BREAK = "\u200b"
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    y0: float  # from the page's top
+    x1: float
+    y1: float
+
+
+def pages_words(pdf: bytes, directory: Path, name: str = "doc.pdf") -> list[list[Word]]:
+    """Each page's words with their boxes, as `pdftotext -bbox-layout` reads
+    them (a word is what lies between two spaces or gaps)."""
+    out = _run("pdftotext", "-bbox-layout", str(_write(pdf, directory, name)), "-")
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.fromstring(out)
+    return [
+        [Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+         for w in page.iterfind(".//x:word", ns)]
+        for page in root.iterfind(".//x:page", ns)
+    ]
+
+
+def heading_pieces(heading: str) -> list[str]:
+    """A heading's words as its break points cut it: at spaces, at zero-width
+    spaces and after a hyphen inside a Latin word (the builder's rule, said
+    again here independently)."""
+    pieces = []
+    for chunk in re.split(r"\s+|\u200b", heading):
+        pieces += [p for p in re.split(r"(?<=[A-Za-z]-)(?=[A-Za-z])", chunk) if p]
+    return pieces
+
+
+def whole_words(headings: list[str]) -> set[str]:
+    """What a reader may find as one word of a heading: one of its pieces or
+    several neighbouring ones set on one line without a space between them
+    (after a zero-width space or a hyphen)."""
+    allowed = set()
+    for heading in headings:
+        for run in re.split(r"\s+", heading):
+            pieces = heading_pieces(run)
+            for i in range(len(pieces)):
+                for j in range(i + 1, len(pieces) + 1):
+                    allowed.add("".join(pieces[i:j]))
+    return allowed
+
+
+def header_words(page: list[Word], top: float, first_row_y: float) -> list[Word]:
+    """The words between `top` and the first body row's top: the table's heading row."""
+    return [w for w in page if w.y0 >= top - 0.5 and w.y1 <= first_row_y + 0.5]
+
+
+def check_header_row(words: list[Word], headings: list[str]) -> None:
+    """The heading row holds every heading, each word of it whole: no word
+    is a piece of a heading cut anywhere but at a break point, and the
+    characters are those of the headings, no more and no fewer."""
+    allowed = whole_words(headings)
+    cut = [w.text for w in words if w.text not in allowed]
+    assert not cut, f"heading words cut inside: {cut} (allowed: {sorted(allowed)})"
+    found = sorted("".join(w.text for w in words))
+    wanted = sorted("".join(re.sub(r"\s+|\u200b", "", h) for h in headings))
+    assert found == wanted, f"the heading row reads {''.join(w.text for w in words)!r}, not the headings {headings}"
+
+
+def row_lines(text: str) -> list[list[str]]:
+    """`pdftotext -layout` text as pages of lines."""
+    return [page.splitlines() for page in text.split("\f")]
