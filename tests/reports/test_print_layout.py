@@ -155,3 +155,20 @@ def test_every_reportlab_table_is_made_by_the_one_builder():
                     isinstance(node.value, ast.Name) and node.value.id == "platypus":
                 builders.append(str(path.relative_to(ROOT)))
     assert sorted(set(builders)) == ["oilchain/documents/tables.py"]
+
+
+@pytest.mark.parametrize("language", ["zh_Hans_CN", "en"])
+def test_the_column_headings_are_the_metrics_names_with_their_break_points(session, language):
+    """The by-township headings say what the dashboard says (the ratio's
+    short name), and a Chinese heading longer than four characters marks
+    where it may break, so that it never needs a cut inside a word."""
+    from oilchain.reports.metrics import LISTED
+
+    with force_locale(language):
+        headings = printing.column_headings()
+        names = {key: str(getattr(metric, "short", None) or metric.label) for key, metric in LISTED.items()}
+    assert set(headings) == set(LISTED)
+    for key, heading in headings.items():
+        assert heading.replace(tables.BREAK, "") == names[key], key
+        if language != "en" and len(names[key]) > 4:
+            assert tables.BREAK in heading, (key, heading)
