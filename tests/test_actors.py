@@ -93,3 +93,22 @@ def test_the_job_runs_name_the_scheduler_for_scheduled_runs_only(app, auth, worl
     assert html.count(BADGE.format("scheduler", "System · scheduler")) == 1
     assert "run by hand" in html
 
+
+
+def test_a_lots_history_names_the_system_for_an_event_no_person_recorded(app, auth, world):
+    from oilchain.ledger.models import Event
+
+    from . import chain
+
+    with db_session(app) as session:
+        built = chain.full_chain(session, world)
+        made = chain.event_that_made(session, built.oil)
+        made.user_id = None  # as a step the system records (no person signed in)
+        session.add(made)
+        session.commit()
+        others = session.exec(select(Event).where(Event.user_id.is_not(None))).all()
+        assert others
+    auth.login("processor")
+    html = page(auth.client.get(f"/l/{built.oil.code}"))
+    assert BADGE.format("system", "System") in html
+    assert "· processor" in html  # the events a person recorded keep their name
