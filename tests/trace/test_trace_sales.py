@@ -73,7 +73,7 @@ def test_the_cooperative_that_grew_the_seed_sees_that_sales_exist_but_not_who_bo
     html = page(response)
     assert RETAIL not in html and SHOP not in html and "酉阳县生态养殖场" not in html
     assert "Supermarket" not in html and "38,400.00" not in html
-    assert "Later lots of other organizations: 3 sales (302 units, 100 kg)" in " ".join(html.split())
+    assert "Later lots of other organizations · 3 sales (302 units, 100 kg)" in " ".join(html.split())
     assert "Who bought is shown to the seller and the bureau only." in html
     data = client.get(f"/l/{sold.fruit.code}/trace.json").get_json()["downstream"]
     assert data["sales"] == []
@@ -106,7 +106,7 @@ def test_another_processor_that_sold_the_oil_on_sees_its_own_sale_but_not_the_bo
     assert RETAIL not in html and SHOP not in html
     assert "桃花源茶油公司" in html  # its own sale: the buyer is the processor, and processor2 sold it
     assert "200 kg" in html and "18,000.00" in html
-    assert "Later lots of other organizations: 2 sales (103 units)" in html
+    assert "Later lots of other organizations · 2 sales (103 units)" in html
     auth.logout()
     auth.login("processor")  # the seller of the bottles
     html = page(client.get(f"/l/{bottles.code}/trace"))
@@ -115,7 +115,7 @@ def test_another_processor_that_sold_the_oil_on_sees_its_own_sale_but_not_the_bo
     auth.login("coop")  # the cooperative: all of it counted, nothing named
     html = " ".join(page(client.get(f"/l/{fruit.code}/trace")).split())
     assert RETAIL not in html and SHOP not in html and "Wholesale" not in html
-    assert "Later lots of other organizations: 3 sales (103 units, 200 kg)" in html
+    assert "Later lots of other organizations · 3 sales (103 units, 200 kg)" in html
 
 
 def test_a_lot_without_sales_says_so_and_shows_no_sales(app, client, auth, world):
