@@ -73,8 +73,10 @@ def recall_page(recall_id: int):
 
 def render_recall(recall: Recall, close: CloseForm, status: int = 200):
     session = db.session()
+    held_lots = recalls.held_lot_ids(session, recall)
     return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=close,
-                           held=recalls.hold_summary(session, recall)), status
+                           held=recalls.hold_summary(session, recall),
+                           sales=trace_sales(session, current_user, held_lots, held_lots)), status
 
 
 @bp.route("/recalls/<id:recall_id>/close", methods=["POST"])

@@ -169,3 +169,14 @@ def test_the_recall_preview_lists_the_buyers_it_would_reach(client, auth, world,
         assert text in html, text
     none = page(client.get(f"/recalls/preview?code={sold.husk.code}", headers={"HX-Request": "true"}))
     assert "Nothing it reaches has been sold." in none and RETAIL not in none
+
+
+def test_the_recall_page_lists_every_buyer_reached_bulk_and_by_products_too(client, auth, world, sold):
+    from .conftest import start
+
+    auth.login("bureau")
+    recall_id = start(auth, code=sold.seed.code, reason="酸价超标")
+    html = page(client.get(f"/recalls/{recall_id}"))
+    section = html[html.index("Buyers reached"):]
+    for text in (SHOP, RETAIL, "酉阳县生态养殖场", "100 kg", "300 units"):
+        assert text in section, text
