@@ -7,7 +7,7 @@ from .resources import PACKAGE_DIR, resource_dir  # noqa: F401  (for callers of 
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from . import config, i18n, labels, reactions, security, web
+    from . import actors, config, i18n, labels, reactions, security, web
     from .auth import setup as auth_setup
     from .admin import contact as admin_contact  # noqa: F401  (an organization's GLN and contact, on the admin blueprint)
     from .admin import users as admin_users  # noqa: F401  (user pages and the audit log, on the admin blueprint)
@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    actors.init_app(app)  # the `who` filter: people by name, system actors as such
     auth_setup.init_app(app)
     for blueprint in (
         auth_bp,

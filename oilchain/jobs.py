@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from . import backup, clock
+from .actors import SCHEDULER
 from .brain import nightly
 from .admin.models import JobRun
 from .reports import printing, services as reports
@@ -85,7 +86,7 @@ def run_documents_cleanup(session: Session, period: str) -> str:
 
 def run_monthly_report(session: Session, period: str) -> str:
     year, month = (int(part) for part in period.split("-"))
-    entry = printing.archive_month(session, year, month, created_by="scheduler")
+    entry = printing.archive_month(session, year, month, created_by=SCHEDULER)
     return f"report {period} archived ({len(entry.pdf):,} bytes)"
 
 

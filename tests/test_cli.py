@@ -25,6 +25,11 @@ def test_demo_fills_an_empty_database_and_prints_logins_and_a_bottle(app, runner
 
         for lot in session.exec(select(Lot)):
             assert lot.remaining == remaining_from_lines(session, lot.id), lot.code
+        # Its archived reports are the demo data's, a system actor (oilchain/actors.py).
+        from oilchain.actors import DEMO
+        from oilchain.reports.models import ReportArchive
+
+        assert set(session.exec(select(ReportArchive.created_by))) == {DEMO}
 
 
 def test_demo_refuses_a_database_with_data_unless_told(app, runner):

@@ -11,6 +11,7 @@ from random import Random
 from sqlmodel import Session, select
 
 from .. import codes, ledger
+from ..actors import DEMO
 from ..admin.models import Township, Variety
 from ..auth import contact
 from ..auth import services as auth_services
@@ -348,7 +349,7 @@ def figures(demo: DemoYear) -> None:
     reports.rollup_year(demo.session, demo.year, date(demo.year, 12, 31))
     brain_nightly.run(demo.session, date(demo.year, 12, 31))
     for month in (11, 12):
-        printing.archive_month(demo.session, demo.year, month, created_by="oilchain demo")
+        printing.archive_month(demo.session, demo.year, month, created_by=DEMO)
 
 
 def summary(demo: DemoYear, public_base_url: str, serial_key: str) -> str:

@@ -1,11 +1,14 @@
 """The printed output report: figures from the roll-up, translated and
 formatted for the reader, rendered by documents.report, and archived."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlmodel import Session, select
 
-from .. import clock
+from .. import actors, clock
 from ..documents.report import Chart, ReportData, output_report
 from ..i18n import chart_unit, format_day, format_local_time, format_metric, format_period
 from .metrics import LISTED
@@ -112,7 +115,7 @@ def archive_month(session: Session, year: int, month: int, created_by: str) -> R
     state = rollup_state(session, year)
     reached = state.through_day if state else end
     rollup_year(session, year, min(max(end, reached), yesterday()))
-    pdf = render(session, year, month, created_by)
+    pdf = render(session, year, month, actors.who_text(created_by))  # a system actor printed as one
     entry = session.exec(select(ReportArchive).where(ReportArchive.year == year, ReportArchive.month == month)).first()
     entry = entry or ReportArchive(year=year, month=month, pdf=pdf)
     entry.pdf, entry.created_at, entry.created_by = pdf, clock.utcnow(), created_by
@@ -121,7 +124,16 @@ def archive_month(session: Session, year: int, month: int, created_by: str) -> R
     return entry
 
 
-def archived(session: Session) -> list:
+class Archived(NamedTuple):
+    id: int
+    year: int
+    month: int | None
+    created_at: datetime
+    created_by: str  # a person's name or a system actor (actors.stored: the old "scheduler" too)
+
+
+def archived(session: Session) -> list[Archived]:
     """The archive's entries without their PDFs, newest period first."""
     columns = (ReportArchive.id, ReportArchive.year, ReportArchive.month, ReportArchive.created_at, ReportArchive.created_by)
-    return list(session.exec(select(*columns).order_by(ReportArchive.year.desc(), ReportArchive.month.desc())))
+    rows = session.exec(select(*columns).order_by(ReportArchive.year.desc(), ReportArchive.month.desc()))
+    return [Archived(*row[:4], created_by=actors.stored(row.created_by)) for row in rows]

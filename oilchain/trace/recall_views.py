@@ -10,11 +10,13 @@ from ..auth.access import BUREAU_ROLES, roles_required
 from ..documents.report import Section, TablesDocument, tables_document
 from ..errors import DomainError
 from ..i18n import format_local_time, format_quantity
+from ..ledger.trace import downstream
 from ..planting.queries import plot_choices
 from ..web import attempt, document, done, form_step, int_arg
 from . import recalls
 from .forms import CloseForm, RecallForm
 from .models import Recall
+from .sold import trace_sales
 from .views import bp
 
 
@@ -51,7 +53,9 @@ def recall_preview():
     session = db.session()
     try:
         node, label = recalls.start_node(session, lot_code=request.args.get("code", ""), plot_id=int_arg("plot_id"))
-        preview = {"label": label, "found": recalls.affected(session, node)}
+        reached = downstream(session, node).ids("lot")
+        preview = {"label": label, "found": recalls.affected(session, node, lot_ids=reached),
+                   "sales": trace_sales(session, current_user, reached, reached)}
     except DomainError as error:
         preview = {"error": str(error.message)}
     return render_template("trace/_recall_preview.html", preview=preview)
@@ -69,8 +73,10 @@ def recall_page(recall_id: int):
 
 def render_recall(recall: Recall, close: CloseForm, status: int = 200):
     session = db.session()
+    held_lots = recalls.held_lot_ids(session, recall)
     return render_template("trace/recall.html", recall=recall, found=recalls.recall_lots(session, recall), close=close,
-                           held=recalls.hold_summary(session, recall)), status
+                           held=recalls.hold_summary(session, recall),
+                           sales=trace_sales(session, current_user, held_lots, held_lots)), status
 
 
 @bp.route("/recalls/<id:recall_id>/close", methods=["POST"])

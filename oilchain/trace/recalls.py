@@ -165,10 +165,14 @@ def close_recall(session: Session, *, actor: Actor, recall_id: int, note: str) -
     return recall
 
 
+def held_lot_ids(session: Session, recall: Recall) -> set[int]:
+    """Every lot the recall put on hold (lifted or not)."""
+    return set(session.exec(select(Hold.lot_id).where(Hold.recall_id == recall.id)))
+
+
 def recall_lots(session: Session, recall: Recall) -> Affected:
     """What a recall marked, with the sales as they stand now."""
-    lot_ids = set(session.exec(select(Hold.lot_id).where(Hold.recall_id == recall.id)))
-    return affected(session, (recall.start_kind, recall.start_id), lot_ids=lot_ids)
+    return affected(session, (recall.start_kind, recall.start_id), lot_ids=held_lot_ids(session, recall))
 
 
 def hold_summary(session: Session, recall: Recall) -> dict:

@@ -10,6 +10,7 @@ from ..auth.models import Organization
 from ..ledger.models import Event, EventLine, Lot, Shipment
 from ..ledger.trace import Graph, downstream
 from ..planting.models import Plot
+from .sold import trace_sales
 
 FULL, ORIGIN = "full", "origin"
 
@@ -82,16 +83,19 @@ def trace_rows(session: Session, graph: Graph) -> dict:
 def visible_trace(session: Session, actor: Actor, graph: Graph, upstream_walk: bool) -> dict:
     """What of a trace the actor may see: every node and edge in full for
     lots it took part in; upstream, the other lots as origin facts (kind and
-    holder, no code or quantity); downstream, nothing of the others but a count."""
+    holder, no code or quantity); downstream, nothing of the others but a
+    count, and the sales of every lot reached (sold.trace_sales: their
+    buyers only for the seller and the bureau)."""
     full = fully_visible(session, actor, graph)
     rows = trace_rows(session, graph)
+    sales = None if upstream_walk else trace_sales(session, actor, graph.ids("lot"), full)
 
     def shown(node) -> bool:
         return node[0] == "plot" or node[1] in full or upstream_walk
 
     edges = [e for e in graph.edges if shown(e.source) and shown(e.target)]
     hidden = {n for n in graph.nodes if not shown(n)}
-    return {**rows, "edges": edges, "full": full, "hidden": len(hidden)}
+    return {**rows, "edges": edges, "full": full, "hidden": len(hidden), "sales": sales}
 
 
 def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool) -> dict:
@@ -126,7 +130,7 @@ def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool
     def seen(e) -> bool:
         return any(n[0] == "lot" and n[1] in full for n in (e.source, e.target))
 
-    return {
+    answer = {
         "start": ref(graph.start),
         "nodes": [dict(node(n), ref=ref(n)) for n in sorted(nodes)],
         "edges": [
@@ -142,3 +146,15 @@ def graph_json(session: Session, actor: Actor, graph: Graph, upstream_walk: bool
         ],
         "not_shown": view["hidden"],
     }
+    if view["sales"] is not None:
+        answer["sales"] = [
+            {"lot": ref(("lot", s.lot.id)) if s.lot.id in full else None, "date": s.sold_on.isoformat(), "buyer": s.buyer,
+             "channel": s.channel, "quantity": s.quantity, "unit": s.unit, "amount_fen": s.amount_fen, "seller": s.seller}
+            for s in view["sales"].with_buyers
+        ]
+        answer["sales_without_buyers"] = [
+            {"lot": ref(("lot", c.lot.id)) if c.lot is not None else None, "sales": c.sales,
+             "quantities": [{"unit": unit, "quantity": amount} for unit, amount in c.quantities]}
+            for c in view["sales"].counted
+        ]
+    return answer
