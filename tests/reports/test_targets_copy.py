@@ -94,7 +94,7 @@ def test_a_refused_copy_says_why_next_to_the_action_in_both_languages(app, auth,
     with nothing_written(app):
         response = auth.post("/reports/targets/copy", {"from_year": PLAN_YEAR, "into": NEXT})
     assert response.status_code == 422
-    assert f"{NEXT}年已有目标" in copy_section(page(response))
+    assert f"{NEXT}年已有目标：复制会把两个年度的计划混在一起" in copy_section(page(response))
 
 
 def test_only_the_bureau_copies_targets(auth, app, world):
