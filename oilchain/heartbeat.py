@@ -25,8 +25,8 @@ log = logging.getLogger("oilchain.heartbeat")
 EVERY = timedelta(minutes=1)  # how often a process beats
 SILENT_AFTER = timedelta(days=1)  # longer without a beat: the pages warn
 PROCESSES = {
-    "clock": _l("Scheduler (oilchain scheduler, the Procfile's clock: line)"),
-    "worker": _l("Document worker (oilchain worker, the Procfile's worker: line)"),
+    "clock": _l("Scheduler (oilchain scheduler)"),
+    "worker": _l("Document worker (oilchain worker)"),
 }
 
 

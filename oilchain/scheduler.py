@@ -37,11 +37,11 @@ def build(app) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=clock.COUNTY_TZ)
     for job in jobs.JOBS.values():
         # coalesce + a day's grace: a short outage runs a missed job once on return.
-        scheduler.add_job(fire, job.trigger(), args=[app, job.id], id=job.id, coalesce=True, misfire_grace_time=86400)
+        scheduler.add_job(fire, job.trigger(), args=[app, job.id], id=job.id, name=job.id, coalesce=True, misfire_grace_time=86400)
         log.info("scheduled %s: %s", job.id, job.description)
     # Its own thread of the pool: it beats while a long nightly job runs.
     scheduler.add_job(beat, IntervalTrigger(seconds=heartbeat.EVERY.total_seconds(), timezone=clock.COUNTY_TZ),
-                      args=[app, started_at], id=HEARTBEAT_JOB, coalesce=True, max_instances=1, misfire_grace_time=60)
+                      args=[app, started_at], id=HEARTBEAT_JOB, name=HEARTBEAT_JOB, coalesce=True, max_instances=1, misfire_grace_time=60)
     return scheduler
 
 

@@ -104,6 +104,7 @@ def test_the_jobs_page_shows_the_last_beats_and_warns_of_one_silent_for_more_tha
     assert "silent since Dec 19, 2025 09:59 (more than a day)." in html
     assert "Dec 20, 2025 09:59" in html and "Dec 19, 2025 16:00" in html  # the worker's beat; started (08:00 UTC)
     assert html.count("silent since") == 1  # the worker beat a minute ago
+    assert "The scheduled jobs (the nightly figures, backups, monthly reports) wait until it runs again." in html
     beat_at(app, "clock", TODAY - timedelta(hours=23))
     assert "A background process is not running" not in page(auth.client.get("/admin/jobs"))
 
