@@ -161,6 +161,7 @@ AUDIT_ACTIONS = {
     "save": _l("saved"),
     "sign_out_everywhere": _l("signed out everywhere"),
     "target": _l("target set"),
+    "target_copy": _l("targets copied from another year"),
 }
 
 

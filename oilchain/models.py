@@ -3,7 +3,7 @@ Alembic and for the schema-drift test."""
 
 from .db import metadata  # noqa: F401  (first: it sets the naming convention)
 
-from .admin.models import AuditEntry, JobRun, Township, Variety  # noqa: F401
+from .admin.models import AuditEntry, Heartbeat, JobRun, Township, Variety  # noqa: F401
 from .auth.models import AccessToken, Organization, User  # noqa: F401
 from .harvest.models import HarvestRecord  # noqa: F401
 from .ledger.models import Event, EventLine, Hold, Lot, PlotHold, Sequence, Shipment, YieldBound, YieldCurve  # noqa: F401

@@ -69,3 +69,15 @@ class JobRun(SQLModel, table=True):
     status: str = Field(default="running", max_length=10)  # running, ok, failed
     message: str = Field(default="", max_length=2000)
     trigger: str = Field(default="schedule", max_length=20)  # schedule, catch-up, manual
+
+
+class Heartbeat(SQLModel, table=True):
+    """The last sign of life of a long-running process (the scheduler's
+    "clock", the document "worker"): one row per process, written over on
+    each beat (oilchain/heartbeat.py), read by /admin/jobs."""
+
+    name: str = Field(primary_key=True, max_length=20)
+    beat_at: datetime = Field(default_factory=clock.utcnow)
+    started_at: datetime = Field(default_factory=clock.utcnow)
+    host: str = Field(default="", max_length=100)
+    pid: int = 0

@@ -1,9 +1,9 @@
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from .. import clock, db, jobs
+from .. import clock, db, heartbeat, jobs
 from ..auth import services as auth_services
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..auth.models import Organization, User
@@ -226,10 +226,15 @@ def set_improved(variety_id: int):
 @bp.route("/jobs")
 @roles_required("admin")
 def jobs_page():
-    """Each scheduled job with its schedule and its last runs, failures included."""
+    """Each scheduled job with its next run and its last runs, failures
+    included; each process's last heartbeat, with a warning for a silent one."""
     session = db.session()
-    rows = [(job, jobs.recent_runs(session, job.id)) for job in jobs.JOBS.values()]
-    return render_template("admin/jobs.html", rows=rows)
+    now = clock.now()
+    rows = [(job, job.trigger().get_next_fire_time(None, now), jobs.recent_runs(session, job.id)) for job in jobs.JOBS.values()]
+    expected = heartbeat.expected(current_app.config)
+    processes = heartbeat.states(session)
+    silent = [state for state in processes if state.name in expected and state.silent(now)]
+    return render_template("admin/jobs.html", rows=rows, processes=processes, silent=silent, expected=expected)
 
 
 @bp.route("/jobs/<job_id>/run", methods=["POST"])

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from .. import db
+from .. import clock, db, heartbeat
 from .queue import enqueue
 from .services import queued_ids, requeue_abandoned
 
@@ -31,6 +31,9 @@ def worker_command(workers: int):
         enqueue(app, job_id)
     click.echo(f"oilchain worker: {workers} thread(s), {len(waiting)} waiting job(s) queued again "
                f"({abandoned} left running by a worker that stopped)")
+    # The worker's heartbeat: a daemon thread of its own (not a task in the
+    # queue, which would wait behind long documents), beating until the process ends.
+    heartbeat.beat_in_background(db.engine(), "worker", clock.utcnow())
     queue = app.extensions["oilchain.queue"]
     # A short wait between polls when idle (huey's default grows to 10 s): a job starts within a second.
     queue.create_consumer(workers=workers, worker_type="thread", periodic=False, initial_delay=0.1, backoff=1.15,

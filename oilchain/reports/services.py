@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from .. import clock
+from .. import clock, db
 from ..admin.models import Township
 from ..admin.services import audit
 from ..auth.actor import Actor
@@ -283,6 +283,53 @@ def set_targets(session: Session, *, actor: Actor, year: int, values: dict[str, 
             audit(session, user_id=actor.user_id, action="target", entity="target", entity_id=year, metric=metric, old=old, new=value)
     session.flush()
     return True
+
+
+def copy_targets(session: Session, *, actor: Actor, from_year: int, to_year: int) -> int:
+    """Copy every target of `from_year` (ratios too) into `to_year`, to be
+    edited there after. Refused when `from_year` has none, or when `to_year`
+    has any already: a copy never mixes into a year the bureau has begun
+    (its own figures stay as set; the missing ones are typed by hand).
+
+    One INSERT ... ON CONFLICT DO NOTHING on (year, metric): when two
+    managers copy at once, the database lets one write the rows; the other
+    inserts none, and is refused as if it had come after. Returns the
+    number of targets copied."""
+    if not actor.is_bureau:
+        raise Forbidden(_l("Only the bureau sets targets."))
+    for year in (from_year, to_year):
+        if not 2000 <= year <= 2100:
+            raise Invalid(_l("Choose a year between 2000 and 2100."), field="year")
+    if to_year <= from_year:
+        raise Invalid(_l("Targets are copied into a later year."), field="year")
+    source = targets_of(session, from_year)
+    if not source:
+        raise Invalid(_l("%(year)s has no targets to copy.", year=from_year), field="copy")
+    if targets_of(session, to_year):
+        raise already_set(to_year)
+    rows = [{"year": to_year, "metric": metric, "value": value} for metric, value in sorted(source.items())]
+    table = Target.__table__
+    inserted = len(session.execute(  # RETURNING: the rows this copy wrote (rowcount is -1 on psycopg for this)
+        db.insert_for(session, table).values(rows).on_conflict_do_nothing(index_elements=["year", "metric"])
+        .returning(table.c.metric)
+    ).all())
+    if inserted != len(rows):  # another copy (or an edit) of to_year committed first
+        raise already_set(to_year)
+    audit(session, user_id=actor.user_id, action="target_copy", entity="target", entity_id=to_year,
+          from_year=from_year, targets=dict(sorted(source.items())))
+    session.flush()
+    return inserted
+
+
+def already_set(year: int) -> Invalid:
+    return Invalid(_l("%(year)s already has targets: a copy would mix two years' plans. "
+                      "Edit the targets of %(year)s instead.", year=year), field="copy")
+
+
+def copy_source(session: Session, year: int) -> int | None:
+    """The latest year before `year` with targets: where a copy into `year` comes from."""
+    earlier = [y for y in target_years(session) if y < year]
+    return earlier[0] if earlier else None
 
 
 def yesterday() -> date:

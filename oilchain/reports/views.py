@@ -1,9 +1,9 @@
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from .. import clock, db
+from .. import clock, db, heartbeat
 from ..admin.models import Township
 from ..auth.access import BUREAU_ROLES, roles_required
 from ..forms import Form, not_exact_message
@@ -11,7 +11,7 @@ from ..i18n import chart_unit, format_period
 from ..units import NotExact, from_base, to_base
 from ..web import attempt, csv_response, document, done, htmx
 from . import printing, services
-from .forms import TargetsForm
+from .forms import CopyTargetsForm, TargetsForm
 from .metrics import LISTED, METRICS, RATIOS, TARGETED
 from .share import share_totals
 from .models import ReportArchive
@@ -46,10 +46,21 @@ def dashboard():
         "charts": charts(found),
         "period": format_period(year, month),
         "new_by_products": services.records(session, "by_products", year, month)[0],  # listed by name under the figures
+        "reminder": targets_reminder(session),
+        "silent": heartbeat.silent(session, current_app.config),
     }
     if htmx and not htmx.boosted:
         return render_template("reports/_dashboard_body.html", **context)
     return render_template("reports/dashboard.html", **context)
+
+
+def targets_reminder(session) -> dict | None:
+    """When this plan year (the county's clock) has no targets: the year, and
+    the latest earlier year with targets, which the copy would take (or None)."""
+    this_year = clock.today().year
+    if services.targets_of(session, this_year):
+        return None
+    return {"year": this_year, "source": services.copy_source(session, this_year)}
 
 
 def charts(found) -> list[dict]:
@@ -170,7 +181,8 @@ def rollup_now():
 @roles_required(*BUREAU_ROLES)
 def targets():
     """The year's targets, one field per metric in its display unit; a blank
-    field removes the metric's target."""
+    field removes the metric's target. Beside them, the copy of the year's
+    targets into the next (or into `into`, the year the dashboard's reminder names)."""
     session = db.session()
     year = request.values.get("year", type=int) or services.default_year(session)
     if year not in YEARS:
@@ -187,12 +199,45 @@ def targets():
                 form.add_error(key, not_exact_message(raw, decimals))
         if not form.has_errors() and attempt(form, lambda: services.set_targets(session, actor=current_user, year=year, values=values)):
             return done(url_for("reports.dashboard", year=year), _("Targets saved."))
-    else:
+        return targets_page(session, year, form, CopyTargetsForm(formdata=None), copy_into(year), typed)
+    return targets_page(session, year, form, CopyTargetsForm(formdata=None), copy_into(year))
+
+
+def copy_into(year: int) -> int:
+    into = request.args.get("into", type=int)
+    return into if into in YEARS and into > year else year + 1
+
+
+def targets_page(session, year: int, form, copy_form, into: int, typed: dict | None = None):
+    """The targets form (with what was typed, or the year's targets) and the copy action."""
+    if typed is None:
         current = services.targets_of(session, year)
         typed = {key: plain(current.get(key), LISTED[key].unit) for key in TARGETED}
     units = {key: unit_name(metric.unit) for key, metric in LISTED.items()}
-    page = render_template("reports/targets.html", form=form, year=year, typed=typed, metrics=LISTED, units=units)
-    return page, (422 if form.has_errors() else 200)
+    page = render_template("reports/targets.html", form=form, copy_form=copy_form, year=year, into=into, typed=typed,
+                           metrics=LISTED, units=units, has_targets=bool(services.targets_of(session, year)),
+                           into_has_targets=bool(services.targets_of(session, into)) if into in YEARS else False)
+    return page, (422 if form.has_errors() or copy_form.has_errors() else 200)
+
+
+@bp.route("/targets/copy", methods=["POST"])
+@roles_required(*BUREAU_ROLES)
+def copy_targets():
+    """Copy one year's targets into a later one (the next, by default), in one
+    transaction; refused next to the action when there is nothing to copy
+    or the later year has targets already."""
+    session = db.session()
+    form = CopyTargetsForm()
+    year, into = form.from_year.data, form.into.data
+    if not form.validate_on_submit() or year not in YEARS or into not in YEARS:
+        if year in YEARS and into in YEARS:  # an expired form: said next to the action
+            return targets_page(session, year, TargetsForm(formdata=None), form, into)
+        abort(400)
+    copied = attempt(form, lambda: services.copy_targets(session, actor=current_user, from_year=year, to_year=into))
+    if copied:
+        return done(url_for("reports.targets", year=into),
+                    _("%(n)s targets of %(year)s copied into %(into)s: change any of them below.", n=copied, year=year, into=into))
+    return targets_page(session, year, TargetsForm(formdata=None), form, into)
 
 
 @bp.route("/output.pdf")
