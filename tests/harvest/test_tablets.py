@@ -109,8 +109,8 @@ def test_the_tablets_look_at_its_sign_in_is_not_a_sync_and_ends_with_the_sign_in
     token = sign_in_tablet(auth, "Shed tablet").get_json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     assert client.get("/harvest/field/device", headers=bearer).status_code == 200
-    assert tokens(app)[0].last_used_at is None  # the list says "not yet" synced
-    assert "not yet" in page(client.get("/harvest/field/devices"))
+    assert tokens(app)[0].last_used_at is None  # the list says "not synced yet"
+    assert "not synced yet" in page(client.get("/harvest/field/devices"))
     assert client.get("/harvest/field/device").status_code == 401
     assert client.get("/harvest/field/device", headers={"Authorization": "Bearer nonsense"}).status_code == 401
     office = app.test_client()
