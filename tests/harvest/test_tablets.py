@@ -173,3 +173,13 @@ def test_the_list_names_each_tablet_and_keeps_revoked_ones_without_a_rename(app,
     revoked = re.search(rf'<tr id="device-{first}" class="reversed">(.*?)</tr>', html, re.S).group(1)
     assert "revoked Dec 20, 2025 10:00" in re.sub(r"\s+", " ", revoked) and "Rename" not in revoked
     assert html.count("<summary>Rename</summary>") == 1
+
+
+def test_a_rename_without_a_valid_csrf_token_is_refused_and_changes_nothing(app, client, auth, world):
+    auth.login("coop")
+    sign_in_tablet(auth, "Tablet 1")
+    tablet_id = tokens(app)[0].id
+    refused = client.post(f"/harvest/field/devices/{tablet_id}/name", data={"label": "Other", "csrf_token": "forged"},
+                          headers=HX)
+    assert refused.status_code == 400 and "CSRF" in page(refused)
+    assert tokens(app)[0].label == "Tablet 1"
