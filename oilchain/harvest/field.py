@@ -19,6 +19,7 @@ from ..auth import services as auth_services
 from ..auth.access import roles_required
 from ..auth.setup import csrf
 from ..errors import DomainError
+from ..i18n import current_locale
 from ..planting.queries import plot_rows
 from . import sync, tablets
 from .views import bp
@@ -83,7 +84,7 @@ def field_manifest():
         "orientation": "any",
         "background_color": "#f6f4ea",
         "theme_color": "#4b6b2a",
-        "lang": "zh-CN",
+        "lang": "zh-CN" if current_locale() == "zh_CN" else "en",  # the page's language: this device's choice first
         "icons": [
             {"src": url_for("static", filename="icons/field-192.png"), "sizes": "192x192", "type": "image/png"},
             {"src": url_for("static", filename="icons/field-512.png"), "sizes": "512x512", "type": "image/png"},

@@ -68,6 +68,8 @@ def test_two_users_sharing_a_tablet_keep_the_tablets_language(app, world):
     assert language(tablet) == "en"
     assert language(tablet, "/harvest/field/") == "en"
     assert "Name of this tablet" in page(tablet.get("/harvest/field/"))
+    manifest = tablet.get("/harvest/field/manifest.webmanifest").get_json()
+    assert manifest["lang"] == "en" and manifest["short_name"] == "Harvest"
     assert saved_locale(app, "coop2") == "zh_CN"  # signing in on the tablet did not change the member's own choice
     # Elsewhere, with no choice made on the device, the member's own choice holds.
     office, office_auth = device(app)
