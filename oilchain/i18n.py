@@ -8,6 +8,8 @@ from flask import has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from . import clock, errors, labels, pinyin
 from .resources import PACKAGE_DIR
@@ -24,14 +26,28 @@ LOCALES = {"zh_CN": Locale.parse("zh_CN"), "en": Locale.parse("en")}
 
 
 def select_locale() -> Locale:
-    """An explicit ?lang=, then the user's saved choice, then the cookie, then
-    Chinese (also outside a request: the CLI, the scheduler)."""
+    """An explicit ?lang=, then this browser's (this tablet's) choice, kept in
+    a long-lived cookie, then the signed-in user's saved choice (a device
+    where nobody chose yet), then the browser's Accept-Language, then
+    Chinese (also outside a request: the CLI, the scheduler). The device
+    comes before the user: people share a login, or a tablet, and a
+    member signing in on a tablet keeps the language the tablet shows. A
+    cookie or ?lang= that names no language of ours is ignored."""
     if not has_request_context():
         return LOCALES[DEFAULT_LOCALE]
-    for choice in (request.args.get("lang"), getattr(current_user, "locale", None), request.cookies.get(LANG_COOKIE)):
+    for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE), getattr(current_user, "locale", None),
+                   browser_language()):
         if choice in LOCALES:
             return LOCALES[choice]
     return LOCALES[DEFAULT_LOCALE]
+
+
+def browser_language(header: str | None = None) -> str | None:
+    """The browser's preferred language of ours by its Accept-Language
+    (`header`, or the request's), or None when it names none of ours."""
+    accepted = parse_accept_header(request.headers.get("Accept-Language") if header is None else header, LanguageAccept)
+    best = accepted.best_match(["zh-CN", "zh", "en"])
+    return None if best is None else ("en" if best == "en" else "zh_CN")
 
 
 def init_app(app) -> None:

@@ -160,14 +160,30 @@ def issue_token(session: Session, *, user_id: int, org_id: int, purpose: str, la
     return token, record
 
 
+TABLET_NAME_LENGTH = db.column_length(AccessToken.label)
+
+
+def check_tablet_name(name: str) -> str:
+    """A tablet's name as kept: stripped, not empty (the caller gives the
+    default for a blank one), at most the column's length."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_l("Give this tablet a name."), field="label")
+    if len(name) > TABLET_NAME_LENGTH:
+        raise Invalid(_l("A tablet's name is at most %(n)s characters.", n=TABLET_NAME_LENGTH), field="label")
+    return name
+
+
 def issue_device_token(session: Session, *, actor: Actor, label: str, password: str,
                        address: str | None = None) -> tuple[str, AccessToken]:
-    """Sign a tablet in for the actor's cooperative: always with the member's
-    password, typed on the tablet (a lost tablet's open session alone cannot
-    get a new token after its sign-in was revoked). The caller counts the
-    password check first (`throttle.claim`); a right password gives it back."""
+    """Sign a tablet in for the actor's cooperative, under the name the
+    member gave it (`label`): always with the member's password, typed on
+    the tablet (a lost tablet's open session alone cannot get a new token
+    after its sign-in was revoked). The caller counts the password check
+    first (`throttle.claim`); a right password gives it back."""
     if actor.role != "cooperative":
         raise Forbidden(_l("Only cooperative members sign tablets in."))
+    label = check_tablet_name(label)
     user = session.get(User, actor.user_id)
     if not password or not passwords.verify(user.password_hash, password):
         raise Invalid(_l("Wrong password: type your own password to sign this tablet in."), field="password")
@@ -186,7 +202,15 @@ def issue_api_token(session: Session, *, username: str, label: str) -> tuple[str
 
 
 def token_actor(session: Session, token: str, purpose: str) -> Actor:
-    """The user a bearer token stands for, or a refusal that says why."""
+    """The user a bearer token stands for, or a refusal that says why; the
+    token's last use becomes now."""
+    return token_record(session, token, purpose)[0]
+
+
+def token_record(session: Session, token: str, purpose: str, *, touch: bool = True) -> tuple[Actor, AccessToken]:
+    """The user a bearer token stands for and the token's row, or a refusal
+    that says why; with `touch` (a use of the token, not a look at it) the
+    token's last use becomes now."""
     record = session.exec(
         select(AccessToken).where(AccessToken.token_hash == _token_hash(token or ""), AccessToken.purpose == purpose)
     ).first()
@@ -209,13 +233,19 @@ def token_actor(session: Session, token: str, purpose: str) -> Actor:
         if purpose == "display":
             raise Forbidden(_l("The manager who issued this screen's address can no longer show the screen: ask a manager for a new one."))
         raise Forbidden(_l("The user this token was issued to can no longer use it."))
-    record.last_used_at = clock.utcnow()
-    session.add(record)
-    return actor
+    if touch:
+        record.last_used_at = clock.utcnow()
+        session.add(record)
+    return actor, record
 
 
 def device_actor(session: Session, token: str) -> Actor:
     return token_actor(session, token, "tablet")
+
+
+def tablet(session: Session, token: str, *, touch: bool = True) -> tuple[Actor, AccessToken]:
+    """A tablet's member and its sign-in (`token_record` for a tablet)."""
+    return token_record(session, token, "tablet", touch=touch)
 
 
 def revoke_token(session: Session, *, token_id: int, org_id: int | None = None) -> AccessToken:
@@ -240,6 +270,27 @@ def revoke_tablets(session: Session, user_id: int) -> int:
 
 def revoke_device_token(session: Session, *, actor: Actor, token_id: int) -> AccessToken:
     return revoke_token(session, token_id=token_id, org_id=actor.org_id)
+
+
+def cooperative_tablet(session: Session, *, actor: Actor, token_id: int) -> tuple[AccessToken, str]:
+    """One of the actor's cooperative's tablets and its member's name."""
+    row = session.exec(
+        select(AccessToken, User.display_name).join(User, User.id == AccessToken.user_id)
+        .where(AccessToken.id == token_id, AccessToken.org_id == actor.org_id, AccessToken.purpose == "tablet")
+    ).first()
+    if row is None:
+        raise Forbidden(_l("This tablet is not one of your cooperative's."))
+    return row
+
+
+def rename_device_token(session: Session, *, actor: Actor, token_id: int, name: str) -> AccessToken:
+    """Give one of the cooperative's tablets another name (a revoked one
+    too: the list keeps it)."""
+    record, _member = cooperative_tablet(session, actor=actor, token_id=token_id)
+    record.label = check_tablet_name(name)
+    session.add(record)
+    session.flush()
+    return record
 
 
 def devices_of(session: Session, org_id: int) -> list[tuple[AccessToken, str]]:

@@ -122,7 +122,9 @@ def new_password_fine(form) -> bool:
 
 @bp.route("/language", methods=["POST"])
 def set_language():
-    """Switch language; a signed-in user's choice is remembered on the account."""
+    """Switch language: remembered on this browser (this tablet) for a year
+    in a cookie, which comes first (i18n.select_locale), and a signed-in
+    user's choice on the account too, for devices where none was made."""
     lang = request.form.get("lang", "")
     target = safe_next(request.form.get("next")) or url_for("auth.home")
     response = redirect(target, code=303)

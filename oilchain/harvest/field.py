@@ -17,13 +17,11 @@ from .. import clock, codes, db
 from ..resources import resource_dir
 from ..auth import services as auth_services
 from ..auth.access import roles_required
-from ..auth.setup import bind_to_device, csrf, password_check_refused
+from ..auth.setup import csrf
 from ..errors import DomainError
-from ..forms import Form
+from ..i18n import current_locale
 from ..planting.queries import plot_rows
-from ..web import attempt, done
-from . import sync
-from .forms import TabletForm
+from . import sync, tablets
 from .views import bp
 
 MAX_ENTRIES = 200  # per sync request at most
@@ -50,6 +48,8 @@ def field():
     return render_template(
         "harvest/field.html",
         plots=plots,
+        tablet_name=tablets.default_tablet_name(current_user.display_name, clock.today()),
+        name_length=auth_services.TABLET_NAME_LENGTH,
         today=clock.today().isoformat(),
         assets=OFFLINE_ASSETS,
         lot_base=codes.lot_qr_payload(current_app.config["PUBLIC_BASE_URL"]),
@@ -84,7 +84,7 @@ def field_manifest():
         "orientation": "any",
         "background_color": "#f6f4ea",
         "theme_color": "#4b6b2a",
-        "lang": "zh-CN",
+        "lang": "zh-CN" if current_locale() == "zh_CN" else "en",  # the page's language: this device's choice first
         "icons": [
             {"src": url_for("static", filename="icons/field-192.png"), "sizes": "192x192", "type": "image/png"},
             {"src": url_for("static", filename="icons/field-512.png"), "sizes": "512x512", "type": "image/png"},
@@ -93,29 +93,6 @@ def field_manifest():
     response = jsonify(manifest)
     response.mimetype = "application/manifest+json"
     return response
-
-
-@bp.route("/field/device", methods=["POST"])
-@roles_required("cooperative")
-def sign_tablet_in():
-    """Give this tablet a device token (the page keeps it in localStorage),
-    for the member's password typed on it; from now on this browser session
-    is the tablet's and ends when the tablet is revoked."""
-    form = TabletForm()
-    if not form.validate_on_submit():
-        return jsonify(error=_("The form expired or came from elsewhere (CSRF check failed). Reload the page and try again.")), 400
-    wait = password_check_refused(form)
-    if wait:
-        return jsonify(error=" ".join(str(e) for e in form.whole_form_errors), field=None), 429, {"Retry-After": str(wait)}
-    issued = attempt(form, lambda: auth_services.issue_device_token(
-        db.session(), actor=current_user, label=form.label.data or "", password=form.password.data or "",
-        address=request.remote_addr))
-    if issued is None:
-        errors = form.whole_form_errors + form.password.errors
-        return jsonify(error=" ".join(str(e) for e in errors), field="password" if form.password.errors else None), 403
-    token, record = issued
-    bind_to_device(record.id)
-    return jsonify(token=token, expires_at=record.expires_at.isoformat(), member=current_user.display_name)
 
 
 @bp.route("/field/sync", methods=["POST"])
@@ -128,7 +105,7 @@ def field_sync():
     header = request.headers.get("Authorization", "")
     token = header[len("Bearer "):] if header.startswith("Bearer ") else ""
     try:
-        actor = auth_services.device_actor(session, token)
+        actor, record = auth_services.tablet(session, token)
         session.commit()
     except DomainError as error:
         session.rollback()
@@ -136,7 +113,9 @@ def field_sync():
     entries = outbox_entries()
     if entries is None:
         return jsonify(error=_("Send a list of at most %(n)s entries.", n=MAX_ENTRIES)), 400
-    return jsonify(results=[take(session, actor, entry) for entry in entries], received_at=clock.utcnow().isoformat())
+    facts = tablets.device_facts(record)
+    return jsonify(results=[take(session, actor, entry) for entry in entries], received_at=clock.utcnow().isoformat(),
+                   device=facts)
 
 
 def outbox_entries() -> list[dict] | None:
@@ -167,22 +146,3 @@ def take(session, actor, entry: dict) -> dict:
         current_app.logger.exception("tablet entry %r failed", str(entry.get("uuid"))[:40])
         return sync.refused(str(entry.get("uuid", ""))[:36], _l("The server could not take this entry (the error is logged). "
                                                                  "It stays on the tablet; ask the office.")).__dict__
-
-
-@bp.route("/field/devices")
-@roles_required("cooperative")
-def devices():
-    rows = auth_services.devices_of(db.session(), current_user.org_id)
-    return render_template("harvest/devices.html", rows=rows, now=clock.utcnow())
-
-
-@bp.route("/field/devices/<id:token_id>/revoke", methods=["POST"])
-@roles_required("cooperative")
-def revoke_device(token_id: int):
-    form = Form()
-    if form.validate_on_submit() and attempt(
-        form, lambda: auth_services.revoke_device_token(db.session(), actor=current_user, token_id=token_id)
-    ):
-        return done(url_for("harvest.devices"), _("The tablet can no longer send harvests."))
-    rows = auth_services.devices_of(db.session(), current_user.org_id)
-    return render_template("harvest/devices.html", rows=rows, now=clock.utcnow(), form=form), 403

@@ -46,6 +46,16 @@ class ShipForm(Form):
         return kg_to_g(self.quantity.data)
 
 
-class TabletForm(Form):
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class TabletNameForm(Form):
+    """A tablet's name; blank gives the default, and the service refuses
+    one too long for its column (auth.services.check_tablet_name)."""
+
+    label = StringField(_l("Name of this tablet"), filters=[strip])
+
+
+class TabletForm(TabletNameForm):
     password = PasswordField(_l("Your password"))
-    label = StringField(_l("Tablet"))

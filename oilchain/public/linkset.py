@@ -25,7 +25,7 @@ CORS = [
     ("Access-Control-Allow-Headers", "Accept, Accept-Language"),
     ("Access-Control-Expose-Headers", "Link, Location"),
 ]
-VARY = "Cookie, Accept"
+VARY = "Cookie, Accept, Accept-Language"
 
 # The descriptive link type of each level's own page, and its title.
 PIP, TRACEABILITY, VERIFICATION, DEFAULT = (GS1_VOC + name for name in (

@@ -36,7 +36,7 @@ from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from .. import clock, codes, db, security
-from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, format_local_time
+from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, browser_language, format_local_time
 from . import linkset, media, networks, services
 
 DATABASE_ERRORS = (DBAPIError, psycopg.Error)
@@ -333,8 +333,9 @@ class FastScans:
     @staticmethod
     def locale(environ) -> str | None:
         """The language as i18n.select_locale picks it for an anonymous
-        visitor: ?lang=, then the lang cookie, then Chinese. None when Flask
-        must decide (another query, or a cookie that may sign a user in)."""
+        visitor: ?lang=, then the lang cookie, then the browser's
+        Accept-Language, then Chinese. None when Flask must decide (another
+        query, or a cookie that may sign a user in)."""
         cookies = environ.get("HTTP_COOKIE", "").strip()
         name, _, value = cookies.partition("=")
         if cookies and not (name == LANG_COOKIE and value in LOCALES):
@@ -342,7 +343,7 @@ class FastScans:
         query = environ.get("QUERY_STRING", "")
         if query:
             return LANG_QUERIES.get(query)
-        return value if cookies else DEFAULT_LOCALE
+        return value if cookies else (browser_language(environ.get("HTTP_ACCEPT_LANGUAGE", "")) or DEFAULT_LOCALE)
 
 
 def init_app(app) -> None:

@@ -212,9 +212,44 @@
     }
   }
 
+  /* The server words the sign-in's name and expiry (tablets.device_facts:
+     the county's time zone, the format of the tablets list, the page's
+     language); a token kept before it did so shows its county date. */
   function showDevice() {
     const t = token();
-    device.textContent = t ? T.signedIn.replace("%(day)s", t.expires_at.slice(0, 10)) : T.signIn;
+    if (!t) {
+      device.textContent = T.signIn;
+      return;
+    }
+    const day = t.expires_label || countyDay(new Date(t.expires_at));
+    device.textContent = T.signedIn.replace("%(name)s", t.name || "—").replace("%(day)s", day);
+  }
+
+  function keepDevice(facts) {
+    const t = token();
+    if (!t || !facts) return;
+    localStorage.setItem(TOKEN_KEY, JSON.stringify(Object.assign(t, {
+      name: facts.name, expires_at: facts.expires_at, expires_label: facts.expires_label,
+    })));
+    showDevice();
+  }
+
+  /* Online, the tablet asks the server how its sign-in stands (renamed in
+     the list, revoked, or worded in another language since). */
+  async function refreshDevice() {
+    const t = token();
+    if (!t || !navigator.onLine) return;
+    try {
+      const response = await fetch(data.deviceUrl, { headers: { Authorization: `Bearer ${t.token}` }, credentials: "same-origin" });
+      if (response.status === 401) {
+        localStorage.removeItem(TOKEN_KEY);
+        offerSignIn();
+        return;
+      }
+      if (response.ok) keepDevice((await response.json()).device);
+    } catch (e) {
+      /* no network after all */
+    }
   }
 
   // A tablet is signed in with the member's password, typed here; the page
@@ -223,6 +258,15 @@
   const signInForm = document.getElementById("tablet-signin");
   const password = document.getElementById("tablet-password");
   const passwordError = document.getElementById("tablet-password-error");
+  const tabletName = document.getElementById("tablet-label");
+  const nameError = document.getElementById("tablet-label-error");
+
+  function signInError(field, message) {
+    const shown = field === "label" ? nameError : passwordError;
+    shown.textContent = message;
+    shown.hidden = false;
+    (field === "label" ? tabletName : password).setAttribute("aria-invalid", "true");
+  }
 
   function needsSignIn() {
     const t = token();
@@ -237,23 +281,28 @@
 
   signInForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    passwordError.hidden = true;
+    [passwordError, nameError].forEach((p) => (p.hidden = true));
+    [password, tabletName].forEach((input) => input.setAttribute("aria-invalid", "false"));
+    /* The default name (the member and the day) as the page was made: a page
+       from the cache may be days old, so an untouched default goes blank and
+       the server names the tablet with today's date. */
+    const name = tabletName.value.trim() === tabletName.defaultValue.trim() ? "" : tabletName.value;
     try {
-      const body = new URLSearchParams({ csrf_token: data.csrf, password: password.value, label: navigator.userAgent.slice(0, 80) });
+      const body = new URLSearchParams({ csrf_token: data.csrf, password: password.value, label: name });
       const response = await fetch(data.deviceUrl, { method: "POST", body, credentials: "same-origin", redirect: "error" });
       const answer = await response.json();
       if (response.ok) {
         localStorage.setItem(TOKEN_KEY, JSON.stringify({ token: answer.token, expires_at: answer.expires_at }));
+        keepDevice(answer.device);
         password.value = "";
         offerSignIn();
         sync();
         return;
       }
-      passwordError.textContent = answer.error || T.signInFailed;
+      signInError(answer.field, answer.error || T.signInFailed);
     } catch (e) {
-      passwordError.textContent = T.signInFailed; /* offline, or the session has ended: sign in on the site again */
+      signInError("password", T.signInFailed); /* offline, or the session has ended: sign in on the site again */
     }
-    passwordError.hidden = false;
   });
 
   async function sync() {
@@ -342,6 +391,7 @@
       return;
     }
     if (!answer || !answer.results) return;
+    keepDevice(answer.device);
     for (const result of answer.results) {
       const entry = batch.find((e) => e.uuid === result.uuid);
       if (!entry) continue;
@@ -362,6 +412,7 @@
   window.addEventListener("online", () => {
     showNetwork();
     offerSignIn();
+    refreshDevice();
     sync();
   });
   window.addEventListener("offline", showNetwork);
@@ -374,6 +425,7 @@
   showNetwork();
   showDevice();
   offerSignIn();
+  refreshDevice();
   render().then(sync);
   window.oilchainField = { sync, render, allEntries }; // for tests and the curious
 })();

@@ -135,3 +135,20 @@ def test_a_signed_in_users_scan_with_a_language_query_goes_to_flask(app, client,
     assert fast.answer(environ(bottled.bottle(bottled.first + 1), query="lang=en", cookie="lang=en")) is not None
     assert fast.answer(environ(bottled.bottle(bottled.first + 2), query="lang=en", cookie="session=abc")) is None
     assert fast.answer(environ(bottled.bottle(bottled.first + 2), query="lang=en", cookie="lang=en; session=abc")) is None
+
+
+@pytest.mark.parametrize("accept, cookie, html_lang", [
+    ("en-US,en;q=0.9", "", "en"), ("fr-FR", "", "zh-CN"), ("en-US,en;q=0.9", "lang=zh_CN", "zh-CN"),
+])
+def test_the_fast_path_reads_the_browsers_language_as_flask_does(app, client, fast, bottled, accept, cookie, html_lang):
+    """No ?lang= and no choice in a cookie: the browser's Accept-Language,
+    the same in front of Flask as in it (i18n.browser_language)."""
+    headers = {"Accept-Language": accept}
+    if cookie:
+        client.set_cookie(*cookie.split("="))
+    by_flask = page(client.get(bottled.bottle(bottled.first), headers=headers))
+    assert f'<html lang="{html_lang}">' in by_flask
+    request = environ(bottled.bottle(bottled.first + 1), cookie=cookie)
+    request["HTTP_ACCEPT_LANGUAGE"] = accept
+    answered = fast.answer(request)
+    assert answered is not None and f'<html lang="{html_lang}">' in answered.decode()
