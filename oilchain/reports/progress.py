@@ -49,14 +49,15 @@ def metric_rows(key: str, year: int, org_id: int | None = None) -> Select:
     return own(METRICS[key].rows(*year_bounds(year)), org_id)
 
 
-def made_rows(event_kind: str, lot_kind: str, year: int, org_id: int | None = None) -> Select:
-    """The lots of `lot_kind` that the organization's standing `event_kind`
+def made_rows(event_kind: str, lot_kind: str | tuple[str, ...], year: int, org_id: int | None = None) -> Select:
+    """The lots of `lot_kind` (or of these kinds) that the organization's standing `event_kind`
     events of `year` made (fruit harvested, seed dried and hulled, oil
     pressed), their output quantities as values (reports.metrics.transformation)."""
-    return own(transformation(event_kind, "output", (lot_kind,))(*year_bounds(year)), org_id)
+    kinds = (lot_kind,) if isinstance(lot_kind, str) else lot_kind
+    return own(transformation(event_kind, "output", kinds)(*year_bounds(year)), org_id)
 
 
-def made_codes(event_kind: str, lot_kind: str, year: int, org_id: int | None) -> Select:
+def made_codes(event_kind: str, lot_kind: str | tuple[str, ...], year: int, org_id: int | None) -> Select:
     """The codes of those lots, for a lot list's filter."""
     rows = made_rows(event_kind, lot_kind, year, org_id).subquery()
     return select(rows.c.code)
