@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ..ledger import in_stock
-from ..ledger.models import Lot
+from ..ledger.models import LOT_UNITS, Lot
 from ..reports.progress import Total, made_rows, metric_rows, plan_year, total
 from ..sales.services import season_sales
 
@@ -20,10 +20,12 @@ MAIN_KINDS = ("seed", "oil", "product")
 
 @dataclass(frozen=True)
 class Stock:
+    """What is left of one kind in the lots held: by unit (goods may be
+    kept in grams and, packed, in units), and in how many lots."""
+
     kind: str
-    unit: str
     lots: int
-    remaining: int
+    remaining: dict[str, int]  # unit -> what is left, in that unit
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,15 @@ class ProcessorProgress:
 
 
 def stock(session: Session, org_id: int) -> list[Stock]:
-    held = {kind: (unit, int(lots), int(left)) for kind, unit, lots, left in session.execute(
+    lots: dict[str, int] = {}
+    left: dict[str, dict[str, int]] = {}
+    for kind, unit, count, remaining in session.execute(
         select(Lot.kind, Lot.unit, func.count(), func.sum(Lot.remaining)).where(in_stock(org_id))
-        .group_by(Lot.kind, Lot.unit))}
-    units = {"seed": "g", "oil": "g", "product": "unit"}
-    shown = [Stock(kind, *held.get(kind, (units[kind], 0, 0))) for kind in MAIN_KINDS]
-    return shown + [Stock(kind, *held[kind]) for kind in sorted(held) if kind not in MAIN_KINDS]
+        .group_by(Lot.kind, Lot.unit).order_by(Lot.kind, Lot.unit)):
+        lots[kind] = lots.get(kind, 0) + int(count)
+        left.setdefault(kind, {})[unit] = int(remaining)
+    kinds = [*MAIN_KINDS, *sorted(kind for kind in left if kind not in MAIN_KINDS)]
+    return [Stock(kind, lots.get(kind, 0), left.get(kind) or {LOT_UNITS[kind]: 0}) for kind in kinds]
 
 
 def sold(session: Session, org_id: int, year: int) -> Sold:

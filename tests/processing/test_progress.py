@@ -41,10 +41,10 @@ def test_the_processor_figures(session, world):
     assert found.year == year == 2025
     stock = {held.kind: held for held in found.stock}
     assert [held.kind for held in found.stock][:3] == ["seed", "oil", "product"]
-    assert (stock["seed"].lots, stock["seed"].remaining) == (0, 0)  # all of it pressed
-    assert (stock["oil"].lots, stock["oil"].remaining) == (1, chain.OIL_G - chain.UNITS * chain.FILL_G)
-    assert (stock["product"].lots, stock["product"].remaining) == (1, chain.UNITS - 200)
-    assert stock["cake"].remaining == chain.CAKE_G - 100 * KG - 5
+    assert (stock["seed"].lots, stock["seed"].remaining) == (0, {"g": 0})  # all of it pressed
+    assert (stock["oil"].lots, stock["oil"].remaining) == (1, {"g": chain.OIL_G - chain.UNITS * chain.FILL_G})
+    assert (stock["product"].lots, stock["product"].remaining) == (1, {"unit": chain.UNITS - 200})
+    assert stock["cake"].remaining == {"g": chain.CAKE_G - 100 * KG - 5}
     assert (found.pressings.count, found.pressings.value, found.seed_pressed) == (1, chain.OIL_G, chain.RECEIVED_G)
     assert found.sales == progress.Sold(count=2, value_fen=200 * 12_800 + (100 * KG + 5) * 250 // 1000,
                                         grams=100 * KG + 5, units=200)
@@ -88,3 +88,22 @@ def test_an_open_warning_about_the_processor_links_to_its_card_and_lot(app, clie
     assert f'/l/{built.oil.code}"><code>{built.oil.code}</code>' in start
     auth.login("processor2")
     assert "Nothing on hold under a recall, and no open warnings." in page(client.get("/processing/"))
+
+
+def test_a_kind_kept_in_grams_and_in_units_is_one_figure_with_both(app, client, auth, world):
+    """By-product goods made by weight and packed in units: one card of the
+    kind, each unit's total, and its link lists the lots of both."""
+    from ..byproducts.building import make, register
+
+    with db_session(app) as session:
+        _year, built = a_season(session, world)
+        compost = register(session, world, name="茶粕有机肥")
+        packed = register(session, world, name="茶粕有机肥 5kg袋装", unit="unit", unit_grams=5_000)
+        make(session, world, product=compost, lot=built.cake, used=100 * KG, quantity=90 * KG)
+        make(session, world, product=packed, lot=built.cake, used=100 * KG, quantity=18)
+    auth.login("processor")
+    shown = figures(page(client.get("/processing/")))
+    assert shown["stock_goods"]["value"] == "90 kg · 18 units" and shown["stock_goods"]["detail"] == "2 lots"
+    rows = body_rows(page(client.get(shown["stock_goods"]["href"])))
+    assert len(rows) == 2
+    assert sorted(row.split('<td class="num">')[2].split("</td>")[0] for row in rows) == ["18 units", "90 kg"]
