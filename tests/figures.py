@@ -46,7 +46,7 @@ def codes_in(rows: list[str]) -> list[str]:
     return [re.search(r"<code>(YY-[A-Z0-9-]+)</code>", row).group(1) for row in rows]
 
 
-def plan_year(session, actor, year: int = 2025, values: dict | None = None) -> int:
+def set_plan_year(session, actor, year: int = 2025, values: dict | None = None) -> int:
     """Targets for `year`, so the start pages show it (the plan year the reports use)."""
     reports.set_targets(session, actor=actor, year=year, values=values or {"seedlings_raised": 15_000_000})
     session.commit()

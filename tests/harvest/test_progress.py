@@ -14,7 +14,7 @@ from oilchain.trace import recalls
 
 from .. import chain
 from ..chain import KG, db_session
-from ..figures import body_rows, codes_in, figures, number, plan_year
+from ..figures import body_rows, codes_in, figures, number, set_plan_year
 from ..http import page
 
 pytestmark = pytest.mark.usefixtures("english_services")
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("english_services")
 def a_season(session, world):
     """Two plantings (one accepted), three 2025 harvests (one reversed), one
     of 2024, one drying; the other cooperative's harvest."""
-    year = plan_year(session, world.actors["bureau"])
+    year = set_plan_year(session, world.actors["bureau"])
     batch = chain.seedling_batch(session, world)
     dispatched = chain.dispatch(session, world, batch=batch, quantity=3_000)
     waiting = chain.plant(session, world, dispatched=dispatched, seedlings=2_000, area_centimu=2_000)

@@ -14,7 +14,7 @@ from oilchain.nursery.models import SeedlingBatch
 
 from .. import chain
 from ..chain import PASSWORD, db_session
-from ..figures import body_rows, codes_in, figures, number, plan_year
+from ..figures import body_rows, codes_in, figures, number, set_plan_year
 from ..http import page
 
 pytestmark = pytest.mark.usefixtures("english_services")
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("english_services")
 def a_year_of_batches(session, world):
     """Two batches of 2025 (one certified, with dispatches, one of them
     reversed), one graded in 2024, and a second nursery's 2025 batch."""
-    year = plan_year(session, world.actors["bureau"])
+    year = set_plan_year(session, world.actors["bureau"])
     certified = chain.seedling_batch(session, world, raised=10_000, grade1=7_000, grade2=2_500, rejected=500,
                                      on=date(2025, 11, 10), started=date(2025, 3, 10))
     graded = chain.registered_batch(session, world, quantity=4_000, on=date(2025, 3, 12))

@@ -14,7 +14,7 @@ from oilchain.sales import services as sales
 
 from .. import chain
 from ..chain import KG, db_session
-from ..figures import body_rows, codes_in, figures, number, plan_year
+from ..figures import body_rows, codes_in, figures, number, set_plan_year
 from ..http import page
 
 pytestmark = pytest.mark.usefixtures("english_services")
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("english_services")
 def a_season(session, world):
     """The standard chain (seed pressed into oil and cake, 1,000 bottles), two
     sales of bottles (one reversed), one of cake by weight."""
-    year = plan_year(session, world.actors["bureau"])
+    year = set_plan_year(session, world.actors["bureau"])
     built = chain.full_chain(session, world)
     chain.sell(session, world, lot=built.product_lot, quantity=200, price_fen=12_800)
     wrong = chain.sell(session, world, lot=chain.lot_by_code(session, built.product_lot.code), quantity=5)
