@@ -11,9 +11,9 @@ from ..ledger.models import Lot
 from ..planting.services import plots_of
 from ..labels import kind_label
 from ..units import WEIGHT_DECIMALS, kg_to_g, show_quantity
-from ..trace.recalls import holds_of
+from ..trace.recalls import holds_of, plot_holds_of
 from ..web import form_step
-from . import services
+from . import progress, services
 from .forms import SHIPPED_KINDS, DryHullForm, HarvestForm, ShipForm
 
 bp = Blueprint("harvest", __name__, url_prefix="/harvest")
@@ -22,12 +22,15 @@ bp = Blueprint("harvest", __name__, url_prefix="/harvest")
 @bp.route("/")
 @roles_required("cooperative")
 def index():
+    """The cooperative's start page: its progress, holds and warnings, stock and harvests."""
     session = db.session()
     return render_template(
         "harvest/index.html",
+        progress=progress.progress(session, current_user.org_id),
         harvests=services.harvests_of(session, current_user.org_id),
         stock=ledger.owned_lots(session, current_user.org_id, ("fruit", "seed", "husk")),
         holds=holds_of(session, current_user.org_id),
+        plot_holds=plot_holds_of(session, current_user.org_id),
     )
 
 

@@ -6,7 +6,7 @@ committed (the caller's transaction rolls back)."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, update
 from sqlmodel import Session, select
 
 from .. import clock, codes, db
@@ -157,14 +157,16 @@ def change_remaining(session: Session, lot: Lot, delta: int, *, only_active: boo
     return result.rowcount == 1
 
 
+def in_stock(org_id: int):
+    """A condition on Lot: the organization holds it and something is left to use
+    (its stock: the start pages' figures, the lot list's filter, owned_lots)."""
+    return and_(Lot.owner_org_id == org_id, Lot.status == "active", Lot.remaining > 0)
+
+
 def owned_lots(session: Session, org_id: int, kinds: tuple[str, ...]) -> list[Lot]:
     """An organization's lots of these kinds that have something left to use."""
     return list(
-        session.exec(
-            select(Lot)
-            .where(Lot.owner_org_id == org_id, Lot.kind.in_(kinds), Lot.status == "active", Lot.remaining > 0)
-            .order_by(Lot.produced_on, Lot.id)
-        )
+        session.exec(select(Lot).where(in_stock(org_id), Lot.kind.in_(kinds)).order_by(Lot.produced_on, Lot.id))
     )
 
 

@@ -333,17 +333,17 @@ def stage_label(stage: str):
     return STAGES.get(stage, stage)
 
 
-def batches(session: Session, org_id: int) -> list[tuple[Lot, SeedlingBatch, str]]:
-    """The nursery's batches with their variety's name, newest first."""
-    return list(
-        session.exec(
-            select(Lot, SeedlingBatch, Variety.name)
-            .join(SeedlingBatch, SeedlingBatch.lot_id == Lot.id)
-            .join(Variety, Variety.id == SeedlingBatch.variety_id)
-            .where(Lot.owner_org_id == org_id)
-            .order_by(Lot.id.desc())
-        )
+def batches(session: Session, org_id: int, codes=None) -> list[tuple[Lot, SeedlingBatch, str]]:
+    """The nursery's batches with their variety's name, newest first (only
+    those whose codes `codes` selects, when given: a start-page figure's)."""
+    query = (
+        select(Lot, SeedlingBatch, Variety.name)
+        .join(SeedlingBatch, SeedlingBatch.lot_id == Lot.id)
+        .join(Variety, Variety.id == SeedlingBatch.variety_id)
+        .where(Lot.owner_org_id == org_id)
+        .order_by(Lot.id.desc())
     )
+    return list(session.exec(query if codes is None else query.where(Lot.code.in_(codes))))
 
 
 def batches_at(session: Session, org_id: int, stages: tuple[str, ...], code: str | None = None) -> list[tuple[Lot, SeedlingBatch]]:

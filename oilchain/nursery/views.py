@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from ..ledger.models import Lot
 from ..planting.queries import plot_choices
 from ..trace.recalls import holds_of
 from ..web import document, form_step
-from . import seedling_labels, services
+from . import progress, seedling_labels, services
 from .forms import BatchForm, CertifyForm, DispatchForm, GradeForm, GrowingForm
 
 bp = Blueprint("nursery", __name__, url_prefix="/nursery")
@@ -21,11 +21,30 @@ bp = Blueprint("nursery", __name__, url_prefix="/nursery")
 @bp.route("/")
 @roles_required("nursery")
 def index():
+    """The nursery's start page: its progress in the plan year beside the
+    county's, holds and warnings, and its batches; `?graded=`, `?certified=`
+    or `?dispatched=` a year lists only what that figure counts."""
     session = db.session()
-    found = services.batches(session, current_user.org_id)
+    org_id = current_user.org_id
+    shown, year = shown_figure()
+    found = services.batches(session, org_id, codes=progress.codes_of(shown, year, org_id)
+                             if shown in ("graded", "certified") else None)
     left = services.grades_left(session, [batch for _lot, batch, _variety in found])
     rows = [(lot, batch, variety, left[batch.lot_id]) for lot, batch, variety in found]
-    return render_template("nursery/index.html", batches=rows, holds=holds_of(session, current_user.org_id))
+    return render_template("nursery/index.html", batches=rows, holds=holds_of(session, org_id),
+                           progress=progress.progress(session, org_id), shown=shown, shown_year=year,
+                           dispatches=progress.dispatch_rows(session, year, org_id) if shown == "dispatched" else None)
+
+
+def shown_figure() -> tuple[str | None, int | None]:
+    """Which figure's records the batch list is narrowed to, and its year (404 for a year out of range)."""
+    for which in progress.FILTERS:
+        if which in request.args:
+            year = request.args.get(which, type=int)
+            if year is None or not 2000 <= year <= 2100:
+                abort(404)
+            return which, year
+    return None, None
 
 
 def batch_choices(stages: tuple[str, ...]) -> list[tuple[str, str]]:

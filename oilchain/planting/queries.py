@@ -1,5 +1,6 @@
 """Read-only views of plots and plantings for pages."""
 
+from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from .. import geo
@@ -25,6 +26,10 @@ def plot_choices(session: Session) -> list[tuple[int, str]]:
     return [(plot.id, f"{township} · {coop} · {plot.name}") for plot, township, coop in rows]
 
 
+# A standing planting the bureau has not accepted yet (its Event and Acceptance joined).
+WAITING = and_(STANDING, Acceptance.id.is_(None))
+
+
 def plot_rows(session: Session, org_id: int) -> list[tuple[Plot, str]]:
     return list(
         session.exec(
@@ -36,8 +41,26 @@ def plot_rows(session: Session, org_id: int) -> list[tuple[Plot, str]]:
     )
 
 
-def planting_rows(session: Session, org_id: int, plot_id: int | None = None) -> list:
-    """(record, plot, variety, event, latest survival check, acceptance), newest first."""
+def plots_counted(org_id: int):
+    """The cooperative's plots with their areas as values, as plot_rows lists them (the start page's figure)."""
+    return (select(Plot.id, Plot.area_centimu.label("value")).join(Township, Township.id == Plot.township_id)
+            .where(Plot.cooperative_id == org_id))
+
+
+def waiting_plantings(org_id: int):
+    """The cooperative's plantings waiting for acceptance, their areas as values (the start page's figure)."""
+    return (
+        select(PlantingRecord.id, PlantingRecord.planted_on.label("day"), PlantingRecord.area_centimu.label("value"))
+        .join(Plot, Plot.id == PlantingRecord.plot_id)
+        .join(Event, Event.id == PlantingRecord.event_id)
+        .outerjoin(Acceptance, Acceptance.planting_id == PlantingRecord.id)
+        .where(Plot.cooperative_id == org_id, WAITING)
+    )
+
+
+def planting_rows(session: Session, org_id: int, plot_id: int | None = None, waiting: bool = False) -> list:
+    """(record, plot, variety, event, latest survival check, acceptance),
+    newest first (`waiting`: only those waiting for acceptance)."""
     latest = latest_survival_checks()
     query = (
         select(PlantingRecord, Plot, Variety.name, Event, SurvivalCheck, Acceptance)
@@ -50,7 +73,7 @@ def planting_rows(session: Session, org_id: int, plot_id: int | None = None) -> 
         .order_by(PlantingRecord.planted_on.desc(), PlantingRecord.id.desc())
     )
     query = query.where(Plot.id == plot_id) if plot_id is not None else query.where(Plot.cooperative_id == org_id)
-    return list(session.exec(query))
+    return list(session.exec(query.where(WAITING) if waiting else query))
 
 
 def planting_or_404(session: Session, planting_id: int) -> PlantingRecord:
@@ -83,10 +106,9 @@ def acceptance_rows(session: Session, *, township_id: int | None, waiting: bool)
         .outerjoin(latest, latest.c.planting_id == PlantingRecord.id)
         .outerjoin(SurvivalCheck, SurvivalCheck.id == latest.c.check_id)
         .outerjoin(Acceptance, Acceptance.planting_id == PlantingRecord.id)
-        .where(STANDING)
         .order_by(PlantingRecord.planted_on, PlantingRecord.id)
     )
-    query = query.where(Acceptance.id.is_(None)) if waiting else query.where(Acceptance.id.is_not(None))
+    query = query.where(WAITING) if waiting else query.where(STANDING, Acceptance.id.is_not(None))
     if township_id:
         query = query.where(Plot.township_id == township_id)
     return list(session.exec(query))

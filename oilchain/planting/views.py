@@ -21,11 +21,15 @@ bp = Blueprint("planting", __name__, url_prefix="/planting")
 @bp.route("/")
 @roles_required("cooperative")
 def index():
+    """The cooperative's plots and plantings (`?waiting=1`: only the plantings
+    waiting for acceptance, the start page's figure)."""
     session = db.session()
+    waiting = request.args.get("waiting") == "1"
     return render_template(
         "planting/index.html",
+        waiting=waiting,
         plots=queries.plot_rows(session, current_user.org_id),
-        plantings=queries.planting_rows(session, current_user.org_id),
+        plantings=queries.planting_rows(session, current_user.org_id, waiting=waiting),
         map=queries.plot_map(session, current_user.org_id),
     )
 

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 from ..auth.models import Organization
 from ..ledger.models import Lot, Shipment
 from ..ledger import owned_lots
+from . import progress
 from .services import product_lots_of, products_of
 from ..trace.recalls import holds_of
 from ..codes import normalize_lot_code
@@ -28,6 +29,7 @@ def incoming(session: Session, org_id: int) -> list[tuple[Shipment, Lot, Organiz
 
 def overview(session: Session, org_id: int) -> dict:
     return {
+        "progress": progress.progress(session, org_id),
         "holds": holds_of(session, org_id),
         "incoming": incoming(session, org_id),
         "stock": owned_lots(session, org_id, ("fruit", "seed", "husk", "oil", "cake")),

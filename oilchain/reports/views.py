@@ -15,6 +15,7 @@ from .forms import CopyTargetsForm, TargetsForm
 from .metrics import LISTED, METRICS, RATIOS, TARGETED
 from .share import share_totals
 from .models import ReportArchive
+from ..trace.recalls import open_recalls
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 # Decimal places of each unit's display form (t, mu, yuan): how targets are typed.
@@ -51,7 +52,7 @@ def dashboard():
     }
     if htmx and not htmx.boosted:
         return render_template("reports/_dashboard_body.html", **context)
-    return render_template("reports/dashboard.html", **context)
+    return render_template("reports/dashboard.html", open_recalls=open_recalls(session), **context)
 
 
 def targets_reminder(session) -> dict | None:

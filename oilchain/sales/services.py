@@ -15,7 +15,7 @@ from ..auth.actor import Actor
 from ..auth.models import Organization
 from ..errors import Forbidden, Invalid
 from ..labels import CHANNELS
-from ..ledger.models import Event, Lot
+from ..ledger.models import STANDING, Event, Lot
 from ..ledger import get_lot, lock_lots, owned_lots, record_event, refuse_held, require_owned, ship_part
 from ..processing.quality import oil_sources, require_sellable
 from .models import PriceBound, Sale
@@ -143,8 +143,20 @@ def ship_sold(session: Session, actor: Actor, lot: Lot, quantity: int, buyer_org
     return shipment.ship_event_id, session.get(Lot, shipment.lot_id)
 
 
-def sales_of(session: Session, org_id: int, limit: int | None = 200) -> list[tuple[Sale, Lot, Event]]:
-    """The organization's sales, newest first (the latest `limit`, or all)."""
+def season_sales(org_id: int, year: int):
+    """The organization's standing sales of `year` (to registered
+    organizations too), their amounts as values: the start page's figure and
+    the sales list of the year."""
+    return (
+        select(Sale.id, Sale.sold_on.label("day"), Sale.amount_fen.label("value"), Sale.quantity, Sale.unit)
+        .join(Event, Event.id == Sale.event_id)
+        .where(Event.org_id == org_id, STANDING, Sale.sold_on.between(date(year, 1, 1), date(year, 12, 31)))
+    )
+
+
+def sales_of(session: Session, org_id: int, limit: int | None = 200, year: int | None = None) -> list[tuple[Sale, Lot, Event]]:
+    """The organization's sales, newest first (the latest `limit`, or all;
+    `year`: only the standing sales of that year, season_sales)."""
     query = (
         select(Sale, Lot, Event)
         .join(Lot, Lot.id == Sale.lot_id)
@@ -152,6 +164,8 @@ def sales_of(session: Session, org_id: int, limit: int | None = 200) -> list[tup
         .where(Event.org_id == org_id)
         .order_by(Sale.sold_on.desc(), Sale.id.desc())
     )
+    if year is not None:
+        query = query.where(Sale.id.in_(select(season_sales(org_id, year).subquery().c.id)))
     return list(session.exec(query if limit is None else query.limit(limit)))
 
 

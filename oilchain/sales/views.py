@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,13 @@ def shown_quantity(sale) -> str:
 @bp.route("/")
 @roles_required("processor")
 def index():
-    sales = services.sales_of(db.session(), current_user.org_id, limit=None if request.args.get("format") == "csv" else 200)
+    """The processor's sales, the latest 200 (`?year=`: every standing sale of
+    that year, the start page's figure; CSV: all)."""
+    year = request.args.get("year", type=int)
+    if "year" in request.args and (year is None or not 2000 <= year <= 2100):
+        abort(404)
+    every = request.args.get("format") == "csv" or year is not None
+    sales = services.sales_of(db.session(), current_user.org_id, limit=None if every else 200, year=year)
     if request.args.get("format") == "csv":
         header = [_("Date"), _("Lot"), _("Kind"), _("Buyer"), _("Channel"), _("Quantity"), _("Unit"), _("Price (yuan)"),
                   _("Price per"), _("Amount (yuan)"), _("State")]
@@ -33,7 +39,7 @@ def index():
                  format(fen_to_yuan(sale.amount_fen), "f"),
                  _("reversed") if event.reversed_by_event_id else _("recorded")] for sale, lot, event in sales]
         return csv_response("oilchain-sales.csv", header, rows)
-    return render_template("sales/index.html", sales=sales)
+    return render_template("sales/index.html", sales=sales, year=year)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,8 +7,9 @@ from ..admin.models import Township, Variety
 from ..auth.actor import Actor
 from ..auth.models import Organization, User
 from ..harvest.models import HarvestRecord
-from ..ledger.models import STANDING, Event, EventLine, Lot, Shipment
-from ..ledger import lot_history
+from ..ledger.models import LOT_UNITS, STANDING, Event, EventLine, Lot, Shipment
+from ..ledger import in_stock, lot_history
+from ..reports.progress import made_codes
 from ..nursery.models import SeedlingBatch
 from ..planting.models import Plot
 from ..processing.models import OilLot, Product, ProductLot, QualityTest, Refining, Tank
@@ -21,10 +22,14 @@ from .services import participated_in, took_part
 PAGE_SIZE = 50
 
 
-def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str = "", page: int | None = 1) -> tuple[list, bool]:
+def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str = "", page: int | None = 1,
+                 made: str = "", year: int | None = None, stock: bool = False) -> tuple[list, bool]:
     """Lots the actor's organization holds or has held (all, for the bureau),
     newest first, one page at a time (page None: all of them). Returns
-    (rows, more pages follow)."""
+    (rows, more pages follow). `made` (an event kind) with `year`: only the
+    lots the organization's standing events of that kind made that year (a
+    start page's figure: reports.progress.made_rows); `stock`: only those it
+    holds with something left (ledger.in_stock)."""
     query = select(Lot, Organization.name).join(Organization, Organization.id == Lot.owner_org_id)
     if not actor.is_bureau:
         query = query.where(took_part(actor.org_id))
@@ -32,6 +37,11 @@ def visible_lots(session: Session, actor: Actor, *, search: str = "", kind: str 
         query = query.where(Lot.code.contains(search.strip().upper()))
     if kind:
         query = query.where(Lot.kind == kind)
+    if made and year is not None:
+        query = query.where(Lot.code.in_(made_codes(made, kind or tuple(LOT_UNITS), year,
+                                                    None if actor.is_bureau else actor.org_id)))
+    if stock:
+        query = query.where(in_stock(actor.org_id))
     query = query.order_by(Lot.id.desc())
     if page is None:
         return list(session.exec(query)), False

@@ -215,5 +215,24 @@ def holds_of(session: Session, org_id: int, lot_id: int | None = None) -> list[t
     return list(grouped.values())
 
 
+def plot_holds_of(session: Session, org_id: int) -> list[tuple[Recall, list[tuple[Plot, object]]]]:
+    """The open recalls holding a cooperative's plots, each with its plots and
+    the day from which their harvests are held (None: every harvest)."""
+    grouped: dict[int, tuple[Recall, list]] = {}
+    for recall, plot, from_day in session.exec(
+        select(Recall, Plot, PlotHold.from_day).join(PlotHold, PlotHold.recall_id == Recall.id)
+        .join(Plot, Plot.id == PlotHold.plot_id)
+        .where(PlotHold.lifted_at.is_(None), Plot.cooperative_id == org_id)
+        .order_by(Recall.id, Plot.name)
+    ):
+        grouped.setdefault(recall.id, (recall, []))[1].append((plot, from_day))
+    return list(grouped.values())
+
+
+def open_recalls(session: Session) -> list[Recall]:
+    """Recalls not yet closed, oldest first: the bureau's start page lists them."""
+    return list(session.exec(select(Recall).where(Recall.closed_at.is_(None)).order_by(Recall.id)))
+
+
 def all_recalls(session: Session) -> list[Recall]:
     return list(session.exec(select(Recall).order_by(Recall.id.desc())))

@@ -9,7 +9,7 @@ from ..errors import NotFound
 from ..forms import base_quantity
 from ..units import WEIGHT_DECIMALS, NotExact, to_base
 from .. import ledger
-from ..ledger.models import LOT_UNITS, Lot
+from ..ledger.models import EVENT_KINDS, LOT_UNITS, Lot
 from ..ledger.trace import downstream, upstream
 from ..harvest.forms import SHIPPED_KINDS
 from ..planting.models import Plot
@@ -32,18 +32,37 @@ def lots():
     search = request.args.get("q", "")
     kind = request.args.get("kind", "")
     kind = kind if kind in LOT_UNITS else ""
+    narrowed = narrowing()
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     if request.args.get("format") == "csv":
-        rows, _more = queries.visible_lots(session, current_user, search=search, kind=kind, page=None)
+        rows, _more = queries.visible_lots(session, current_user, search=search, kind=kind, page=None, **narrowed)
         header = [_("Lot"), _("Kind"), _("Date"), _("Owner"), _("Quantity"), _("Remaining"), _("Unit"), _("State")]
         data = [[lot.code, str(kind_label(lot.kind)), lot.produced_on.isoformat(), owner, lot.quantity, lot.remaining,
                  lot.unit, str(lot_state(lot))] for lot, owner in rows]
         return csv_response("oilchain-lots.csv", header, data)
-    rows, more = queries.visible_lots(session, current_user, search=search, kind=kind, page=page)
-    context = {"rows": rows, "more": more, "page": page, "q": search, "kind": kind, "kinds": list(LOT_UNITS)}
+    rows, more = queries.visible_lots(session, current_user, search=search, kind=kind, page=page, **narrowed)
+    context = {"rows": rows, "more": more, "page": page, "q": search, "kind": kind, "kinds": list(LOT_UNITS),
+               "narrowed": narrowed, "keep": kept(narrowed)}
     if htmx and not htmx.boosted:
         return render_template("trace/_lot_rows.html", **context)
     return render_template("trace/lots.html", **context)
+
+
+def narrowing() -> dict:
+    """A start page figure's narrowing of the lot list: `made` (an event kind)
+    and `year`, and `stock` (held, something left); 404 for a made without a
+    year in range."""
+    made = request.args.get("made", "")
+    year = request.args.get("year", type=int)
+    if made and (made not in EVENT_KINDS or year is None or not 2000 <= year <= 2100):
+        abort(404)
+    return {"made": made, "year": year if made else None, "stock": request.args.get("stock") == "1"}
+
+
+def kept(narrowed: dict) -> dict:
+    """The narrowing as query arguments, for the pager, the CSV link and the filter form."""
+    keep = {"made": narrowed["made"], "year": narrowed["year"]} if narrowed["made"] else {}
+    return {**keep, "stock": 1} if narrowed["stock"] else keep
 
 
 def lot_or_404(code: str) -> Lot:

@@ -89,7 +89,7 @@ def test_a_recall_from_a_plot_stops_the_processor_and_the_bureau_until_it_is_clo
     assert auth.post("/sales/new", {**sale, "code": county["other"]}).status_code == 303
     # The processor sees the hold on its start page and on the lot's page.
     start_page = page(client.get("/processing/"))
-    assert f"Recall #{recall_id}" in start_page and product in start_page and county["other"] not in start_page.split("In stock")[0]
+    assert f"Recall #{recall_id}" in start_page and product in start_page and county["other"] not in start_page.split("Lots in stock")[0]
     assert "On hold under a recall" in page(client.get(f"/l/{product}"))
     assert "On hold under a recall" not in page(client.get(f"/l/{county['other']}"))
     # What is held may still be disposed of, with the reason.
