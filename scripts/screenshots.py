@@ -62,7 +62,7 @@ def main() -> None:
                 if username:
                     layout_pages.sign_in(page, username, DEMO_PASSWORD)
                 if own is None:
-                    own, errors = layout_pages.role_pages(context, pages)
+                    own, errors = layout_pages.role_pages(context, pages, role)
                     for error in errors:
                         print(f"{role}: {error}")
                 for path in own:

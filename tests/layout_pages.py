@@ -61,6 +61,11 @@ EXCLUDED = {
     "processing.quality_grade": "htmx fragment: the grade lab values reach, inside /processing/quality",
 }
 
+# Pages that look the same whoever is signed in (the consumer pages, an
+# organization's public page): looked at as anonymous only, and their
+# answers for wrong codes (4xx, with a page for people) too.
+ANONYMOUS_ONLY = {"public.product_path", "seedling_public.label", "organizations.page"}
+
 # Sample values of rule arguments: "endpoint:argument" first, then the argument's name.
 # Each names a key of sample_data's result (a list of values: one page each).
 SAMPLES = {
@@ -194,16 +199,19 @@ def sign_in(page, username: str, password: str) -> None:
         raise RuntimeError(f"{username} could not sign in")
 
 
-def role_pages(context, pages: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+def role_pages(context, pages: list[tuple[str, str]], role: str) -> tuple[list[str], list[str]]:
     """The pages that answer this context's user 200 with HTML (its pages),
     and those that answer it with a server error (5xx), as "path: status"."""
     own, errors = [], []
-    for _endpoint, path in pages:
+    for endpoint, path in pages:
+        if role != "anonymous" and endpoint in ANONYMOUS_ONLY:
+            continue
         response = context.request.get(path, max_redirects=0)
+        html = response.headers.get("content-type", "").startswith("text/html")
         if response.status >= 500:
             errors.append(f"{path}: answers {response.status}")
-        elif response.status == 200 and response.headers.get("content-type", "").startswith("text/html"):
-            own.append(path)
+        elif html and (response.status == 200 or (endpoint in ANONYMOUS_ONLY and response.status < 500)):
+            own.append(path)  # a consumer page for a wrong code answers 404 with a page for people
         response.dispose()
     return own, errors
 
