@@ -1,5 +1,5 @@
 """Every page fits a phone and a tablet: each role's pages at 360 x 740 and
-800 x 1280 in Debian's Chromium, against one live server on the demo year
+800 x 1280 in Debian's Chromium (and at 360 x 740 in English), against one live server on the demo year
 (loaded once per session into a database of this module's own).
 
 The pages are every GET rule of the app's URL map (tests/layout_pages.py:
@@ -35,7 +35,8 @@ With the menu folded (a .menu-toggle shown), the header is checked again with
 the menu open. Problems are collected over the whole run, then reported at
 once: page, width, role, element (a short selector and its text), what is wrong.
 
-Pages are in Chinese, the language the county reads them in.
+Pages are in Chinese, the language the county reads them in, at both
+widths, and in English (the `lang` cookie) at 360 px too.
 """
 
 import os
@@ -54,7 +55,9 @@ from oilchain.reference import seed_reference_data
 from . import layout_pages
 from .browser_server import PUBLIC_BASE_URL, LiveServer
 
-WIDTHS = [(360, 740), (800, 1280)]
+# (width, height, language): both widths in Chinese, and the phone in English too,
+# whose longer words are the likelier to push a box past the edge.
+WIDTHS = [(360, 740, "zh_CN"), (800, 1280, "zh_CN"), (360, 740, "en")]
 CHECK = (Path(__file__).parent / "layout_check.js").read_text()
 WAIT_MS = 15_000
 
@@ -165,7 +168,7 @@ def look(page, scope: str) -> list[dict]:
     return page.evaluate(CHECK, scope)
 
 
-def summarize(path: str, width: int, role: str, found: list[dict]) -> list[str]:
+def summarize(path: str, width: int | str, role: str, found: list[dict]) -> list[str]:
     """One line per element and kind of problem, counted (a table's rows
     repeat the same problem)."""
     counts = Counter((f["element"], f["what"].split(" (")[0]) for f in found)
@@ -187,9 +190,10 @@ def test_every_page_fits_a_phone_and_a_tablet(layout_site, browser):
     looked = 0
     for role, username in layout_pages.ROLES.items():
         pages = None
-        for width, height in WIDTHS:
+        for width, height, lang in WIDTHS:
             context = browser.new_context(base_url=layout_site.server.url, viewport={"width": width, "height": height},
-                                          locale="zh-CN")
+                                          locale="zh-CN" if lang == "zh_CN" else "en-US")
+            context.add_cookies([{"name": "lang", "value": lang, "url": layout_site.server.url}])
             context.set_default_timeout(WAIT_MS)
             page = context.new_page()
             if username:
@@ -205,7 +209,7 @@ def test_every_page_fits_a_phone_and_a_tablet(layout_site, browser):
                 if toggle.count() and toggle.first.is_visible():
                     toggle.first.click()
                     found += [dict(f, what=f["what"] + " (menu open)") for f in look(page, "header")]
-                problems += summarize(path, width, role, found)
+                problems += summarize(path, width if lang == "zh_CN" else f"{width} ({lang})", role, found)
                 looked += 1
             context.close()
     never = sorted({endpoint for endpoint, path in layout_site.pages} - {endpoint for endpoint, path in layout_site.pages
