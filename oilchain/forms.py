@@ -38,6 +38,10 @@ class Form(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self:  # a phone's number keypad for every number field (unless a field says otherwise)
+            if isinstance(field, (DecimalField, IntegerField)):
+                kind = "numeric" if isinstance(field, IntegerField) else "decimal"
+                field.render_kw = {"inputmode": kind, **(field.render_kw or {})}
         self.extra_errors: dict[str, list[str]] = {}
         self.whole_form_errors: list[str] = []
 
