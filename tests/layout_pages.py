@@ -42,6 +42,7 @@ EXCLUDED = {
     "planting.plots_geojson": "GeoJSON: the plots",
     "harvest.field_manifest": "the field app's web manifest (JSON)",
     "harvest.field_worker": "the field app's service worker (JavaScript)",
+    "harvest.tablet_status": "a signed-in tablet's name and expiry (JSON, for its device token)",
     "trace.lot_label": "PDF: a lot's label",
     "trace.lot_qr_png": "PNG: a lot's QR code",
     "trace.lot_qr_svg": "SVG: a lot's QR code",
