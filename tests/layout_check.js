@@ -87,7 +87,8 @@
     if (!block) return false;
     const texts = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
     for (let t = texts.nextNode(); t; t = texts.nextNode()) {
-      if (t.textContent.trim() && t.parentElement && !t.parentElement.closest(NOT_TEXT)) return true;
+      // words or figures: a separator ("·", "|") between links does not make a sentence
+      if (/[\p{L}\p{N}]/u.test(t.textContent) && t.parentElement && !t.parentElement.closest(NOT_TEXT)) return true;
     }
     return false;
   };

@@ -26,7 +26,8 @@ On every page, at every width, the browser test fails on (tests/layout_check.js)
   running text; a checkbox or radio is measured by the <label> around it (or
   for it). A link is inline in running text when its computed display is
   `inline` and its block container (the nearest ancestor that is not
-  `display: inline`) holds text of its own, outside any link, button, form
+  `display: inline`) holds text of its own (words or figures: a separator
+  such as "·" between links does not count), outside any link, button, form
   control or summary: a link within a sentence (WCAG 2.5.8's inline exception).
 - a number field without `inputmode` (an <input type=number>, or one whose
   pattern is digits). Form fields are checked without a browser:
