@@ -182,6 +182,11 @@ def dispatch(session: Session) -> None:
 
 @sa_event.listens_for(Session, "before_commit")
 def _dispatch_before_commit(session: Session) -> None:
+    # SQLAlchemy fires before_commit for a savepoint's commit too: a reaction
+    # writing in a savepoint would run the next event's reactions inside it,
+    # one level deeper per queued event. The reactions run at the outer commit.
+    if session.in_nested_transaction():
+        return
     dispatch(session)
 
 

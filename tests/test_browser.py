@@ -91,9 +91,8 @@ def sign_in(page, username: str) -> None:
     assert "/login" not in page.url, page.locator("body").inner_text()
 
 
-def open_field(page) -> str:
-    """The field page, controlled by its service worker, the tablet signed in:
-    returns the device token."""
+def controlled_field_page(page) -> None:
+    """The field page, once its service worker controls it."""
     page.goto("/harvest/field/")
     controlled = "() => navigator.serviceWorker.controller !== null"  # a function: the CSP refuses eval of a string
     try:
@@ -101,6 +100,12 @@ def open_field(page) -> str:
     except Exception:  # the worker activated after the page loaded: once more
         page.reload()
         page.wait_for_function(controlled, timeout=10_000)
+
+
+def open_field(page) -> str:
+    """The field page, controlled by its service worker, the tablet signed in:
+    returns the device token."""
+    controlled_field_page(page)
     page.fill("#tablet-password", PASSWORD)  # a tablet is signed in with the member's password
     page.click("#tablet-signin button")
     page.wait_for_function(f"() => localStorage.getItem({TOKEN_KEY!r}) !== null")

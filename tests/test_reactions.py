@@ -5,6 +5,7 @@ transaction, however many events touched it."""
 
 import dataclasses
 import json
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -15,6 +16,8 @@ from oilchain.gi import services as gi
 from oilchain.lab import LabValues
 from oilchain.processing import services as processing
 from oilchain.processing.models import ProductLot
+from oilchain.sales import services as sales
+from oilchain.sales.models import Sale
 
 from . import chain
 from .chain import db_session
@@ -105,3 +108,19 @@ def test_every_kind_of_event_and_question_has_its_line_in_the_table():
 
     assert kinds(events.Happened) == set(reactions.TABLE.reactions)
     assert kinds(events.Question) == set(reactions.TABLE.checks)
+
+
+def test_many_events_in_one_transaction_run_their_reactions_once_each_at_the_outer_commit(app, world):
+    """A reaction that writes in a savepoint (the brain's price check on each
+    sale) must not run the next event's reactions inside that savepoint's
+    commit: SQLAlchemy fires before_commit for a savepoint too, and 90 sales in
+    one transaction once recursed past Python's limit."""
+    with db_session(app) as session:
+        built = chain.full_chain(session, world)
+        for n in range(150):
+            sales.sell(session, actor=world.actors["processor"], lot_code=built.product_lot.code, buyer=f"店{n}",
+                       channel="retail", quantity=1, unit_price_fen=12_800, sold_on=date(2025, 12, 8))
+        session.commit()
+        stored = session.exec(select(Sale).where(Sale.lot_id == built.product_lot.id)).all()
+        assert len(stored) == 150
+        assert not session.info.get(events.QUEUE)

@@ -5,19 +5,13 @@ states, and a rename in the list reaching the tablet."""
 
 import re
 
-from ..test_browser import TOKEN_KEY, new_context, sign_in  # noqa: F401 (fixture)
+from ..test_browser import TOKEN_KEY, controlled_field_page, new_context, sign_in  # noqa: F401 (fixture)
 
 STORED = f"() => localStorage.getItem({TOKEN_KEY!r}) !== null"
 
 
 def field_page(page) -> None:
-    page.goto("/harvest/field/")
-    controlled = "() => navigator.serviceWorker.controller !== null"  # a function: the CSP refuses eval of a string
-    try:
-        page.wait_for_function(controlled, timeout=10_000)
-    except Exception:  # the worker activated after the page loaded: once more
-        page.reload()
-        page.wait_for_function(controlled, timeout=10_000)
+    controlled_field_page(page)
     page.wait_for_selector("#entry-list li")
 
 
