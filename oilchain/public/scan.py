@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import psycopg
 from babel.support import Translations
+from cachetools import LRUCache
 from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy import Date, Integer, String, bindparam, text
@@ -40,7 +41,7 @@ from ..i18n import DEFAULT_LOCALE, LANG_COOKIE, LOCALES, browser_language, forma
 from . import linkset, media, networks, services
 
 DATABASE_ERRORS = (DBAPIError, psycopg.Error)
-PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); the cache starts afresh beyond it
+PAGES_LIMIT = 20_000  # lots kept per worker (a few kB each); beyond it the least recently scanned goes
 LIVE_MARK = "<!--live-->"
 
 # The live facts of a lot, and the scan's upsert, as SQL prepared once (built
@@ -155,12 +156,18 @@ class NotCached(Exception):
 
 
 class Cards:
-    def __init__(self):
-        self._cards: dict[tuple[str, str], Card] = {}
+    """The lots' rendered pages of this worker, least recently scanned out
+    first (cachetools' LRUCache: scans crowd on the bottles of the last shelf
+    life, so ten years of lots keep the recent ones warm rather than starting
+    afresh). The LRU is not thread-safe: every read and write takes the lock."""
+
+    def __init__(self, limit: int = PAGES_LIMIT):
+        self._cards: LRUCache = LRUCache(maxsize=limit)
         self._lock = threading.Lock()
 
     def get(self, gtin: str, lot_code: str, locale: str, cached_only: bool = False) -> Card:
-        card = self._cards.get((gtin, lot_code))
+        with self._lock:
+            card = self._cards.get((gtin, lot_code))
         if card is None or locale not in card.pages:
             if cached_only:
                 raise NotCached
@@ -186,11 +193,12 @@ class Cards:
         )
         # Kept as UTF-8: a str holding any Chinese takes 2 bytes a character, the page's ASCII (the map) too.
         card.pages[locale], card.copied, card.hotline = (before.encode(), after.encode()), copied, extras["contact"]["hotline"]
-        with self._lock:
-            if len(self._cards) >= PAGES_LIMIT:
-                self._cards.clear()
-            self._cards[(gtin, lot_code)] = card
+        self.keep(gtin, lot_code, card)
         return card
+
+    def keep(self, gtin: str, lot_code: str, card: Card) -> None:
+        with self._lock:
+            self._cards[(gtin, lot_code)] = card
 
     def drop(self, gtin: str, lot_code: str) -> None:
         with self._lock:
