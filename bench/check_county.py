@@ -5,6 +5,10 @@ mark ranges, ...) and the year's totals against the plan's targets.
 
     OILCHAIN_DATABASE_URL=... python bench/check_county.py [--year 2025] [--stories 25]
 
+The ledger's rules are checked over every year at once; the totals against
+the targets year by year (every year pressed); the brain's run on the last.
+Ends with a checksum of the generated rows (the same seed gives the same).
+
 Prints what it checked and what it found; exits 1 when an invariant fails.
 Not a test: it reads a database someone loaded, whatever its size.
 """
@@ -303,9 +307,12 @@ def copied_list(conn, session, limits: dict) -> None:
     expected = {(lot_id, serial) for lot_id, serial, _org in rows}
     bureau = listed()
     lots = scalar(conn, "SELECT COUNT(*) FROM product_lot")
+    years = scalar(conn, """SELECT COUNT(DISTINCT SUBSTR(CAST(lot.produced_on AS VARCHAR(10)), 1, 4))
+        FROM product_lot JOIN lot ON lot.id = product_lot.lot_id""")
+    copies = min(COPIED * years, lots or 0)  # COPIED a year
     check("the bureau's copied-code list = the serials the rule finds", len(bureau ^ expected),
-          f"{len(bureau):,} listed; the county data copies {min(COPIED, lots or 0)}")
-    check("the county data's copied labels are listed", max(0, min(COPIED, lots or 0) - len(bureau)))
+          f"{len(bureau):,} listed; the county data copies {copies}")
+    check("the county data's copied labels are listed", max(0, copies - len(bureau)))
     orgs = {org for *_key, org in rows}
     check("each processor's list = its products' copied serials",
           sum(len(listed(org) ^ {(lot, serial) for lot, serial, owner in rows if owner == org}) for org in orgs),
@@ -343,7 +350,8 @@ def brain(session, year: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--year", type=int, default=None, help="the plan year (default: the demo year)")
+    parser.add_argument("--year", type=int, default=None,
+                        help="the plan year whose totals are checked (default: every year pressed, up to the demo year)")
     parser.add_argument("--stories", type=int, default=25, help="product lots whose stored story is recomputed")
     parser.add_argument("--tolerance", type=float, default=5.0, help="allowed distance from a target, in percent")
     args = parser.parse_args()
@@ -355,7 +363,11 @@ def main() -> int:
     with app.app_context():
         session = db.session()
         conn = session.connection()
-        print(f"Checking {conn.dialect.name} database for {year}")
+        # Every year the chain ran in (a press), or the one asked for.
+        first_pressed = scalar(conn, "SELECT MIN(occurred_on) FROM event WHERE kind = 'press'")
+        first_pressed = as_date(first_pressed) if first_pressed else None
+        years = [args.year] if args.year else list(range(first_pressed.year if first_pressed else year, year + 1))
+        print(f"Checking {conn.dialect.name} database for {', '.join(map(str, years))}")
 
         print("Ledger")
         counts = {t: scalar(conn, f"SELECT COUNT(*) FROM {t}") for t in ("lot", "event", "event_line", "shipment", "product_lot")}
@@ -485,36 +497,77 @@ def main() -> int:
         brain(session, year)
         conn = session.connection()
 
-        print(f"Totals of {year} against the targets (roll-up and records)")
-        from oilchain.reports.metrics import METRICS
-        from sqlalchemy import func, select
-
-        targets = dict(conn.execute(text("SELECT metric, value FROM target WHERE year = :y"), {"y": year}).all())
-        rollup = dict(conn.execute(text("""SELECT metric, SUM(value) FROM daily_actual
-            WHERE day BETWEEN :a AND :b GROUP BY metric"""), {"a": date(year, 1, 1), "b": date(year, 12, 31)}).all())
-        units = {"plant": (1, "plants"), "centimu": (100, "mu"), "g": (1_000_000, "t"), "fen": (100, "yuan"), "count": (1, "")}
-        for key, metric in METRICS.items():
-            q = metric.rows(date(year, 1, 1), date(year, 12, 31)).subquery()
-            records = int(session.execute(select(func.coalesce(func.sum(q.c.value), 0))).scalar())
-            rolled = int(rollup.get(key, 0) or 0)
-            divisor, unit = units[metric.unit]
-            target = targets.get(key)
-            near = ""
-            bad = 0 if rolled == records else 1
-            if key == "by_products":  # the metric against its own SQL: by-product products first made in the year
-                bad += records != check_mill.by_products_first_made(conn, date(year, 1, 1), date(year, 12, 31))
-            if target:
-                percent = records * 100 / target
-                near = f", {percent:.1f}% of the target {target / divisor:,.0f} {unit}"
-                near += " (by-product products first made, as check_mill counts them)" if key == "by_products" else ""
-                bad += 0 if abs(percent - 100) <= args.tolerance else 1
-            check(f"{key:<17} {records / divisor:>16,.2f} {unit:<6}", bad, f"roll-up {'=' if rolled == records else '!='} records{near}")
-        improved_share(conn, year, rollup, targets.get("improved_share"))
+        for each in years:
+            year_totals(conn, session, each, args.tolerance)
         bottles = scalar(conn, "SELECT SUM(lot.quantity) FROM product_lot JOIN lot ON lot.id = product_lot.lot_id")
         print(f"      bottles {bottles or 0:,} in {counts['product_lot']:,} product lots")
+        print_checksums(conn)
     print(f"{len(failures)} check(s) failed" + (": " + "; ".join(failures) if failures else "") +
           f" ({time.perf_counter() - started:.1f} s)")
     return 1 if failures else 0
+
+
+def year_totals(conn, session, year: int, tolerance: float) -> None:
+    """The year's totals near its targets, the roll-up equal to the records."""
+    from oilchain.reports.metrics import METRICS
+    from sqlalchemy import func, select
+
+    print(f"Totals of {year} against the targets (roll-up and records)")
+    targets = dict(conn.execute(text("SELECT metric, value FROM target WHERE year = :y"), {"y": year}).all())
+    rollup = dict(conn.execute(text("""SELECT metric, SUM(value) FROM daily_actual
+        WHERE day BETWEEN :a AND :b GROUP BY metric"""), {"a": date(year, 1, 1), "b": date(year, 12, 31)}).all())
+    units = {"plant": (1, "plants"), "centimu": (100, "mu"), "g": (1_000_000, "t"), "fen": (100, "yuan"), "count": (1, "")}
+    for key, metric in METRICS.items():
+        q = metric.rows(date(year, 1, 1), date(year, 12, 31)).subquery()
+        records = int(session.execute(select(func.coalesce(func.sum(q.c.value), 0))).scalar())
+        rolled = int(rollup.get(key, 0) or 0)
+        divisor, unit = units[metric.unit]
+        target = targets.get(key)
+        near = ""
+        bad = 0 if rolled == records else 1
+        if key == "by_products":  # the metric against its own SQL: by-product products first made in the year
+            bad += records != check_mill.by_products_first_made(conn, date(year, 1, 1), date(year, 12, 31))
+        if target:
+            percent = records * 100 / target
+            near = f", {percent:.1f}% of the target {target / divisor:,.0f} {unit}"
+            near += " (by-product products first made, as check_mill counts them)" if key == "by_products" else ""
+            bad += 0 if abs(percent - 100) <= tolerance else 1
+        check(f"{key:<17} {records / divisor:>16,.2f} {unit:<6}", bad, f"roll-up {'=' if rolled == records else '!='} records{near}")
+    improved_share(conn, year, rollup, targets.get("improved_share"))
+
+
+# What the same seed must give again (tests/demo/test_county.py): the rows
+# the generator computes, not the times a run happens at or the hashes of
+# passwords (salted).
+CHECKSUMS = {
+    "lot": "SELECT code, kind, quantity, remaining, owner_org_id, status, produced_on FROM lot ORDER BY id",
+    "event": "SELECT id, kind, org_id, occurred_on, plot_id, loss, untraced FROM event ORDER BY id",
+    "event_line": "SELECT event_id, lot_id, role, delta FROM event_line ORDER BY id",
+    "plot": "SELECT id, name, area_centimu, latitude_e6, longitude_e6, year_planted FROM plot ORDER BY id",
+    "planting_record": "SELECT plot_id, kind, method, area_centimu, variety_id, seedlings, planted_on FROM planting_record ORDER BY id",
+    "sale": "SELECT event_id, lot_id, buyer, quantity, unit_price_fen, amount_fen, sold_on FROM sale ORDER BY id",
+    "product_lot": "SELECT lot_id, serial_first, serial_last, gi_marked, gi_status FROM product_lot ORDER BY lot_id",
+    "serial_scan": "SELECT lot_id, serial, count, networks, days, last_day FROM serial_scan ORDER BY lot_id, serial",
+    "target": "SELECT year, metric, value FROM target ORDER BY year, metric",
+    "daily_actual": "SELECT day, metric, township_id, value FROM daily_actual ORDER BY day, metric, township_id",
+}
+
+
+def print_checksums(conn) -> dict[str, str]:
+    """A digest of each table's generated rows, and of all of them."""
+    import hashlib
+
+    print("Checksums (the same seed gives the same)")
+    digests = {}
+    for table, sql in CHECKSUMS.items():
+        digest = hashlib.sha256()
+        for row in conn.execute(text(sql)):
+            digest.update(repr(tuple(str(value) for value in row)).encode())
+        digests[table] = digest.hexdigest()[:16]
+        print(f"      checksum {table:<16} {digests[table]}")
+    whole = hashlib.sha256(" ".join(digests.values()).encode()).hexdigest()[:16]
+    print(f"RESULT checksum {whole}")
+    return digests
 
 
 def improved_share(conn, year: int, rollup: dict, target) -> None:

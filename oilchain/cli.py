@@ -166,10 +166,14 @@ def users_reset_password(username, password):
 @click.option("--scale", type=click.Choice(["small", "county"]), default="small", show_default=True,
               help="county: a whole plan year at the 2024 targets, written in bulk (oilchain/demo/county/).")
 @click.option("--seed", type=int, default=None, help="Random seed of --scale county (the same seed, the same data).")
+@click.option("--years", type=click.IntRange(1, 30), default=1, show_default=True,
+              help="--scale county: this many consecutive plan years, ending with the demo year.")
 @with_appcontext
-def demo_command(if_empty, reset, yes, scale, seed):
+def demo_command(if_empty, reset, yes, scale, seed, years):
     from . import demo
 
+    if years > 1 and scale != "county":
+        raise click.UsageError("--years is for --scale county.")
     session = db.session()
     if reset:
         if not yes:
@@ -186,7 +190,7 @@ def demo_command(if_empty, reset, yes, scale, seed):
         )
     if scale == "county":
         summary = demo.load_county(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"],
-                                   seed=seed, echo=click.echo)
+                                   seed=seed, echo=click.echo, years=years)
     else:
         summary = demo.load(session, current_app.config["PUBLIC_BASE_URL"], current_app.config["SERIAL_KEY"])
     click.echo(summary)

@@ -1,6 +1,7 @@
-"""County-scale data (`oilchain demo --scale county [--seed N]`): one full
-plan year of Youyang at the 2024 plan's targets, for benchmarks and for
-seeing the app at its real size (bench/README.md says what it holds).
+"""County-scale data (`oilchain demo --scale county [--seed N] [--years N]`):
+full plan years of Youyang, the first at the 2024 plan's targets, for
+benchmarks and for seeing the app at its real size (bench/README.md says
+what it holds). Years are generated and written one after the other.
 
 The services write one event at a time, far too slow for this; so the
 generator computes every row in memory under the ledger's rules (asserted
@@ -10,7 +11,8 @@ gives the same data; recording times derive from the business dates.
 
   plan           the targets, the county's make-up, the words names are made of
   memory_ledger  lots and events in memory under the ledger's rules (L, Ev, Ledger)
-  state          County: the year being generated, and what each step made
+  state          County: the year being generated, what lasts, and what each step made
+  years          each year's targets, and the steps made once (first or last year)
   organizations  the bureau, nurseries, cooperatives, processors and their users
   plots          bearing plantations, and plot rows with names unique in a village
   nursery        seedling batches and their dispatches
@@ -29,6 +31,7 @@ gives the same data; recording times derive from the business dates.
   summary        the phases' timing and the summary printed
 """
 
+from collections import defaultdict
 from random import Random
 
 from sqlalchemy import text
@@ -42,30 +45,57 @@ from . import (bulk, byproducts, gi, harvest, mill, nursery, organizations, plan
 from .plan import DEFAULT_SEED
 from .state import County
 from .stories import stories
-from .summary import Phases, one_bottle_url, summary
+from .summary import Phases, one_bottle_url, summary, year_line
+from .years import first_year_only, last_year_only, set_targets
 
 __all__ = ["DEFAULT_SEED", "load"]
 
 
-def load(session: Session, public_base_url: str, serial_key: str, seed: int | None = None, echo=print) -> str:
-    """Generate and write the county-scale year; returns the summary."""
+def load(session: Session, public_base_url: str, serial_key: str, seed: int | None = None, echo=print,
+         years: int = 1) -> str:
+    """Generate and write `years` consecutive county years ending with the
+    demo year, one year at a time; returns the summary."""
     seed = DEFAULT_SEED if seed is None else seed
-    year = demo_year()
+    last = demo_year()
     mark_improved_varieties(session)
     phases = Phases(echo)
-    county = County(session, seed, year)
-    phases.start("planting", "generating organizations, plots, nurseries and plantings")
-    for step in (organizations.organizations, plots.bearing_plots, planting.history, nursery.seedlings,
-                 planting.plantings):
+    county = County(session, seed, last - years + 1, last)
+    phases.start("planting", "generating organizations, plots and the plantings on record")
+    for step in (organizations.organizations, plots.bearing_plots, planting.history):
         step(county)
-    phases.start("chain", "generating harvests, drying, shipping, pressing, the mill's steps, bottling and sales")
-    for step in (harvest.harvests, harvest.drying, shipping.shipping, processing.products, processing.pressing,
-                 mill.refining, mill.blending, mill.leaching, byproducts.extraction, byproducts.registry,
-                 byproducts.making, processing.bottling, bulk.bulk_sales, sales.sales, mill.tanks, mill.oil_rows,
-                 gi.gi_definition, writing.number):
+    totals, story, marks, rollup_rows, year_lines = defaultdict(int), {}, (0, 0), 0, []
+    for year in range(county.first_year, last + 1):
+        if year > county.first_year:
+            county.begin_year(year)
+        counts, story, marks, rollup_rows = one_year(county, phases, serial_key, seed)
+        for table, n in counts.items():
+            totals[table] += n
+        year_lines.append(year_line(county, counts))
+    elapsed = phases.elapsed()
+    lasting = {table: totals[table] for table in ("user", "plot", "tank", "by_product")}  # written once, or over the years
+    return summary(county, seed=seed, counts={**counts, **lasting}, story=story, marks=marks, rollup_rows=rollup_rows, elapsed=elapsed,
+                   phases=phases, url=one_bottle_url(county, public_base_url, serial_key),
+                   years=year_lines if years > 1 else [])
+
+
+CHAIN = (harvest.harvests, harvest.drying, shipping.shipping, first_year_only(processing.products), processing.pressing,
+         mill.refining, mill.blending, mill.leaching, byproducts.extraction, first_year_only(byproducts.registry),
+         byproducts.making, processing.bottling, bulk.bulk_sales, sales.sales, last_year_only(mill.tanks), mill.oil_rows,
+         first_year_only(gi.gi_definition), writing.number)
+
+
+def one_year(county: County, phases: Phases, serial_key: str, seed: int) -> tuple:
+    """One year generated and written, with its stories, GI marks, roll-up
+    and the brain's nightly run at its end."""
+    session, year = county.session, county.year
+    phases.start("planting", f"{year}: nurseries and plantings")
+    for step in (nursery.seedlings, planting.plantings, set_targets):
+        step(county)
+    phases.start("chain", f"{year}: harvests, drying, shipping, pressing, the mill's steps, bottling and sales")
+    for step in CHAIN:
         step(county)
     phases.start("writing",
-                 f"writing {len(county.ledger.lots):,} lots and {len(county.ledger.events):,} events in bulk")
+                 f"{year}: writing {len(county.ledger.lots):,} lots and {len(county.ledger.events):,} events in bulk")
     counts = writing.write(county)
     counts["serial_scan"] = scans.scans(county, serial_key, seed)
     session.commit()
@@ -73,17 +103,15 @@ def load(session: Session, public_base_url: str, serial_key: str, seed: int | No
     # drives the trace's queries from the wrong index (a scan of every event).
     session.execute(text("ANALYZE"))
     session.commit()
-    phases.start("stories", f"origin stories of {len(county.product_lots):,} product lots and their GI status")
+    phases.start("stories", f"{year}: origin stories of {len(county.product_lots):,} product lots and their GI status")
     story = stories(session, county.product_lots)
     session.commit()
-    marks = gi.issue_marks(session, year, county.manager, Random(seed + 2))
+    marks = gi.issue_marks(session, year, county.manager, Random(seed + 2 + year - county.first_year))
     session.commit()
-    phases.start("roll-up", "roll-up of the year")
+    phases.start("roll-up", f"{year}: roll-up of the year")
     rollup_rows = reports.rollup_year(session, year, county.day(12, 31))
     session.commit()
-    phases.start("brain", "the brain's nightly run at the season's end: forecast, backtest, warnings")
+    phases.start("brain", f"{year}: the brain's nightly run at the season's end: forecast, backtest, warnings")
     brain_nightly.run(session, county.day(12, 31))
     session.commit()
-    elapsed = phases.elapsed()
-    return summary(county, seed=seed, counts=counts, story=story, marks=marks, rollup_rows=rollup_rows, elapsed=elapsed,
-                   phases=phases, url=one_bottle_url(county, public_base_url, serial_key))
+    return counts, story, marks, rollup_rows

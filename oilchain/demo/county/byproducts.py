@@ -27,8 +27,9 @@ def extraction(county: County) -> None:
     of their seed cake in runs of two to four lots: crude saponin 8..12% of
     the cake, meal 78..82%, the rest water and residue."""
     rng = county.rng
-    candidates = [p for p in county.orgs["processor"] if p["id"] not in county.leaching_processors]
-    county.extracting = rng.sample(candidates, EXTRACTING_PROCESSORS)
+    if not county.extracting:  # the saponin lines stand from the first year on
+        candidates = [p for p in county.orgs["processor"] if p["id"] not in county.leaching_processors]
+        county.extracting = rng.sample(candidates, EXTRACTING_PROCESSORS)
     for processor in county.extracting:
         for group, day, total in cake_runs(county, processor, EXTRACTED_PERMILLE, (2, 4), (1, 6)):
             _ev, (saponin, meal) = county.ledger.event(

@@ -40,7 +40,9 @@ def issue_marks(session: Session, year: int, manager_id: int, rng: Random) -> tu
     product_lot.gi_marked counts the serials marked. Returns (issues, lots)."""
     rows = session.execute(select(ProductLot.lot_id, ProductLot.gi_status, ProductLot.serial_first, Lot.quantity,
                                   Lot.produced_on)
-                           .join(Lot, Lot.id == ProductLot.lot_id).order_by(ProductLot.lot_id)).all()
+                           .join(Lot, Lot.id == ProductLot.lot_id)
+                           .where(Lot.produced_on.between(date(year, 1, 1), date(year, 12, 31)))  # the year's lots
+                           .order_by(ProductLot.lot_id)).all()
     marks, marked = [], []
     for lot_id, status, serial_first, quantity, produced_on in rows:
         status = json.loads(status or "{}")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 from random import Random
 
-from ...brain.stands import Planting, stands
+from ...brain.stands import stands
 from .state import County
 
 
@@ -18,16 +18,11 @@ def harvests(county: County) -> None:
     its township's year (weather), and is picked on several days along the
     harvest window (the pickings' days drawn from it)."""
     rng, curves = county.rng, county.curves
-    plantings = defaultdict(list)
-    for row in sorted(county.rows["planting_record"], key=lambda row: (row["planted_on"], row["id"])):
-        plantings[row["plot_id"]].append(Planting(row["kind"], row["method"], row["area_centimu"],
-                                                  county.variety_groups[row["variety_id"]], row["planted_on"].year))
     county.fruit_by_coop = defaultdict(list)
     county.harvest_count = 0
     for plot in county.bearing:
         coop = county.by_id[plot["cooperative_id"]]
-        expected = sum(stand.seed_g(curves, county.year)
-                       for stand in stands(plot["area_centimu"], plot["year_planted"], plantings[plot["id"]]))
+        expected = expected_seed_g(county, plot)
         seed = int(expected * plot_factor(county, plot["id"]) * township_factor(county, plot["township_id"]))
         fruit = seed * 1000 // 250  # fresh fruit, about 25% seed (drying)
         days = []
@@ -44,6 +39,12 @@ def harvests(county: County) -> None:
                                                       client_uuid=None, recorded_at=None, received_at=ev.recorded_at))
             county.fruit_by_coop[coop["id"]].append(lot)
             county.harvest_count += 1
+
+
+def expected_seed_g(county: County, plot) -> int:
+    """What the yield curve expects of a plot this year (its stands' age, variety group, renovations)."""
+    return sum(stand.seed_g(county.curves, county.year)
+               for stand in stands(plot["area_centimu"], plot["year_planted"], county.plantings[plot["id"]]))
 
 
 def plot_factor(county: County, plot_id: int) -> float:

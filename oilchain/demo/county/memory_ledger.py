@@ -65,6 +65,7 @@ class Ledger:
         self.bounds = bounds_by_step(bounds)
         self.events: list[Ev] = []
         self.lots: list[L] = []
+        self.numbered = (0, 0)  # (events, lots) numbered and written in earlier years: ids continue from them
 
     def event(self, kind, org, day, *, plot=None, note="", inputs=(), outputs=(), adjust=(), step=None, loss=None,
               untraced=0, unit=None):
@@ -131,11 +132,17 @@ class Ledger:
         """Ids in business order (day, then step, then creation); lot ids in
         the order of the events that made them."""
         self.events.sort(key=lambda e: (e.day, RANK[e.kind], e.seq))
-        lot_id = 0
-        for event_id, ev in enumerate(self.events, 1):
+        event_base, lot_id = self.numbered
+        for event_id, ev in enumerate(self.events, event_base + 1):
             ev.id = event_id
             for lot, role, _delta in ev.lines:
                 if role == "output":
                     lot_id += 1
                     lot.id = lot_id
         self.lots.sort(key=lambda lot: lot.id)
+
+    def close_year(self) -> None:
+        """The year's lots and events are written: the next year's start
+        empty and number on from them (no lot crosses a year in memory)."""
+        self.numbered = (self.numbered[0] + len(self.events), self.numbered[1] + len(self.lots))
+        self.events, self.lots = [], []

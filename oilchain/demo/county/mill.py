@@ -118,8 +118,9 @@ def leaching(county: County) -> None:
     processors' bottles are pressed oil). Pressed oil is kept for bulk sale
     too, now and then, instead of being bottled."""
     rng = county.rng
-    plants = rng.sample(county.orgs["processor"], LEACHING_PROCESSORS)
-    county.leaching_processors = {p["id"] for p in plants}
+    if not county.leaching_processors:  # the solvent plants stand from the first year on
+        county.leaching_processors = {p["id"] for p in rng.sample(county.orgs["processor"], LEACHING_PROCESSORS)}
+    plants = [p for p in county.orgs["processor"] if p["id"] in county.leaching_processors]
     for processor in plants:
         for group, day, total in cake_runs(county, processor, LEACHED_PERMILLE, (3, 6), (1, 5)):
             _ev, (oil, meal) = county.ledger.event(
@@ -145,7 +146,7 @@ def tanks(county: County) -> None:
         if lot.kind == "oil" and lot.status == "active" and lot.remaining > 0:
             on_hand[lot.owner].append(lot)
     county.tank_of = {}
-    created = {row["id"]: row["created_at"] for row in county.rows["organization"]}
+    created = {org["id"]: org["created_at"] for org in county.by_id.values()}
     for processor in rng.sample([p for p in county.orgs["processor"] if on_hand[p["id"]]], TANK_PROCESSORS):
         held = sorted(on_hand[processor["id"]], key=lambda lot: (lot.produced_on, lot.created_at))[-rng.randint(1, 2):]
         for n in range(rng.randint(2, 3)):

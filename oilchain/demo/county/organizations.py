@@ -107,7 +107,7 @@ def add(county: County, password: str, kind, name, township, username, display, 
                                             latitude_e6=lat, longitude_e6=lon, **contact(org_id, kind, township)))
     county.rows["user"].append(dict(id=user_id, username=username, display_name=display, password_hash=password,
                                     role=role or kind, organization_id=org_id, active=True, created_at=created))
-    org = {"id": org_id, "user": user_id, "name": name, "township": township, "kind": kind}
+    org = {"id": org_id, "user": user_id, "name": name, "township": township, "kind": kind, "created_at": created}
     county.orgs[kind].append(org)
     return org
 

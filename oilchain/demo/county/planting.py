@@ -5,6 +5,7 @@ check and the bureau's acceptance, and seedlings sold out of the county."""
 from collections import defaultdict
 from datetime import date, timedelta
 
+from ...brain.stands import Planting
 from .memory_ledger import utc_at
 from . import nursery
 from .plan import (OUTSIDE_BUYERS, PLOT_WORDS, RENOVATION_METHODS, TARGET_NEW_CENTIMU, TARGET_RENOVATED_CENTIMU,
@@ -34,6 +35,8 @@ def planting(county: County, plot, kind, method, area, variety, day, *, batch=No
         inputs = [(lot, seedlings)]
     ev, _ = county.ledger.event("plant", coop, day, plot=plot["id"], inputs=inputs)
     planting_id = county.next_id("planting_record")
+    county.plantings[plot["id"]].append(Planting(kind, method, area, county.variety_groups[county.varieties[variety]],
+                                                 day.year))
     county.rows["planting_record"].append(dict(
         id=planting_id, plot_id=plot["id"], kind=kind, method=method, area_centimu=area,
         variety_id=county.varieties[variety], seedlings=seedlings, event=ev, planted_on=day, user_id=coop["user"],
@@ -126,7 +129,8 @@ def new_plantations(county: County) -> None:
 def renovations(county: County) -> None:
     rng, year = county.rng, county.year
     accepted_renovated = 0
-    for plot in rng.sample(county.bearing, len(county.bearing)):
+    bearing = [plot for plot in county.bearing if plot["year_planted"] <= year - 5]  # not the young plantations
+    for plot in rng.sample(bearing, len(bearing)):
         if accepted_renovated >= TARGET_RENOVATED_CENTIMU:
             break
         area = plot["area_centimu"] * rng.randint(30, 100) // 100

@@ -26,6 +26,7 @@ def bearing_plots(county: County) -> None:
     seed_needed = TARGET_SEED_PROCESSED_G * (1000 + SEED_SURPLUS_PERMILLE) // 1000
     lost = renovation_loss_permille(county)
     total = expected = 0
+    on_record_since = min(ON_RECORD_SINCE, county.year - 8)  # ten years back, the records start earlier
     while total == 0 or expected - expected * renovated_centimu() // total * lost // 1000 < seed_needed:
         coop = coops[len(county.bearing) % len(coops)] if len(county.bearing) < len(coops) * 5 else rng.choice(coops)
         area = rng.randint(1_500, 9_000) if rng.random() < 0.85 else rng.randint(9_000, 22_000)
@@ -33,7 +34,7 @@ def bearing_plots(county: County) -> None:
         created = date(max(planted, 2011), 1, rng.randint(5, 28))
         row = plot(county, coop, rng.choice(PLOT_WORDS), "油茶园", area, planted, created)
         county.bearing.append(row)
-        on_record = planted >= ON_RECORD_SINCE and rng.randint(1, 1000) <= ON_RECORD_PERMILLE
+        on_record = planted >= on_record_since and rng.randint(1, 1000) <= ON_RECORD_PERMILLE
         if on_record:
             county.on_record.add(row["id"])
         expected += Stand(area, IMPROVED if on_record else LOCAL, planted).seed_g(county.curves, county.year)

@@ -12,7 +12,7 @@ from ...processing import photos
 from ...processing.quality import best_grade
 from ..photo import bottle_png
 from .memory_ledger import utc_at
-from .plan import LABORATORIES, SIZES, TARGET_SEED_PROCESSED_G
+from .plan import LABORATORIES, SIZES
 from .state import County
 
 
@@ -68,7 +68,7 @@ def pressing(county: County) -> None:
     for processor in county.orgs["processor"]:
         lots = sorted(county.received[processor["id"]], key=lambda pair: (pair[0], pair[1].produced_on))
         mine = sum(lot.remaining for _, lot in lots)
-        budget = mine * TARGET_SEED_PROCESSED_G // total_received
+        budget = mine * county.target("seed_processed") // total_received
         last_press = None
         i = 0
         while i < len(lots) and budget > 0:

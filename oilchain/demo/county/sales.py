@@ -6,7 +6,7 @@ from collections import defaultdict, deque
 from datetime import date, timedelta
 
 from ...sales.pricing import plausible_range
-from .plan import BUYERS, TARGET_OUTPUT_VALUE_FEN
+from .plan import BUYERS
 from .state import County
 
 
@@ -19,7 +19,7 @@ def sales(county: County) -> None:
     order, each price inside the plausible range the sale service would
     find then (the product's sales recorded before it)."""
     pending, raw_total = planned_sales(county)
-    target = TARGET_OUTPUT_VALUE_FEN - county.bulk_oil_fen
+    target = county.target("output_value") - county.bulk_oil_fen
     recent = defaultdict(deque)  # product id -> (day, unit price) of its sales so far, in order
     for day, processor, product, lot, oil, quantity, name, channel, raw_price in pending:
         require_sellable(county, product, oil, day)

@@ -22,7 +22,8 @@ def shipping(county: County) -> None:
     county.received = defaultdict(list)  # processor id -> [(day, lot)]
     county.split_parts = []
     kept = set(rng.sample(range(len(county.seed_lots)), 30))
-    late = set(rng.sample(sorted(set(range(len(county.seed_lots))) - kept), 12))
+    # Only the last year's end leaves lots on the road (earlier ones arrived in January, before the next season).
+    late = set(rng.sample(sorted(set(range(len(county.seed_lots))) - kept), 12)) if county.year == county.last_year else set()
     for index, lot in enumerate(county.seed_lots):
         if index in kept:
             continue

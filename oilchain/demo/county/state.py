@@ -1,6 +1,9 @@
-"""The county year being generated (`County`): the random source, the
+"""The county years being generated (`County`): the random source, the
 in-memory ledger, the rows of every other table, the rules' data as the
-database has it, and what each step made for the steps after it."""
+database has it, and what each step made for the steps after it. Years
+follow one another (`begin_year`): what lasts (organizations, plots and
+their plantings, products, the mill's equipment) stays, the rows of a year
+written are dropped."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -22,8 +25,10 @@ class County:
     """The generator's state. Steps (the modules beside this one) read and
     fill it in the order `oilchain.demo.county.load` calls them."""
 
-    def __init__(self, session: Session, seed: int, year: int):
+    def __init__(self, session: Session, seed: int, year: int, last_year: int | None = None):
         self.session, self.year, self.seed = session, year, seed
+        self.first_year, self.last_year = year, last_year or year
+        self.targets: dict[str, int] = {}  # the year's targets (years.targets), which the steps aim at
         self.rng = Random(seed)
         self.ledger = Ledger(Random(seed + 1))
         self.rows: dict[str, list] = defaultdict(list)  # table name -> rows (dicts, Ev/L resolved at write)
@@ -41,6 +46,7 @@ class County:
         self.curves = curves.load(session)  # yield curve, renovation effects, harvest window
         self.price_bound = session.execute(select(*PriceBound.__table__.c).where(PriceBound.kind == "product")).first()
         self.plot_names: set[tuple] = set()  # (cooperative, township, village, name) taken
+        self.plantings: dict[int, list] = defaultdict(list)  # plot id -> its plantings (brain.stands.Planting), every year
         # What the steps make, in the order they run:
         self.centers: dict = {}  # organizations: township -> (latitude e6, longitude e6) plots lie around
         self.orgs: dict[str, list[dict]] = {}  # organizations: kind -> orgs (id, user, name, township, kind)
@@ -77,6 +83,25 @@ class County:
         self.bulk_oil_fen = 0  # bulk: oil sold by weight, fen (the bottles make the rest of the target)
         self.sold_by_weight = (0, 0)  # bulk: sales of lots not bottled, and their fen
         self.by_products: dict[str, list] = {}  # mill, byproducts: kind -> (org, lot) of by-products on hand
+
+    def begin_year(self, year: int) -> None:
+        """The next year: the last one's rows are written, its lots and
+        events numbered; last year's new plantations join the plots picked
+        (they bear along the yield curve as they age)."""
+        self.year = year
+        self.rows = defaultdict(list)
+        self.ledger.close_year()
+        self.bearing = self.bearing + self.new_plots
+        self.bearing_centimu = sum(plot["area_centimu"] for plot in self.bearing)
+        self.new_plots = []
+        for products in self.products_of.values():
+            for product in products:
+                product["lots"] = []
+        self.oil_method, self.refined, self.tank_of, self.goods_of = {}, set(), {}, {}
+        self.bulk_oil, self.by_products, self.bulk_oil_fen = [], {}, 0
+
+    def target(self, metric: str) -> int:
+        return self.targets[metric]
 
     def pressing_method(self, processor) -> str:
         """How a pressing run of `processor` pressed (a third of the processors cold press some of their runs)."""

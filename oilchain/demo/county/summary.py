@@ -36,7 +36,7 @@ class Phases:
 
 
 def summary(county: County, *, seed: int, counts: dict, story: dict, marks: tuple[int, int], rollup_rows: int,
-            elapsed: float, phases: Phases, url: str) -> str:
+            elapsed: float, phases: Phases, url: str, years: list[str] = ()) -> str:
     """The figures of the year as the reports count them, beside their targets."""
     session, year = county.session, county.year
     totals = dict(session.execute(select(Target.metric, Target.value).where(Target.year == year)).all())
@@ -66,13 +66,14 @@ def summary(county: County, *, seed: int, counts: dict, story: dict, marks: tupl
         f"  bottles            {bottles:,} in {len(county.product_lots):,} product lots; {counts['serial_scan']:,} scanned",
         f"  sales              ¥{actual.get('output_value', 0) / 100:,.2f} in {counts['sale']:,} sales{pct('output_value')}",
         f"  by-products        {actual.get('by_products', 0)}",
-        *mill_lines(county, t),
+        *mill_lines(county, counts, t),
         f"  quality tests      {counts['quality_test']:,}; GI marks: {issues:,} issues for {marked_lots:,} lots",
         f"  ledger             {ledger_counts(session)}, {counts['shipment']:,} shipments",
         (f"  origin stories     {story['distinct_stories']:,} distinct ({story['per_story_ms']:.0f} ms each, "
          f"{story['story_seconds']:.1f} s) for {len(county.product_lots):,} product lots; "
          f"GI refresh {story['gi_seconds']:.1f} s"),
         f"  roll-up            {rollup_rows:,} daily rows",
+        *([f"  years              {len(years)}, the last above (ledger: all of them)", *years] if years else []),
         f"  phases             {phases.durations()}",
         f"Elapsed: {elapsed:.1f} s",
         "",
@@ -83,7 +84,18 @@ def summary(county: County, *, seed: int, counts: dict, story: dict, marks: tupl
     return "\n".join(lines)
 
 
-def mill_lines(county: County, t) -> list[str]:
+def year_line(county: County, counts: dict) -> str:
+    """One line of a year's figures as the reports count them (the year's rows written)."""
+    actual = reports.sums(county.session, county.day(1, 1), county.day(12, 31))
+    bearing = sum(1 for plot in county.bearing if plot["year_planted"] <= county.year - 5)
+    return (f"    {county.year}: {bearing:,} plots of 5 years or more; seed pressed "
+            f"{actual.get('seed_processed', 0) / 1_000_000:,.0f} t of {county.target('seed_processed') / 1_000_000:,.0f} t; "
+            f"¥{actual.get('output_value', 0) / 100:,.0f} in {counts.get('sale', 0):,} sales; "
+            f"{sum(lot.quantity for _, _, lot, _ in county.product_lots):,} bottles in {len(county.product_lots):,} lots; "
+            f"{counts.get('serial_scan', 0):,} serials scanned; {counts.get('lot', 0):,} lots, {counts.get('event', 0):,} events")
+
+
+def mill_lines(county: County, counts: dict, t) -> list[str]:
     """The oil mill's steps: oil by method, refined and blended, tanks, by-products made and sold by weight."""
     events: dict[str, int] = {}
     for ev in county.ledger.events:
@@ -96,10 +108,10 @@ def mill_lines(county: County, t) -> list[str]:
     return [
         (f"  oil lots           {', '.join(f'{n:,} {m}' for m, n in sorted(methods.items()))}; "
          f"{len(county.refined):,} refined ({events.get('refine', 0):,} refinings), {events.get('blend', 0):,} blends; "
-         f"{len(county.rows['tank'])} tanks"),
+         f"{counts.get('tank', 0)} tanks"),
         (f"  by-products made   {t(made['saponin'])} saponin ({events.get('extract', 0)} extractions), {t(made['meal'])} "
          f"meal ({events.get('leach', 0)} solvent extractions), {events.get('make', 0)} makes of "
-         f"{len(county.goods_products)} of {len(county.rows['by_product'])} registered by-product products"),
+         f"{len(county.goods_products)} of {counts.get('by_product', 0)} registered by-product products"),
         (f"  sold by weight     ¥{fen / 100:,.2f} in {sales:,} sales "
          f"(bulk oil ¥{county.bulk_oil_fen / 100:,.2f}); {events.get('split', 0)} seed lots split and shipped apart"),
     ]

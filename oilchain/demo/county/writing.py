@@ -100,8 +100,9 @@ def table_rows(county: County) -> list[tuple]:
         (GIProtectedTownship, rows["gi_protected_township"]),
         (GIProducer, rows["gi_producer"]),
     ]
+    planned = missing_targets(county.session, county.year)  # those the bureau has not set itself
     targets = [dict(year=county.year, metric=metric, value=value)
-               for metric, value in missing_targets(county.session, county.year).items()]
+               for metric, value in county.targets.items() if metric in planned]
     if targets:
         tables.append((Target, targets))
     return tables
@@ -117,11 +118,10 @@ def ref(row: dict, **keys: str) -> dict:
 
 
 def event_lines(county: County) -> list[dict]:
-    line_rows, line_id = [], 0
+    line_rows = []
     for ev in county.ledger.events:
         for lot, role, delta in ev.lines:
-            line_id += 1
-            line_rows.append(dict(id=line_id, event_id=ev.id, lot_id=lot.id, role=role, delta=delta))
+            line_rows.append(dict(id=county.next_id("event_line"), event_id=ev.id, lot_id=lot.id, role=role, delta=delta))
     return line_rows
 
 
