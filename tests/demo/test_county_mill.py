@@ -99,7 +99,8 @@ def test_weight_sales_amounts_prices_and_the_output_value(county):
         else:
             assert row["lot"].unit == "unit" and row["amount_fen"] == row["quantity"] * row["unit_price_fen"]
     camellia = sum(row["amount_fen"] for row in county.rows["sale"] if row["lot"].kind in ("product", "oil"))
-    assert abs(camellia - sales.TARGET_OUTPUT_VALUE_FEN) * 100 < sales.TARGET_OUTPUT_VALUE_FEN
+    target = county.target("output_value")
+    assert abs(camellia - target) * 100 < target
 
 
 def test_the_same_seed_gives_the_same_mill(session):

@@ -17,6 +17,7 @@ from ...brain import curves
 from ...nursery.models import DispatchAgeLimit, GradingStandard
 from ...processing.models import OIL_METHODS, QualityGrade
 from ...processing.quality import grades
+from ...reference import PLAN_TARGETS
 from ...sales.models import PriceBound
 from .memory_ledger import Ledger
 
@@ -28,7 +29,7 @@ class County:
     def __init__(self, session: Session, seed: int, year: int, last_year: int | None = None):
         self.session, self.year, self.seed = session, year, seed
         self.first_year, self.last_year = year, last_year or year
-        self.targets: dict[str, int] = {}  # the year's targets (years.targets), which the steps aim at
+        self.targets = dict(PLAN_TARGETS)  # the year's targets (years.set_targets), which the steps aim at
         self.rng = Random(seed)
         self.ledger = Ledger(Random(seed + 1))
         self.rows: dict[str, list] = defaultdict(list)  # table name -> rows (dicts, Ev/L resolved at write)

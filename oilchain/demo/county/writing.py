@@ -5,7 +5,7 @@ row written in SQLAlchemy Core executemany batches."""
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import delete, insert, text
 
 from ... import codes
 from ...auth.models import Organization, User
@@ -18,7 +18,6 @@ from ...planting.models import Acceptance, PlantingRecord, Plot, SurvivalCheck
 from ...processing.models import OilLot, Product, ProductLot, ProductPhoto, QualityTest, Refining, Tank
 from ...reports.models import Target
 from ...sales.models import Sale
-from ..common import missing_targets
 from .plan import BATCH_ROWS
 from .state import County
 
@@ -51,6 +50,10 @@ def write(county: County) -> dict[str, int]:
     """Every table's rows in bulk; returns the rows written per table."""
     conn = county.session.connection()
     tables = table_rows(county)
+    # The year's targets are the ones it was generated to meet: they replace
+    # any already there (the reference data's plan year, when a later year of
+    # a run falls on it).
+    conn.execute(delete(Target).where(Target.year == county.year, Target.metric.in_(county.targets)))
     counts = {}
     for model, rows in tables:
         table = model.__table__
@@ -100,11 +103,8 @@ def table_rows(county: County) -> list[tuple]:
         (GIProtectedTownship, rows["gi_protected_township"]),
         (GIProducer, rows["gi_producer"]),
     ]
-    planned = missing_targets(county.session, county.year)  # those the bureau has not set itself
-    targets = [dict(year=county.year, metric=metric, value=value)
-               for metric, value in county.targets.items() if metric in planned]
-    if targets:
-        tables.append((Target, targets))
+    tables.append((Target, [dict(year=county.year, metric=metric, value=value)
+                            for metric, value in county.targets.items()]))
     return tables
 
 
