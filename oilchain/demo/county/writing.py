@@ -52,8 +52,8 @@ def write(county: County) -> dict[str, int]:
     tables = table_rows(county)
     # The year's targets are the ones it was generated to meet: they replace
     # any already there (the reference data's plan year, when a later year of
-    # a run falls on it).
-    conn.execute(delete(Target).where(Target.year == county.year, Target.metric.in_(county.targets)))
+    # a run falls on it, has a by-products target the later years do not).
+    conn.execute(delete(Target).where(Target.year == county.year))
     counts = {}
     for model, rows in tables:
         table = model.__table__
