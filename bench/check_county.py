@@ -543,18 +543,21 @@ def year_totals(conn, session, year: int, tolerance: float) -> None:
 
 # What the same seed must give again (tests/demo/test_county.py): the rows
 # the generator computes, not the times a run happens at or the hashes of
-# passwords (salted).
+# passwords (salted); reference rows by name, since PostgreSQL numbers them
+# on after `demo --reset` seeds them again.
 CHECKSUMS = {
     "lot": "SELECT code, kind, quantity, remaining, owner_org_id, status, produced_on FROM lot ORDER BY id",
     "event": "SELECT id, kind, org_id, occurred_on, plot_id, loss, untraced FROM event ORDER BY id",
     "event_line": "SELECT event_id, lot_id, role, delta FROM event_line ORDER BY id",
     "plot": "SELECT id, name, area_centimu, latitude_e6, longitude_e6, year_planted FROM plot ORDER BY id",
-    "planting_record": "SELECT plot_id, kind, method, area_centimu, variety_id, seedlings, planted_on FROM planting_record ORDER BY id",
+    "planting_record": """SELECT r.plot_id, r.kind, r.method, r.area_centimu, v.name, r.seedlings, r.planted_on
+        FROM planting_record r LEFT JOIN variety v ON v.id = r.variety_id ORDER BY r.id""",
     "sale": "SELECT event_id, lot_id, buyer, quantity, unit_price_fen, amount_fen, sold_on FROM sale ORDER BY id",
     "product_lot": "SELECT lot_id, serial_first, serial_last, gi_marked, gi_status FROM product_lot ORDER BY lot_id",
     "serial_scan": "SELECT lot_id, serial, count, networks, days, last_day FROM serial_scan ORDER BY lot_id, serial",
     "target": "SELECT year, metric, value FROM target ORDER BY year, metric",
-    "daily_actual": "SELECT day, metric, township_id, value FROM daily_actual ORDER BY day, metric, township_id",
+    "daily_actual": """SELECT d.day, d.metric, t.name, d.value FROM daily_actual d
+        LEFT JOIN township t ON t.id = d.township_id ORDER BY d.day, d.metric, t.name""",
 }
 
 

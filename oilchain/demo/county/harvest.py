@@ -53,8 +53,10 @@ def plot_factor(county: County, plot_id: int) -> float:
 
 
 def township_factor(county: County, township_id: int) -> float:
-    """A township's season against the curve, 0.85..1.15 (mean 1), per year."""
-    return Random(f"township {county.seed} {county.year} {township_id}").uniform(0.85, 1.15)
+    """A township's season against the curve, 0.85..1.15 (mean 1), per year;
+    drawn by the township's name, since PostgreSQL numbers the townships on
+    after `demo --reset` seeds them again (the same seed, the same county)."""
+    return Random(f"township {county.seed} {county.year} {county.township_names[township_id]}").uniform(0.85, 1.15)
 
 
 def drying(county: County) -> None:

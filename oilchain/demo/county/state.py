@@ -35,6 +35,7 @@ class County:
         self.rows: dict[str, list] = defaultdict(list)  # table name -> rows (dicts, Ev/L resolved at write)
         self.ids: dict[str, int] = defaultdict(int)
         self.townships = {name: tid for tid, name in session.execute(select(Township.id, Township.name).order_by(Township.id))}
+        self.township_names = {tid: name for name, tid in self.townships.items()}
         self.varieties = {name: vid for vid, name in session.execute(select(Variety.id, Variety.name).order_by(Variety.id))}
         self.variety_groups = dict(session.execute(select(Variety.id, Variety.yield_group)).all())
         standard = {g.grade: g for g in session.execute(select(GradingStandard)).scalars()}
