@@ -10,9 +10,13 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 
-def app():
+def app(database_url: str | None = None):
+    """The app on `database_url`, else on OILCHAIN_DATABASE_URL (two apps on
+    two databases can live in one process: each has its own engines)."""
     from oilchain import create_app
 
+    if database_url:
+        return create_app({"DATABASE_URL": database_url})
     if not os.environ.get("OILCHAIN_DATABASE_URL"):
         sys.exit("Set OILCHAIN_DATABASE_URL to the loaded benchmark database (bench/run does).")
     return create_app()

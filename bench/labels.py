@@ -19,25 +19,41 @@ from _common import app as make_app
 from _common import median, verdict
 
 
-def real_labels(app, count: int):
-    """Labels of whole product lots, GI-eligible ones first (their sheets
-    carry the GI mark area too), then others, until `count`."""
-    from oilchain import db
-    from oilchain.processing.labels import bottle_labels
-
-    session = db.session()
+def label_ranges(session, count: int) -> list[tuple[str, int, int]]:
+    """(lot code, first serial, last serial) of whole product lots, GI-eligible
+    ones first (their sheets carry the GI mark area too), then others, up to
+    700 labels a lot, until `count` labels."""
     rows = session.connection().execute(text("""
         SELECT lot.code, pl.serial_first, pl.serial_last, pl.gi_status LIKE '%"eligible": true%' AS gi
         FROM product_lot pl JOIN lot ON lot.id = pl.lot_id ORDER BY gi DESC, lot.id""")).all()
-    labels, lots = [], 0
+    ranges, taken = [], 0
     for code, first, last, _gi in rows:
-        take = min(last - first + 1, count - len(labels), 700)
-        labels += bottle_labels(session, key=app.config["SERIAL_KEY"], base_url=app.config["PUBLIC_BASE_URL"],
-                                lot_code=code, first=first, last=first + take - 1).labels
-        lots += 1
-        if len(labels) >= count:
+        take = min(last - first + 1, count - taken, 700)
+        ranges.append((code, first, first + take - 1))
+        taken += take
+        if taken >= count:
             break
-    return labels, lots
+    return ranges
+
+
+def labels_of(app, ranges):
+    """The app's bottle labels of those serial ranges (inside a request context)."""
+    from oilchain import db
+    from oilchain.processing.labels import bottle_labels
+
+    session, labels = db.session(), []
+    for code, first, last in ranges:
+        labels += bottle_labels(session, key=app.config["SERIAL_KEY"], base_url=app.config["PUBLIC_BASE_URL"],
+                                lot_code=code, first=first, last=last).labels
+    return labels
+
+
+def real_labels(app, count: int):
+    """`count` real labels (label_ranges) and the number of lots they come from."""
+    from oilchain import db
+
+    ranges = label_ranges(db.session(), count)
+    return labels_of(app, ranges), len(ranges)
 
 
 def main():

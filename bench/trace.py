@@ -85,17 +85,32 @@ SELECT DISTINCT node_kind, node_id FROM walk
 """
 
 
-def compare(session, name, walk, sql, start_id, rounds, repeat):
+def walk_sql(session, sql, start_id: int, bearing: int) -> set:
+    """The nodes one of the recursive queries reaches from a lot."""
+    rows = session.connection().execute(text(sql), {"start": start_id, "bearing": bearing})
+    return {(kind, node_id) for kind, node_id in rows}
+
+
+def recall_batch(session) -> int:
+    """The batch whose dispatches reached most plots planted years ago: its trees bear, so the recall is large."""
     from oilchain.ledger.trace import bearing_years
 
-    conn = session.connection()
+    return session.connection().execute(text("""
+        SELECT d.batch_lot_id FROM seedling_dispatch d JOIN event e ON e.id = d.event_id
+        WHERE d.plot_id IS NOT NULL AND e.occurred_on <= (SELECT MAX(occurred_on) FROM event) - make_interval(years => CAST(:bearing AS integer))
+        GROUP BY d.batch_lot_id ORDER BY COUNT(*) DESC, d.batch_lot_id LIMIT 1"""),
+        {"bearing": bearing_years(session)}).scalar()
+
+
+def compare(session, name, walk, sql, start_id, rounds, repeat):
+    from oilchain.ledger.trace import bearing_years
 
     def app_nodes():
         graph = walk(session, ("lot", start_id))
         return set(graph.nodes)
 
     def sql_nodes():
-        return {(kind, node_id) for kind, node_id in conn.execute(text(sql), {"start": start_id, "bearing": bearing_years(session)})}
+        return walk_sql(session, sql, start_id, bearing_years(session))
 
     expected, got = app_nodes(), sql_nodes()  # warm-up, and the equality the figures rest on
     lots = sum(1 for kind, _ in expected if kind == "lot")
@@ -134,7 +149,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=10, help="calls of each per round (downstream: a third of it)")
     args = parser.parse_args()
     from oilchain import db
-    from oilchain.ledger.trace import bearing_years, downstream, upstream
+    from oilchain.ledger.trace import downstream, upstream
 
     app = make_app()
     with app.app_context():
@@ -144,12 +159,7 @@ def main():
             raise SystemExit("bench/trace.py runs on PostgreSQL (its SQL uses PostgreSQL's date arithmetic).")
         product_lots = [r for (r,) in conn.execute(text("SELECT lot_id FROM product_lot ORDER BY lot_id"))]
         bottle_lot = random.Random(args.seed).choice(product_lots)
-        # The batch whose dispatches reached most plots planted years ago: its trees bear, so the recall is large.
-        batch_lot = conn.execute(text("""
-            SELECT d.batch_lot_id FROM seedling_dispatch d JOIN event e ON e.id = d.event_id
-            WHERE d.plot_id IS NOT NULL AND e.occurred_on <= (SELECT MAX(occurred_on) FROM event) - make_interval(years => CAST(:bearing AS integer))
-            GROUP BY d.batch_lot_id ORDER BY COUNT(*) DESC, d.batch_lot_id LIMIT 1"""),
-            {"bearing": bearing_years(session)}).scalar()
+        batch_lot = recall_batch(session)
         print("Trace benchmark (PostgreSQL)")
         up = compare(session, "upstream of one bottle", upstream, UPSTREAM_SQL, bottle_lot, args.rounds, args.repeat)
         down = compare(session, "downstream recall from one seedling batch", downstream, DOWNSTREAM_SQL, batch_lot, args.rounds,
