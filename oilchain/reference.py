@@ -239,8 +239,10 @@ def seed_reference_data(session: Session) -> dict[str, int]:
         ("townships", select(Township.name),
          {row["name"]: [Township(name=row["name"], kind=row["kind"])] for row in township_rows()}),
         ("varieties", select(Variety.name), {name: [Variety(name=name)] for name in VARIETIES}),
-        ("targets", select(Target.metric).where(Target.year == PLAN_YEAR),
-         {metric: [Target(year=PLAN_YEAR, metric=metric, value=value)] for metric, value in PLAN_TARGETS.items()}),
+        # The plan's targets for a plan year with none yet: a year the bureau
+        # (or a county run's later year) set otherwise keeps what it has.
+        ("targets", select(Target.year).where(Target.year == PLAN_YEAR),
+         {PLAN_YEAR: [Target(year=PLAN_YEAR, metric=metric, value=value) for metric, value in PLAN_TARGETS.items()]}),
         ("yield_bounds", select(YieldBound.step, YieldBound.output_kind),
          {(step, kind): [YieldBound(step=step, output_kind=kind, min_permille=low, max_permille=high)]
           for (step, kind), (low, high) in YIELD_BOUNDS.items()}),

@@ -7,7 +7,7 @@ here."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlmodel import Session
 
 from ..admin.models import Township
@@ -134,15 +134,15 @@ def dispatch_flows(session: Session, season: int, scope: Scope) -> list[dict]:
 
 def shipment_flows(session: Session, season: int, scope: Scope) -> list[dict]:
     """Lots shipped this season from cooperatives to processors, in grams,
-    summed per pair. The ship date is read through coalesce() so that the
-    planner walks the season's few shipments, not every event of the season
-    by the date index."""
+    summed per pair. The ship events are named by kind as well (a shipment's
+    is always a `ship`; written out, so that the planner matches it) and found by the
+    partial index on their day (migration 0011), not among all the season's events."""
     start, end = season_bounds(season)
     of_kind = lambda kind: select(Organization.id).where(Organization.kind == kind)  # noqa: E731
     query = (
         select(Shipment.from_org_id, Shipment.to_org_id, func.sum(Shipment.declared_quantity))
         .join(Event, Event.id == Shipment.ship_event_id)
-        .where(STANDING, ~Shipment.cancelled, func.coalesce(Event.occurred_on, Event.occurred_on).between(start, end),
+        .where(STANDING, ~Shipment.cancelled, Event.kind == literal_column("'ship'"), Event.occurred_on.between(start, end),
                Shipment.from_org_id.in_(of_kind("cooperative")), Shipment.to_org_id.in_(of_kind("processor")))
         .group_by(Shipment.from_org_id, Shipment.to_org_id)
     )

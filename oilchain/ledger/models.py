@@ -93,11 +93,18 @@ class Lot(SQLModel, table=True):
     remaining: int = Field(sa_type=BigInteger)
     owner_org_id: int = Field(foreign_key="organization.id", index=True)
     status: str = Field(default="active", max_length=12)
-    produced_on: date
+    produced_on: date = Field(index=True)  # a season's lots (the brain, the GI register) among ten years'
     created_at: datetime = Field(default_factory=clock.utcnow)
 
 
+SHIPPING = "kind = 'ship'"
+
+
 class Event(SQLModel, table=True):
+    # A season's shipments (the brain's flows) without walking all its events.
+    __table_args__ = (Index("ix_event_ship_occurred_on", "occurred_on",
+                            sqlite_where=text(SHIPPING), postgresql_where=text(SHIPPING)),)
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12, index=True)
     org_id: int = Field(foreign_key="organization.id", index=True)

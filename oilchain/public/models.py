@@ -1,12 +1,22 @@
 from datetime import date, datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
+
+# The copied-code rule's reference thresholds (reference.WARNING_RULES):
+# the few serials past them are found by this partial index instead of
+# reading the whole scan record (millions of rows after ten years). A rule
+# set lower still works, reading the table. Keyed by the primary key alone,
+# so a rescan that changes only count and last_scan_at stays a HOT update.
+LOOKS_COPIED = "networks >= 5 OR days >= 10"
 
 
 class SerialScan(SQLModel, table=True):
     """Scans of one consumer serial: one row per serial ever scanned."""
 
     __tablename__ = "serial_scan"
+    __table_args__ = (Index("ix_serial_scan_looks_copied", "lot_id", "serial",
+                            sqlite_where=text(LOOKS_COPIED), postgresql_where=text(LOOKS_COPIED)),)
     lot_id: int = Field(foreign_key="lot.id", primary_key=True)
     serial: int = Field(primary_key=True)
     first_scan_at: datetime
