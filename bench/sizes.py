@@ -24,9 +24,10 @@ large/small the median of the per-round ratios, with their spread.
    real labels) and the reading of those labels: time large/small (<= 1.3).
 
 The season shown (dashboard, brain, roll-up) is each database's dashboard
-year; --large-season YEAR shows another on the large one (a generated
-county's later plan years are larger than its first: a year as large as the
-small database's one separates the years of history from the season's size).
+year; --large-season YEAR shows another on the large one, and draws its
+bottles from that year (a generated county's later plan years are larger
+than its first: a year as large as the small database's one separates the
+years of history from the season's size).
 
 With --explain DIR, each figure that misses its bound is run once more on
 the large database with its statements timed, and EXPLAIN (ANALYZE, BUFFERS)
@@ -94,7 +95,11 @@ def prepare(size: Size, args, season: int | None = None) -> None:
     context, session = session_of(size)
     try:
         conn = session.connection()
-        product_lots = [r for (r,) in conn.execute(text("SELECT lot_id FROM product_lot ORDER BY lot_id"))]
+        # All years' bottles, or with --large-season that season's (its chain the small one's size).
+        product_lots = [r for (r,) in conn.execute(text(
+            "SELECT pl.lot_id FROM product_lot pl JOIN lot ON lot.id = pl.lot_id"
+            + (" WHERE lot.produced_on BETWEEN :first AND :last" if season else "") + " ORDER BY pl.lot_id"),
+            {"first": date(season, 1, 1), "last": date(season, 12, 31)} if season else {})]
         bottles = random.Random(args.seed).sample(product_lots, min(args.bottles, len(product_lots)))
         years = sorted({day.year for (day,) in session.execute(select(Lot.produced_on).where(Lot.id.in_(bottles)))})
         batch = recall_batch(session)
