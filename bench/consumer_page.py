@@ -6,7 +6,7 @@ database (OILCHAIN_DATABASE_URL, or the two of --databases, one server each)
 and drives it with wrk (Debian package `wrk`):
 
 - the trivial route `/healthz` (a constant "ok": the server's ceiling);
-- the consumer page `/01/{gtin}/10/{lot}/21/{serial}` of 2,000 real bottles
+- the consumer page `/01/{gtin}/10/{lot}/21/{serial}` of 1,500 real bottles
   (written into the Lua script), each request counting a scan as a real one
   does.
 
@@ -20,17 +20,19 @@ range (seeded). On one county-year every lot is recent: all of them.
 Each worker renders a lot's page on its first scan and keeps it (the LRU of
 oilchain/public/scan.py), so a warm-up first fills those caches, as on a
 server that has been up a while: it walks one bottle of each drawn lot in
-turn (about 1,500 lots at one year, 1,900 at ten) until it has walked them
+turn (about 1,200 lots at one year, 1,450 at ten) until it has walked them
 --warmup-passes (6) times, at most --warmup (120) seconds. Each request goes
 to either worker, so after 6 walks a worker lacks a given lot about 2**-6 of
 the time (a few dozen renders left for the first round, well under a second).
-Rendering is what costs: measured on the shared 2-core machine (b1y, 1,487
-lots) the walk ran at 33..58 req/s for 70..110 s (two renders per lot, one
-per worker) and then at the rounds' rate (500 req/s against 370..570 in the
-rounds), so 6 walks took 70..111 s; 2,000 bottles keep two servers' warm-ups
-and 5 rounds of 4 wrk runs of 10 s within about 450 s (bench/run allows
-600). The warm-up's rate per 10 s step is printed: its first steps are the
-cold figure, its last ones should match the rounds'.
+Rendering is what costs (10..25 ms a lot in-process, most of it the ORM's
+reads), twice per lot, one per worker: measured on the shared 2-core machine
+(load 4..6) the walk ran at 35..80 req/s while rendering and then at the
+rounds' rate; 1,487 lots took 70..111 s and 1,901 lots (b10y) did not finish
+6 walks in 120 s (4.4, its last step at half the rounds' rate). Hence 1,500
+bottles: two servers' warm-ups and 5 rounds of 4 wrk runs of 10 s stay
+within about 420 s even there (bench/run allows 600). The warm-up's rate per
+10 s step is printed: its first steps are the cold figure, its last ones
+should match the rounds'.
 
 Rounds are then taken in turn, --rounds times (3; 5 with --databases): on
 one database trivial, consumer; on two trivial(small), consumer(small),
@@ -316,7 +318,7 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=WARMUP, help="at most this many seconds of warm-up per server")
     parser.add_argument("--warmup-passes", type=int, default=WARMUP_PASSES, help="walks over the drawn lots in the warm-up")
-    parser.add_argument("--bottles", type=int, default=2000, help="real bottle URLs in the Lua script")
+    parser.add_argument("--bottles", type=int, default=1500, help="real bottle URLs in the Lua script")
     parser.add_argument("--recent-share", type=float, default=0.9,
                         help="share of the bottles from lots of the last shelf life (the rest from older lots)")
     parser.add_argument("--seed", type=int, default=5)
