@@ -210,15 +210,16 @@ def register(session: Session, year: int) -> dict:
     gi = active_gi(session)
     if gi is None:
         return {"gi": None, "townships": [], "producers": [], "lots": []}
-    marks = dict(
-        session.exec(select(GIMarkIssue.lot_id, func.sum(GIMarkIssue.units)).group_by(GIMarkIssue.lot_id)).all()
-    )
+    bottled_that_year = Lot.produced_on.between(date(year, 1, 1), date(year, 12, 31))
+    marks = dict(session.exec(  # the year's lots' marks, not every year's
+        select(GIMarkIssue.lot_id, func.sum(GIMarkIssue.units)).join(Lot, Lot.id == GIMarkIssue.lot_id)
+        .where(bottled_that_year).group_by(GIMarkIssue.lot_id)).all())
     rows = session.exec(
         select(Lot, ProductLot, Product, Organization)
         .join(ProductLot, ProductLot.lot_id == Lot.id)
         .join(Product, Product.id == ProductLot.product_id)
         .join(Organization, Organization.id == Product.org_id)
-        .where(Lot.produced_on.between(date(year, 1, 1), date(year, 12, 31)), Lot.status != "reversed")
+        .where(bottled_that_year, Lot.status != "reversed")
         .order_by(Lot.produced_on, Lot.id)
     ).all()
     lots = [
