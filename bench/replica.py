@@ -17,13 +17,13 @@ Then, --rounds times (5) in turn, primary and replica, which first alternating:
   the primary or to the replica, for --bottles real bottles (drawn as
   bench/consumer_page.py draws them: most from the last shelf life);
 - the replication lag: a row written on the primary (autocommit) in a
-  scratch table of the database cr_replica_lag, timed until the replica
+  scratch table of the database oilchain_replica_lag, timed until the replica
   sees it, --probes times a round.
 
 Prints each round, then RESULT lines: ms per page's reads on each side and
 replica/primary (medians, spread min..max), and the lag's median and p95
 over all probes. The replica is stopped and its folder removed at the end,
-also after an error or SIGTERM; cr_replica_lag is dropped.
+also after an error or SIGTERM; oilchain_replica_lag is dropped.
 
     python bench/replica.py --database postgresql://postgres@127.0.0.1:5432/b10y [--rounds 5] [--bottles 300] [--probes 100]
 """
@@ -47,7 +47,7 @@ PG_BIN = "/usr/lib/postgresql/15/bin"
 PG_HBA = "/etc/postgresql/15/main/pg_hba.conf"
 REPLICATION_LINE = "host replication all 127.0.0.1/32 trust"
 REPLICA_PORT = 5440
-SCRATCH = "cr_replica_lag"
+SCRATCH = "oilchain_replica_lag"
 
 
 def as_postgres(*command: str, timeout: float = 600) -> None:

@@ -4,12 +4,11 @@ dashboard sums), the nightly forecast or one aggregate query, with the page
 it sums (an endpoint and its arguments; the view makes the link)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from .. import clock
 from ..auth.actor import Actor
 from ..ledger.models import Lot
 from ..processing.models import ProductLot, QualityTest
@@ -48,7 +47,9 @@ def gi_share_permille(session: Session, start: date, end: date) -> int | None:
     bottled, marked = session.execute(
         select(func.sum(units), func.sum(ProductLot.gi_marked))
         .join(Lot, Lot.id == ProductLot.lot_id)
-        .where(Lot.produced_on.between(start, end), Lot.status != "reversed")
+        # Naming the kind lets the planner take the season's few product lots
+        # by date instead of reading every year's product_lot (stories and all).
+        .where(Lot.produced_on.between(start, end), Lot.kind == "product", Lot.status != "reversed")
     ).one()
     if not bottled:
         return None
@@ -56,12 +57,10 @@ def gi_share_permille(session: Session, start: date, end: date) -> int | None:
 
 
 def scanned_serials(session: Session, season: int) -> int:
-    """Bottles whose latest consumer scan fell in the season (county time,
-    Jan 1 to Dec 31)."""
-    since = datetime(season, 1, 1, tzinfo=clock.COUNTY_TZ).astimezone(timezone.utc)
-    until = datetime(season + 1, 1, 1, tzinfo=clock.COUNTY_TZ).astimezone(timezone.utc)
+    """Bottles whose latest consumer scan fell in the season (its county
+    day, `last_day`, Jan 1 to Dec 31: by its index, not every year's scans)."""
     return int(session.execute(select(func.count()).select_from(SerialScan)
-                               .where(SerialScan.last_scan_at >= since, SerialScan.last_scan_at < until)).scalar())
+                               .where(SerialScan.last_day.between(date(season, 1, 1), date(season, 12, 31)))).scalar())
 
 
 def open_recalls(session: Session) -> int:

@@ -28,7 +28,8 @@ class SerialScan(SQLModel, table=True):
     network_keys: str = Field(default="", max_length=120)
     networks: int = 1
     days: int = 1
-    last_day: date | None = None  # the county day of the latest scan
+    # The county day of the latest scan (indexed: the brain counts a season's scanned bottles).
+    last_day: date | None = Field(default=None, index=True)
 
 
 class UnknownScan(SQLModel, table=True):

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 from flask import render_template_string
 
+from oilchain import clock
 from oilchain.brain.models import Forecast
 from oilchain.processing.models import ProductLot
 from oilchain.public.models import SerialScan
@@ -23,7 +24,9 @@ def index_value(html: str, key: str) -> str:
 
 
 def scan(lot_id: int, serial: int, at: datetime) -> SerialScan:
-    return SerialScan(lot_id=lot_id, serial=serial, first_scan_at=at, last_scan_at=at)
+    """As a scan at `at` leaves the record: its county day is the last day."""
+    return SerialScan(lot_id=lot_id, serial=serial, first_scan_at=at, last_scan_at=at,
+                      last_day=at.astimezone(clock.COUNTY_TZ).date())
 
 
 def test_scans_and_gi_share_are_the_seasons(app, auth, client, world):
