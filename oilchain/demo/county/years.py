@@ -30,19 +30,17 @@ def set_targets(county: County) -> None:
     county.targets.update(seed_processed=seed, output_value=value)
 
 
-def first_year_only(step):
-    """A step of what lasts (products, the by-product registry, the GI): made in the first year."""
-    def once(county: County) -> None:
-        if county.year == county.first_year:
-            step(county)
-    once.__name__ = step.__name__
-    return once
+def only_in(which: str):
+    """A step made in one year of the run only: "first_year" (what lasts:
+    products, the by-product registry, the GI) or "last_year" (how things
+    stand now: the tanks' contents)."""
+    def wrap(step):
+        def once(county: County) -> None:
+            if county.year == getattr(county, which):
+                step(county)
+        once.__name__ = step.__name__
+        return once
+    return wrap
 
 
-def last_year_only(step):
-    """A step of how things stand now (the tanks' contents): made in the last year."""
-    def at_the_end(county: County) -> None:
-        if county.year == county.last_year:
-            step(county)
-    at_the_end.__name__ = step.__name__
-    return at_the_end
+first_year_only, last_year_only = only_in("first_year"), only_in("last_year")
