@@ -12,6 +12,7 @@ from .brain.models import RenovationEffect, SeasonCurve, WarningRule
 from .ledger.models import YieldBound, YieldCurve
 from .nursery.models import DispatchAgeLimit, GradingStandard
 from .processing.models import GradeLimit, QualityGrade
+from .public.models import COPIED_CODE_DEFAULTS
 from .reports.models import Target
 from .sales.models import PriceBound
 
@@ -210,7 +211,7 @@ WARNING_RULES = {
     "quality_drift": ("warning", {"tests": 5, "rise_permille": 300}),  # mean acid of the last tests over the earlier
     "quality_below_grade": ("critical", {}),  # a test below the grade its product claims
     "price_outlier": ("warning", {"days": 365}),  # sales of the last days, against sales.models.PriceBound
-    "copied_code": ("warning", {"networks": 5, "days": 10}),  # a genuine serial from this many networks or days
+    "copied_code": ("warning", COPIED_CODE_DEFAULTS),  # a genuine serial from this many networks or days
     "gi_marks_near": ("info", {"permille": 900}),  # GI marks issued of the eligible units
     "seedlings_short": ("warning", {"permille": 1_000, "density_per_mu": 111}),  # certified stock of the seedlings the
     # plan still needs: (target area not yet planted) x density; 111/mu is 2 m x 3 m, the usual spacing for camellia

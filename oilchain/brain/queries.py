@@ -14,7 +14,7 @@ from ..admin.models import Township
 from ..auth.models import Organization
 from ..harvest.models import HarvestRecord
 from ..ledger import trace
-from ..ledger.models import STANDING, Event, EventLine, Shipment
+from ..ledger.models import STANDING, Event, EventKind, EventLine, Shipment
 from ..nursery.models import SeedlingDispatch
 from ..planting.models import PlantingRecord, Plot
 
@@ -142,7 +142,7 @@ def shipment_flows(session: Session, season: int, scope: Scope) -> list[dict]:
     query = (
         select(Shipment.from_org_id, Shipment.to_org_id, func.sum(Shipment.declared_quantity))
         .join(Event, Event.id == Shipment.ship_event_id)
-        .where(STANDING, ~Shipment.cancelled, Event.kind == literal_column("'ship'"), Event.occurred_on.between(start, end),
+        .where(STANDING, ~Shipment.cancelled, Event.kind == literal_column(f"'{EventKind.SHIP.value}'"), Event.occurred_on.between(start, end),
                Shipment.from_org_id.in_(of_kind("cooperative")), Shipment.to_org_id.in_(of_kind("processor")))
         .group_by(Shipment.from_org_id, Shipment.to_org_id)
     )

@@ -97,7 +97,7 @@ class Lot(SQLModel, table=True):
     created_at: datetime = Field(default_factory=clock.utcnow)
 
 
-SHIPPING = "kind = 'ship'"
+SHIPPING = f"kind = '{EventKind.SHIP.value}'"  # the partial index's predicate (and the brain's flows)
 
 
 class Event(SQLModel, table=True):

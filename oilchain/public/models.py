@@ -3,12 +3,14 @@ from datetime import date, datetime
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-# The copied-code rule's reference thresholds (reference.WARNING_RULES):
-# the few serials past them are found by this partial index instead of
-# reading the whole scan record (millions of rows after ten years). A rule
-# set lower still works, reading the table. Keyed by the primary key alone,
-# so a rescan that changes only count and last_scan_at stays a HOT update.
-LOOKS_COPIED = "networks >= 5 OR days >= 10"
+# The copied-code rule's reference thresholds (reference.WARNING_RULES
+# seeds the rule with them): the few serials past them are found by this
+# partial index instead of reading the whole scan record (millions of rows
+# after ten years). A rule set lower still works, reading the table. Keyed
+# by the primary key alone, so a rescan that changes only count and
+# last_scan_at stays a HOT update.
+COPIED_CODE_DEFAULTS = {"networks": 5, "days": 10}
+LOOKS_COPIED = "networks >= {networks} OR days >= {days}".format(**COPIED_CODE_DEFAULTS)
 
 
 class SerialScan(SQLModel, table=True):

@@ -39,7 +39,7 @@ def test_two_county_years_keep_the_rules_and_come_again_from_their_seed(runner, 
 
     assert check_county.main([]) == 0
     checked = capsys.readouterr().out
-    assert f"Checking " in checked and f"{last - 1}, {last}" in checked
+    assert "Checking " in checked and f"{last - 1}, {last}" in checked
     assert "Totals of %d" % (last - 1) in checked and "Totals of %d" % last in checked
     assert "0 check(s) failed" in checked and "[FAIL]" not in checked
     first = checksum(checked)
