@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from . import backup, clock
+from . import backup, clock, db
 from .actors import SCHEDULER
 from .brain import nightly
 from .admin.models import JobRun
@@ -137,20 +137,24 @@ JOBS = {
 def execute(session: Session, job: Job, period: str, trigger: str = "schedule") -> JobRun:
     """Run one job for one period and record how it went; a failure is
     recorded (with its traceback's last lines), never raised."""
+    # The run's records are written in transactions opened to write (what
+    # was read before, catch_up's look for a run or the job's own reads, is
+    # closed first): on SQLite a transaction that read and then writes fails
+    # at once beside another process's write, and the scheduler stopped on it
+    # at start-up beside the worker.
+    db.begin_writing(session)
     record = JobRun(job_id=job.id, period=period, trigger=trigger)
     session.add(record)
     session.commit()
+    record_id = record.id
     try:
-        record.message = job.run(session, period)[:2000]
-        record.status = "ok"
-        session.commit()
+        message, status = job.run(session, period)[:2000], "ok"
     except Exception:  # a job's failure must be recorded, whatever it is
         session.rollback()
-        record = session.get(JobRun, record.id)
-        record.status = "failed"
-        record.message = traceback.format_exc()[-2000:]
-    record.finished_at = clock.utcnow()
-    session.add(record)
+        message, status = traceback.format_exc()[-2000:], "failed"
+    db.begin_writing(session)  # commits what the job left uncommitted, as the run's status did before
+    record = session.get(JobRun, record_id)
+    record.status, record.message, record.finished_at = status, message, clock.utcnow()
     session.commit()
     return record
 

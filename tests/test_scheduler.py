@@ -330,3 +330,19 @@ print(sorted(t.name for t in threading.enumerate()))
     modules, threads = done.stdout.splitlines()[-2:]
     assert modules == "[]", modules
     assert threads == "['MainThread']", threads
+
+
+def test_a_run_is_recorded_when_another_process_wrote_since_the_session_read(session, world, database_url):
+    """The scheduler's catch-up reads (is the period done?), the worker or a
+    web request commits, then the run is recorded: on SQLite a transaction
+    that read before that commit cannot write ("database is locked" at once),
+    so the record is written in a transaction opened to write."""
+    from sqlalchemy import create_engine, text
+
+    assert not jobs.done(session, NIGHTLY, "2025-12-19")  # the session now holds a read
+    other = create_engine(database_url)
+    with other.begin() as connection:  # another process's write, committed
+        connection.execute(text("INSERT INTO job_run (job_id, period, started_at, status, message, \"trigger\") "
+                                "VALUES ('other', '2025-12-18', CURRENT_TIMESTAMP, 'ok', '', 'schedule')"))
+    other.dispose()
+    assert jobs.execute(session, NIGHTLY, "2025-12-19").status == "ok"
